@@ -1,0 +1,129 @@
+#include "bench.h"
+
+#include "data_source.h"
+#include "dual_mcmc.h"
+#include "langevin.h"
+#include "runtime.h"
+
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <chrono>
+
+namespace ebm {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+void sync(torch::Device device) {
+  if (device.is_cuda())
+    torch::cuda::synchronize();
+}
+
+// Median milliseconds per call of fn over `repeats` timed calls after two warm-ups.
+template <typename Fn> double medianMs(int repeats, torch::Device device, Fn fn) {
+  for (int i = 0; i < 2; ++i)
+    fn();
+  sync(device);
+  std::vector<double> ms;
+  for (int i = 0; i < repeats; ++i) {
+    const auto t0 = Clock::now();
+    fn();
+    sync(device);
+    ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+  }
+  std::nth_element(ms.begin(), ms.begin() + ms.size() / 2, ms.end());
+  return ms[ms.size() / 2];
+}
+
+nlohmann::json benchPreset(const std::string& preset, const BenchOptions& o,
+                           torch::Device device) {
+  RunConfig cfg = RunConfig::fromPreset(preset);
+  DualMcmc method(cfg, device);
+  auto gen = makeGenerator(device, 7);
+  auto cpuGen = makeGenerator(torch::kCPU, 7);
+  const int B = cfg.train.batchSize;
+
+  torch::Tensor batch;
+  std::string dataNote;
+  if (cfg.data.kind == "toy2d" || !o.synthetic) {
+    try {
+      batch = makeDataSource(cfg.data, cfg.model)->next(B, cpuGen);
+      dataNote = cfg.data.kind;
+    } catch (const std::exception& e) {
+      dataNote = std::string("synthetic (") + e.what() + ")";
+    }
+  }
+  if (!batch.defined()) {
+    auto shape = dataShape(cfg.model);
+    shape.insert(shape.begin(), B);
+    batch = torch::rand(shape, cpuGen) * 2.0 - 1.0;
+    if (dataNote.empty())
+      dataNote = "synthetic";
+  }
+
+  // One Langevin step = settings with steps = 1 (forward + input gradient + update).
+  LangevinXConfig xs = cfg.x;
+  xs.steps = 1;
+  LangevinZConfig zs = cfg.z;
+  zs.steps = 1;
+  LiveValue<LangevinXConfig> xLive(xs);
+  LiveValue<LangevinZConfig> zLive(zs);
+  ChainControl ctl;
+  ctl.gen = &gen;
+  ctl.evaluateFinal = false;
+  const auto x0 = method.initialX(B, "generator", gen);
+  const auto xd = batch.to(device);
+  const auto z0 = method.sampleLatent(B, gen);
+  const double xStep = medianMs(o.repeats, device,
+                                [&] { langevinX(method.ebm(), x0, xLive, ctl); });
+  const double zStep = medianMs(o.repeats, device,
+                                [&] { langevinZ(method.generator(), xd, z0, zLive, ctl); });
+
+  LiveValue<LangevinXConfig> xTrain(cfg.x);
+  LiveValue<LangevinZConfig> zTrain(cfg.z);
+  MethodContext ctx;
+  ctx.device = device;
+  ctx.gen = &gen;
+  ctx.xSettings = &xTrain;
+  ctx.zSettings = &zTrain;
+  const double iter = medianMs(std::max(3, o.iterations), device,
+                               [&] { method.iterate(batch, ctx); });
+
+  nlohmann::json j;
+  j["preset"] = preset;
+  j["data"] = dataNote;
+  j["batch_size"] = B;
+  j["x_steps"] = cfg.x.steps;
+  j["z_steps"] = cfg.z.steps;
+  j["two_chains"] = cfg.train.twoChains;
+  j["params"] = {{"E", parameterCount(method.ebm())},
+                 {"G", parameterCount(method.generator())},
+                 {"I", parameterCount(method.inference())}};
+  j["ms_per_x_step"] = xStep;
+  j["ms_per_z_step"] = zStep;
+  j["ms_per_iteration"] = iter;
+  j["iterations_per_second"] = 1000.0 / iter;
+  j["peak_rss_mib_so_far"] = static_cast<double>(peakResidentBytes()) / (1024.0 * 1024.0);
+  return j;
+}
+
+} // namespace
+
+std::string runBenchmark(const BenchOptions& o) {
+  const int threads = configureThreads(o.threads);
+  const auto device = resolveDevice(o.device);
+  nlohmann::json out;
+  out["device"] = describeDevice(device);
+  out["threads"] = threads;
+  out["torch_version"] = std::to_string(TORCH_VERSION_MAJOR) + "." + std::to_string(TORCH_VERSION_MINOR) + "." + std::to_string(TORCH_VERSION_PATCH);
+  out["results"] = nlohmann::json::array();
+  for (const auto& p : o.presets) {
+    out["results"].push_back(benchPreset(p, o, device));
+  }
+  out["peak_rss_mib"] = static_cast<double>(peakResidentBytes()) / (1024.0 * 1024.0);
+  return out.dump(2);
+}
+
+} // namespace ebm

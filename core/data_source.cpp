@@ -1,0 +1,85 @@
+#include "data_source.h"
+
+#include "errors.h"
+#include "idx.h"
+#include "models.h"
+#include "toy2d.h"
+
+#include <filesystem>
+
+namespace ebm {
+namespace {
+
+class ToySource : public DataSource {
+public:
+  explicit ToySource(std::string name) : m_name(std::move(name)) {}
+  torch::Tensor next(int batchSize, torch::Generator& gen) override {
+    return sampleToy2d(m_name, batchSize, gen);
+  }
+  torch::Tensor heldOut(int n, torch::Generator& gen) override {
+    return sampleToy2d(m_name, n, gen);
+  }
+  int64_t size() const override { return 0; }
+  std::string describe() const override { return "toy2d/" + m_name; }
+
+private:
+  std::string m_name;
+};
+
+class ImageSource : public DataSource {
+public:
+  ImageSource(const DataConfig& data, const ModelConfig& model) : m_data(data) {
+    m_train = loadMnistFolder(data.path, "train", data.pad32, data.limit).images;
+    const auto shape = dataShape(model);
+    if (m_train.size(1) != shape[0] || m_train.size(2) != shape[1] || m_train.size(3) != shape[2])
+      throw DataError(data.path + ": images are " + std::to_string(m_train.size(1)) + "x" +
+                      std::to_string(m_train.size(2)) + "x" + std::to_string(m_train.size(3)) +
+                      " but the model expects " + std::to_string(shape[0]) + "x" +
+                      std::to_string(shape[1]) + "x" + std::to_string(shape[2]) +
+                      " (check data.pad32 and model.image_size)");
+  }
+  torch::Tensor next(int batchSize, torch::Generator& gen) override {
+    const int64_t n = m_train.size(0);
+    if (batchSize > n)
+      throw DataError(m_data.path + ": batch size " + std::to_string(batchSize) +
+                      " exceeds the " + std::to_string(n) + " training images");
+    if (!m_order.defined() || m_cursor + batchSize > n) {  // new epoch (drop_last)
+      m_order = torch::randperm(n, gen, torch::TensorOptions().dtype(torch::kLong));
+      m_cursor = 0;
+    }
+    auto idx = m_order.narrow(0, m_cursor, batchSize);
+    m_cursor += batchSize;
+    return m_train.index_select(0, idx);
+  }
+  torch::Tensor heldOut(int n, torch::Generator&) override {
+    if (!m_test.defined())
+      m_test = loadMnistFolder(m_data.path, "test", m_data.pad32).images;
+    return m_test.narrow(0, 0, std::min<int64_t>(n, m_test.size(0)));
+  }
+  int64_t size() const override { return m_train.size(0); }
+  std::string describe() const override {
+    return m_data.kind + ":" + m_data.path + " (" + std::to_string(size()) + " images)";
+  }
+
+private:
+  DataConfig m_data;
+  torch::Tensor m_train, m_test, m_order;
+  int64_t m_cursor = 0;
+};
+
+} // namespace
+
+std::unique_ptr<DataSource> makeDataSource(const DataConfig& data, const ModelConfig& model) {
+  if (data.kind == "toy2d")
+    return std::make_unique<ToySource>(data.toy);
+  if (data.kind == "fashion-mnist" || data.kind == "idx") {
+    if (!std::filesystem::exists(data.path))
+      throw DataError("data folder " + data.path +
+                      " does not exist (Fashion-MNIST on Debian: apt-get install "
+                      "dataset-fashion-mnist)");
+    return std::make_unique<ImageSource>(data, model);
+  }
+  throw ConfigError("data.kind = " + data.kind + ": unknown data kind");
+}
+
+} // namespace ebm

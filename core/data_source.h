@@ -1,0 +1,29 @@
+// Training data behind one interface: 2-D toy samplers (fresh points every batch) and
+// image sets held in memory (shuffled epochs, drop_last). Worker thread only; no Qt/GL.
+#pragma once
+
+#include "config.h"
+
+#include <torch/torch.h>
+
+#include <memory>
+#include <string>
+
+namespace ebm {
+
+class DataSource {
+public:
+  virtual ~DataSource() = default;
+  /// The next training batch (B, ...) on the CPU.
+  virtual torch::Tensor next(int batchSize, torch::Generator& gen) = 0;
+  /// `n` held-out examples (the test split for image sets; fresh draws for toys).
+  virtual torch::Tensor heldOut(int n, torch::Generator& gen) = 0;
+  /// Number of training examples (0 = unbounded sampler).
+  virtual int64_t size() const = 0;
+  virtual std::string describe() const = 0;
+};
+
+/// Builds the data source of a config; throws DataError / ConfigError with a clear message.
+std::unique_ptr<DataSource> makeDataSource(const DataConfig& data, const ModelConfig& model);
+
+} // namespace ebm

@@ -1,0 +1,273 @@
+#include "dual_mcmc.h"
+
+#include "errors.h"
+#include "langevin.h"
+#include "safetensors.h"
+
+#include <cmath>
+
+namespace ebm {
+namespace {
+
+constexpr double kGapLimit = 1e4;  // reference abort threshold on |mean E(x) - mean E(x~)|
+
+std::vector<std::pair<std::string, torch::Tensor>> namedParameters(const torch::nn::Module& m) {
+  std::vector<std::pair<std::string, torch::Tensor>> out;
+  for (const auto& item : m.named_parameters())
+    out.emplace_back(item.key(), item.value());
+  return out;
+}
+
+double scalar(const torch::Tensor& t) { return t.detach().to(torch::kCPU).item<double>(); }
+
+ChainControl chainControl(MethodContext& ctx, Trace* trace, bool evaluateFinal) {
+  ChainControl c;
+  c.gen = ctx.gen;
+  c.stop = ctx.stop;
+  c.trace = trace;
+  c.evaluateFinal = evaluateFinal;
+  c.onStep = ctx.onStep;
+  return c;
+}
+
+bool stopRequested(const MethodContext& ctx) {
+  return ctx.stop && ctx.stop->load(std::memory_order_relaxed);
+}
+
+} // namespace
+
+torch::Tensor gaussianNll(const torch::Tensor& z, const Posterior& q) {
+  const auto d = (z - q.mu).pow(2) / (q.logvar.exp() + 1e-6);
+  return 0.5 * (q.logvar + d).flatten(1).sum(1);
+}
+
+DualMcmc::DualMcmc(const RunConfig& config, torch::Device device)
+    : m_config(config), m_device(device) {
+  config.validate();
+  torch::manual_seed(config.train.seed);  // initial weights are a function of the seed
+  m_E = makeEnergyNet(config.model);
+  m_G = makeGenerator(config.model);
+  m_I = makeInferenceNet(config.model);
+  applyReferenceInit(*m_E);
+  applyReferenceInit(*m_G);
+  applyReferenceInit(*m_I);
+  m_E->to(device);
+  m_G->to(device);
+  m_I->to(device);
+  // The reference keeps all three in training mode throughout (BatchNorm batch statistics,
+  // one power iteration per EBM forward), sampling included (METHODS §1.5, §4.1 B7).
+  m_E->train();
+  m_G->train();
+  m_I->train();
+  const auto& t = config.train;
+  auto opts = [&](double lr, double wd) {
+    AdamOptions o;
+    o.lr = lr;
+    o.beta1 = t.beta1;
+    o.beta2 = t.beta2;
+    o.weightDecay = wd;
+    return o;
+  };
+  m_optE = std::make_unique<Adam>(namedParameters(*m_E), opts(t.lrE, t.wdE));
+  m_optG = std::make_unique<Adam>(namedParameters(*m_G), opts(t.lrG, t.wdG));
+  m_optI = std::make_unique<Adam>(namedParameters(*m_I), opts(t.lrI, t.wdI));
+}
+
+std::vector<std::string> DualMcmc::lossNames() const {
+  return {"loss_E", "E_data", "E_neg", "loss_G", "G_data", "G_sample",
+          "loss_I", "I_real", "I_gen", "x_shift", "z_mse", "lr_E"};
+}
+
+void DualMcmc::setEpoch(int epoch) {
+  const double f = std::pow(m_config.train.lrDecay, epoch);
+  m_optE->setLr(m_config.train.lrE * f);
+  m_optG->setLr(m_config.train.lrG * f);
+  m_optI->setLr(m_config.train.lrI * f);
+}
+
+torch::Tensor DualMcmc::sampleLatent(int n, torch::Generator& gen) {
+  return torch::randn({n, m_config.model.nz, 1, 1}, gen, torch::TensorOptions().device(m_device));
+}
+
+torch::Tensor DualMcmc::initialX(int n, const std::string& init, torch::Generator& gen) {
+  auto shape = dataShape(m_config.model);
+  shape.insert(shape.begin(), n);
+  const auto opt = torch::TensorOptions().device(m_device);
+  if (init == "generator") {
+    torch::NoGradGuard noGrad;
+    return m_G->forward(sampleLatent(n, gen));
+  }
+  if (init == "gaussian")
+    return torch::randn(shape, gen, opt);
+  if (init == "uniform")
+    return torch::rand(shape, gen, opt) * 2.0 - 1.0;
+  throw ConfigError("x.init = " + init + ": expected generator, gaussian, uniform or batch");
+}
+
+IterationResult DualMcmc::iterate(const torch::Tensor& batch, MethodContext& ctx) {
+  TORCH_CHECK(ctx.gen && ctx.xSettings && ctx.zSettings, "DualMcmc::iterate: incomplete context");
+  const auto& t = m_config.train;
+  const auto x = batch.to(m_device);
+  const int64_t B = x.size(0);
+  const auto xcfg = ctx.xSettings->get();
+  const double temperature = t.useTemperature ? xTemperature(xcfg) : 1.0;
+  IterationResult result;
+
+  // 1. Sample and revise x: x0 = G(z) keeps its graph; x~ = x-Langevin from x0 (Eq. 5).
+  const auto z = sampleLatent(static_cast<int>(B), *ctx.gen);
+  const auto x0 = m_G->forward(z);
+  const auto xTilde =
+      langevinX(*m_E, x0.detach(), *ctx.xSettings, chainControl(ctx, ctx.xTrace, false));
+
+  // 2. Infer and revise z: z^ ~ q(z|x), z~ = z-Langevin on the posterior (Eq. 21).
+  const auto q = m_I->forward(x);
+  const auto eps = torch::randn(q.mu.sizes(), *ctx.gen, q.mu.options());
+  const auto zHat = q.mu + (0.5 * q.logvar).exp() * eps;
+  const auto zTilde =
+      langevinZ(*m_G, x, zHat.detach(), *ctx.zSettings, chainControl(ctx, ctx.zTrace, false));
+  if (stopRequested(ctx)) {
+    result.interrupted = true;
+    result.message = "iteration interrupted by a stop request; no update made";
+    return result;
+  }
+
+  // 3. Generator: learns from data through z~ and from the EBM through x~ (Eq. 8).
+  m_optG->zeroGrad();
+  const auto gData = (m_G->forward(zTilde) - x).pow(2).sum() / static_cast<double>(B);
+  const auto gSample = (x0 - xTilde).pow(2).sum() / static_cast<double>(B);
+  const auto lossG = t.gFactor * gData + t.sFactor * gSample;
+  lossG.backward();
+  m_optG->step();
+
+  // 4. Inference model: real pairs (x, z~) and generated pairs (x~, z) (Eq. 9).
+  m_optI->zeroGrad();
+  const auto iReal = gaussianNll(zTilde, q).mean();
+  const auto iGen = gaussianNll(z, m_I->forward(xTilde)).mean();
+  const auto lossI = t.gFactor * iReal + t.iFactor * iGen;
+  lossI.backward();
+  m_optI->step();
+
+  // 5. EBM: negatives from the updated generator revised again (fine_tune), or x~ (Eq. 7).
+  torch::Tensor negatives = xTilde;
+  if (t.twoChains) {
+    torch::Tensor start;
+    {
+      torch::NoGradGuard noGrad;
+      start = m_G->forward(z);
+    }
+    negatives = langevinX(*m_E, start, *ctx.xSettings, chainControl(ctx, nullptr, false));
+    if (stopRequested(ctx)) {
+      result.interrupted = true;
+      result.message = "iteration interrupted by a stop request after the G and I updates";
+      return result;
+    }
+  }
+  m_optE->zeroGrad();
+  const auto eData = m_E->forward(x).mean();
+  const auto eNeg = m_E->forward(negatives).mean();
+  const auto lossE = (eData - eNeg) / temperature;
+  lossE.backward();
+  m_optE->step();
+
+  double zMse = 0.0;
+  {
+    torch::NoGradGuard noGrad;
+    zMse = scalar((m_G->forward(zTilde) - x).pow(2).mean());
+  }
+  result.losses = {scalar(lossE),  scalar(eData), scalar(eNeg), scalar(lossG),
+                   scalar(gData),  scalar(gSample), scalar(lossI), scalar(iReal),
+                   scalar(iGen),   scalar((xTilde - x0.detach()).pow(2).flatten(1).sum(1).sqrt().mean()),
+                   zMse,           m_optE->lr()};
+  // 6. The reference aborts on a NaN loss or an energy gap beyond 1e4.
+  const double gap = result.losses[1] - result.losses[2];
+  for (size_t i = 0; i < result.losses.size(); ++i) {
+    if (!std::isfinite(result.losses[i])) {
+      result.diverged = true;
+      result.message = lossNames()[i] + " is not finite";
+      return result;
+    }
+  }
+  if (std::fabs(gap) > kGapLimit) {
+    result.diverged = true;
+    result.message = "energy gap |E(data) - E(samples)| = " + std::to_string(std::fabs(gap)) +
+                     " exceeds 1e4";
+  }
+  return result;
+}
+
+torch::Tensor DualMcmc::reviseX(const RevisionRequest& request, MethodContext& ctx) {
+  TORCH_CHECK(ctx.gen && ctx.xSettings, "DualMcmc::reviseX: incomplete context");
+  torch::Tensor start;
+  if (request.init == "batch") {
+    if (!request.batch.defined() || request.batch.size(0) < 1)
+      throw Error("x-revision with init 'batch' needs a batch of start states");
+    start = request.batch.to(m_device);
+  } else {
+    start = initialX(request.chains, request.init, *ctx.gen);
+  }
+  return langevinX(*m_E, start, *ctx.xSettings, chainControl(ctx, ctx.xTrace, true))
+      .to(torch::kCPU);
+}
+
+torch::Tensor DualMcmc::reviseZ(const RevisionRequest& request, MethodContext& ctx) {
+  TORCH_CHECK(ctx.gen && ctx.zSettings, "DualMcmc::reviseZ: incomplete context");
+  if (!request.batch.defined() || request.batch.size(0) < 1)
+    throw Error("z-revision needs data to reconstruct");
+  const auto x = request.batch.to(m_device);
+  const int n = static_cast<int>(x.size(0));
+  torch::Tensor z0;
+  {
+    torch::NoGradGuard noGrad;
+    if (request.init == "inference" || request.init == "inference-mean") {
+      const auto q = m_I->forward(x);
+      z0 = q.mu;
+      if (request.init == "inference")
+        z0 = q.mu + (0.5 * q.logvar).exp() * torch::randn(q.mu.sizes(), *ctx.gen, q.mu.options());
+    } else if (request.init == "gaussian") {
+      z0 = sampleLatent(n, *ctx.gen);
+    } else if (request.init == "uniform") {
+      z0 = torch::rand({n, m_config.model.nz, 1, 1}, *ctx.gen,
+                       torch::TensorOptions().device(m_device)) * 2.0 - 1.0;
+    } else {
+      throw ConfigError("z.init = " + request.init +
+                        ": expected inference, inference-mean, gaussian or uniform");
+    }
+  }
+  const auto zTilde = langevinZ(*m_G, x, z0, *ctx.zSettings, chainControl(ctx, ctx.zTrace, true));
+  torch::NoGradGuard noGrad;
+  return m_G->forward(zTilde).to(torch::kCPU);
+}
+
+torch::Tensor DualMcmc::energy(const torch::Tensor& batch) {
+  // Eval mode freezes the spectral-norm vectors, so looking at the model does not change it.
+  torch::NoGradGuard noGrad;
+  m_E->eval();
+  auto e = m_E->forward(batch.to(m_device)).to(torch::kCPU);
+  m_E->train();
+  return e;
+}
+
+std::vector<std::pair<std::string, torch::Tensor>> DualMcmc::stateTensors() const {
+  std::vector<std::pair<std::string, torch::Tensor>> out;
+  const std::pair<const char*, const torch::nn::Module*> models[] = {
+      {"E", m_E.get()}, {"G", m_G.get()}, {"I", m_I.get()}};
+  for (const auto& [prefix, m] : models) {
+    for (const auto& p : m->named_parameters())
+      out.emplace_back(std::string(prefix) + "." + p.key(), p.value());
+    for (const auto& b : m->named_buffers())
+      out.emplace_back(std::string(prefix) + "." + b.key(), b.value());
+  }
+  m_optE->stateTensors("optim.E", out);
+  m_optG->stateTensors("optim.G", out);
+  m_optI->stateTensors("optim.I", out);
+  return out;
+}
+
+void DualMcmc::loadStateTensors(const SafeTensors& st) {
+  loadNamedTensors(stateTensors(), st);
+  m_optE->syncFromState();
+  m_optG->syncFromState();
+  m_optI->syncFromState();
+}
+
+} // namespace ebm

@@ -1,0 +1,47 @@
+// Dual-MCMC teaching (Cui & Han, NeurIPS 2023; METHODS §1.6, Algorithm 1): an EBM, a
+// generator and an inference model learned together through x-Langevin (EBM, started
+// from the generator) and z-Langevin (generator posterior, started from the inference
+// model). Worker thread only; no Qt/GL.
+#pragma once
+
+#include "method.h"
+#include "models.h"
+#include "optim.h"
+
+namespace ebm {
+
+/// -log N(z; mu, diag exp(logvar)) without the (d/2) log 2 pi constant, per sample (B);
+/// the reference adds 1e-6 to the variance (METHODS §1.6 step 4).
+torch::Tensor gaussianNll(const torch::Tensor& z, const Posterior& q);
+
+class DualMcmc : public TrainingMethod {
+public:
+  DualMcmc(const RunConfig& config, torch::Device device);
+
+  std::string name() const override { return "dual-mcmc"; }
+  std::vector<std::string> lossNames() const override;
+  IterationResult iterate(const torch::Tensor& batch, MethodContext& ctx) override;
+  void setEpoch(int epoch) override;
+  torch::Tensor reviseX(const RevisionRequest& request, MethodContext& ctx) override;
+  torch::Tensor reviseZ(const RevisionRequest& request, MethodContext& ctx) override;
+  torch::Tensor energy(const torch::Tensor& batch) override;
+  std::vector<std::pair<std::string, torch::Tensor>> stateTensors() const override;
+  void loadStateTensors(const SafeTensors& st) override;
+
+  EnergyNet& ebm() { return *m_E; }
+  Generator& generator() { return *m_G; }
+  InferenceNet& inference() { return *m_I; }
+  /// Start states of an x-chain (n, ...) on the method's device.
+  torch::Tensor initialX(int n, const std::string& init, torch::Generator& gen);
+  torch::Tensor sampleLatent(int n, torch::Generator& gen);
+
+private:
+  RunConfig m_config;
+  torch::Device m_device;
+  std::shared_ptr<EnergyNet> m_E;
+  std::shared_ptr<Generator> m_G;
+  std::shared_ptr<InferenceNet> m_I;
+  std::unique_ptr<Adam> m_optE, m_optG, m_optI;
+};
+
+} // namespace ebm

@@ -1,0 +1,137 @@
+// The one door into the core. A Session owns a training method (its models and
+// optimisers), the data and a worker thread. Any thread posts typed commands (post never
+// blocks on compute) and reads immutable snapshots (snapshot() returns at once). Live
+// Langevin settings and stop requests take effect at the next Langevin step.
+// Plain C++ API: no LibTorch, Qt or GL type appears here, so GUIs can include it.
+#pragma once
+
+#include "config.h"
+#include "trace.h"
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace ebm {
+
+enum class RunState {
+  Loading,   // building models / loading data
+  Idle,      // ready; not training
+  Training,  // iterations running
+  Paused,    // training paused; revisions still allowed
+  Diverged,  // a NaN or an energy-gap blow-up stopped training (see divergedAt)
+  Failed,    // the session could not be built (see lastError); commands are refused
+};
+const char* toString(RunState state);
+
+/// Training curves, bounded: beyond maxRows the history is thinned (every other row kept).
+struct LossHistory {
+  std::vector<std::string> names;
+  std::vector<long> iterations;
+  std::vector<std::vector<double>> rows;  // rows[i][k] is names[k] at iterations[i]
+};
+
+/// A 2-D energy landscape evaluated on a res x res grid over [lo, hi]^2 (row 0 = top, y = hi).
+struct Landscape {
+  int res = 0;
+  double lo = 0, hi = 0;
+  long iteration = -1;
+  std::vector<float> energy;      // E(x) per grid point
+  std::vector<float> logDensity;  // exact log-density of the data (empty when none exists)
+};
+
+struct SessionSnapshot {
+  uint64_t sequence = 0;          // increases with every publication
+  RunState state = RunState::Loading;
+  long iteration = 0;
+  int epoch = 0;
+  long targetIterations = 0;      // iteration at which the current training run stops
+  double itersPerSecond = 0;
+  double langevinStepsPerSecond = 0;
+  std::string device;
+  int threads = 0;
+  int64_t residentBytes = 0;
+  int64_t peakResidentBytes = 0;
+  RunConfig config;               // the effective run config (live settings included)
+  std::string method;
+  std::string data;               // description of the data source
+  std::vector<int64_t> dataShape; // one sample, e.g. {2} or {1, 32, 32}
+  std::shared_ptr<const LossHistory> losses;
+  std::shared_ptr<const Trace> xTrace;  // latest x-chain (training or revision)
+  std::shared_ptr<const Trace> zTrace;  // latest z-chain
+  bool xFromRevision = false;     // xTrace comes from a user revision (not from training)
+  bool zFromRevision = false;
+  bool revisionRunning = false;
+  std::shared_ptr<const Landscape> landscape;
+  std::string lastError;          // the most recent error message (empty if none)
+  uint64_t errorCount = 0;        // increases with every error
+  std::string lastMessage;        // the most recent informational message
+  std::string checkpointPath;     // last checkpoint written or loaded
+  long divergedAt = -1;           // iteration of the divergence, -1 if none
+};
+
+namespace cmd {
+struct StartTraining { long iterations = -1; };  // run until this many more (-1: config's total)
+struct Pause {};
+struct Resume {};
+struct StepOnce {};                               // one iteration, then paused
+struct StopTraining {};
+struct RunX {                                     // x-revision from the current model
+  int chains = 16;
+  std::string init = "generator";                 // generator | gaussian | uniform
+  uint64_t seed = 1;
+};
+struct RunZ {                                     // z-revision of held-out data
+  int chains = 16;
+  std::string init = "inference";                 // inference | inference-mean | gaussian | uniform
+  uint64_t seed = 1;
+};
+struct StopRevision {};
+struct SaveCheckpoint { std::string path; };      // empty: <runDir>/checkpoint.safetensors
+struct LoadCheckpoint { std::string path; };      // rebuilds the models from the file's config
+struct EvaluateLandscape { int res = 128; double lo = -1.5, hi = 1.5; };
+} // namespace cmd
+
+using Command = std::variant<cmd::StartTraining, cmd::Pause, cmd::Resume, cmd::StepOnce,
+                             cmd::StopTraining, cmd::RunX, cmd::RunZ, cmd::StopRevision,
+                             cmd::SaveCheckpoint, cmd::LoadCheckpoint, cmd::EvaluateLandscape>;
+
+struct SessionOptions {
+  std::string runDir;        // where checkpoints and the effective config go ("" = nowhere)
+  std::string checkpoint;    // load this checkpoint at start (its config replaces `config`)
+  int maxLossRows = 4096;    // bound on the loss history
+};
+
+class Session {
+public:
+  /// Returns at once; models and data are built on the worker (state Loading).
+  explicit Session(RunConfig config, SessionOptions options = {});
+  /// Requests every chain to stop and joins the worker.
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  /// Queues a command. Stop/pause requests also take effect at the next Langevin step.
+  void post(Command command);
+  /// Live settings: validated, then used from the next Langevin step on (no queueing).
+  /// Returns false (and records the error) when a value is invalid.
+  bool setXSettings(const LangevinXConfig& settings);
+  bool setZSettings(const LangevinZConfig& settings);
+
+  std::shared_ptr<const SessionSnapshot> snapshot() const;
+  /// Blocks the *calling* thread until the worker has nothing queued and is not training or
+  /// revising, or the timeout passes. For the CLI and tests; a GUI never calls it.
+  bool waitIdle(double timeoutSeconds) const;
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> m_impl;
+};
+
+/// Names of the registered training methods.
+std::vector<std::string> availableMethods();
+
+} // namespace ebm

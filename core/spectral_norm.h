@@ -1,0 +1,73 @@
+// Linear and 2-D convolution layers with optional spectral normalisation
+// (METHODS §4.1 B1): W / sigma(W), sigma from one power iteration per forward in
+// training mode, frozen u/v in eval mode. Parameter names follow PyTorch's
+// spectral_norm (weight_orig, weight_u, weight_v) so checkpoints read naturally.
+// Used from the worker thread only; no Qt/GL.
+#pragma once
+
+#include <torch/torch.h>
+
+namespace ebm {
+
+struct SnLinearOptions {
+  SnLinearOptions(int64_t in, int64_t out) : in_features_(in), out_features_(out) {}
+  TORCH_ARG(int64_t, in_features);
+  TORCH_ARG(int64_t, out_features);
+  TORCH_ARG(bool, bias) = true;
+  TORCH_ARG(bool, spectral_norm) = true;
+};
+
+struct SnConv2dOptions {
+  SnConv2dOptions(int64_t in, int64_t out, int64_t kernel)
+      : in_channels_(in), out_channels_(out), kernel_size_(kernel) {}
+  TORCH_ARG(int64_t, in_channels);
+  TORCH_ARG(int64_t, out_channels);
+  TORCH_ARG(int64_t, kernel_size);
+  TORCH_ARG(int64_t, stride) = 1;
+  TORCH_ARG(int64_t, padding) = 0;
+  TORCH_ARG(bool, bias) = true;
+  TORCH_ARG(bool, spectral_norm) = true;
+};
+
+/// Shared power-iteration state for one weight matrix viewed as (out, -1).
+class SpectralNormState {
+public:
+  /// Registers weight_u / weight_v buffers on `owner`, initialised as normalised N(0,1) draws.
+  void init(torch::nn::Module& owner, const torch::Tensor& weight);
+  /// W / sigma; advances the power iteration when `training` (METHODS §4.1 B1).
+  torch::Tensor normalise(const torch::Tensor& weight, bool training);
+  /// sigma of the current u, v (no power iteration), for diagnostics.
+  double sigma(const torch::Tensor& weight) const;
+
+private:
+  torch::Tensor m_u, m_v;
+};
+
+class SnLinearImpl : public torch::nn::Module {
+public:
+  explicit SnLinearImpl(const SnLinearOptions& options);
+  torch::Tensor forward(const torch::Tensor& x);
+  /// The weight actually applied (normalised if spectral norm is on); no power iteration.
+  torch::Tensor effectiveWeight();
+
+  SnLinearOptions options;
+  torch::Tensor weight;  // weight_orig when normalised
+  torch::Tensor bias;
+  SpectralNormState sn;
+};
+TORCH_MODULE(SnLinear);
+
+class SnConv2dImpl : public torch::nn::Module {
+public:
+  explicit SnConv2dImpl(const SnConv2dOptions& options);
+  torch::Tensor forward(const torch::Tensor& x);
+  torch::Tensor effectiveWeight();
+
+  SnConv2dOptions options;
+  torch::Tensor weight;
+  torch::Tensor bias;
+  SpectralNormState sn;
+};
+TORCH_MODULE(SnConv2d);
+
+} // namespace ebm

@@ -1,0 +1,121 @@
+#include "checkpoint.h"
+#include "dual_mcmc.h"
+#include "errors.h"
+#include "runtime.h"
+#include "safetensors.h"
+#include "toy2d.h"
+
+#include "test_helpers.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+namespace ebm {
+namespace {
+
+RunConfig smallToy() {
+  RunConfig cfg = RunConfig::fromPreset("toy2d");
+  cfg.model.ebmWidth = cfg.model.genWidth = cfg.model.infWidth = 32;
+  cfg.x.steps = 5;
+  cfg.z.steps = 3;
+  return cfg;
+}
+
+void trainFew(DualMcmc& m, const RunConfig& cfg, int n) {
+  auto gen = makeGenerator(torch::kCPU, 1);
+  LiveValue<LangevinXConfig> x(cfg.x);
+  LiveValue<LangevinZConfig> z(cfg.z);
+  MethodContext ctx;
+  ctx.gen = &gen;
+  ctx.xSettings = &x;
+  ctx.zSettings = &z;
+  for (int i = 0; i < n; ++i)
+    m.iterate(sampleToy2d("8gaussians", 64, gen), ctx);
+}
+
+TEST(Checkpoint, RoundTripIsBitExactAndCarriesConfigAndIteration) {
+  const auto dir = test::tempDir("checkpoint_roundtrip");
+  RunConfig cfg = smallToy();
+  cfg.x.stepSize = 0.123456789;
+  DualMcmc a(cfg, torch::kCPU);
+  trainFew(a, cfg, 3);
+  const std::string path = dir + "/a.safetensors";
+  saveCheckpoint(path, a, cfg, 3, 0);
+
+  RunConfig other = cfg;
+  other.train.seed = 777;  // different initial weights
+  DualMcmc b(other, torch::kCPU);
+  const auto info = loadCheckpointInto(path, b);
+  EXPECT_EQ(info.iteration, 3);
+  EXPECT_EQ(info.method, "dual-mcmc");
+  EXPECT_EQ(info.config.x.stepSize, 0.123456789);
+  const auto sa = a.stateTensors(), sb = b.stateTensors();
+  ASSERT_EQ(sa.size(), sb.size());
+  for (size_t i = 0; i < sa.size(); ++i) {
+    EXPECT_EQ(sa[i].first, sb[i].first);
+    EXPECT_TRUE(torch::equal(sa[i].second, sb[i].second)) << sa[i].first;
+  }
+  // Readable by the format's own definition (what Python's safetensors reads).
+  const std::string checker = std::string(EBM_SOURCE_DIR) + "/../shared/tools/safetensors_check.py";
+  if (std::ifstream(checker).good() && std::system("python3 --version > /dev/null 2>&1") == 0)
+    EXPECT_EQ(std::system(("python3 " + checker + " " + path + " > /dev/null").c_str()), 0);
+}
+
+TEST(Checkpoint, OtherArchitectureIsRefusedWithAClearMessageAndNothingChanges) {
+  const auto dir = test::tempDir("checkpoint_arch");
+  RunConfig cfg = smallToy();
+  DualMcmc a(cfg, torch::kCPU);
+  saveCheckpoint(dir + "/a.safetensors", a, cfg, 0, 0);
+  RunConfig wide = cfg;
+  wide.model.ebmWidth = 48;
+  DualMcmc b(wide, torch::kCPU);
+  std::vector<torch::Tensor> before;
+  for (auto& kv : b.stateTensors())
+    before.push_back(kv.second.clone());
+  try {
+    loadCheckpointInto(dir + "/a.safetensors", b);
+    FAIL() << "expected CheckpointError";
+  } catch (const CheckpointError& e) {
+    EXPECT_NE(std::string(e.what()).find("another architecture"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("a.safetensors"), std::string::npos) << e.what();
+  }
+  size_t i = 0;
+  for (auto& kv : b.stateTensors())
+    EXPECT_TRUE(torch::equal(before[i++], kv.second)) << kv.first;
+}
+
+TEST(Checkpoint, TruncatedOrForeignFilesGiveTypedErrors) {
+  const auto dir = test::tempDir("checkpoint_corrupt");
+  RunConfig cfg = smallToy();
+  DualMcmc a(cfg, torch::kCPU);
+  const std::string good = dir + "/good.safetensors";
+  saveCheckpoint(good, a, cfg, 0, 0);
+  std::ifstream in(good, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+
+  const std::string cut = dir + "/cut.safetensors";
+  std::ofstream(cut, std::ios::binary) << bytes.substr(0, bytes.size() / 2);
+  EXPECT_THROW(readCheckpointInfo(cut), CheckpointError);
+  EXPECT_THROW(loadCheckpointInto(cut, a), CheckpointError);
+
+  const std::string garbage = dir + "/garbage.safetensors";
+  std::ofstream(garbage, std::ios::binary) << "this is not a checkpoint at all";
+  EXPECT_THROW(readCheckpointInfo(garbage), CheckpointError);
+
+  EXPECT_THROW(readCheckpointInfo(dir + "/missing.safetensors"), CheckpointError);
+
+  // A valid safetensors file that is not ours: no metadata.
+  SafeTensors foreign;
+  foreign.tensors.emplace_back("w", torch::zeros({2}));
+  writeSafeTensors(dir + "/foreign.safetensors", foreign);
+  try {
+    readCheckpointInfo(dir + "/foreign.safetensors");
+    FAIL();
+  } catch (const CheckpointError& e) {
+    EXPECT_NE(std::string(e.what()).find("not an EBM Lab checkpoint"), std::string::npos);
+  }
+}
+
+} // namespace
+} // namespace ebm

@@ -1,0 +1,125 @@
+#include "dual_mcmc.h"
+#include "langevin.h"
+#include "runtime.h"
+#include "toy2d.h"
+
+#include "test_helpers.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+namespace ebm {
+namespace {
+
+TEST(DualMcmc, InferenceNllIsTheGaussianFormula) {
+  torch::manual_seed(5);
+  const int B = 6, nz = 4;
+  Posterior q{torch::randn({B, nz, 1, 1}), torch::randn({B, nz, 1, 1}) * 0.5};
+  const auto z = torch::randn({B, nz, 1, 1});
+  const auto nll = gaussianNll(z, q);
+  for (int b = 0; b < B; ++b) {
+    double logN = 0;  // log N(z; mu, diag e^l) summed over dims
+    for (int d = 0; d < nz; ++d) {
+      const double mu = q.mu[b][d][0][0].item<double>();
+      const double lv = q.logvar[b][d][0][0].item<double>();
+      const double zz = z[b][d][0][0].item<double>();
+      const double var = std::exp(lv);
+      logN += -0.5 * std::log(2 * M_PI * var) - 0.5 * (zz - mu) * (zz - mu) / var;
+    }
+    const double expected = -logN - 0.5 * nz * std::log(2 * M_PI);
+    EXPECT_NEAR(nll[b].item<double>(), expected, 1e-4 * std::fabs(expected) + 1e-4);
+  }
+}
+
+RunConfig toyConfig() {
+  RunConfig cfg = RunConfig::fromPreset("toy2d");
+  cfg.runtime.device = "cpu";
+  return cfg;
+}
+
+struct Harness {
+  explicit Harness(const RunConfig& cfg)
+      : method(cfg, torch::kCPU), gen(makeGenerator(torch::kCPU, 21)),
+        dataGen(makeGenerator(torch::kCPU, 22)), x(cfg.x), z(cfg.z) {
+    ctx.gen = &gen;
+    ctx.xSettings = &x;
+    ctx.zSettings = &z;
+  }
+  DualMcmc method;
+  torch::Generator gen, dataGen;
+  LiveValue<LangevinXConfig> x;
+  LiveValue<LangevinZConfig> z;
+  MethodContext ctx;
+};
+
+TEST(DualMcmc, OneIterationUpdatesEveryModelAndReportsFiniteLosses) {
+  configureThreads(2);
+  Harness h(toyConfig());
+  std::vector<torch::Tensor> before;
+  for (auto& [name, t] : h.method.stateTensors())
+    before.push_back(t.clone());
+  const auto batch = sampleToy2d("8gaussians", 256, h.dataGen);
+  const auto r = h.method.iterate(batch, h.ctx);
+  ASSERT_FALSE(r.diverged) << r.message;
+  ASSERT_EQ(r.losses.size(), h.method.lossNames().size());
+  for (double v : r.losses)
+    EXPECT_TRUE(std::isfinite(v));
+  bool eChanged = false, gChanged = false, iChanged = false;
+  size_t i = 0;
+  for (auto& [name, t] : h.method.stateTensors()) {
+    const bool changed = !torch::equal(before[i++], t);
+    eChanged |= name.rfind("E.", 0) == 0 && changed;
+    gChanged |= name.rfind("G.", 0) == 0 && changed;
+    iChanged |= name.rfind("I.", 0) == 0 && changed;
+  }
+  EXPECT_TRUE(eChanged && gChanged && iChanged);
+}
+
+TEST(DualMcmc, EbmStepLowersDataEnergyRelativeToNegatives) {
+  // METHODS §4.7 item 6: loss sign. Same negatives before and after one update.
+  RunConfig cfg = toyConfig();
+  cfg.train.twoChains = false;
+  Harness h(cfg);
+  auto probeGen = makeGenerator(torch::kCPU, 3);
+  const auto data = sampleToy2d("8gaussians", 512, probeGen);
+  const auto noise = torch::rand({512, 2}, probeGen) * 3.0 - 1.5;
+  const double gapBefore =
+      (h.method.energy(data).mean() - h.method.energy(noise).mean()).item<double>();
+  for (int i = 0; i < 5; ++i)
+    h.method.iterate(sampleToy2d("8gaussians", 256, h.dataGen), h.ctx);
+  const double gapAfter =
+      (h.method.energy(data).mean() - h.method.energy(noise).mean()).item<double>();
+  EXPECT_LT(gapAfter, gapBefore);
+}
+
+TEST(DualMcmc, ShortRunOnEightGaussiansLearns) {
+  configureThreads(2);
+  RunConfig cfg = toyConfig();
+  Harness h(cfg);
+  auto evalGen = makeGenerator(torch::kCPU, 99);
+  const auto truth = sampleToy2d("8gaussians", 1000, evalGen);
+  auto samples = [&] {
+    auto g = makeGenerator(torch::kCPU, 5);
+    LiveValue<LangevinXConfig> live(cfg.x);
+    ChainControl ctl;
+    ctl.gen = &g;
+    return langevinX(h.method.ebm(), h.method.initialX(1000, "generator", g), live, ctl);
+  };
+  const double mmdBefore = mmdRbf(samples(), truth);
+  for (int i = 0; i < 600; ++i) {
+    const auto r = h.method.iterate(sampleToy2d("8gaussians", 256, h.dataGen), h.ctx);
+    ASSERT_FALSE(r.diverged) << "iteration " << i << ": " << r.message;
+  }
+  const double mmdAfter = mmdRbf(samples(), truth);
+  EXPECT_LT(mmdAfter, 0.5 * mmdBefore) << "MMD before " << mmdBefore << " after " << mmdAfter;
+
+  auto g = makeGenerator(torch::kCPU, 6);
+  const auto uniform = torch::rand({1000, 2}, g) * 3.0 - 1.5;
+  const double eData = h.method.energy(truth).mean().item<double>();
+  const double eUniform = h.method.energy(uniform).mean().item<double>();
+  EXPECT_LT(eData, eUniform) << "data should get lower energy than uniform noise";
+}
+
+} // namespace
+} // namespace ebm

@@ -1,0 +1,233 @@
+#include "session.h"
+
+#include "checkpoint.h"
+#include "dual_mcmc.h"
+#include "method.h"
+
+#include "test_helpers.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <fstream>
+#include <thread>
+
+namespace ebm {
+namespace {
+
+RunConfig quickToy() {
+  RunConfig cfg = RunConfig::fromPreset("toy2d");
+  cfg.model.ebmWidth = cfg.model.genWidth = cfg.model.infWidth = 32;
+  cfg.train.batchSize = 64;
+  cfg.x.steps = 5;
+  cfg.z.steps = 3;
+  cfg.runtime.device = "cpu";
+  cfg.runtime.threads = 2;
+  return cfg;
+}
+
+std::shared_ptr<const SessionSnapshot> waitFor(Session& s, double seconds,
+                                               const std::function<bool(const SessionSnapshot&)>& ok) {
+  const auto t0 = std::chrono::steady_clock::now();
+  while (std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() < seconds) {
+    auto snap = s.snapshot();
+    if (ok(*snap))
+      return snap;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return s.snapshot();
+}
+
+TEST(Session, ConstructionReturnsAtOnceAndBecomesIdle) {
+  Session s(quickToy());
+  ASSERT_TRUE(s.waitIdle(60));
+  auto snap = s.snapshot();
+  EXPECT_EQ(snap->state, RunState::Idle) << snap->lastError;
+  EXPECT_EQ(snap->method, "dual-mcmc");
+  EXPECT_EQ(snap->dataShape, std::vector<int64_t>({2}));
+}
+
+TEST(Session, StepSizeChangedFromAnotherThreadAppliesFromTheNextStep) {
+  Session s(quickToy());
+  ASSERT_TRUE(s.waitIdle(60));
+  auto xs = s.snapshot()->config.x;
+  xs.steps = 4000;
+  xs.stepSize = 0.2;
+  ASSERT_TRUE(s.setXSettings(xs));
+  s.post(cmd::RunX{8, "generator", 3});
+  auto running = waitFor(s, 30, [](const SessionSnapshot& sn) {
+    return sn.xTrace && sn.xFromRevision && sn.xTrace->lastStep() >= 50;
+  });
+  ASSERT_TRUE(running->xTrace && running->xTrace->lastStep() >= 50);
+  const int seen = running->xTrace->lastStep();
+  xs.stepSize = 0.05;
+  xs.steps = 400;  // also shortens the chain
+  ASSERT_TRUE(s.setXSettings(xs));
+  ASSERT_TRUE(s.waitIdle(60));
+  const auto& t = *s.snapshot()->xTrace;
+  ASSERT_FALSE(t.changes.empty());
+  const int from = t.changes.front().step;
+  EXPECT_GT(from, seen);
+  EXPECT_EQ(t.lastStep(), std::max(400, from));
+  for (size_t i = 0; i + 1 < t.steps.size(); ++i)
+    EXPECT_DOUBLE_EQ(t.stepSize[i], t.steps[i] < from ? 0.2 : 0.05) << "step " << t.steps[i];
+}
+
+TEST(Session, InvalidLiveSettingIsRefusedWithAMessage) {
+  Session s(quickToy());
+  ASSERT_TRUE(s.waitIdle(60));
+  auto xs = s.snapshot()->config.x;
+  xs.stepSize = -3;
+  EXPECT_FALSE(s.setXSettings(xs));
+  s.post(cmd::StopRevision{});
+  s.waitIdle(10);
+  EXPECT_NE(s.snapshot()->lastError.find("x.step_size"), std::string::npos);
+  EXPECT_EQ(s.snapshot()->config.x.stepSize, 0.5);
+}
+
+TEST(Session, PauseResumeStepAndStopTraining) {
+  Session s(quickToy());
+  ASSERT_TRUE(s.waitIdle(60));
+  s.post(cmd::StepOnce{});
+  ASSERT_TRUE(s.waitIdle(60));
+  EXPECT_EQ(s.snapshot()->iteration, 1);
+  EXPECT_EQ(s.snapshot()->state, RunState::Paused);
+
+  s.post(cmd::StartTraining{100000});
+  auto snap = waitFor(s, 30, [](const SessionSnapshot& sn) { return sn.iteration >= 5; });
+  EXPECT_EQ(snap->state, RunState::Training);
+  s.post(cmd::Pause{});
+  snap = waitFor(s, 30, [](const SessionSnapshot& sn) { return sn.state == RunState::Paused; });
+  ASSERT_EQ(snap->state, RunState::Paused);
+  const long pausedAt = snap->iteration;
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(s.snapshot()->iteration, pausedAt) << "paused training must not advance";
+  s.post(cmd::Resume{});
+  snap = waitFor(s, 30, [&](const SessionSnapshot& sn) { return sn.iteration > pausedAt + 3; });
+  EXPECT_GT(snap->iteration, pausedAt + 3);
+  EXPECT_TRUE(snap->losses && !snap->losses->rows.empty());
+  s.post(cmd::StopTraining{});
+  ASSERT_TRUE(s.waitIdle(60));
+  EXPECT_EQ(s.snapshot()->state, RunState::Idle);
+}
+
+TEST(Session, CorruptCheckpointIsReportedAndTheSessionKeepsWorking) {
+  const auto dir = test::tempDir("session_corrupt");
+  std::ofstream(dir + "/bad.safetensors", std::ios::binary) << "\x10\x00\x00\x00garbage";
+  Session s(quickToy());
+  ASSERT_TRUE(s.waitIdle(60));
+  const auto errors = s.snapshot()->errorCount;
+  s.post(cmd::LoadCheckpoint{dir + "/bad.safetensors"});
+  ASSERT_TRUE(s.waitIdle(60));
+  auto snap = s.snapshot();
+  EXPECT_GT(snap->errorCount, errors);
+  EXPECT_NE(snap->lastError.find("bad.safetensors"), std::string::npos) << snap->lastError;
+  EXPECT_EQ(snap->state, RunState::Idle);
+  s.post(cmd::RunX{4, "generator", 1});
+  ASSERT_TRUE(s.waitIdle(60));
+  EXPECT_TRUE(s.snapshot()->xTrace && s.snapshot()->xTrace->finished);
+}
+
+TEST(Session, SaveAndLoadRestoreIterationAndModel) {
+  const auto dir = test::tempDir("session_save");
+  SessionOptions opts;
+  opts.runDir = dir + "/run";
+  Session s(quickToy(), opts);
+  ASSERT_TRUE(s.waitIdle(60));
+  s.post(cmd::StartTraining{7});
+  ASSERT_TRUE(s.waitIdle(120));
+  EXPECT_EQ(s.snapshot()->iteration, 7);
+  s.post(cmd::SaveCheckpoint{});
+  ASSERT_TRUE(s.waitIdle(60));
+  const std::string ckpt = dir + "/run/checkpoint.safetensors";
+  ASSERT_TRUE(std::filesystem::exists(ckpt)) << s.snapshot()->lastError;
+  EXPECT_TRUE(std::filesystem::exists(dir + "/run/config.toml"));
+  EXPECT_TRUE(std::filesystem::exists(dir + "/run/losses.csv"));
+
+  Session t(quickToy());
+  ASSERT_TRUE(t.waitIdle(60));
+  t.post(cmd::LoadCheckpoint{ckpt});
+  ASSERT_TRUE(t.waitIdle(60));
+  EXPECT_EQ(t.snapshot()->iteration, 7) << t.snapshot()->lastError;
+}
+
+TEST(Session, AbsurdStepSizeExplodesTheChainButNotTheApp) {
+  Session s(quickToy());
+  ASSERT_TRUE(s.waitIdle(60));
+  auto xs = s.snapshot()->config.x;
+  xs.stepSize = 100;
+  xs.steps = 2000;
+  ASSERT_TRUE(s.setXSettings(xs));
+  s.post(cmd::RunX{8, "uniform", 2});
+  ASSERT_TRUE(s.waitIdle(120));
+  auto snap = s.snapshot();
+  ASSERT_TRUE(snap->xTrace);
+  if (snap->xTrace->diverged)
+    EXPECT_NE(snap->lastError.find("smaller step size"), std::string::npos);
+  EXPECT_EQ(snap->state, RunState::Idle);
+}
+
+// A method that diverges on its third iteration: divergence becomes a state naming the
+// iteration, and the last good checkpoint is left intact.
+class DivergingMethod : public DualMcmc {
+public:
+  using DualMcmc::DualMcmc;
+  std::string name() const override { return "test-diverging"; }
+  IterationResult iterate(const torch::Tensor& batch, MethodContext& ctx) override {
+    auto r = DualMcmc::iterate(batch, ctx);
+    if (++m_count == 3) {
+      r.diverged = true;
+      r.message = "loss_E is not finite";
+    }
+    return r;
+  }
+
+private:
+  int m_count = 0;
+};
+
+TEST(Session, DivergenceIsAStateAndTheLastGoodCheckpointSurvives) {
+  registerMethod("test-diverging", [](const RunConfig& c, torch::Device d) {
+    return std::unique_ptr<TrainingMethod>(new DivergingMethod(c, d));
+  });
+  const auto dir = test::tempDir("session_diverge");
+  RunConfig cfg = quickToy();
+  cfg.train.method = "test-diverging";
+  cfg.train.checkpointEvery = 2;
+  SessionOptions opts;
+  opts.runDir = dir;
+  Session s(cfg, opts);
+  ASSERT_TRUE(s.waitIdle(60));
+  s.post(cmd::StartTraining{100});
+  ASSERT_TRUE(s.waitIdle(120));
+  auto snap = s.snapshot();
+  EXPECT_EQ(snap->state, RunState::Diverged);
+  EXPECT_EQ(snap->divergedAt, 3);
+  EXPECT_NE(snap->lastError.find("diverged at iteration 3"), std::string::npos) << snap->lastError;
+  const auto info = readCheckpointInfo(dir + "/checkpoint.safetensors");
+  EXPECT_EQ(info.iteration, 2);
+  s.post(cmd::SaveCheckpoint{});  // refused: would overwrite the good one
+  ASSERT_TRUE(s.waitIdle(60));
+  EXPECT_EQ(readCheckpointInfo(dir + "/checkpoint.safetensors").iteration, 2);
+  s.post(cmd::LoadCheckpoint{dir + "/checkpoint.safetensors"});
+  ASSERT_TRUE(s.waitIdle(60));
+  EXPECT_EQ(s.snapshot()->state, RunState::Idle);
+  EXPECT_EQ(s.snapshot()->iteration, 2);
+}
+
+TEST(Session, MissingDataSetFailsWithAClearMessage) {
+  RunConfig cfg = RunConfig::fromPreset("fmnist-small");
+  cfg.data.path = "/nonexistent/fashion";
+  cfg.runtime.device = "cpu";
+  Session s(cfg);
+  ASSERT_TRUE(s.waitIdle(60));
+  auto snap = s.snapshot();
+  EXPECT_EQ(snap->state, RunState::Failed);
+  EXPECT_NE(snap->lastError.find("/nonexistent/fashion"), std::string::npos);
+  s.post(cmd::StartTraining{});
+  ASSERT_TRUE(s.waitIdle(10));
+  EXPECT_EQ(s.snapshot()->state, RunState::Failed);
+}
+
+} // namespace
+} // namespace ebm
