@@ -123,3 +123,41 @@ TEST(DualMcmc, ShortRunOnEightGaussiansLearns) {
 
 } // namespace
 } // namespace ebm
+
+namespace ebm {
+namespace {
+
+TEST(DualMcmc, IterationAndCheckpointStateOnGpu_CUDA) {
+  if (!torch::cuda::is_available())
+    GTEST_SKIP() << "no CUDA device";
+  RunConfig cfg = RunConfig::fromPreset("toy2d");
+  DualMcmc gpu(cfg, torch::Device(torch::kCUDA, 0));
+  auto gen = makeGenerator(torch::Device(torch::kCUDA, 0), 1);
+  auto cpuGen = makeGenerator(torch::kCPU, 1);
+  LiveValue<LangevinXConfig> x(cfg.x);
+  LiveValue<LangevinZConfig> z(cfg.z);
+  MethodContext ctx;
+  ctx.device = torch::Device(torch::kCUDA, 0);
+  ctx.gen = &gen;
+  ctx.xSettings = &x;
+  ctx.zSettings = &z;
+  for (int i = 0; i < 3; ++i) {
+    const auto r = gpu.iterate(sampleToy2d("8gaussians", 256, cpuGen), ctx);
+    ASSERT_FALSE(r.diverged) << r.message;
+  }
+  for (auto& [name, t] : gpu.stateTensors())
+    EXPECT_TRUE(t.is_cuda() || name.find(".step") != std::string::npos) << name;
+  // The same weights give the same energies on CPU.
+  DualMcmc cpu(cfg, torch::kCPU);
+  const auto src = gpu.stateTensors();
+  auto dst = cpu.stateTensors();
+  for (size_t i = 0; i < src.size(); ++i) {
+    torch::NoGradGuard g;
+    dst[i].second.copy_(src[i].second.cpu());
+  }
+  const auto probe = sampleToy2d("8gaussians", 64, cpuGen);
+  EXPECT_TRUE(torch::allclose(gpu.energy(probe), cpu.energy(probe), 1e-4, 1e-4));
+}
+
+} // namespace
+} // namespace ebm
