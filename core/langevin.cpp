@@ -118,6 +118,13 @@ void noteChanges(Recorder& rec, int step, const Config& before, const Config& no
     rec.change(step, describeChange(before.steps, now.steps, "steps"));
 }
 
+bool allFinite(const torch::Tensor& a, const torch::Tensor& b) {
+  bool ok = torch::isfinite(a).all().item<bool>();
+  if (ok && b.defined())
+    ok = torch::isfinite(b).all().item<bool>();
+  return ok;
+}
+
 bool stopRequested(const ChainControl& c) {
   return c.stop && c.stop->load(std::memory_order_relaxed);
 }
@@ -174,7 +181,9 @@ torch::Tensor langevinX(EnergyNet& energy, const torch::Tensor& x0,
     rec.row(step, cfg.stepSize, cfg.noise, e, grad, drift, noise);
     rec.maybeSnapshot(step, x, {}, step == 0);
     rec.notify();
-    if (!torch::isfinite(e).all().item<bool>() || !torch::isfinite(grad).all().item<bool>()) {
+    // A per-step check costs a device sync, so it runs only when a trace is recorded (which
+    // syncs anyway); without one, a NaN propagates into the state and the caller's losses.
+    if (rec.active() && !allFinite(e, grad)) {
       diverged = true;
       message = "non-finite energy or gradient at x-step " + std::to_string(step) +
                 " (step size " + std::to_string(cfg.stepSize) + ")";
@@ -274,7 +283,7 @@ torch::Tensor langevinZ(Generator& generator, const torch::Tensor& x, const torc
       rec.maybeSnapshot(step, z, decoded, step == 0);
       rec.notify();
     }
-    if (!torch::isfinite(u).all().item<bool>() || !torch::isfinite(grad).all().item<bool>()) {
+    if (rec.active() && !allFinite(u, grad)) {
       diverged = true;
       message = "non-finite posterior potential or gradient at z-step " + std::to_string(step) +
                 " (step size " + std::to_string(cfg.stepSize) + ")";

@@ -120,8 +120,8 @@ struct Session::Impl {
     } catch (const std::exception& e) {
       fail(e.what());
     }
+    publish();  // before clearing busy: waitIdle() callers then see the built state
     busy = false;
-    publish();
     while (!quit) {
       std::optional<Command> next;
       {
@@ -641,15 +641,16 @@ std::shared_ptr<const SessionSnapshot> Session::snapshot() const {
 
 bool Session::waitIdle(double timeoutSeconds) const {
   const auto t0 = Clock::now();
-  while (secondsSince(t0) < timeoutSeconds) {
+  for (;;) {  // checks at least once, so a zero timeout is a poll
     {
       std::lock_guard<std::mutex> lock(m_impl->queueMutex);
       if (m_impl->queue.empty() && !m_impl->busy)
         return true;
     }
+    if (secondsSince(t0) >= timeoutSeconds)
+      return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  return false;
 }
 
 } // namespace ebm
