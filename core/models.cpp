@@ -42,6 +42,25 @@ public:
     return m_out(h).squeeze(1);
   }
 
+  // Forward and input-gradient by hand: three leaky-ReLU layers and a bias-free head. The
+  // weights (and the spectral-norm power iteration) are exactly those a forward would use.
+  torch::Tensor energyAndGrad(const torch::Tensor& x, torch::Tensor& grad) override {
+    TORCH_CHECK(x.dim() == 2 && x.size(1) == m_dim, "MLP EBM expects (B, ", m_dim, "), got ",
+                x.sizes());
+    torch::NoGradGuard noGrad;
+    const auto w1 = m_l1->currentWeight(), w2 = m_l2->currentWeight(),
+               w3 = m_l3->currentWeight(), wo = m_out->currentWeight();
+    const auto a1 = torch::addmm(m_l1->bias, x, w1.t());
+    const auto a2 = torch::addmm(m_l2->bias, lrelu(a1), w2.t());
+    const auto a3 = torch::addmm(m_l3->bias, lrelu(a2), w3.t());
+    const auto e = torch::mm(lrelu(a3), wo.t()).squeeze(1);
+    auto g = torch::leaky_relu_backward(wo.expand({x.size(0), wo.size(1)}), a3, 0.2, false);
+    g = torch::leaky_relu_backward(torch::mm(g, w3), a2, 0.2, false);
+    g = torch::leaky_relu_backward(torch::mm(g, w2), a1, 0.2, false);
+    grad = torch::mm(g, w1);
+    return e;
+  }
+
 private:
   int64_t m_dim;
   SnLinear m_l1{nullptr}, m_l2{nullptr}, m_l3{nullptr}, m_out{nullptr};
@@ -263,6 +282,13 @@ private:
 };
 
 } // namespace
+
+torch::Tensor EnergyNet::energyAndGrad(const torch::Tensor& x, torch::Tensor& grad) {
+  auto xv = x.detach().requires_grad_(true);
+  auto e = forward(xv);
+  grad = torch::autograd::grad({e.sum()}, {xv})[0];
+  return e.detach();
+}
 
 std::vector<int64_t> dataShape(const ModelConfig& c) {
   if (c.family == "mlp")

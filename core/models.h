@@ -17,6 +17,10 @@ namespace ebm {
 class EnergyNet : public torch::nn::Module {
 public:
   virtual torch::Tensor forward(const torch::Tensor& x) = 0;
+  /// E(x) (B) and dE/dx summed over the batch, as one Langevin step needs them. The default
+  /// uses autograd; families may override it with a hand-written backward (same values, far
+  /// fewer dispatched operations). The result carries no autograd graph.
+  virtual torch::Tensor energyAndGrad(const torch::Tensor& x, torch::Tensor& grad);
 };
 
 /// G(z): (B, nz, 1, 1) -> (B, ...) data-space samples.

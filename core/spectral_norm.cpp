@@ -33,10 +33,19 @@ void SpectralNormState::init(torch::nn::Module& owner, const torch::Tensor& weig
 
 torch::Tensor SpectralNormState::normalise(const torch::Tensor& weight, bool training) {
   const auto mat = weight.reshape({weight.size(0), -1});
+  const bool needGrad = torch::GradMode::is_enabled() && weight.requires_grad();
+  torch::Tensor wv;  // W v after the power iteration, reusable when no gradient is needed
   if (training) {
     torch::NoGradGuard noGrad;
     m_v.copy_(normalized(torch::mv(mat.t(), m_u)));
-    m_u.copy_(normalized(torch::mv(mat, m_v)));
+    wv = torch::mv(mat, m_v);
+    m_u.copy_(normalized(wv));
+  }
+  if (!needGrad) {
+    // sigma = u^T W v; with W v from above this is bit-identical to recomputing it.
+    torch::NoGradGuard noGrad;
+    const auto sigma = torch::dot(m_u, wv.defined() ? wv : torch::mv(mat, m_v));
+    return weight / sigma;
   }
   // u and v are constants for autograd; in training they are cloned (as PyTorch does) because
   // the next forward updates the buffers in place while this graph may still be alive.
@@ -69,8 +78,12 @@ SnLinearImpl::SnLinearImpl(const SnLinearOptions& opts) : options(opts) {
 torch::Tensor SnLinearImpl::forward(const torch::Tensor& x) {
   TORCH_CHECK(x.dim() == 2 && x.size(1) == options.in_features(), "SnLinear expects (B, ",
               options.in_features(), ") input, got ", x.sizes());
-  const auto w = options.spectral_norm() ? sn.normalise(weight, is_training()) : weight;
+  const auto w = currentWeight();
   return bias.defined() ? torch::addmm(bias, x, w.t()) : torch::mm(x, w.t());
+}
+
+torch::Tensor SnLinearImpl::currentWeight() {
+  return options.spectral_norm() ? sn.normalise(weight, is_training()) : weight;
 }
 
 torch::Tensor SnLinearImpl::effectiveWeight() {

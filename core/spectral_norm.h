@@ -47,6 +47,8 @@ class SnLinearImpl : public torch::nn::Module {
 public:
   explicit SnLinearImpl(const SnLinearOptions& options);
   torch::Tensor forward(const torch::Tensor& x);
+  /// The weight a forward applies now (advancing the power iteration in training mode).
+  torch::Tensor currentWeight();
   /// The weight actually applied (normalised if spectral norm is on); no power iteration.
   torch::Tensor effectiveWeight();
 

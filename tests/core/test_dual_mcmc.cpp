@@ -94,7 +94,7 @@ TEST(DualMcmc, EbmStepLowersDataEnergyRelativeToNegatives) {
 }
 
 TEST(DualMcmc, ShortRunOnEightGaussiansLearns) {
-  configureThreads(2);
+  configureThreads(1);  // the toy MLPs are dispatch-bound: one thread is fastest
   RunConfig cfg = toyConfig();
   Harness h(cfg);
   auto evalGen = makeGenerator(torch::kCPU, 99);
@@ -107,7 +107,7 @@ TEST(DualMcmc, ShortRunOnEightGaussiansLearns) {
     return langevinX(h.method.ebm(), h.method.initialX(1000, "generator", g), live, ctl);
   };
   const double mmdBefore = mmdRbf(samples(), truth);
-  for (int i = 0; i < 600; ++i) {
+  for (int i = 0; i < 400; ++i) {
     const auto r = h.method.iterate(sampleToy2d("8gaussians", 256, h.dataGen), h.ctx);
     ASSERT_FALSE(r.diverged) << "iteration " << i << ": " << r.message;
   }
