@@ -270,14 +270,23 @@ torch::Tensor langevinZ(Generator& generator, const torch::Tensor& x, const torc
       message = "stopped at step " + std::to_string(step);
       break;
     }
-    torch::Tensor u, grad, decoded;
-    {
-      auto zv = z.detach().requires_grad_(true);
-      decoded = generator.forward(zv);
-      u = potentialFromDecoded(decoded, x, zv, cfg, mask);
-      grad = torch::autograd::grad({u.sum()}, {zv})[0];
-    }
+    // U(z) = c SSE(G(z), x) + |z|^2 / (2 sigma_p^2): the likelihood part goes back through G
+    // as a vector-Jacobian product with dU/dG = 2c (G(z) - x) (masked), the prior is added here.
+    torch::Tensor u, grad;
+    const double likeScale = (cfg.halfSse ? 0.5 : 1.0) / (cfg.sigma * cfg.sigma);
+    const auto decoded = generator.forwardAndVjp(
+        z,
+        [&](const torch::Tensor& out) {
+          auto residual = out - x;
+          if (mask.defined())
+            residual = residual * mask;
+          u = residual.pow(2).flatten(1).sum(1) * likeScale +
+              z.pow(2).flatten(1).sum(1) / (2.0 * cfg.priorSigma * cfg.priorSigma);
+          return residual * (2.0 * likeScale);
+        },
+        grad);
     torch::NoGradGuard noGrad;
+    grad.add_(z, 1.0 / (cfg.priorSigma * cfg.priorSigma));
     const double driftCoef = 0.5 * cfg.stepSize * cfg.stepSize;
     if (!rec.active()) {
       z.add_(grad, -driftCoef);
@@ -287,7 +296,6 @@ torch::Tensor langevinZ(Generator& generator, const torch::Tensor& x, const torc
     auto drift = grad * (-driftCoef);
     auto noise = torch::randn(z.sizes(), *control.gen, z.options()) * cfg.noise;
     if (rec.active()) {
-      decoded = decoded.detach();
       rec.row(step, cfg.stepSize, cfg.noise, u, grad, drift, noise, msePerChain(decoded));
       rec.maybeSnapshot(step, z, decoded, step == 0);
       rec.notify();

@@ -48,16 +48,18 @@ public:
     TORCH_CHECK(x.dim() == 2 && x.size(1) == m_dim, "MLP EBM expects (B, ", m_dim, "), got ",
                 x.sizes());
     torch::NoGradGuard noGrad;
-    const auto w1 = m_l1->currentWeight(), w2 = m_l2->currentWeight(),
-               w3 = m_l3->currentWeight(), wo = m_out->currentWeight();
-    const auto a1 = torch::addmm(m_l1->bias, x, w1.t());
-    const auto a2 = torch::addmm(m_l2->bias, lrelu(a1), w2.t());
-    const auto a3 = torch::addmm(m_l3->bias, lrelu(a2), w3.t());
-    const auto e = torch::mm(lrelu(a3), wo.t()).squeeze(1);
-    auto g = torch::leaky_relu_backward(wo.expand({x.size(0), wo.size(1)}), a3, 0.2, false);
-    g = torch::leaky_relu_backward(torch::mm(g, w3), a2, 0.2, false);
-    g = torch::leaky_relu_backward(torch::mm(g, w2), a1, 0.2, false);
-    grad = torch::mm(g, w1);
+    // Each layer applies s * W with s = 1/sigma folded into the products (addmm's alpha).
+    const double s1 = m_l1->currentScaleNoGrad(), s2 = m_l2->currentScaleNoGrad(),
+                 s3 = m_l3->currentScaleNoGrad(), so = m_out->currentScaleNoGrad();
+    const auto &w1 = m_l1->weight, &w2 = m_l2->weight, &w3 = m_l3->weight, &wo = m_out->weight;
+    const auto a1 = torch::addmm(m_l1->bias, x, w1.t(), 1.0, s1);
+    const auto a2 = torch::addmm(m_l2->bias, lrelu(a1), w2.t(), 1.0, s2);
+    const auto a3 = torch::addmm(m_l3->bias, lrelu(a2), w3.t(), 1.0, s3);
+    const auto e = torch::mm(lrelu(a3), wo.t()).squeeze(1).mul_(so);
+    auto g = torch::leaky_relu_backward((wo * so).expand({x.size(0), wo.size(1)}), a3, 0.2, false);
+    g = torch::leaky_relu_backward(torch::mm(g, w3).mul_(s3), a2, 0.2, false);
+    g = torch::leaky_relu_backward(torch::mm(g, w2).mul_(s2), a1, 0.2, false);
+    grad = torch::mm(g, w1).mul_(s1);
     return e;
   }
 
@@ -85,7 +87,53 @@ public:
     return m_tanh ? torch::tanh(h) : h;
   }
 
+  // The same forward (BatchNorm in training mode updates its running statistics exactly as
+  // forward() does) with the backward written out through ATen's batch-norm backward.
+  torch::Tensor forwardAndVjp(const torch::Tensor& z,
+                              const std::function<torch::Tensor(const torch::Tensor&)>& outGrad,
+                              torch::Tensor& dz) override {
+    if (!is_training())
+      return Generator::forwardAndVjp(z, outGrad, dz);
+    TORCH_CHECK(z.dim() == 4 && z.size(1) == m_nz && z.size(2) == 1 && z.size(3) == 1,
+                "generator expects (B, ", m_nz, ", 1, 1), got ", z.sizes());
+    torch::NoGradGuard noGrad;
+    const auto z2 = z.flatten(1);
+    const auto a1 = torch::addmm(m_l1->bias, z2, m_l1->weight.t());
+    const auto bn1 = batchNorm(*m_bn1, a1);
+    const auto h1 = torch::relu(std::get<0>(bn1));
+    const auto a2 = torch::addmm(m_l2->bias, h1, m_l2->weight.t());
+    const auto bn2 = batchNorm(*m_bn2, a2);
+    const auto h2 = torch::relu(std::get<0>(bn2));
+    auto out = torch::addmm(m_out->bias, h2, m_out->weight.t());
+    if (m_tanh)
+      out = torch::tanh(out);
+    auto g = outGrad(out);
+    if (m_tanh)
+      g = torch::tanh_backward(g, out);
+    g = torch::threshold_backward(torch::mm(g, m_out->weight), h2, 0);
+    g = batchNormBackward(*m_bn2, g, a2, bn2);
+    g = torch::threshold_backward(torch::mm(g, m_l2->weight), h1, 0);
+    g = batchNormBackward(*m_bn1, g, a1, bn1);
+    dz = torch::mm(g, m_l1->weight).view(z.sizes());
+    return out;
+  }
+
 private:
+  using BnResult = std::tuple<torch::Tensor, torch::Tensor, torch::Tensor>;
+
+  static BnResult batchNorm(torch::nn::BatchNorm1dImpl& bn, const torch::Tensor& x) {
+    bn.num_batches_tracked += 1;  // as BatchNorm1dImpl::forward does in training mode
+    return torch::native_batch_norm(x, bn.weight, bn.bias, bn.running_mean, bn.running_var,
+                                    true, bn.options.momentum().value(), bn.options.eps());
+  }
+
+  static torch::Tensor batchNormBackward(torch::nn::BatchNorm1dImpl& bn, const torch::Tensor& g,
+                                         const torch::Tensor& x, const BnResult& fwd) {
+    return std::get<0>(torch::native_batch_norm_backward(
+        g, x, bn.weight, bn.running_mean, bn.running_var, std::get<1>(fwd), std::get<2>(fwd),
+        true, bn.options.eps(), {true, false, false}));
+  }
+
   int64_t m_nz;
   bool m_tanh;
   torch::nn::Linear m_l1{nullptr}, m_l2{nullptr}, m_out{nullptr};
@@ -288,6 +336,16 @@ torch::Tensor EnergyNet::energyAndGrad(const torch::Tensor& x, torch::Tensor& gr
   auto e = forward(xv);
   grad = torch::autograd::grad({e.sum()}, {xv})[0];
   return e.detach();
+}
+
+torch::Tensor Generator::forwardAndVjp(
+    const torch::Tensor& z, const std::function<torch::Tensor(const torch::Tensor&)>& outGrad,
+    torch::Tensor& dz) {
+  auto zv = z.detach().requires_grad_(true);
+  auto out = forward(zv);
+  const auto g = outGrad(out.detach());
+  dz = torch::autograd::grad({out}, {zv}, {g})[0];
+  return out.detach();
 }
 
 std::vector<int64_t> dataShape(const ModelConfig& c) {

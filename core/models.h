@@ -9,6 +9,7 @@
 
 #include <torch/torch.h>
 
+#include <functional>
 #include <memory>
 
 namespace ebm {
@@ -27,6 +28,12 @@ public:
 class Generator : public torch::nn::Module {
 public:
   virtual torch::Tensor forward(const torch::Tensor& z) = 0;
+  /// out = G(z) and the vector-Jacobian product dz = (dG/dz)^T outGrad(out), as a z-Langevin
+  /// step needs them; `outGrad` receives out (no graph) and returns dL/d out. The default uses
+  /// autograd; families may override it with a hand-written backward. No graph is returned.
+  virtual torch::Tensor forwardAndVjp(
+      const torch::Tensor& z, const std::function<torch::Tensor(const torch::Tensor&)>& outGrad,
+      torch::Tensor& dz);
 };
 
 struct Posterior {

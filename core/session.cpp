@@ -405,6 +405,18 @@ struct Session::Impl {
     RevisionRequest req;
     req.chains = c.chains;
     req.init = c.init;
+    if (c.init == "batch") {
+      auto shape = dataShape(config.model);
+      int64_t per = 1;
+      for (auto d : shape)
+        per *= d;
+      if (static_cast<int64_t>(c.start.size()) != per * c.chains)
+        throw Error("x-revision with init 'batch': got " + std::to_string(c.start.size()) +
+                    " values, expected " + std::to_string(per * c.chains) + " (" +
+                    std::to_string(c.chains) + " chains of " + std::to_string(per) + ")");
+      shape.insert(shape.begin(), c.chains);
+      req.batch = torch::from_blob(const_cast<float*>(c.start.data()), shape, torch::kFloat).clone();
+    }
     revisionRunning = true;
     const auto t0 = Clock::now();
     try {

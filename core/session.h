@@ -81,8 +81,9 @@ struct StepOnce {};                               // one iteration, then paused
 struct StopTraining {};
 struct RunX {                                     // x-revision from the current model
   int chains = 16;
-  std::string init = "generator";                 // generator | gaussian | uniform
+  std::string init = "generator";                 // generator | gaussian | uniform | batch
   uint64_t seed = 1;
+  std::vector<float> start;                       // init "batch": chains x one sample, row-major
 };
 struct RunZ {                                     // z-revision of held-out data
   int chains = 16;

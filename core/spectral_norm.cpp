@@ -1,6 +1,8 @@
 #include "spectral_norm.h"
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace ebm {
 namespace {
@@ -55,6 +57,62 @@ torch::Tensor SpectralNormState::normalise(const torch::Tensor& weight, bool tra
   return weight / sigma;
 }
 
+double SpectralNormState::stepNoGrad(const torch::Tensor& weight, bool training) {
+  torch::NoGradGuard noGrad;
+  const bool raw = weight.device().is_cpu() && weight.scalar_type() == torch::kFloat &&
+                   weight.is_contiguous() && m_u.is_contiguous() && m_v.is_contiguous();
+  if (!raw) {
+    const auto mat = weight.reshape({weight.size(0), -1});
+    if (training) {
+      m_v.copy_(normalized(torch::mv(mat.t(), m_u)));
+      const auto wv = torch::mv(mat, m_v);
+      m_u.copy_(normalized(wv));
+      return torch::dot(m_u, wv).item<double>();
+    }
+    return torch::dot(m_u, torch::mv(mat, m_v)).item<double>();
+  }
+  // Same steps as above on raw memory: v = normalize(W^T u), u = normalize(W v),
+  // sigma = u . (W v). Accumulation is in float like the tensor path.
+  const int64_t rows = weight.size(0), cols = weight.numel() / rows;
+  const float* w = weight.data_ptr<float>();
+  float* u = m_u.data_ptr<float>();
+  float* v = m_v.data_ptr<float>();
+  std::vector<float> wv(static_cast<size_t>(rows));
+  if (training) {
+    std::fill(v, v + cols, 0.f);
+    for (int64_t r = 0; r < rows; ++r) {
+      const float ur = u[r];
+      const float* wr = w + r * cols;
+      for (int64_t c = 0; c < cols; ++c)
+        v[c] += wr[c] * ur;
+    }
+    float n = 0.f;
+    for (int64_t c = 0; c < cols; ++c)
+      n += v[c] * v[c];
+    const float invV = 1.f / std::max(std::sqrt(n), static_cast<float>(kEps));
+    for (int64_t c = 0; c < cols; ++c)
+      v[c] *= invV;
+  }
+  float n = 0.f;
+  for (int64_t r = 0; r < rows; ++r) {
+    const float* wr = w + r * cols;
+    float acc = 0.f;
+    for (int64_t c = 0; c < cols; ++c)
+      acc += wr[c] * v[c];
+    wv[r] = acc;
+    n += acc * acc;
+  }
+  if (training) {
+    const float invU = 1.f / std::max(std::sqrt(n), static_cast<float>(kEps));
+    for (int64_t r = 0; r < rows; ++r)
+      u[r] = wv[r] * invU;
+  }
+  float sigma = 0.f;
+  for (int64_t r = 0; r < rows; ++r)
+    sigma += u[r] * wv[r];
+  return sigma;
+}
+
 double SpectralNormState::sigma(const torch::Tensor& weight) const {
   torch::NoGradGuard noGrad;
   const auto mat = weight.reshape({weight.size(0), -1});
@@ -84,6 +142,10 @@ torch::Tensor SnLinearImpl::forward(const torch::Tensor& x) {
 
 torch::Tensor SnLinearImpl::currentWeight() {
   return options.spectral_norm() ? sn.normalise(weight, is_training()) : weight;
+}
+
+double SnLinearImpl::currentScaleNoGrad() {
+  return options.spectral_norm() ? 1.0 / sn.stepNoGrad(weight, is_training()) : 1.0;
 }
 
 torch::Tensor SnLinearImpl::effectiveWeight() {

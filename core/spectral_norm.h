@@ -38,6 +38,11 @@ public:
   torch::Tensor normalise(const torch::Tensor& weight, bool training);
   /// sigma of the current u, v (no power iteration), for diagnostics.
   double sigma(const torch::Tensor& weight) const;
+  /// Without autograd: advances the power iteration when `training` and returns sigma, so a
+  /// caller can fold 1/sigma into its matrix products instead of materialising W / sigma.
+  /// Small float32 CPU weights take a loop over raw memory: a handful of dispatched tensor
+  /// operations per layer would cost more than the arithmetic.
+  double stepNoGrad(const torch::Tensor& weight, bool training);
 
 private:
   torch::Tensor m_u, m_v;
@@ -49,6 +54,9 @@ public:
   torch::Tensor forward(const torch::Tensor& x);
   /// The weight a forward applies now (advancing the power iteration in training mode).
   torch::Tensor currentWeight();
+  /// Without autograd: advances the power iteration like a forward and returns the factor the
+  /// raw weight is scaled by (1/sigma, or 1 without spectral norm).
+  double currentScaleNoGrad();
   /// The weight actually applied (normalised if spectral norm is on); no power iteration.
   torch::Tensor effectiveWeight();
 

@@ -154,3 +154,38 @@ TEST(Models, HandWrittenEnergyGradientMatchesAutograd) {
 
 } // namespace
 } // namespace ebm
+
+namespace ebm {
+namespace {
+
+TEST(Models, HandWrittenGeneratorVjpMatchesAutogradIncludingBatchNormState) {
+  torch::manual_seed(10);
+  ModelConfig c;
+  c.genTanh = true;
+  auto a = makeGenerator(c);
+  auto b = makeGenerator(c);
+  applyReferenceInit(*a);
+  {
+    torch::NoGradGuard g;
+    auto pb = b->named_parameters();
+    for (auto& kv : a->named_parameters())
+      pb[kv.key()].copy_(kv.value());
+  }
+  const auto z = torch::randn({32, c.nz, 1, 1});
+  const auto target = torch::randn({32, 2}) * 0.5;
+  auto outGrad = [&](const torch::Tensor& out) { return (out - target) * 3.0; };
+  torch::Tensor dzFast, dzAuto;
+  const auto outFast = a->forwardAndVjp(z, outGrad, dzFast);
+  const auto outAuto = b->Generator::forwardAndVjp(z, outGrad, dzAuto);
+  EXPECT_TRUE(torch::allclose(outFast, outAuto, 1e-5, 1e-6));
+  EXPECT_TRUE(torch::allclose(dzFast, dzAuto, 1e-4, 1e-6))
+      << (dzFast - dzAuto).abs().max().item<double>();
+  auto bb = b->named_buffers();
+  for (auto& kv : a->named_buffers())
+    EXPECT_TRUE(torch::allclose(kv.value().to(torch::kDouble), bb[kv.key()].to(torch::kDouble),
+                                1e-5, 1e-6))
+        << kv.key();
+}
+
+} // namespace
+} // namespace ebm

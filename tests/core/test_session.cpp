@@ -231,3 +231,27 @@ TEST(Session, MissingDataSetFailsWithAClearMessage) {
 
 } // namespace
 } // namespace ebm
+
+namespace ebm {
+namespace {
+
+TEST(Session, XRevisionFromAGivenBatchStartsThereAndChecksItsSize) {
+  Session s(quickToy());
+  ASSERT_TRUE(s.waitIdle(60));
+  cmd::RunX run{3, "batch", 1, {0.1f, 0.2f, -0.3f, 0.4f, 0.5f, -0.6f}};
+  s.post(run);
+  ASSERT_TRUE(s.waitIdle(60));
+  auto snap = s.snapshot();
+  ASSERT_TRUE(snap->xTrace);
+  ASSERT_FALSE(snap->xTrace->snapshots.empty());
+  EXPECT_EQ(snap->xTrace->snapshots.front().state, run.start);
+  const auto errors = snap->errorCount;
+  run.start.pop_back();
+  s.post(run);
+  ASSERT_TRUE(s.waitIdle(60));
+  EXPECT_GT(s.snapshot()->errorCount, errors);
+  EXPECT_NE(s.snapshot()->lastError.find("expected 6"), std::string::npos);
+}
+
+} // namespace
+} // namespace ebm
