@@ -269,7 +269,6 @@ int cmdReconstruct(const std::string& checkpoint, const std::string& out, int ch
 // pictures and curves of what the model learned, in one run folder.
 int cmdDemo(const std::string& out, double seconds) {
   ebm::RunConfig cfg = ebm::RunConfig::fromPreset("toy2d");
-  cfg.train.iterations = 1000000;
   std::filesystem::create_directories(out);
   ebm::SessionOptions opts;
   opts.runDir = out;
