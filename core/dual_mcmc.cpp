@@ -169,11 +169,9 @@ IterationResult DualMcmc::iterate(const torch::Tensor& batch, MethodContext& ctx
   lossE.backward();
   m_optE->step();
 
-  double zMse = 0.0;
-  {
-    torch::NoGradGuard noGrad;
-    zMse = scalar((m_G->forward(zTilde) - x).pow(2).mean());
-  }
+  // Per-pixel MSE of G(z~) before the G update, from the data term (no extra G forward, which
+  // in training mode would also move BatchNorm's running statistics).
+  const double zMse = scalar(gData) / static_cast<double>(x[0].numel());
   result.losses = {scalar(lossE),  scalar(eData), scalar(eNeg), scalar(lossG),
                    scalar(gData),  scalar(gSample), scalar(lossI), scalar(iReal),
                    scalar(iGen),   scalar((xTilde - x0.detach()).pow(2).flatten(1).sum(1).sqrt().mean()),

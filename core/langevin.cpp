@@ -165,7 +165,7 @@ torch::Tensor langevinX(EnergyNet& energy, const torch::Tensor& x0,
       break;
     }
     torch::Tensor grad;
-    const auto e = energy.energyAndGrad(x, grad);
+    const auto e = energy.energyAndGrad(x, grad, rec.active());
     const double driftCoef = 0.5 * cfg.stepSize * cfg.stepSize;
     torch::NoGradGuard noGrad;
     if (!rec.active() && !free.defined()) {

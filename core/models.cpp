@@ -44,22 +44,27 @@ public:
 
   // Forward and input-gradient by hand: three leaky-ReLU layers and a bias-free head. The
   // weights (and the spectral-norm power iteration) are exactly those a forward would use.
-  torch::Tensor energyAndGrad(const torch::Tensor& x, torch::Tensor& grad) override {
+  torch::Tensor energyAndGrad(const torch::Tensor& x, torch::Tensor& grad,
+                              bool withEnergy) override {
     TORCH_CHECK(x.dim() == 2 && x.size(1) == m_dim, "MLP EBM expects (B, ", m_dim, "), got ",
                 x.sizes());
     torch::NoGradGuard noGrad;
-    // Each layer applies s * W with s = 1/sigma folded into the products (addmm's alpha).
+    // Each layer applies s * W with s = 1/sigma: folded into the forward products (addmm's
+    // alpha) and, since the backward is linear in its incoming gradient, applied to the input
+    // gradient once at the end.
     const double s1 = m_l1->currentScaleNoGrad(), s2 = m_l2->currentScaleNoGrad(),
                  s3 = m_l3->currentScaleNoGrad(), so = m_out->currentScaleNoGrad();
     const auto &w1 = m_l1->weight, &w2 = m_l2->weight, &w3 = m_l3->weight, &wo = m_out->weight;
     const auto a1 = torch::addmm(m_l1->bias, x, w1.t(), 1.0, s1);
     const auto a2 = torch::addmm(m_l2->bias, lrelu(a1), w2.t(), 1.0, s2);
     const auto a3 = torch::addmm(m_l3->bias, lrelu(a2), w3.t(), 1.0, s3);
-    const auto e = torch::mm(lrelu(a3), wo.t()).squeeze(1).mul_(so);
-    auto g = torch::leaky_relu_backward((wo * so).expand({x.size(0), wo.size(1)}), a3, 0.2, false);
-    g = torch::leaky_relu_backward(torch::mm(g, w3).mul_(s3), a2, 0.2, false);
-    g = torch::leaky_relu_backward(torch::mm(g, w2).mul_(s2), a1, 0.2, false);
-    grad = torch::mm(g, w1).mul_(s1);
+    torch::Tensor e;
+    if (withEnergy)
+      e = torch::mm(lrelu(a3), wo.t()).squeeze(1).mul_(so);
+    auto g = torch::leaky_relu_backward(wo.expand({x.size(0), wo.size(1)}), a3, 0.2, false);
+    g = torch::leaky_relu_backward(torch::mm(g, w3), a2, 0.2, false);
+    g = torch::leaky_relu_backward(torch::mm(g, w2), a1, 0.2, false);
+    grad = torch::mm(g, w1).mul_(so * s3 * s2 * s1);
     return e;
   }
 
@@ -331,7 +336,7 @@ private:
 
 } // namespace
 
-torch::Tensor EnergyNet::energyAndGrad(const torch::Tensor& x, torch::Tensor& grad) {
+torch::Tensor EnergyNet::energyAndGrad(const torch::Tensor& x, torch::Tensor& grad, bool) {
   auto xv = x.detach().requires_grad_(true);
   auto e = forward(xv);
   grad = torch::autograd::grad({e.sum()}, {xv})[0];

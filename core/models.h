@@ -20,8 +20,10 @@ public:
   virtual torch::Tensor forward(const torch::Tensor& x) = 0;
   /// E(x) (B) and dE/dx summed over the batch, as one Langevin step needs them. The default
   /// uses autograd; families may override it with a hand-written backward (same values, far
-  /// fewer dispatched operations). The result carries no autograd graph.
-  virtual torch::Tensor energyAndGrad(const torch::Tensor& x, torch::Tensor& grad);
+  /// fewer dispatched operations). The result carries no autograd graph. With
+  /// withEnergy = false an implementation may skip the energy and return an undefined tensor.
+  virtual torch::Tensor energyAndGrad(const torch::Tensor& x, torch::Tensor& grad,
+                                      bool withEnergy = true);
 };
 
 /// G(z): (B, nz, 1, 1) -> (B, ...) data-space samples.
