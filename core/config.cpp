@@ -167,7 +167,7 @@ std::vector<Field> fieldsOf(RunConfig& c) {
       {"train", "log_every", &t.logEvery, atLeast(1)},
       {"train", "seed", &t.seed, {}},
 
-      {"data", "kind", &d.kind, oneOf({"toy2d", "fashion-mnist", "idx"})},
+      {"data", "kind", &d.kind, oneOf({"toy2d", "fashion-mnist", "idx", "cifar10"})},
       {"data", "toy", &d.toy,
        oneOf({"8gaussians", "25gaussians", "rings", "moons", "swissroll", "checkerboard",
               "pinwheel"})},
@@ -509,6 +509,21 @@ void RunConfig::validate() const {
   } else if (model.family != "conv") {
     throw ConfigError(kind + " requires model.family = \"conv\" (got " + quoteToml(model.family) +
                       ")");
+  } else if (data.kind == "cifar10") {
+    if (model.channels != 3 || model.imageSize != 32)
+      throw ConfigError(kind + " has 32x32 colour images: it requires model.channels = 3 and "
+                               "model.image_size = 32 (got " + std::to_string(model.channels) +
+                        " and " + std::to_string(model.imageSize) + ")");
+  } else {  // MNIST-layout IDX files: 28x28 grey, optionally padded to 32
+    if (model.channels != 1)
+      throw ConfigError(kind + " has grey images: it requires model.channels = 1 (got " +
+                        std::to_string(model.channels) + ")");
+    const int side = data.pad32 ? 32 : 28;
+    if (model.imageSize != side)
+      throw ConfigError(kind + " with data.pad32 = " + (data.pad32 ? "true" : "false") +
+                        " gives " + std::to_string(side) + "x" + std::to_string(side) +
+                        " images: it requires model.image_size = " + std::to_string(side) +
+                        " (got " + std::to_string(model.imageSize) + ")");
   }
 }
 

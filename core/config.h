@@ -71,9 +71,9 @@ struct TrainConfig {
 
 /// Where training data comes from.
 struct DataConfig {
-  std::string kind = "toy2d";   // toy2d | fashion-mnist | idx
+  std::string kind = "toy2d";   // toy2d | fashion-mnist | idx | cifar10
   std::string toy = "8gaussians";  // toy2d: 8gaussians|25gaussians|rings|moons|swissroll|checkerboard|pinwheel
-  std::string path = "/usr/share/datasets/fashion-mnist";  // fashion-mnist/idx: folder or images file
+  std::string path = "/usr/share/datasets/fashion-mnist";  // image sets: their folder
   bool pad32 = true;            // pad 28x28 images to 32x32 with -1
   int limit = 0;                // use at most N training images (0 = all)
 };

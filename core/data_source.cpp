@@ -1,5 +1,6 @@
 #include "data_source.h"
 
+#include "cifar10.h"
 #include "errors.h"
 #include "idx.h"
 #include "models.h"
@@ -29,7 +30,7 @@ private:
 class ImageSource : public DataSource {
 public:
   ImageSource(const DataConfig& data, const ModelConfig& model) : m_data(data) {
-    m_train = loadMnistFolder(data.path, "train", data.pad32, data.limit).images;
+    m_train = load("train", data.limit);
     const auto shape = dataShape(model);
     if (m_train.size(1) != shape[0] || m_train.size(2) != shape[1] || m_train.size(3) != shape[2])
       throw DataError(data.path + ": images are " + std::to_string(m_train.size(1)) + "x" +
@@ -53,7 +54,7 @@ public:
   }
   torch::Tensor heldOut(int n, torch::Generator&) override {
     if (!m_test.defined())
-      m_test = loadMnistFolder(m_data.path, "test", m_data.pad32).images;
+      m_test = load("test", 0);
     return m_test.narrow(0, 0, std::min<int64_t>(n, m_test.size(0)));
   }
   int64_t size() const override { return m_train.size(0); }
@@ -62,6 +63,13 @@ public:
   }
 
 private:
+  // Every evaluation reads the test split and training reads the train split, explicitly.
+  torch::Tensor load(const std::string& split, int limit) const {
+    if (m_data.kind == "cifar10")
+      return loadCifar10(m_data.path, split, limit).images;
+    return loadMnistFolder(m_data.path, split, m_data.pad32, limit).images;
+  }
+
   DataConfig m_data;
   torch::Tensor m_train, m_test, m_order;
   int64_t m_cursor = 0;
@@ -72,11 +80,14 @@ private:
 std::unique_ptr<DataSource> makeDataSource(const DataConfig& data, const ModelConfig& model) {
   if (data.kind == "toy2d")
     return std::make_unique<ToySource>(data.toy);
-  if (data.kind == "fashion-mnist" || data.kind == "idx") {
+  if (data.kind == "fashion-mnist" || data.kind == "idx" || data.kind == "cifar10") {
     if (!std::filesystem::exists(data.path))
-      throw DataError("data folder " + data.path +
-                      " does not exist (Fashion-MNIST on Debian: apt-get install "
-                      "dataset-fashion-mnist)");
+      throw DataError("data folder " + data.path + " does not exist" +
+                      (data.kind == "cifar10"
+                           ? std::string(" (the binary CIFAR-10, cifar-10-batches-bin; set "
+                                         "data.path)")
+                           : std::string(" (Fashion-MNIST on Debian: apt-get install "
+                                         "dataset-fashion-mnist)")));
     return std::make_unique<ImageSource>(data, model);
   }
   throw ConfigError("data.kind = " + data.kind + ": unknown data kind");

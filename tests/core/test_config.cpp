@@ -101,7 +101,7 @@ RunConfig unusualConfig() {
   c.model.family = "conv";
   c.model.dataDim = 7;
   c.model.imageSize = 28;
-  c.model.channels = 3;
+  c.model.channels = 1;
   c.model.nz = 4096;
   c.model.ebmWidth = 1;
   c.model.genWidth = 17;
@@ -406,3 +406,26 @@ TEST(Config, EnvironmentResourceDirComesFirst) {
   const std::vector<std::string> after = ebm::presetNames();
   EXPECT_EQ(std::find(after.begin(), after.end(), "custom"), after.end());
 }
+
+namespace ebm {
+namespace {
+
+TEST(Config, ImageDataAndModelShapeMustAgree) {
+  RunConfig c = RunConfig::fromPreset("fmnist-small");
+  c.model.channels = 3;
+  EXPECT_THROW(c.validate(), ConfigError);
+  c = RunConfig::fromPreset("fmnist-small");
+  c.model.imageSize = 28;  // pad32 = true gives 32x32 images
+  try {
+    c.validate();
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("model.image_size = 32"), std::string::npos) << e.what();
+  }
+  c = RunConfig::fromPreset("paper-cifar10");
+  c.model.channels = 1;
+  EXPECT_THROW(c.validate(), ConfigError);
+}
+
+} // namespace
+} // namespace ebm

@@ -189,3 +189,19 @@ TEST(Models, HandWrittenGeneratorVjpMatchesAutogradIncludingBatchNormState) {
 
 } // namespace
 } // namespace ebm
+
+namespace ebm {
+namespace {
+
+TEST(Models, PaperCifar10NetworksHaveThePapersParameterCounts) {
+  const RunConfig cfg = RunConfig::fromPreset("paper-cifar10");
+  const double e = static_cast<double>(parameterCount(*makeEnergyNet(cfg.model)));
+  const double g = static_cast<double>(parameterCount(*makeGenerator(cfg.model)));
+  const double i = static_cast<double>(parameterCount(*makeInferenceNet(cfg.model)));
+  EXPECT_NEAR(e / 1e6, 16.79, 0.01);  // METHODS §1.3
+  EXPECT_NEAR(g / 1e6, 16.0, 0.05);
+  EXPECT_NEAR(i / 1e6, 15.2, 0.05);
+}
+
+} // namespace
+} // namespace ebm
