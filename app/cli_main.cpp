@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <thread>
 
 namespace {
@@ -182,17 +183,35 @@ void writeXOutputs(ebm::Session& session, const std::string& out, bool draw2d,
   }
 }
 
-int cmdSample(const std::string& checkpoint, const std::string& out, int chains, int steps,
-              double stepSize, double noise, int every, const std::string& init, uint64_t seed,
-              const std::string& device) {
+// A session on a checkpoint (its config, the user's device); null after printing why not.
+std::unique_ptr<ebm::Session> openCheckpoint(const std::string& checkpoint,
+                                             const std::string& device) {
   ebm::RunConfig base;
   if (!device.empty())
     base.runtime.device = device;
   ebm::SessionOptions opts;
   opts.checkpoint = checkpoint;
-  ebm::Session session(base, opts);
-  if (!waitLoaded(session))
+  auto session = std::make_unique<ebm::Session>(base, opts);
+  if (!waitLoaded(*session))
+    return nullptr;
+  return session;
+}
+
+// Prints the message of a refused live setting; returns the exit code.
+int settingsError(ebm::Session& session) {
+  session.post(ebm::cmd::StopRevision{});  // a no-op command that publishes the message
+  session.waitIdle(5);
+  std::cerr << "error: " << session.snapshot()->lastError << "\n";
+  return 1;
+}
+
+int cmdSample(const std::string& checkpoint, const std::string& out, int chains, int steps,
+              double stepSize, double noise, int every, const std::string& init, uint64_t seed,
+              const std::string& device) {
+  auto owned = openCheckpoint(checkpoint, device);
+  if (!owned)
     return 1;
+  ebm::Session& session = *owned;
   auto snap = session.snapshot();
   auto xs = snap->config.x;
   if (steps >= 0)
@@ -203,12 +222,8 @@ int cmdSample(const std::string& checkpoint, const std::string& out, int chains,
     xs.noise = noise;
   if (every > 0)
     xs.snapshotEvery = every;
-  if (!session.setXSettings(xs)) {
-    session.post(ebm::cmd::StopRevision{});  // publishes the validation message
-    session.waitIdle(5);
-    std::cerr << "error: " << session.snapshot()->lastError << "\n";
-    return 1;
-  }
+  if (!session.setXSettings(xs))
+    return settingsError(session);
   std::filesystem::create_directories(out);
   const bool is2d = snap->dataShape.size() == 1 && snap->dataShape[0] == 2;
   const uint64_t errors = snap->errorCount;
@@ -230,14 +245,10 @@ int cmdSample(const std::string& checkpoint, const std::string& out, int chains,
 int cmdReconstruct(const std::string& checkpoint, const std::string& out, int chains, int steps,
                    double stepSize, double noise, const std::string& init, uint64_t seed,
                    const std::string& device) {
-  ebm::RunConfig base;
-  if (!device.empty())
-    base.runtime.device = device;
-  ebm::SessionOptions opts;
-  opts.checkpoint = checkpoint;
-  ebm::Session session(base, opts);
-  if (!waitLoaded(session))
+  auto owned = openCheckpoint(checkpoint, device);
+  if (!owned)
     return 1;
+  ebm::Session& session = *owned;
   auto snap = session.snapshot();
   auto zs = snap->config.z;
   if (steps >= 0)
@@ -246,12 +257,8 @@ int cmdReconstruct(const std::string& checkpoint, const std::string& out, int ch
     zs.stepSize = stepSize;
   if (noise >= 0)
     zs.noise = noise;
-  if (!session.setZSettings(zs)) {
-    session.post(ebm::cmd::StopRevision{});
-    session.waitIdle(5);
-    std::cerr << "error: " << session.snapshot()->lastError << "\n";
-    return 1;
-  }
+  if (!session.setZSettings(zs))
+    return settingsError(session);
   std::filesystem::create_directories(out);
   const uint64_t errors = snap->errorCount;
   session.post(ebm::cmd::RunZ{chains, init, seed});

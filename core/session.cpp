@@ -392,18 +392,45 @@ struct Session::Impl {
     losses = std::move(next);
   }
 
-  void runX(const cmd::RunX& c) {
-    if (!ready("run an x-revision"))
+  // Shared by both revisions: validation, chain RNG, progress, timing and the outcome.
+  void runRevision(bool isX, int chains, uint64_t seed, RevisionRequest req) {
+    const char* what = isX ? "x-revision" : "z-revision";
+    if (!ready(isX ? "run an x-revision" : "run a z-revision"))
       return;
-    if (c.chains < 2 || c.chains > 4096)
-      throw Error("x-revision: chains = " + std::to_string(c.chains) + " must be in 2..4096");
-    auto gen = makeGenerator(device, c.seed);
+    if (chains < 2 || chains > 4096)
+      throw Error(std::string(what) + ": chains = " + std::to_string(chains) +
+                  " must be in 2..4096");
+    auto gen = makeGenerator(device, seed);
     Trace trace;
     auto ctx = context(gen);
-    ctx.xTrace = &trace;
-    ctx.onStep = progress(true, true);
+    (isX ? ctx.xTrace : ctx.zTrace) = &trace;
+    ctx.onStep = progress(isX, true);
+    req.chains = chains;
+    revisionRunning = true;
+    const auto t0 = Clock::now();
+    try {
+      isX ? method->reviseX(req, ctx) : method->reviseZ(req, ctx);
+    } catch (...) {
+      revisionRunning = false;
+      throw;
+    }
+    revisionRunning = false;
+    const double dt = secondsSince(t0);
+    if (dt > 0 && trace.lastStep() > 0)
+      stepsPerSecond = trace.lastStep() / dt;
+    auto done = std::make_shared<const Trace>(std::move(trace));
+    (isX ? xTrace : zTrace) = done;
+    (isX ? xFromRevision : zFromRevision) = true;
+    lastMessage = std::string(what) + ": " + std::to_string(done->lastStep()) + " steps on " +
+                  std::to_string(chains) + (isX ? " chains" : " held-out examples");
+    if (done->diverged) {
+      lastMessage = std::string(what) + " diverged: " + done->message;
+      report(lastMessage + " — try a smaller step size; the model is unchanged");
+    }
+  }
+
+  void runX(const cmd::RunX& c) {
     RevisionRequest req;
-    req.chains = c.chains;
     req.init = c.init;
     if (c.init == "batch") {
       auto shape = dataShape(config.model);
@@ -417,62 +444,17 @@ struct Session::Impl {
       shape.insert(shape.begin(), c.chains);
       req.batch = torch::from_blob(const_cast<float*>(c.start.data()), shape, torch::kFloat).clone();
     }
-    revisionRunning = true;
-    const auto t0 = Clock::now();
-    try {
-      method->reviseX(req, ctx);
-    } catch (...) {
-      revisionRunning = false;
-      throw;
-    }
-    revisionRunning = false;
-    const double dt = secondsSince(t0);
-    if (dt > 0 && trace.lastStep() > 0)
-      stepsPerSecond = trace.lastStep() / dt;
-    xTrace = std::make_shared<const Trace>(std::move(trace));
-    xFromRevision = true;
-    lastMessage = xTrace->diverged ? "x-revision diverged: " + xTrace->message
-                                   : "x-revision: " + std::to_string(xTrace->lastStep()) +
-                                         " steps on " + std::to_string(c.chains) + " chains";
-    if (xTrace->diverged)
-      report("x-revision diverged: " + xTrace->message +
-             " — try a smaller step size; the model is unchanged");
+    runRevision(true, c.chains, c.seed, std::move(req));
   }
 
   void runZ(const cmd::RunZ& c) {
     if (!ready("run a z-revision"))
       return;
-    if (c.chains < 2 || c.chains > 4096)
-      throw Error("z-revision: chains = " + std::to_string(c.chains) + " must be in 2..4096");
-    auto gen = makeGenerator(device, c.seed);
-    auto cpu = makeGenerator(torch::kCPU, c.seed);
-    Trace trace;
-    auto ctx = context(gen);
-    ctx.zTrace = &trace;
-    ctx.onStep = progress(false, true);
     RevisionRequest req;
-    req.chains = c.chains;
     req.init = c.init;
-    req.batch = data->heldOut(c.chains, cpu);
-    revisionRunning = true;
-    const auto t0 = Clock::now();
-    try {
-      method->reviseZ(req, ctx);
-    } catch (...) {
-      revisionRunning = false;
-      throw;
-    }
-    revisionRunning = false;
-    const double dt = secondsSince(t0);
-    if (dt > 0 && trace.lastStep() > 0)
-      stepsPerSecond = trace.lastStep() / dt;
-    zTrace = std::make_shared<const Trace>(std::move(trace));
-    zFromRevision = true;
-    lastMessage = "z-revision: " + std::to_string(zTrace->lastStep()) + " steps on " +
-                  std::to_string(c.chains) + " held-out examples";
-    if (zTrace->diverged)
-      report("z-revision diverged: " + zTrace->message +
-             " — try a smaller step size; the model is unchanged");
+    auto cpu = makeGenerator(torch::kCPU, c.seed);
+    req.batch = data->heldOut(std::max(0, c.chains), cpu);
+    runRevision(false, c.chains, c.seed, std::move(req));
   }
 
   void evaluateLandscape(const cmd::EvaluateLandscape& c) {
