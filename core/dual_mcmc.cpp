@@ -2,6 +2,7 @@
 
 #include "errors.h"
 #include "langevin.h"
+#include "runtime.h"
 #include "safetensors.h"
 
 #include <cmath>
@@ -28,6 +29,12 @@ ChainControl chainControl(MethodContext& ctx, Trace* trace, bool evaluateFinal) 
   c.evaluateFinal = evaluateFinal;
   c.onStep = ctx.onStep;
   return c;
+}
+
+// Start states of a revision come from their own stream, so that chains from different
+// initialisers with the same seed see the same Langevin noise (common random numbers).
+torch::Generator initGenerator(const MethodContext& ctx) {
+  return makeGenerator(ctx.device, ctx.gen->current_seed() ^ 0x9E3779B97F4A7C15ULL);
 }
 
 bool stopRequested(const MethodContext& ctx) {
@@ -201,7 +208,8 @@ torch::Tensor DualMcmc::reviseX(const RevisionRequest& request, MethodContext& c
       throw Error("x-revision with init 'batch' needs a batch of start states");
     start = request.batch.to(m_device);
   } else {
-    start = initialX(request.chains, request.init, *ctx.gen);
+    auto initGen = initGenerator(ctx);
+    start = initialX(request.chains, request.init, initGen);
   }
   return langevinX(*m_E, start, *ctx.xSettings, chainControl(ctx, ctx.xTrace, true))
       .to(torch::kCPU);
@@ -214,17 +222,18 @@ torch::Tensor DualMcmc::reviseZ(const RevisionRequest& request, MethodContext& c
   const auto x = request.batch.to(m_device);
   const int n = static_cast<int>(x.size(0));
   torch::Tensor z0;
+  auto initGen = initGenerator(ctx);
   {
     torch::NoGradGuard noGrad;
     if (request.init == "inference" || request.init == "inference-mean") {
       const auto q = m_I->forward(x);
       z0 = q.mu;
       if (request.init == "inference")
-        z0 = q.mu + (0.5 * q.logvar).exp() * torch::randn(q.mu.sizes(), *ctx.gen, q.mu.options());
+        z0 = q.mu + (0.5 * q.logvar).exp() * torch::randn(q.mu.sizes(), initGen, q.mu.options());
     } else if (request.init == "gaussian") {
-      z0 = sampleLatent(n, *ctx.gen);
+      z0 = sampleLatent(n, initGen);
     } else if (request.init == "uniform") {
-      z0 = torch::rand({n, m_config.model.nz, 1, 1}, *ctx.gen,
+      z0 = torch::rand({n, m_config.model.nz, 1, 1}, initGen,
                        torch::TensorOptions().device(m_device)) * 2.0 - 1.0;
     } else {
       throw ConfigError("z.init = " + request.init +
