@@ -423,6 +423,20 @@ int main(int argc, char** argv) {
   evalRecon->add_option("--device", rec.device, "auto | cpu | cuda")->capture_default_str();
   evalRecon->add_option("--out,-o", recOut, "Output folder (recon.csv)")->capture_default_str();
 
+  ebm::OodOptions ood;
+  std::string oodOut = "runs/eval-ood";
+  auto* evalOod = app.add_subcommand(
+      "eval-ood", "Out-of-distribution detection: AUROC of the energy score -E(x), test split "
+                  "against noise and transformed test images");
+  evalOod->add_option("--checkpoint", ood.checkpoint, "Checkpoint (.safetensors)")->required();
+  evalOod->add_option("--images", ood.images, "Test images (and OOD images)")
+      ->capture_default_str();
+  evalOod->add_option("--set", ood.sets, "OOD sets: uniform, vflip, hflip, invert")
+      ->capture_default_str();
+  evalOod->add_option("--seed", ood.seed, "Seed of the noise set")->capture_default_str();
+  evalOod->add_option("--device", ood.device, "auto | cpu | cuda")->capture_default_str();
+  evalOod->add_option("--out,-o", oodOut, "Output folder (ood.csv)")->capture_default_str();
+
   auto* presets = app.add_subcommand("presets", "List the shipped presets");
 
   CLI11_PARSE(app, argc, argv);
@@ -465,6 +479,26 @@ int main(int argc, char** argv) {
                      "mse_01", "psnr_db", "ssim"},
                     csv);
       std::printf("wrote %s/recon.csv\n", recOut.c_str());
+      return 0;
+    }
+    if (*evalOod) {
+      const auto rows = ebm::evaluateOod(ood);
+      std::filesystem::create_directories(oodOut);
+      std::vector<std::vector<double>> csv;
+      std::printf("%-10s %8s %12s %12s\n", "set", "AUROC", "mean E(in)", "mean E(out)");
+      for (size_t i = 0; i < rows.size(); ++i) {
+        const auto& r = rows[i];
+        std::printf("%-10s %8.4f %12.4g %12.4g\n", r.set.c_str(), r.auroc, r.meanEnergyIn,
+                    r.meanEnergyOut);
+        csv.push_back({static_cast<double>(i), r.auroc, r.meanEnergyIn, r.meanEnergyOut});
+      }
+      std::string names;
+      for (const auto& r : rows)
+        names += (names.empty() ? "" : ",") + r.set;
+      ebm::writeCsv(oodOut + "/ood.csv",
+                    {"set_index(" + names + ")", "auroc", "mean_energy_in", "mean_energy_out"},
+                    csv);
+      std::printf("wrote %s/ood.csv\n", oodOut.c_str());
       return 0;
     }
     if (*presets) {

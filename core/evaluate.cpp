@@ -5,6 +5,7 @@
 #include "dual_mcmc.h"
 #include "errors.h"
 #include "langevin.h"
+#include "method.h"
 #include "metrics.h"
 #include "runtime.h"
 
@@ -60,6 +61,65 @@ std::vector<ReconstructionRow> evaluateReconstruction(const ReconstructionOption
       r.ssim = data.dim() == 4 ? ssimSum / static_cast<double>(n) : std::nan("");
       rows.push_back(r);
     }
+  }
+  return rows;
+}
+
+std::vector<OodRow> evaluateOod(const OodOptions& o) {
+  if (o.images < 2)
+    throw Error("ood: images must be at least 2");
+  configureThreads(o.threads);
+  const auto device = resolveDevice(o.device);
+  const CheckpointInfo info = readCheckpointInfo(o.checkpoint);
+  auto method = makeMethod(info.config, device);
+  loadCheckpointInto(o.checkpoint, *method);
+  auto cpu = makeGenerator(torch::kCPU, o.seed);
+  const auto data = makeDataSource(info.config.data, info.config.model)->heldOut(o.images, cpu);
+  if (data.dim() != 4)
+    throw Error("ood: needs an image model (got data of shape " +
+                std::to_string(data.dim()) + "-D)");
+  auto energies = [&](const torch::Tensor& x) {
+    std::vector<double> out;
+    for (int64_t s = 0; s < x.size(0); s += 256) {
+      const auto e = method->energy(x.narrow(0, s, std::min<int64_t>(256, x.size(0) - s)))
+                         .to(torch::kDouble)
+                         .contiguous();
+      out.insert(out.end(), e.data_ptr<double>(), e.data_ptr<double>() + e.numel());
+    }
+    return out;
+  };
+  auto negate = [](std::vector<double> v) {
+    for (auto& x : v)
+      x = -x;
+    return v;
+  };
+  auto mean = [](const std::vector<double>& v) {
+    double s = 0;
+    for (double x : v)
+      s += x;
+    return s / static_cast<double>(v.size());
+  };
+  const auto eIn = energies(data);
+  std::vector<OodRow> rows;
+  for (const auto& set : o.sets) {
+    torch::Tensor x;
+    if (set == "uniform")
+      x = torch::rand(data.sizes(), cpu) * 2.0 - 1.0;
+    else if (set == "vflip")
+      x = data.flip({2});
+    else if (set == "hflip")
+      x = data.flip({3});
+    else if (set == "invert")
+      x = -data;
+    else
+      throw Error("ood: unknown set '" + set + "' (uniform, vflip, hflip, invert)");
+    const auto eOut = energies(x);
+    OodRow r;
+    r.set = set;
+    r.auroc = auroc(negate(eIn), negate(eOut));
+    r.meanEnergyIn = mean(eIn);
+    r.meanEnergyOut = mean(eOut);
+    rows.push_back(r);
   }
   return rows;
 }

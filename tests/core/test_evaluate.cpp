@@ -1,7 +1,9 @@
 #include "evaluate.h"
+#include "errors.h"
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 
 namespace ebm {
@@ -34,6 +36,35 @@ TEST(Evaluate, InferencePlusLangevinBeatsInferenceAloneAndNoiseStartedChains) {
   EXPECT_GT(infPlus.psnr, infOnly.psnr);
   EXPECT_GT(infPlus.ssim, infOnly.ssim - 0.01);
   EXPECT_DOUBLE_EQ(infPlus.mse01, infPlus.mse / 4);
+}
+
+} // namespace
+} // namespace ebm
+
+namespace ebm {
+namespace {
+
+TEST(Evaluate, OodAurocIsConsistentWithTheEnergies) {
+  if (!std::filesystem::exists("/usr/share/datasets/fashion-mnist"))
+    GTEST_SKIP() << "Fashion-MNIST is not installed";
+  OodOptions o;
+  o.checkpoint = std::string(EBM_SOURCE_DIR) + "/resources/checkpoints/fmnist-small.safetensors";
+  o.images = 200;
+  o.sets = {"uniform", "vflip"};
+  o.device = "cpu";
+  o.threads = 2;
+  const auto rows = evaluateOod(o);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].set, "uniform");
+  for (const auto& r : rows) {
+    EXPECT_GE(r.auroc, 0.0);
+    EXPECT_LE(r.auroc, 1.0);
+    // The rank statistic and the mean energies must agree on which set scores higher.
+    if (std::fabs(r.meanEnergyIn - r.meanEnergyOut) > 1.0)
+      EXPECT_EQ(r.auroc > 0.5, r.meanEnergyIn < r.meanEnergyOut) << r.set;
+  }
+  o.sets = {"nonsense"};
+  EXPECT_THROW(evaluateOod(o), Error);
 }
 
 } // namespace
