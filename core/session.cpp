@@ -347,8 +347,8 @@ struct Session::Impl {
     const double dt = secondsSince(t0);
     const double rate = dt > 0 ? 1.0 / dt : 0.0;
     itersPerSecond = itersPerSecond == 0 ? rate : 0.9 * itersPerSecond + 0.1 * rate;
-    const auto xs = xLive.get();
-    const auto zs = zLive.get();
+    const auto xs = xLive.peek();
+    const auto zs = zLive.peek();
     const double chainSteps = xs.steps * (config.train.twoChains ? 2.0 : 1.0) + zs.steps;
     stepsPerSecond = itersPerSecond * chainSteps;
     if (r.diverged) {
@@ -503,8 +503,8 @@ struct Session::Impl {
       throw CheckpointError("cannot save " + path + ": folder " + parent.string() +
                             " does not exist");
     RunConfig effective = config;
-    effective.x = xLive.get();
-    effective.z = zLive.get();
+    effective.x = xLive.peek();
+    effective.z = zLive.peek();
     saveCheckpoint(path, *method, effective, iteration, epoch);
     checkpointPath = path;
     if (!options.runDir.empty())
@@ -549,8 +549,12 @@ struct Session::Impl {
     s->residentBytes = residentBytes();
     s->peakResidentBytes = peakResidentBytes();
     s->config = config;
-    s->config.x = xLive.get();
-    s->config.z = zLive.get();
+    s->config.x = xLive.peek();
+    s->config.z = zLive.peek();
+    s->xSettingsVersion = xLive.version();
+    s->xSettingsUsed = xLive.usedVersion(s->xSetToUseSeconds);
+    s->zSettingsVersion = zLive.version();
+    s->zSettingsUsed = zLive.usedVersion(s->zSetToUseSeconds);
     s->method = method ? method->name() : std::string();
     s->data = data ? data->describe() : std::string();
     s->dataShape = dataShape(config.model);

@@ -71,6 +71,11 @@ struct SessionSnapshot {
   std::string lastMessage;        // the most recent informational message
   std::string checkpointPath;     // last checkpoint written or loaded
   long divergedAt = -1;           // iteration of the divergence, -1 if none
+  // Live settings: the version last set, the version a Langevin step last used, and the
+  // seconds from that set to its first use (-1 while the latest one is not used yet).
+  uint64_t xSettingsVersion = 0, xSettingsUsed = 0;
+  uint64_t zSettingsVersion = 0, zSettingsUsed = 0;
+  double xSetToUseSeconds = -1, zSetToUseSeconds = -1;
 };
 
 namespace cmd {

@@ -7,6 +7,7 @@ packages=(
   libtorch-dev libopenblas0-pthread
   libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libstb-dev zlib1g-dev
   libgtest-dev
+  qt6-base-dev libqcustomplot-dev libgl-dev xvfb xauth libgl1-mesa-dri
   dataset-fashion-mnist
 )
 

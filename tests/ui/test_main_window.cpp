@@ -1,0 +1,260 @@
+// Drives the real main window under Xvfb: the shipped models load, revisions run, a live
+// step-size change lands in the trace from the next step on, bad checkpoints are reported
+// without losing the model, training pauses and resumes, and the event loop keeps running
+// while the core trains.
+#include "controls_panel.h"
+#include "curve_plot.h"
+#include "image_grid_view.h"
+#include "landscape_view.h"
+#include "main_window.h"
+
+#include <gtest/gtest.h>
+
+#include <QApplication>
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTest>
+#include <QThread>
+#include <QTimer>
+
+#include <functional>
+
+#ifndef EBM_SOURCE_DIR
+#error "EBM_SOURCE_DIR must name the source tree"
+#endif
+#ifndef EBM_TEST_TMP
+#error "EBM_TEST_TMP must name a scratch directory"
+#endif
+
+namespace {
+
+using ebm::RunState;
+using ebm::ui::MainWindow;
+
+const QString kToy = QString(EBM_SOURCE_DIR) + "/resources/checkpoints/toy2d.safetensors";
+const QString kFmnist = QString(EBM_SOURCE_DIR) + "/resources/checkpoints/fmnist-small.safetensors";
+
+QString tmpPath(const QString& name) {
+  QDir().mkpath(QString(EBM_TEST_TMP) + "/ui");
+  return QString(EBM_TEST_TMP) + "/ui/" + name;
+}
+
+// Runs the event loop until pred() holds or the time is up.
+bool waitFor(const std::function<bool()>& pred, double seconds) {
+  QElapsedTimer t;
+  t.start();
+  while (t.elapsed() < seconds * 1000) {
+    QApplication::processEvents(QEventLoop::AllEvents, 20);
+    if (pred())
+      return true;
+    QThread::msleep(5);
+  }
+  return pred();
+}
+
+std::unique_ptr<MainWindow> openWindow(const QString& checkpoint, bool autoRevise = false) {
+  ebm::ui::AppOptions o;
+  o.checkpoint = checkpoint;
+  o.runDir = tmpPath("run-" + QString::number(QDateTime::currentMSecsSinceEpoch()));
+  o.autoRevise = autoRevise;
+  o.restoreLayout = false;
+  auto w = std::make_unique<MainWindow>(o);
+  w->show();
+  return w;
+}
+
+RunState state(MainWindow& w) {
+  auto s = w.host().pollNow();
+  return s ? s->state : RunState::Loading;
+}
+
+bool loaded(MainWindow& w) {
+  const auto s = state(w);
+  return s == RunState::Idle;
+}
+
+TEST(MainWindow, DefaultModelLoadsAndRevisesOnItsOwn) {
+  auto w = openWindow(kFmnist, /*autoRevise=*/true);
+  ASSERT_TRUE(waitFor([&] { return loaded(*w); }, 60)) << w->statusText().toStdString();
+  // Within seconds a chain is visibly revising: the x-grid fills in.
+  ASSERT_TRUE(waitFor([&] { return w->xGrid()->columnCount() >= 3; }, 30));
+  auto s = w->host().pollNow();
+  ASSERT_TRUE(s->xTrace);
+  EXPECT_EQ(s->xTrace->stateShape, (std::vector<int64_t>{1, 32, 32}));
+  const QImage shot = w->grab().toImage();
+  const QString artifact = tmpPath("main_window.png");
+  ASSERT_TRUE(shot.save(artifact));
+  EXPECT_GT(QFile(artifact).size(), 20000);
+}
+
+TEST(MainWindow, StepSizeChangedMidChainAppliesFromTheNextStep) {
+  auto w = openWindow(kToy);
+  ASSERT_TRUE(waitFor([&] { return loaded(*w); }, 60));
+  auto* controls = w->controls();
+  // A long chain so that the change lands in the middle of it.
+  controls->xStepsBox()->setValue(4000);
+  controls->xStepSizeBox()->setValue(0.5);
+  QTest::mouseClick(controls->runXButton(), Qt::LeftButton);
+  ASSERT_TRUE(waitFor([&] {
+    auto s = w->host().pollNow();
+    return s->revisionRunning && s->xTrace && s->xTrace->lastStep() >= 20;
+  }, 30));
+  controls->xStepSizeBox()->setValue(0.3);  // what a user typing a value does
+  ASSERT_TRUE(waitFor([&] {
+    auto s = w->host().pollNow();
+    return s->xTrace && !s->xTrace->changes.empty();
+  }, 30));
+  w->host().post(ebm::cmd::StopRevision{});
+  ASSERT_TRUE(waitFor([&] { return !w->host().pollNow()->revisionRunning; }, 30));
+  auto s = w->host().pollNow();
+  const auto& t = *s->xTrace;
+  ASSERT_EQ(t.changes.size(), 1u);
+  const int k = t.changes[0].step;
+  EXPECT_NE(t.changes[0].what.find("step_size"), std::string::npos);
+  bool sawOld = false, sawNew = false;
+  for (size_t i = 0; i < t.steps.size(); ++i) {
+    if (t.steps[i] < k) {
+      EXPECT_DOUBLE_EQ(t.stepSize[i], 0.5) << "step " << t.steps[i];
+      sawOld = true;
+    } else {
+      EXPECT_DOUBLE_EQ(t.stepSize[i], 0.3) << "step " << t.steps[i];
+      sawNew = true;
+    }
+  }
+  EXPECT_TRUE(sawOld && sawNew);
+  // The core reports the change as used, and the energy plot marks it.
+  EXPECT_EQ(s->xSettingsUsed, s->xSettingsVersion);
+  EXPECT_GE(s->xSetToUseSeconds, 0.0);
+  EXPECT_NE(w->energyPlot()->csvText().count('\n'), 0);
+}
+
+TEST(MainWindow, CorruptCheckpointIsReportedAndTheModelSurvives) {
+  auto w = openWindow(kToy);
+  ASSERT_TRUE(waitFor([&] { return loaded(*w); }, 60));
+  const QString bad = tmpPath("corrupt.safetensors");
+  {
+    QFile f(bad);
+    ASSERT_TRUE(f.open(QIODevice::WriteOnly));
+    f.write("\x10\x00\x00\x00\x00\x00\x00\x00{\"not\": json", 20);
+  }
+  const auto errorsBefore = w->host().pollNow()->errorCount;
+  w->loadCheckpoint(bad);
+  ASSERT_TRUE(waitFor([&] { return w->host().pollNow()->errorCount > errorsBefore; }, 30));
+  EXPECT_TRUE(w->lastErrorShown().contains("corrupt.safetensors")) << w->lastErrorShown().toStdString();
+  EXPECT_EQ(state(*w), RunState::Idle);
+  EXPECT_EQ(w->host().pollNow()->config.name, "toy2d");
+  // Still working: a revision runs on the model that was there.
+  auto before = w->host().pollNow()->xTrace;
+  QTest::mouseClick(w->controls()->runXButton(), Qt::LeftButton);
+  ASSERT_TRUE(waitFor([&] {
+    auto s = w->host().pollNow();
+    return s->xTrace && s->xTrace != before && s->xTrace->finished;
+  }, 30));
+}
+
+TEST(MainWindow, AbsurdStepSizeIsReportedAndTheAppKeepsWorking) {
+  auto w = openWindow(kToy);
+  ASSERT_TRUE(waitFor([&] { return loaded(*w); }, 60));
+  w->controls()->xStepSizeBox()->setValue(100.0);
+  const auto errorsBefore = w->host().pollNow()->errorCount;
+  auto run = w->controls()->runX();
+  run.init = "uniform";
+  w->host().post(run);
+  ASSERT_TRUE(waitFor([&] {
+    auto s = w->host().pollNow();
+    return s->xTrace && (s->xTrace->finished || s->xTrace->diverged) && !s->revisionRunning;
+  }, 60));
+  auto s = w->host().pollNow();
+  if (s->xTrace->diverged) {
+    EXPECT_GT(s->errorCount, errorsBefore);
+    EXPECT_FALSE(w->lastErrorShown().isEmpty());
+  }
+  // Whatever the chain did, the model is untouched and training still starts.
+  w->controls()->xStepSizeBox()->setValue(0.5);
+  w->host().post(ebm::cmd::StepOnce{});
+  ASSERT_TRUE(waitFor([&] { return state(*w) == RunState::Paused; }, 60));
+  EXPECT_EQ(w->host().pollNow()->iteration, 3001);
+}
+
+TEST(MainWindow, TrainingPausesAndResumesFromTheButtons) {
+  auto w = openWindow(kToy);
+  ASSERT_TRUE(waitFor([&] { return loaded(*w); }, 60));
+  auto* start = w->findChild<QPushButton*>();
+  ASSERT_NE(start, nullptr);
+  w->host().post(ebm::cmd::StartTraining{100000});
+  ASSERT_TRUE(waitFor([&] { return state(*w) == RunState::Training; }, 30));
+  w->host().post(ebm::cmd::Pause{});
+  ASSERT_TRUE(waitFor([&] { return state(*w) == RunState::Paused; }, 30));
+  const long at = w->host().pollNow()->iteration;
+  waitFor([] { return false; }, 0.5);
+  EXPECT_EQ(w->host().pollNow()->iteration, at);  // paused means no iterations
+  w->host().post(ebm::cmd::Resume{});
+  ASSERT_TRUE(waitFor([&] { return w->host().pollNow()->iteration > at + 2; }, 30));
+  w->host().post(ebm::cmd::StopTraining{});
+  ASSERT_TRUE(waitFor([&] { return state(*w) == RunState::Idle; }, 30));
+  // The loss plot got curves from the iterations that ran.
+  EXPECT_TRUE(w->host().pollNow()->losses);
+}
+
+TEST(MainWindow, LandscapeViewDrawsTheEnergyWithShaders) {
+  auto w = openWindow(kToy, /*autoRevise=*/true);
+  ASSERT_TRUE(waitFor([&] { return loaded(*w); }, 60));
+  ASSERT_TRUE(waitFor([&] { return w->landscapeView()->landscapeIteration() == 3000; }, 30));
+  ASSERT_TRUE(waitFor([&] { return w->host().pollNow()->xTrace != nullptr; }, 30));
+  EXPECT_TRUE(w->landscapeView()->glError().isEmpty()) << w->landscapeView()->glError().toStdString();
+  const QImage img = w->landscapeView()->grabFramebuffer();
+  ASSERT_FALSE(img.isNull());
+  // A heatmap has many colours; an empty or failed view has one or two.
+  QSet<QRgb> colours;
+  for (int y = 0; y < img.height(); y += 7)
+    for (int x = 0; x < img.width(); x += 7)
+      colours.insert(img.pixel(x, y));
+  EXPECT_GT(colours.size(), 50);
+  img.save(tmpPath("landscape.png"));
+}
+
+TEST(MainWindow, EventLoopNeverStallsWhileTrainingFmnist) {
+  auto w = openWindow(kFmnist);
+  ASSERT_TRUE(waitFor([&] { return loaded(*w); }, 60));
+  w->host().post(ebm::cmd::StartTraining{100000});
+  ASSERT_TRUE(waitFor([&] { return state(*w) == RunState::Training; }, 30));
+  QElapsedTimer clock;
+  clock.start();
+  qint64 last = clock.nsecsElapsed();
+  double worst = 0;
+  QTimer probe;
+  probe.setInterval(5);
+  QObject::connect(&probe, &QTimer::timeout, [&] {
+    const qint64 now = clock.nsecsElapsed();
+    worst = std::max(worst, (now - last) * 1e-6);
+    last = now;
+  });
+  probe.start();
+  QEventLoop loop;
+  QTimer::singleShot(8000, &loop, &QEventLoop::quit);
+  loop.exec();
+  probe.stop();
+  const long iterations = w->host().pollNow()->iteration;
+  w->host().post(ebm::cmd::StopTraining{});
+  EXPECT_LT(worst, 200.0) << "the GUI thread stalled for " << worst << " ms";
+  EXPECT_GT(iterations, 4000);  // training really ran meanwhile
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  ::testing::InitGoogleTest(&argc, argv);
+  qputenv("OPENBLAS_NUM_THREADS", "1");
+  QSurfaceFormat fmt;
+  fmt.setVersion(3, 3);
+  fmt.setProfile(QSurfaceFormat::CoreProfile);
+  QSurfaceFormat::setDefaultFormat(fmt);
+  QApplication app(argc, argv);
+  QApplication::setOrganizationName("EBM Lab Tests");
+  QApplication::setApplicationName("ebm-lab-tests");
+  return RUN_ALL_TESTS();
+}

@@ -1,0 +1,283 @@
+#include "curve_plot.h"
+
+#include <qcustomplot.h>
+
+#include <QCheckBox>
+#include <QFile>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QTextStream>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace ebm::ui {
+namespace {
+
+// Okabe-Ito: distinguishable with the common colour-vision deficiencies.
+const QColor kPalette[] = {QColor(0, 114, 178),  QColor(213, 94, 0),   QColor(0, 158, 115),
+                           QColor(204, 121, 167), QColor(230, 159, 0), QColor(86, 180, 233),
+                           QColor(240, 228, 66),  QColor(0, 0, 0)};
+
+} // namespace
+
+CurvePlot::CurvePlot(const QString& xLabel, const QString& yLabel, QWidget* parent)
+    : QWidget(parent), m_xLabel(xLabel), m_yLabel(yLabel) {
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(2, 2, 2, 2);
+  m_plot = new QCustomPlot(this);
+  m_plot->setMinimumSize(200, 120);
+  m_plot->xAxis->setLabel(xLabel);
+  m_plot->yAxis->setLabel(yLabel);
+  m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+  m_plot->setNoAntialiasingOnDrag(true);
+  m_plot->legend->setVisible(true);
+  m_plot->legend->setFont(QFont(font().family(), 8));
+  m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+  m_cursor = new QCPItemStraightLine(m_plot);
+  m_cursor->setPen(QPen(QColor(255, 170, 0), 1.5, Qt::SolidLine));
+  m_cursor->setVisible(false);
+  layout->addWidget(m_plot, 1);
+  auto* bar = new QHBoxLayout;
+  m_logBox = new QCheckBox(tr("log scale"), this);
+  m_logBox->setToolTip(tr("Logarithmic y axis (only for positive values)"));
+  m_hover = new QLabel(this);
+  m_hover->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  bar->addWidget(m_logBox);
+  bar->addWidget(m_hover, 1);
+  layout->addLayout(bar);
+  connect(m_logBox, &QCheckBox::toggled, this, &CurvePlot::setLogScale);
+  connect(m_plot, &QCustomPlot::mouseMove, this, &CurvePlot::onMouseMove);
+  connect(m_plot, &QCustomPlot::mouseDoubleClick, this, [this](QMouseEvent* e) {
+    Q_EMIT cursorPicked(m_plot->xAxis->pixelToCoord(e->position().x()));
+  });
+  clear(tr("no data yet"));
+}
+
+void CurvePlot::clear(const QString& placeholder) {
+  m_plot->clearGraphs();
+  m_plot->clearItems();  // also removes the cursor; recreate it
+  m_cursor = new QCPItemStraightLine(m_plot);
+  m_cursor->setPen(QPen(QColor(255, 170, 0), 1.5));
+  m_cursor->setVisible(false);
+  auto* text = new QCPItemText(m_plot);
+  text->position->setType(QCPItemPosition::ptAxisRectRatio);
+  text->position->setCoords(0.5, 0.5);
+  text->setText(placeholder);
+  text->setColor(Qt::gray);
+  m_hasData = false;
+  m_csvNames.clear();
+  m_csvX.clear();
+  m_csvCols.clear();
+  m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void CurvePlot::setBundle(const ChainBundle& b, const QString& seriesName, int maxChains) {
+  const double cursorX = m_cursor && m_cursor->visible() ? m_cursor->point1->coords().x()
+                                                         : std::nan("");
+  m_plot->clearGraphs();
+  m_plot->clearItems();
+  m_cursor = new QCPItemStraightLine(m_plot);
+  m_cursor->setPen(QPen(QColor(255, 170, 0), 1.5));
+  m_cursor->setVisible(false);
+  m_csvNames.clear();
+  m_csvX = b.x;
+  m_csvCols.clear();
+  if (b.x.empty() || b.values.empty()) {
+    clear(tr("no data yet"));
+    return;
+  }
+  const int n = static_cast<int>(b.x.size());
+  const int chains = static_cast<int>(b.values.front().size());
+  const int shown = std::min(chains, maxChains);
+  QVector<double> xs(b.x.begin(), b.x.end()), mean(n), lo(n), hi(n);
+  for (int i = 0; i < n; ++i) {
+    double s = 0, s2 = 0;
+    int k = 0;
+    for (float v : b.values[i]) {
+      if (!std::isfinite(v))
+        continue;
+      s += v;
+      s2 += double(v) * v;
+      ++k;
+    }
+    const double m = k ? s / k : std::nan("");
+    const double sd = k > 1 ? std::sqrt(std::max(0.0, s2 / k - m * m)) : 0.0;
+    mean[i] = m;
+    lo[i] = m - sd;
+    hi[i] = m + sd;
+  }
+  const QColor base = kPalette[0];
+  for (int c = 0; c < shown; ++c) {
+    QVector<double> ys(n);
+    for (int i = 0; i < n; ++i)
+      ys[i] = c < static_cast<int>(b.values[i].size()) ? b.values[i][c] : std::nan("");
+    auto* g = m_plot->addGraph();
+    QColor faint = base;
+    faint.setAlpha(45);
+    g->setPen(QPen(faint, 1));
+    g->setData(xs, ys, true);
+    g->removeFromLegend();
+    m_csvNames.push_back(QString("%1_chain%2").arg(seriesName).arg(c));
+    m_csvCols.emplace_back(ys.begin(), ys.end());
+  }
+  auto* gLo = m_plot->addGraph();
+  auto* gHi = m_plot->addGraph();
+  QColor band = base;
+  band.setAlpha(40);
+  gLo->setPen(Qt::NoPen);
+  gHi->setPen(Qt::NoPen);
+  gLo->setData(xs, lo, true);
+  gHi->setData(xs, hi, true);
+  gHi->setBrush(band);
+  gHi->setChannelFillGraph(gLo);
+  gLo->removeFromLegend();
+  gHi->setName(tr("mean ± std"));
+  auto* gMean = m_plot->addGraph();
+  gMean->setPen(QPen(base.darker(120), 2.5));
+  gMean->setData(xs, mean, true);
+  gMean->setName(tr("mean %1 (%2 chains)").arg(seriesName).arg(chains));
+  m_csvNames.push_back(seriesName + "_mean");
+  m_csvCols.emplace_back(mean.begin(), mean.end());
+  m_csvNames.push_back(seriesName + "_std");
+  std::vector<double> sd(n);
+  for (int i = 0; i < n; ++i)
+    sd[i] = hi[i] - mean[i];
+  m_csvCols.push_back(sd);
+  for (const auto& [x, label] : b.marks) {
+    auto* line = new QCPItemStraightLine(m_plot);
+    line->setPen(QPen(QColor(120, 120, 120), 1, Qt::DashLine));
+    line->point1->setCoords(x, 0);
+    line->point2->setCoords(x, 1);
+    auto* text = new QCPItemText(m_plot);
+    text->position->setTypeX(QCPItemPosition::ptPlotCoords);
+    text->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
+    text->position->setCoords(x, 0.02);
+    text->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
+    text->setText(label);
+    text->setColor(QColor(90, 90, 90));
+    text->setFont(QFont(font().family(), 7));
+  }
+  m_hasData = true;
+  setCursor(cursorX);
+  rescale();
+}
+
+void CurvePlot::setLines(const NamedLines& l) {
+  m_plot->clearGraphs();
+  m_plot->clearItems();
+  m_cursor = new QCPItemStraightLine(m_plot);
+  m_cursor->setVisible(false);
+  m_csvNames = l.names;
+  m_csvX = l.x;
+  m_csvCols.assign(l.names.size(), {});
+  if (l.x.empty()) {
+    clear(tr("no training yet"));
+    return;
+  }
+  QVector<double> xs(l.x.begin(), l.x.end());
+  for (size_t k = 0; k < l.names.size(); ++k) {
+    QVector<double> ys(l.rows.size());
+    for (size_t i = 0; i < l.rows.size(); ++i)
+      ys[i] = k < l.rows[i].size() ? l.rows[i][k] : std::nan("");
+    m_csvCols[k].assign(ys.begin(), ys.end());
+    auto* g = m_plot->addGraph();
+    g->setPen(QPen(kPalette[k % 8], 1.5));
+    g->setName(l.names[k]);
+    g->setData(xs, ys, true);
+  }
+  m_hasData = true;
+  rescale();
+}
+
+void CurvePlot::rescale() {
+  if (!m_hasData)
+    return;
+  m_plot->rescaleAxes();
+  if (m_log) {
+    // Log axes cannot show values <= 0: keep the positive part in view.
+    auto r = m_plot->yAxis->range();
+    if (r.lower <= 0)
+      m_plot->yAxis->setRangeLower(std::max(1e-12, r.upper * 1e-6));
+  } else {
+    m_plot->yAxis->scaleRange(1.05, m_plot->yAxis->range().center());
+  }
+  m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void CurvePlot::setCursor(double x) {
+  if (!m_cursor)
+    return;
+  if (std::isnan(x)) {
+    m_cursor->setVisible(false);
+  } else {
+    m_cursor->point1->setCoords(x, 0);
+    m_cursor->point2->setCoords(x, 1);
+    m_cursor->setVisible(true);
+  }
+  m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void CurvePlot::setLogScale(bool on) {
+  m_log = on;
+  if (m_logBox->isChecked() != on)
+    m_logBox->setChecked(on);
+  if (on) {
+    m_plot->yAxis->setScaleType(QCPAxis::stLogarithmic);
+    m_plot->yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
+  } else {
+    m_plot->yAxis->setScaleType(QCPAxis::stLinear);
+    m_plot->yAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
+  }
+  rescale();
+}
+
+void CurvePlot::onMouseMove(QMouseEvent* event) {
+  if (!m_hasData || m_csvX.empty())
+    return;
+  const double x = m_plot->xAxis->pixelToCoord(event->position().x());
+  auto it = std::lower_bound(m_csvX.begin(), m_csvX.end(), x);
+  size_t i = it == m_csvX.end() ? m_csvX.size() - 1 : size_t(it - m_csvX.begin());
+  if (i > 0 && std::abs(m_csvX[i - 1] - x) < std::abs(m_csvX[i] - x))
+    --i;
+  QString text = QString("%1 = %2").arg(m_xLabel).arg(m_csvX[i]);
+  int shown = 0;
+  for (size_t k = 0; k < m_csvNames.size() && shown < 4; ++k) {
+    if (m_csvNames[k].contains("_chain"))
+      continue;
+    text += QString("   %1 = %2").arg(m_csvNames[k]).arg(m_csvCols[k][i], 0, 'g', 5);
+    ++shown;
+  }
+  m_hover->setText(text);
+}
+
+QString CurvePlot::csvText() const {
+  QString out;
+  QTextStream s(&out);
+  s << m_xLabel;
+  for (const auto& n : m_csvNames)
+    s << "," << n;
+  s << "\n";
+  for (size_t i = 0; i < m_csvX.size(); ++i) {
+    s << m_csvX[i];
+    for (const auto& col : m_csvCols)
+      s << "," << (i < col.size() ? QString::number(col[i], 'g', 9) : QString());
+    s << "\n";
+  }
+  return out;
+}
+
+bool CurvePlot::exportCsv(const QString& path, QString* error) const {
+  QFile f(path);
+  if (!f.open(QIODevice::WriteOnly | QIODevice::Text)) {
+    if (error)
+      *error = tr("cannot write %1: %2").arg(path, f.errorString());
+    return false;
+  }
+  f.write(csvText().toUtf8());
+  return true;
+}
+
+} // namespace ebm::ui

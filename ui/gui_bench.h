@@ -1,0 +1,45 @@
+// GuiBench: measures the desktop app while the core trains: the GUI's frame interval (the
+// ~30 Hz snapshot tick) and event-loop stalls, the delay from a live settings change to the
+// first Langevin step that uses it, and resident memory over time. Prints JSON at the end and
+// quits the app. GUI thread only; used by `ebm-lab --bench SECONDS`.
+#pragma once
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QTimer>
+
+#include <vector>
+
+namespace ebm::ui {
+
+class MainWindow;
+
+class GuiBench : public QObject {
+  Q_OBJECT
+public:
+  GuiBench(MainWindow* window, double seconds, QString outPath, QObject* parent = nullptr);
+  void start();
+
+private:
+  void probe();
+  void everySecond();
+  void finish();
+
+  MainWindow* m_window;
+  double m_seconds;
+  QString m_outPath;
+  QTimer m_probe, m_second;
+  QElapsedTimer m_clock;
+  qint64 m_lastProbeNs = 0;
+  std::vector<double> m_stalls;      // event-loop lateness of a 5 ms timer (ms)
+  std::vector<double> m_setToUse;    // seconds from setXSettings to first use
+  std::vector<std::pair<double, double>> m_rss;  // (seconds, MiB)
+  uint64_t m_pendingVersion = 0;
+  bool m_trainingStarted = false;
+  bool m_toggle = false;
+  int m_tick = 0;
+  double m_stepsPerSecond = 0;
+  int m_samples = 0;
+};
+
+} // namespace ebm::ui
