@@ -425,7 +425,12 @@ void MainWindow::onSnapshot(const Snapshot& snap) {
   if (snap->lastMessage != m_lastMessage) {
     m_lastMessage = snap->lastMessage;
     if (!m_lastMessage.empty()) {
-      log(QString::fromStdString(m_lastMessage));
+      // Repeated revisions alternate two messages; log each kind once per run of repeats.
+      if (!m_recentMessages.contains(QString::fromStdString(m_lastMessage)))
+        log(QString::fromStdString(m_lastMessage));
+      m_recentMessages.append(QString::fromStdString(m_lastMessage));
+      while (m_recentMessages.size() > 3)
+        m_recentMessages.removeFirst();
       m_msgLabel->setStyleSheet({});
       m_msgLabel->setText(QString::fromStdString(m_lastMessage));
     }

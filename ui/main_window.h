@@ -114,6 +114,7 @@ private:
   std::shared_ptr<const LossHistory> m_shownLosses;
   std::shared_ptr<const Landscape> m_shownLandscape;
   std::string m_lastMessage;
+  QStringList m_recentMessages;
   QString m_lastError;
   RunState m_lastState = RunState::Loading;
   bool m_configLoaded = false;
