@@ -42,11 +42,13 @@ int main(int argc, char** argv) {
   QCommandLineOption screenshot("screenshot", "Save a PNG of the window after --after seconds "
                                 "and quit.", "file");
   QCommandLineOption after("after", "Seconds before --screenshot (default 8).", "seconds", "8");
+  QCommandLineOption panel("panel", "Raise this panel at start: controls, xrevision, zrevision, "
+                           "energy, mse, losses, log, interpolation, inpainting.", "name");
   QCommandLineOption bench("bench", "Benchmark the GUI while training for this many seconds, "
                            "print JSON and quit.", "seconds");
   QCommandLineOption benchOut("bench-out", "Also write the benchmark JSON here.", "file");
   parser.addOptions({checkpoint, preset, runDir, device, threads, noRevise, freshLayout,
-                     screenshot, after, bench, benchOut});
+                     screenshot, after, panel, bench, benchOut});
   parser.process(app);
 
   ebm::ui::AppOptions options;
@@ -59,6 +61,8 @@ int main(int argc, char** argv) {
   options.restoreLayout = !parser.isSet(freshLayout) && !parser.isSet(screenshot);
   ebm::ui::MainWindow window(options);
   window.show();
+  if (parser.isSet(panel))
+    window.showPanel("dock." + parser.value(panel));
 
   if (parser.isSet(screenshot)) {
     const QString path = parser.value(screenshot);

@@ -2,6 +2,7 @@
 
 #include "checkpoint.h"
 #include "data_source.h"
+#include "dual_mcmc.h"
 #include "errors.h"
 #include "report.h"
 #include "langevin.h"
@@ -13,6 +14,7 @@
 #include <torch/torch.h>
 
 #include <chrono>
+#include <cstdio>
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
@@ -108,6 +110,11 @@ struct Session::Impl {
   std::shared_ptr<const Trace> xTrace, zTrace;
   bool xFromRevision = false, zFromRevision = false, revisionRunning = false;
   std::shared_ptr<const Landscape> landscape;
+  std::shared_ptr<const InterpolationResult> interpolation;
+  std::shared_ptr<const InpaintResult> inpainting;
+  std::string inpaintStage;
+  std::shared_ptr<const std::vector<float>> testImages;
+  int testImagesFirst = 0;
   std::string lastError, lastMessage, checkpointPath;
   uint64_t errorCount = 0, sequence = 0;
   long divergedAt = -1;
@@ -186,6 +193,9 @@ struct Session::Impl {
     xTrace.reset();
     zTrace.reset();
     landscape.reset();
+    interpolation.reset();
+    inpainting.reset();
+    testImages.reset();
     divergedAt = -1;
     checkpointPath = checkpoint;
     state = RunState::Idle;
@@ -251,6 +261,9 @@ struct Session::Impl {
                      [&](const cmd::SaveCheckpoint& c) { save(c.path); },
                      [&](const cmd::LoadCheckpoint& c) { load(c.path); },
                      [&](const cmd::EvaluateLandscape& c) { evaluateLandscape(c); },
+                     [&](const cmd::Interpolate& c) { runInterpolate(c); },
+                     [&](const cmd::Inpaint& c) { runInpaint(c); },
+                     [&](const cmd::FetchTestImages& c) { fetchTestImages(c); },
                  },
                  command);
     } catch (const std::exception& e) {
@@ -457,6 +470,93 @@ struct Session::Impl {
     runRevision(false, c.chains, c.seed, std::move(req));
   }
 
+  DualMcmc& dualModel(const char* what) {
+    auto* m = dynamic_cast<DualMcmc*>(method.get());
+    if (!m)
+      throw Error(std::string(what) + " needs a model with a generator and an inference model "
+                  "(dual-mcmc); this one is " + method->name());
+    return *m;
+  }
+
+  // Image i of the test split as plain floats.
+  std::vector<float> testImage(int index) {
+    if (index < 0 || index >= 100000)
+      throw Error("test image " + std::to_string(index) + " is out of range");
+    auto cpu = makeGenerator(torch::kCPU, 0);
+    const auto all = data->heldOut(index + 1, cpu);
+    if (all.size(0) <= index)
+      throw Error("the test split has only " + std::to_string(all.size(0)) + " images; index " +
+                  std::to_string(index) + " is out of range");
+    const auto x = all[index].contiguous().to(torch::kFloat);
+    return std::vector<float>(x.data_ptr<float>(), x.data_ptr<float>() + x.numel());
+  }
+
+  void fetchTestImages(const cmd::FetchTestImages& c) {
+    if (!ready("fetch test images"))
+      return;
+    if (c.first < 0 || c.count < 1 || c.count > 1024)
+      throw Error("fetch test images: first must be >= 0 and count 1..1024");
+    auto cpu = makeGenerator(torch::kCPU, 0);
+    const auto all = data->heldOut(c.first + c.count, cpu);
+    const int64_t have = std::max<int64_t>(0, all.size(0) - c.first);
+    const auto x = all.narrow(0, std::min<int64_t>(c.first, all.size(0)), have).contiguous()
+                       .to(torch::kFloat);
+    testImages = std::make_shared<const std::vector<float>>(x.data_ptr<float>(),
+                                                           x.data_ptr<float>() + x.numel());
+    testImagesFirst = c.first;
+  }
+
+  void runInterpolate(const cmd::Interpolate& c) {
+    if (!ready("interpolate"))
+      return;
+    auto& model = dualModel("interpolation");
+    InterpolationSettings s = c.settings;
+    if (s.ends == "data" && c.testIndexA >= 0 && c.testIndexB >= 0) {
+      s.imageA = testImage(c.testIndexA);
+      s.imageB = testImage(c.testIndexB);
+    }
+    revisionRunning = true;
+    publish();
+    try {
+      interpolation = std::make_shared<const InterpolationResult>(
+          interpolate(model, config, s, &chainStop));
+    } catch (...) {
+      revisionRunning = false;
+      throw;
+    }
+    revisionRunning = false;
+    lastMessage = "interpolation: " + std::to_string(s.points) + " points between " +
+                  (s.ends == "prior" ? std::string("two prior draws") : std::string("two images"));
+  }
+
+  void runInpaint(const cmd::Inpaint& c) {
+    if (!ready("inpaint"))
+      return;
+    auto& model = dualModel("inpainting");
+    const auto image = c.testIndex >= 0 ? testImage(c.testIndex) : c.image;
+    revisionRunning = true;
+    auto onStage = [this](const std::string& stage) {
+      inpaintStage = stage;
+      publish();
+    };
+    try {
+      inpainting = std::make_shared<const InpaintResult>(
+          inpaint(model, config, image, dataShape(config.model), {c.mask}, c.settings, onStage,
+                  &chainStop));
+    } catch (...) {
+      revisionRunning = false;
+      inpaintStage.clear();
+      throw;
+    }
+    revisionRunning = false;
+    inpaintStage.clear();
+    const auto& st = inpainting->stages;
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "inpainting: hole PSNR %.2f -> %.2f -> %.2f dB (stages 1-3)",
+                  st[0].scores.psnrHole, st[1].scores.psnrHole, st[2].scores.psnrHole);
+    lastMessage = buf;
+  }
+
   void evaluateLandscape(const cmd::EvaluateLandscape& c) {
     if (!ready("evaluate the landscape"))
       return;
@@ -565,6 +665,11 @@ struct Session::Impl {
     s->zFromRevision = zFromRevision;
     s->revisionRunning = revisionRunning;
     s->landscape = landscape;
+    s->interpolation = interpolation;
+    s->inpainting = inpainting;
+    s->inpaintStage = inpaintStage;
+    s->testImages = testImages;
+    s->testImagesFirst = testImagesFirst;
     {
       std::lock_guard<std::mutex> lock(errorMutex);
       if (!pendingError.empty()) {

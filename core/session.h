@@ -6,6 +6,8 @@
 #pragma once
 
 #include "config.h"
+#include "inpaint.h"
+#include "interpolate.h"
 #include "trace.h"
 
 #include <atomic>
@@ -66,6 +68,11 @@ struct SessionSnapshot {
   bool zFromRevision = false;
   bool revisionRunning = false;
   std::shared_ptr<const Landscape> landscape;
+  std::shared_ptr<const InterpolationResult> interpolation;  // latest Interpolate result
+  std::shared_ptr<const InpaintResult> inpainting;           // latest Inpaint result
+  std::string inpaintStage;       // the stage an inpainting is in ("" when none runs)
+  std::shared_ptr<const std::vector<float>> testImages;      // latest FetchTestImages batch
+  int testImagesFirst = 0;        // index of its first image in the test split
   std::string lastError;          // the most recent error message (empty if none)
   uint64_t errorCount = 0;        // increases with every error
   std::string lastMessage;        // the most recent informational message
@@ -99,11 +106,23 @@ struct StopRevision {};
 struct SaveCheckpoint { std::string path; };      // empty: <runDir>/checkpoint.safetensors
 struct LoadCheckpoint { std::string path; };      // rebuilds the models from the file's config
 struct EvaluateLandscape { int res = 128; double lo = -1.5, hi = 1.5; };
+struct Interpolate {                              // Fig. 4 strips and the energy profile
+  InterpolationSettings settings;
+  int testIndexA = -1, testIndexB = -1;           // ends = data: images of the test split
+};                                                // (or settings.imageA/B when < 0)
+struct Inpaint {                                  // the A.3 protocol on one image
+  int testIndex = -1;                             // an image of the test split, or
+  std::vector<float> image;                       // given pixels (C x H x W in [-1, 1])
+  Mask mask;
+  InpaintSettings settings;
+};
+struct FetchTestImages { int first = 0; int count = 16; };  // for pickers: test-split images
 } // namespace cmd
 
 using Command = std::variant<cmd::StartTraining, cmd::Pause, cmd::Resume, cmd::StepOnce,
                              cmd::StopTraining, cmd::RunX, cmd::RunZ, cmd::StopRevision,
-                             cmd::SaveCheckpoint, cmd::LoadCheckpoint, cmd::EvaluateLandscape>;
+                             cmd::SaveCheckpoint, cmd::LoadCheckpoint, cmd::EvaluateLandscape,
+                             cmd::Interpolate, cmd::Inpaint, cmd::FetchTestImages>;
 
 struct SessionOptions {
   std::string runDir;        // where checkpoints and the effective config go ("" = nowhere)

@@ -67,6 +67,7 @@ void CurvePlot::clear(const QString& placeholder) {
   text->position->setCoords(0.5, 0.5);
   text->setText(placeholder);
   text->setColor(Qt::gray);
+  m_plot->legend->setVisible(false);
   m_hasData = false;
   m_csvNames.clear();
   m_csvX.clear();
@@ -161,6 +162,7 @@ void CurvePlot::setBundle(const ChainBundle& b, const QString& seriesName, int m
     text->setFont(QFont(font().family(), 7));
   }
   m_hasData = true;
+  m_plot->legend->setVisible(true);
   setCursor(cursorX);
   rescale();
 }
@@ -189,6 +191,50 @@ void CurvePlot::setLines(const NamedLines& l) {
     g->setData(xs, ys, true);
   }
   m_hasData = true;
+  m_plot->legend->setVisible(true);
+  rescale();
+}
+
+void CurvePlot::setSeries(const std::vector<Series>& series) {
+  m_plot->clearGraphs();
+  m_plot->clearItems();
+  m_cursor = new QCPItemStraightLine(m_plot);
+  m_cursor->setVisible(false);
+  // CSV: the union of the x values, one column per series (empty where it has no point).
+  std::vector<double> xs;
+  for (const auto& s : series)
+    xs.insert(xs.end(), s.x.begin(), s.x.end());
+  std::sort(xs.begin(), xs.end());
+  xs.erase(std::unique(xs.begin(), xs.end()), xs.end());
+  m_csvX = xs;
+  m_csvNames.clear();
+  m_csvCols.clear();
+  bool any = false;
+  for (size_t k = 0; k < series.size(); ++k) {
+    const auto& s = series[k];
+    if (s.x.empty())
+      continue;
+    any = true;
+    auto* g = m_plot->addGraph();
+    g->setName(s.name);
+    g->setPen(QPen(kPalette[k % 8], s.points ? 1 : 1.8));
+    if (s.points) {
+      g->setLineStyle(QCPGraph::lsNone);
+      g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, kPalette[k % 8], kPalette[k % 8], 6));
+    }
+    g->setData(QVector<double>(s.x.begin(), s.x.end()), QVector<double>(s.y.begin(), s.y.end()));
+    std::vector<double> col(xs.size(), std::nan(""));
+    for (size_t i = 0; i < s.x.size(); ++i)
+      col[size_t(std::lower_bound(xs.begin(), xs.end(), s.x[i]) - xs.begin())] = s.y[i];
+    m_csvNames.push_back(s.name);
+    m_csvCols.push_back(std::move(col));
+  }
+  if (!any) {
+    clear(tr("no data yet"));
+    return;
+  }
+  m_hasData = true;
+  m_plot->legend->setVisible(true);
   rescale();
 }
 

@@ -30,6 +30,13 @@ struct NamedLines {
   std::vector<std::vector<double>> rows;  // rows[i][k] = names[k] at x[i]
 };
 
+/// One curve with its own x values (markers only when `points`).
+struct Series {
+  QString name;
+  std::vector<double> x, y;
+  bool points = false;
+};
+
 class CurvePlot : public QWidget {
   Q_OBJECT
 public:
@@ -37,6 +44,7 @@ public:
 
   void setBundle(const ChainBundle& bundle, const QString& seriesName, int maxChains = 32);
   void setLines(const NamedLines& lines);
+  void setSeries(const std::vector<Series>& series);
   void clear(const QString& placeholder);
   void setCursor(double x);  // NaN hides it
   void setLogScale(bool on);

@@ -4,6 +4,8 @@
 #include "curve_plot.h"
 #include "gif.h"
 #include "image_grid_view.h"
+#include "inpaint_panel.h"
+#include "interpolation_panel.h"
 #include "landscape_view.h"
 #include "latent_plane.h"
 
@@ -162,11 +164,20 @@ void MainWindow::buildDocks() {
   m_log->setToolTip(tr("Run log: messages, errors and live setting changes, newest last."));
   auto* logDock = addPanel(tr("Run log"), "dock.log", m_log, Qt::LeftDockWidgetArea);
 
+  m_interp = new InterpolationPanel;
+  auto* iDock = addPanel(tr("Interpolation"), "dock.interpolation", m_interp,
+                         Qt::RightDockWidgetArea);
+  m_inpaint = new InpaintPanel;
+  auto* pDock = addPanel(tr("Inpainting"), "dock.inpainting", m_inpaint, Qt::RightDockWidgetArea);
+
   splitDockWidget(xDock, zDock, Qt::Horizontal);
   splitDockWidget(xDock, eDock, Qt::Vertical);
   splitDockWidget(zDock, mDock, Qt::Vertical);
   tabifyDockWidget(eDock, lDock);
   eDock->raise();
+  tabifyDockWidget(xDock, iDock);
+  tabifyDockWidget(xDock, pDock);
+  xDock->raise();
   splitDockWidget(controlsDock, logDock, Qt::Vertical);
   resizeDocks({controlsDock, xDock, zDock}, {340, 560, 500}, Qt::Horizontal);
   resizeDocks({xDock, eDock}, {520, 330}, Qt::Vertical);
@@ -176,6 +187,22 @@ void MainWindow::buildDocks() {
   connect(m_mse, &CurvePlot::cursorPicked, this, cursorFromPlot);
   connect(m_xGrid, &ImageGridView::stepClicked, this, &MainWindow::setCursorStep);
   connect(m_zGrid, &ImageGridView::stepClicked, this, &MainWindow::setCursorStep);
+
+  auto postCommand = [this](const Command& command) { m_host->post(command); };
+  connect(m_interp, &InterpolationPanel::post, this, postCommand);
+  connect(m_inpaint, &InpaintPanel::post, this, postCommand);
+  connect(m_inpaint, &InpaintPanel::error, this, &MainWindow::onError);
+  connect(m_interp, &InterpolationPanel::exportPng, this, [this] {
+    const QString path = chooseSavePath(tr("Export PNG"), "interpolation.png",
+                                        tr("PNG images (*.png)"));
+    if (path.isEmpty())
+      return;
+    if (!m_interp->strip()->render(64).save(path, "PNG"))
+      onError(tr("cannot write %1").arg(path));
+    else
+      log(tr("wrote %1").arg(path));
+  });
+  connect(m_interp, &InterpolationPanel::exportGif, this, &MainWindow::exportInterpolationGif);
 
   auto* c = m_controls;
   connect(c, &ControlsPanel::modelChosen, this, &MainWindow::loadCheckpoint);
@@ -453,6 +480,14 @@ void MainWindow::onSnapshot(const Snapshot& snap) {
   }
   m_lastState = snap->state;
   applyTraces(snap);
+  m_inpaint->showSnapshot(*snap);
+  m_interp->showSnapshot(*snap);
+  if (snap->interpolation != m_shownInterp) {
+    m_shownInterp = snap->interpolation;
+    // On 2-D data the path is drawn over the landscape.
+    const bool twoD = m_shownInterp && m_shownInterp->shape.size() == 1 && m_shownInterp->shape[0] == 2;
+    m_landscape->setPath(twoD ? m_shownInterp->decoded : std::vector<float>{});
+  }
   updateStatus(snap);
   if (ready) {
     maybeRequestLandscape(snap);
@@ -624,6 +659,46 @@ void MainWindow::playbackTick() {
     return;
   }
   stepCursor(1);
+}
+
+void MainWindow::showPanel(const QString& objectName) {
+  for (auto* d : m_docks)
+    if (d->objectName() == objectName) {
+      d->show();
+      d->raise();
+    }
+}
+
+void MainWindow::exportInterpolationGif() {
+  const auto frames = m_interp->frames(96);
+  if (frames.empty()) {
+    onError(tr("no interpolation of images to export yet: press Interpolate first"));
+    return;
+  }
+  const QString path =
+      chooseSavePath(tr("Export GIF"), "interpolation.gif", tr("GIF animations (*.gif)"));
+  if (path.isEmpty())
+    return;
+  std::vector<GifFrame> gif;
+  for (const auto& f : frames) {
+    const QImage img = f.convertToFormat(QImage::Format_RGB888);
+    GifFrame g;
+    g.width = img.width();
+    g.height = img.height();
+    g.rgb.resize(size_t(g.width) * g.height * 3);
+    for (int y = 0; y < g.height; ++y)
+      std::memcpy(g.rgb.data() + size_t(y) * g.width * 3, img.constScanLine(y), size_t(g.width) * 3);
+    gif.push_back(std::move(g));
+  }
+  // Walk there and back so the loop is seamless.
+  for (size_t i = gif.size() - 1; i-- > 1;)
+    gif.push_back(gif[i]);
+  try {
+    writeGif(path.toStdString(), gif, 15);
+    log(tr("wrote %1").arg(path));
+  } catch (const std::exception& e) {
+    onError(QString::fromUtf8(e.what()));
+  }
 }
 
 void MainWindow::resetLayout() {

@@ -21,6 +21,8 @@ namespace ebm::ui {
 
 class ControlsPanel;
 class CurvePlot;
+class InpaintPanel;
+class InterpolationPanel;
 class ImageGridView;
 class LandscapeView;
 class LatentPlane;
@@ -46,6 +48,10 @@ public:
   LandscapeView* landscapeView() const { return m_landscape; }
   ImageGridView* xGrid() const { return m_xGrid; }
   CurvePlot* energyPlot() const { return m_energy; }
+  InpaintPanel* inpaintPanel() const { return m_inpaint; }
+  InterpolationPanel* interpolationPanel() const { return m_interp; }
+  /// Shows a dock and raises it in its tab group.
+  void showPanel(const QString& objectName);
   int cursorStep() const { return m_cursorStep; }
   QString statusText() const;
   QString lastErrorShown() const { return m_lastError; }
@@ -83,6 +89,7 @@ private:
   void rebuildRecentMenu();
   void exportPanelPng(QWidget* widget, const QString& name);
   void exportTrajectoryGif();
+  void exportInterpolationGif();
   void exportCsv(CurvePlot* plot, const QString& name);
   QString chooseSavePath(const QString& title, const QString& suggested, const QString& filter);
   SessionOptions sessionOptions(const QString& checkpoint) const;
@@ -101,6 +108,9 @@ private:
   CurvePlot* m_mse = nullptr;
   CurvePlot* m_losses = nullptr;
   QPlainTextEdit* m_log = nullptr;
+  InpaintPanel* m_inpaint = nullptr;
+  InterpolationPanel* m_interp = nullptr;
+  std::shared_ptr<const InterpolationResult> m_shownInterp;
   QList<QDockWidget*> m_docks;
   QMenu* m_viewMenu = nullptr;
   QMenu* m_recentMenu = nullptr;
