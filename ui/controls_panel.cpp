@@ -3,6 +3,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QFileDialog>
 #include <QFormLayout>
 #include <QGridLayout>
 #include <QGroupBox>
@@ -58,11 +59,21 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent) {
   m_device->addItems({"auto", "cpu", "cuda"});
   m_device->setToolTip(tr("Where new sessions compute: auto picks CUDA when present. Applies "
                           "when a model is (re)loaded."));
+  m_data = new QComboBox;
+  m_data->setToolTip(tr("Data for the next new model (File > New model from preset): the "
+                        "preset's own, one of the 2-D sets, or a folder (Fashion-MNIST IDX, "
+                        "CIFAR-10 binary or images, as the preset's data kind says)"));
+  m_data->addItem(tr("as the preset says"), QString());
+  for (const char* toy : {"8gaussians", "25gaussians", "rings", "moons", "swissroll",
+                          "checkerboard", "pinwheel"})
+    m_data->addItem(tr("2-D: %1").arg(toy), QString(toy));
+  m_data->addItem(tr("folder…"), QString("choose"));
   m_summary = new QLabel;
   m_summary->setWordWrap(true);
   m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
   mf->addRow(tr("Model"), m_model);
   mf->addRow(tr("Device"), m_device);
+  mf->addRow(tr("New data"), m_data);
   mf->addRow(m_summary);
   root->addWidget(modelBox);
 
@@ -159,6 +170,18 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent) {
   connect(m_model, qOverload<int>(&QComboBox::activated), this,
           [this](int i) { Q_EMIT modelChosen(m_model->itemData(i).toString()); });
   connect(m_device, &QComboBox::textActivated, this, &ControlsPanel::deviceChosen);
+  connect(m_data, qOverload<int>(&QComboBox::activated), this, [this](int i) {
+    if (m_data->itemData(i).toString() == "choose") {
+      const QString dir = QFileDialog::getExistingDirectory(this, tr("Data folder"));
+      if (dir.isEmpty()) {
+        m_data->setCurrentIndex(0);
+        return;
+      }
+      m_data->insertItem(i, tr("folder: %1").arg(dir), "path:" + dir);
+      m_data->setCurrentIndex(i);
+    }
+    Q_EMIT dataChosen(dataChoice());
+  });
   connect(m_start, &QPushButton::clicked, this, &ControlsPanel::startTraining);
   connect(m_pause, &QPushButton::clicked, this, &ControlsPanel::pauseTraining);
   connect(m_resume, &QPushButton::clicked, this, &ControlsPanel::resumeTraining);
@@ -276,6 +299,7 @@ cmd::RunZ ControlsPanel::runZ() const {
 }
 
 QString ControlsPanel::device() const { return m_device->currentText(); }
+QString ControlsPanel::dataChoice() const { return m_data->currentData().toString(); }
 bool ControlsPanel::repeat() const { return m_repeat->isChecked(); }
 int ControlsPanel::trainIterations() const { return m_iterations->value(); }
 

@@ -35,6 +35,8 @@ public:
   cmd::RunX runX() const;
   cmd::RunZ runZ() const;
   QString device() const;
+  /// The data choice for new models: "" (the preset's), a 2-D set name, or "path:<dir>".
+  QString dataChoice() const;
   bool repeat() const;
   int trainIterations() const;
 
@@ -46,6 +48,7 @@ public:
 Q_SIGNALS:
   void modelChosen(const QString& path);
   void deviceChosen(const QString& device);
+  void dataChosen(const QString& choice);
   void startTraining();
   void pauseTraining();
   void resumeTraining();
@@ -69,6 +72,7 @@ private:
   RunConfig m_config;
   QComboBox* m_model = nullptr;
   QComboBox* m_device = nullptr;
+  QComboBox* m_data = nullptr;
   QLabel* m_summary = nullptr;
   QSpinBox* m_iterations = nullptr;
   QPushButton *m_start = nullptr, *m_pause = nullptr, *m_resume = nullptr, *m_step = nullptr,

@@ -210,6 +210,10 @@ void MainWindow::buildDocks() {
     m_options.device = d;
     log(tr("device %1 applies to the next model loaded or created").arg(d));
   });
+  connect(c, &ControlsPanel::dataChosen, this, [this](const QString& d) {
+    log(d.isEmpty() ? tr("new models use their preset's data")
+                    : tr("new models use %1 (File > New model from preset)").arg(d));
+  });
   connect(c, &ControlsPanel::startTraining, this, [this] {
     m_host->post(cmd::StartTraining{m_controls->trainIterations()});
   });
@@ -410,6 +414,17 @@ void MainWindow::newFromPreset(const QString& name) {
   }
   cfg.runtime.device = m_options.device.toStdString();
   cfg.runtime.threads = m_options.threads;
+  const QString data = m_controls->dataChoice();
+  if (data.startsWith("path:")) {
+    cfg.data.path = data.mid(5).toStdString();
+  } else if (!data.isEmpty()) {
+    if (cfg.data.kind != "toy2d") {
+      onError(tr("preset %1 models images; a 2-D data set needs a 2-D preset such as toy2d")
+                  .arg(name));
+      return;
+    }
+    cfg.data.toy = data.toStdString();
+  }
   m_configLoaded = false;
   m_revisedOnce = false;
   log(tr("new model from preset %1").arg(name));
