@@ -1,9 +1,11 @@
 // ebm-lab-cli: the headless front end (long runs on servers, scripted evaluations).
 // A thin composition of the core: it drives a Session with commands and reads snapshots.
+#include "cli_evaluations.h"
+#include "cli_protocols.h"
+
 #include "bench.h"
 #include "config.h"
 #include "errors.h"
-#include "evaluate.h"
 #include "image_io.h"
 #include "report.h"
 #include "session.h"
@@ -74,11 +76,17 @@ void printProgress(const ebm::SessionSnapshot& s, double elapsed) {
   bar.resize(width, '.');
   const double eta = s.itersPerSecond > 0 ? (total - done) / s.itersPerSecond : 0;
   std::fprintf(stderr, "\r[%s] %ld/%ld  %.2f it/s  ", bar.c_str(), done, total, s.itersPerSecond);
-  if (s.losses && !s.losses->rows.empty())
-    std::fprintf(stderr, "L_E %.3g  L_G %.3g  L_I %.3g  E_gap %.3g  ",
-                 lossValue(*s.losses, "loss_E"), lossValue(*s.losses, "loss_G"),
-                 lossValue(*s.losses, "loss_I"),
+  if (s.losses && !s.losses->rows.empty()) {
+    // Ablation modes train fewer models (a short-run EBM has no L_G, L_I).
+    for (const auto& [label, name] : {std::pair<const char*, const char*>{"L_E", "loss_E"},
+                                      {"L_G", "loss_G"}, {"L_I", "loss_I"}}) {
+      const double v = lossValue(*s.losses, name);
+      if (!std::isnan(v))
+        std::fprintf(stderr, "%s %.3g  ", label, v);
+    }
+    std::fprintf(stderr, "E_gap %.3g  ",
                  lossValue(*s.losses, "E_data") - lossValue(*s.losses, "E_neg"));
+  }
   std::fprintf(stderr, "%.0fs elapsed, ETA %.0fs   ", elapsed, eta);
   std::fflush(stderr);
 }
@@ -94,8 +102,26 @@ struct ConfigArgs {
   ebm::RunConfig build() const {
     ebm::RunConfig cfg = configFile.empty() ? ebm::RunConfig::fromPreset(preset)
                                             : ebm::RunConfig::fromFile(configFile);
-    for (const auto& o : overrides)
-      cfg.applyOverride(o);
+    // Every override is validated on its own, so settings that are only valid together (e.g.
+    // train.mode=short-run with x.init=uniform) are applied in an order that keeps each step
+    // valid; an override that never fits reports its own error.
+    std::vector<std::string> pending = overrides;
+    while (!pending.empty()) {
+      std::vector<std::string> refused;
+      std::string firstError;
+      for (const auto& o : pending) {
+        try {
+          cfg.applyOverride(o);
+        } catch (const ebm::ConfigError& e) {
+          if (refused.empty())
+            firstError = e.what();
+          refused.push_back(o);
+        }
+      }
+      if (refused.size() == pending.size())
+        throw ebm::ConfigError(firstError);
+      pending = std::move(refused);
+    }
     if (!device.empty())
       cfg.runtime.device = device;
     if (threads >= 0)
@@ -326,6 +352,26 @@ int cmdDemo(const std::string& out, double seconds) {
   return 0;
 }
 
+// Time per training iteration over a k_x x k_z grid (the time rows of Tables 4 and 5).
+int cmdSweep(const ebm::BenchOptions& bench, const std::string& csvPath) {
+  const auto r = ebm::runSweep(bench);
+  std::printf("preset %s, mode %s, batch %d, %s, data %s, %s\n", r.preset.c_str(),
+              r.mode.c_str(), r.batchSize, r.twoChains ? "two x-chains" : "one x-chain",
+              r.data.c_str(), r.device.c_str());
+  std::printf("%6s %6s %14s %10s\n", "k_x", "k_z", "ms/iteration", "it/s");
+  std::vector<std::vector<double>> rows;
+  for (const auto& row : r.rows) {
+    std::printf("%6d %6d %14.1f %10.2f\n", row.kx, row.kz, row.msPerIteration,
+                1000.0 / row.msPerIteration);
+    rows.push_back({static_cast<double>(row.kx), static_cast<double>(row.kz), row.msPerIteration});
+  }
+  if (!csvPath.empty()) {
+    ebm::writeCsv(csvPath, {"k_x", "k_z", "ms_per_iteration"}, rows);
+    std::printf("wrote %s\n", csvPath.c_str());
+  }
+  return 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -336,7 +382,10 @@ int main(int argc, char** argv) {
              "  ebm-lab-cli sample --checkpoint resources/checkpoints/toy2d.safetensors --out "
              "runs/s\n  ebm-lab-cli reconstruct --checkpoint "
              "resources/checkpoints/fmnist-small.safetensors --out runs/r\n"
-             "  ebm-lab-cli bench");
+             "  ebm-lab-cli bench --sweep-kx 10,20,30,50 --sweep-kz 10,30\n"
+             "  ebm-lab-cli train-classifier --out runs/fmnist-classifier.safetensors\n"
+             "  ebm-lab-cli eval-fd --checkpoint resources/checkpoints/fmnist-small.safetensors "
+             "--classifier runs/fmnist-classifier.safetensors");
 
   ConfigArgs cfgArgs;
   std::string out = "runs/train";
@@ -395,7 +444,8 @@ int main(int argc, char** argv) {
   ebm::BenchOptions bench;
   std::string benchOut;
   auto* benchCmd = app.add_subcommand(
-      "bench", "Measure ms per x-step, z-step and training iteration for the presets; prints JSON");
+      "bench", "Measure ms per x-step, z-step and training iteration for the presets (prints "
+               "JSON), or ms per training iteration over a k_x/k_z sweep (prints a table)");
   benchCmd->add_option("--preset", bench.presets, "Presets to measure")->capture_default_str();
   benchCmd->add_option("--device", bench.device, "auto | cpu | cuda")->capture_default_str();
   benchCmd->add_option("--threads", bench.threads, "Intra-op threads (0 = all cores)");
@@ -404,38 +454,22 @@ int main(int argc, char** argv) {
   benchCmd->add_option("--iterations", bench.iterations, "Timed training iterations")
       ->capture_default_str();
   benchCmd->add_flag("--synthetic", bench.synthetic, "Random images instead of Fashion-MNIST");
-  benchCmd->add_option("--out,-o", benchOut, "Also write the JSON to this file");
+  benchCmd->add_option("--out,-o", benchOut, "Also write the JSON (a sweep: a CSV) to this file");
+  benchCmd
+      ->add_option("--sweep-kx", bench.sweepKx,
+                   "Time a training iteration for these k_x, e.g. --sweep-kx 10,20,30,50 (the "
+                   "time rows of the paper's Table 5); prints a table instead of the JSON")
+      ->delimiter(',');
+  benchCmd
+      ->add_option("--sweep-kz", bench.sweepKz,
+                   "... and these k_z, e.g. --sweep-kz 10,30 (Table 4); each missing list is the "
+                   "preset's value")
+      ->delimiter(',');
+  benchCmd->add_option("--sweep-preset", bench.sweepPreset, "Preset of the sweep")
+      ->capture_default_str();
 
-  ebm::ReconstructionOptions rec;
-  std::string recOut = "runs/eval-recon";
-  auto* evalRecon = app.add_subcommand(
-      "eval-recon", "Reconstruction error (the paper's Table 3 and Fig. 3): per-pixel MSE in the "
-                    "[-1,1] and [0,1] scales, PSNR and SSIM on the test split, against the number "
-                    "of z-Langevin steps, for inference-started and noise-started chains");
-  evalRecon->add_option("--checkpoint", rec.checkpoint, "Checkpoint (.safetensors)")->required();
-  evalRecon->add_option("--images", rec.images, "Test images (first N)")->capture_default_str();
-  evalRecon->add_option("--batch", rec.batch, "Chains per batch")->capture_default_str();
-  evalRecon->add_option("--steps", rec.steps, "z-step counts, e.g. --steps 0 10 30")
-      ->capture_default_str();
-  evalRecon->add_option("--init", rec.inits, "Chain starts: inference-mean, inference, gaussian")
-      ->capture_default_str();
-  evalRecon->add_option("--seed", rec.seed, "Seed (same noise for every row)")->capture_default_str();
-  evalRecon->add_option("--device", rec.device, "auto | cpu | cuda")->capture_default_str();
-  evalRecon->add_option("--out,-o", recOut, "Output folder (recon.csv)")->capture_default_str();
-
-  ebm::OodOptions ood;
-  std::string oodOut = "runs/eval-ood";
-  auto* evalOod = app.add_subcommand(
-      "eval-ood", "Out-of-distribution detection: AUROC of the energy score -E(x), test split "
-                  "against noise and transformed test images");
-  evalOod->add_option("--checkpoint", ood.checkpoint, "Checkpoint (.safetensors)")->required();
-  evalOod->add_option("--images", ood.images, "Test images (and OOD images)")
-      ->capture_default_str();
-  evalOod->add_option("--set", ood.sets, "OOD sets: uniform, vflip, hflip, invert")
-      ->capture_default_str();
-  evalOod->add_option("--seed", ood.seed, "Seed of the noise set")->capture_default_str();
-  evalOod->add_option("--device", ood.device, "auto | cpu | cuda")->capture_default_str();
-  evalOod->add_option("--out,-o", oodOut, "Output folder (ood.csv)")->capture_default_str();
+  const auto evaluations = addEvaluationCommands(app);
+  const auto protocols = ebm::cli::addProtocolCommands(app);
 
   auto* presets = app.add_subcommand("presets", "List the shipped presets");
 
@@ -453,6 +487,8 @@ int main(int argc, char** argv) {
                             zInit.empty() ? "inference-mean" : zInit, seed, device);
     if (*demo)
       return cmdDemo(demoOut, demoSeconds);
+    if (*benchCmd && (!bench.sweepKx.empty() || !bench.sweepKz.empty()))
+      return cmdSweep(bench, benchOut);
     if (*benchCmd) {
       const std::string json = ebm::runBenchmark(bench);
       std::cout << json << "\n";
@@ -462,45 +498,10 @@ int main(int argc, char** argv) {
       }
       return 0;
     }
-    if (*evalRecon) {
-      const auto rows = ebm::evaluateReconstruction(rec);
-      std::filesystem::create_directories(recOut);
-      std::vector<std::vector<double>> csv;
-      std::printf("%-16s %6s %10s %10s %8s %7s\n", "init", "steps", "MSE[-1,1]", "MSE[0,1]",
-                  "PSNR", "SSIM");
-      for (const auto& r : rows) {
-        std::printf("%-16s %6d %10.5f %10.5f %8.2f %7.4f\n", r.init.c_str(), r.steps, r.mse,
-                    r.mse01, r.psnr, r.ssim);
-        const double initCode = r.init == "inference-mean" ? 0 : r.init == "inference" ? 1 : 2;
-        csv.push_back({initCode, static_cast<double>(r.steps), r.mse, r.mse01, r.psnr, r.ssim});
-      }
-      ebm::writeCsv(recOut + "/recon.csv",
-                    {"init(0=inference-mean,1=inference,2=gaussian)", "steps", "mse_pm1",
-                     "mse_01", "psnr_db", "ssim"},
-                    csv);
-      std::printf("wrote %s/recon.csv\n", recOut.c_str());
-      return 0;
-    }
-    if (*evalOod) {
-      const auto rows = ebm::evaluateOod(ood);
-      std::filesystem::create_directories(oodOut);
-      std::vector<std::vector<double>> csv;
-      std::printf("%-10s %8s %12s %12s\n", "set", "AUROC", "mean E(in)", "mean E(out)");
-      for (size_t i = 0; i < rows.size(); ++i) {
-        const auto& r = rows[i];
-        std::printf("%-10s %8.4f %12.4g %12.4g\n", r.set.c_str(), r.auroc, r.meanEnergyIn,
-                    r.meanEnergyOut);
-        csv.push_back({static_cast<double>(i), r.auroc, r.meanEnergyIn, r.meanEnergyOut});
-      }
-      std::string names;
-      for (const auto& r : rows)
-        names += (names.empty() ? "" : ",") + r.set;
-      ebm::writeCsv(oodOut + "/ood.csv",
-                    {"set_index(" + names + ")", "auroc", "mean_energy_in", "mean_energy_out"},
-                    csv);
-      std::printf("wrote %s/ood.csv\n", oodOut.c_str());
-      return 0;
-    }
+    if (const int rc = runEvaluationCommands(*evaluations); rc >= 0)
+      return rc;
+    if (const int rc = ebm::cli::runProtocolCommands(*protocols); rc >= 0)
+      return rc;
     if (*presets) {
       for (const auto& p : ebm::presetNames())
         std::cout << p << "\n";

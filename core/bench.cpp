@@ -2,6 +2,7 @@
 
 #include "data_source.h"
 #include "dual_mcmc.h"
+#include "errors.h"
 #include "langevin.h"
 #include "runtime.h"
 
@@ -37,6 +38,31 @@ template <typename Fn> double medianMs(int repeats, torch::Device device, Fn fn)
   return ms[ms.size() / 2];
 }
 
+// One training batch of the config's data, or random images when asked or when the data is
+// missing; `note` says which.
+torch::Tensor benchBatch(const RunConfig& cfg, bool synthetic, torch::Generator& cpuGen,
+                         std::string& note) {
+  const int B = cfg.train.batchSize;
+  torch::Tensor batch;
+  note.clear();
+  if (cfg.data.kind == "toy2d" || !synthetic) {
+    try {
+      batch = makeDataSource(cfg.data, cfg.model)->next(B, cpuGen);
+      note = cfg.data.kind;
+    } catch (const std::exception& e) {
+      note = std::string("synthetic (") + e.what() + ")";
+    }
+  }
+  if (!batch.defined()) {
+    auto shape = dataShape(cfg.model);
+    shape.insert(shape.begin(), B);
+    batch = torch::rand(shape, cpuGen) * 2.0 - 1.0;
+    if (note.empty())
+      note = "synthetic";
+  }
+  return batch;
+}
+
 nlohmann::json benchPreset(const std::string& preset, const BenchOptions& o,
                            torch::Device device) {
   RunConfig cfg = RunConfig::fromPreset(preset);
@@ -44,24 +70,8 @@ nlohmann::json benchPreset(const std::string& preset, const BenchOptions& o,
   auto gen = makeGenerator(device, 7);
   auto cpuGen = makeGenerator(torch::kCPU, 7);
   const int B = cfg.train.batchSize;
-
-  torch::Tensor batch;
   std::string dataNote;
-  if (cfg.data.kind == "toy2d" || !o.synthetic) {
-    try {
-      batch = makeDataSource(cfg.data, cfg.model)->next(B, cpuGen);
-      dataNote = cfg.data.kind;
-    } catch (const std::exception& e) {
-      dataNote = std::string("synthetic (") + e.what() + ")";
-    }
-  }
-  if (!batch.defined()) {
-    auto shape = dataShape(cfg.model);
-    shape.insert(shape.begin(), B);
-    batch = torch::rand(shape, cpuGen) * 2.0 - 1.0;
-    if (dataNote.empty())
-      dataNote = "synthetic";
-  }
+  const torch::Tensor batch = benchBatch(cfg, o.synthetic, cpuGen, dataNote);
 
   // One Langevin step = settings with steps = 1 (forward + input gradient + update).
   LangevinXConfig xs = cfg.x;
@@ -124,6 +134,47 @@ std::string runBenchmark(const BenchOptions& o) {
   }
   out["peak_rss_mib"] = static_cast<double>(peakResidentBytes()) / (1024.0 * 1024.0);
   return out.dump(2);
+}
+
+SweepResult runSweep(const BenchOptions& o) {
+  configureThreads(o.threads);
+  const auto device = resolveDevice(o.device);
+  RunConfig cfg = RunConfig::fromPreset(o.sweepPreset);
+  if (cfg.train.method != "dual-mcmc")
+    throw Error("bench sweep: preset " + o.sweepPreset + " trains '" + cfg.train.method +
+                "', the k_x/k_z sweep needs dual-mcmc");
+  const std::vector<int> kxs = o.sweepKx.empty() ? std::vector<int>{cfg.x.steps} : o.sweepKx;
+  const std::vector<int> kzs = o.sweepKz.empty() ? std::vector<int>{cfg.z.steps} : o.sweepKz;
+  DualMcmc method(cfg, device);
+  auto gen = makeGenerator(device, 7);
+  auto cpuGen = makeGenerator(torch::kCPU, 7);
+  SweepResult result;
+  const torch::Tensor batch = benchBatch(cfg, o.synthetic, cpuGen, result.data);
+  result.preset = o.sweepPreset;
+  result.device = describeDevice(device);
+  result.batchSize = cfg.train.batchSize;
+  result.twoChains = cfg.train.twoChains;
+  result.mode = cfg.train.mode;
+  for (const int kx : kxs) {
+    for (const int kz : kzs) {
+      RunConfig probe = cfg;
+      probe.x.steps = kx;
+      probe.z.steps = kz;
+      probe.validate();  // names a bad step count
+      // The iteration re-reads its chain settings every step, so one model serves every pair.
+      LiveValue<LangevinXConfig> xLive(probe.x);
+      LiveValue<LangevinZConfig> zLive(probe.z);
+      MethodContext ctx;
+      ctx.device = device;
+      ctx.gen = &gen;
+      ctx.xSettings = &xLive;
+      ctx.zSettings = &zLive;
+      const double ms = medianMs(std::max(3, o.iterations), device,
+                                 [&] { method.iterate(batch, ctx); });
+      result.rows.push_back({kx, kz, ms});
+    }
+  }
+  return result;
 }
 
 } // namespace ebm

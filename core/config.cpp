@@ -33,6 +33,7 @@ namespace fs = std::filesystem;
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr std::string_view kPresetDir = "presets";
+constexpr std::string_view kSamplerDir = "samplers";
 
 // ---------------------------------------------------------------------------------------------
 // Field registry
@@ -121,7 +122,7 @@ std::vector<Field> fieldsOf(RunConfig& c) {
 
       {"model", "family", &m.family, oneOf({"mlp", "conv"})},
       {"model", "data_dim", &m.dataDim, atLeast(1), isMlp},
-      {"model", "image_size", &m.imageSize, valuesIn({28, 32}), isConv},
+      {"model", "image_size", &m.imageSize, valuesIn({28, 32, 64}), isConv},
       {"model", "channels", &m.channels, valuesIn({1, 3}), isConv},
       {"model", "nz", &m.nz, width},
       {"model", "ebm_width", &m.ebmWidth, width},
@@ -146,6 +147,7 @@ std::vector<Field> fieldsOf(RunConfig& c) {
       {"z", "init", &z.init, zInit},
 
       {"train", "method", &t.method, nonEmpty()},
+      {"train", "mode", &t.mode, oneOf({"dual", "cooperative", "short-run"})},
       {"train", "batch_size", &t.batchSize, between(1, 100000)},
       {"train", "iterations", &t.iterations, nonNegative},
       {"train", "iters_per_epoch", &t.itersPerEpoch, nonNegative},
@@ -167,13 +169,14 @@ std::vector<Field> fieldsOf(RunConfig& c) {
       {"train", "log_every", &t.logEvery, atLeast(1)},
       {"train", "seed", &t.seed, {}},
 
-      {"data", "kind", &d.kind, oneOf({"toy2d", "fashion-mnist", "idx", "cifar10"})},
+      {"data", "kind", &d.kind, oneOf({"toy2d", "fashion-mnist", "idx", "cifar10", "folder"})},
       {"data", "toy", &d.toy,
        oneOf({"8gaussians", "25gaussians", "rings", "moons", "swissroll", "checkerboard",
               "pinwheel"})},
       {"data", "path", &d.path, {}},
       {"data", "pad32", &d.pad32, {}},
       {"data", "limit", &d.limit, nonNegative},
+      {"data", "test_fraction", &d.testFraction, interval(0, true, 1, true)},
 
       {"runtime", "device", &r.device, oneOf({"auto", "cpu", "cuda"})},
       {"runtime", "threads", &r.threads, between(0, 1024)},
@@ -497,6 +500,19 @@ void RunConfig::validate() const {
     if (const auto problem = violation(f))
       throw ConfigError(f.name() + " = " + displayValue(f.ref) + ": " + *problem);
   }
+  // A short-run EBM has no generator to start its chains from.
+  if (train.mode == "short-run" && x.init != "gaussian" && x.init != "uniform")
+    throw ConfigError("train.mode = \"short-run\" starts x-chains from noise: it requires "
+                      "x.init = \"gaussian\" or \"uniform\" (got " + quoteToml(x.init) + ")");
+  // The 64-px topology halves its widths four times from the bottom level.
+  if (model.family == "conv" && model.imageSize == 64) {
+    for (const auto& [key, width] : {std::pair{"ebm_width", model.ebmWidth},
+                                     std::pair{"gen_width", model.genWidth}})
+      if (width % 16 != 0)
+        throw ConfigError("model." + std::string(key) + " = " + std::to_string(width) +
+                          ": must be a multiple of 16 with model.image_size = 64 (the widths "
+                          "halve over four levels)");
+  }
   // Combinations: the toy data sets are 2-D points for the MLPs, image sets need the conv nets.
   const std::string kind = "data.kind = " + quoteToml(data.kind);
   if (data.kind == "toy2d") {
@@ -509,6 +525,9 @@ void RunConfig::validate() const {
   } else if (model.family != "conv") {
     throw ConfigError(kind + " requires model.family = \"conv\" (got " + quoteToml(model.family) +
                       ")");
+  } else if (data.kind == "folder") {
+    // Images of any size are cropped and resized to the model; their channels are checked when
+    // the folder is read.
   } else if (data.kind == "cifar10") {
     if (model.channels != 3 || model.imageSize != 32)
       throw ConfigError(kind + " has 32x32 colour images: it requires model.channels = 3 and "

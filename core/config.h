@@ -12,11 +12,15 @@ namespace ebm {
 struct ModelConfig {
   std::string family = "mlp";  // network family: "mlp" (2-D data) or "conv" (images)
   int dataDim = 2;             // mlp only: dimension of a data point (>= 1)
-  int imageSize = 32;          // conv only: image side in pixels (28 or 32)
+  int imageSize = 32;          // conv only: image side in pixels (28 or 32: the CIFAR-10
+                               // topology at constant width; 64: the CelebA-64 topology, whose
+                               // widths halve per level from ebm_width/gen_width at the bottom)
   int channels = 1;            // conv only: 1 (grey) or 3 (colour)
   int nz = 2;                  // latent dimension (1..4096); latents are (B, nz, 1, 1)
-  int ebmWidth = 128;          // EBM hidden width / conv channels ndf (1..4096)
-  int genWidth = 128;          // generator hidden width / conv channels ngf (1..4096)
+  int ebmWidth = 128;          // EBM hidden width / conv channels ndf (1..4096; at 64 px a
+                               // multiple of 16)
+  int genWidth = 128;          // generator hidden width / conv channels ngf (1..4096; at 64 px
+                               // a multiple of 16)
   int infWidth = 128;          // inference model hidden width / conv channels nif (1..4096)
   bool genTanh = false;        // tanh on the generator output (images: true)
   bool spectralNorm = true;    // spectral norm on every conv/linear layer of the EBM
@@ -40,12 +44,19 @@ struct LangevinZConfig {
   double priorSigma = 1.0;      // prior std of z (> 0)
   bool halfSse = false;         // textbook 1/2 SSE/sigma^2 instead of the reference's SSE/sigma^2
   int snapshotEvery = 1;        // keep the chain state every k steps (1..100000)
-  std::string init = "inference";  // inference (mu + sigma eps) | inference-mean | gaussian | uniform
+  std::string init = "inference";  // chain start, in training and z-revisions: inference
+                                   // (mu + sigma eps) | inference-mean | gaussian (prior N(0, I),
+                                   // the paper's "L = k" ablation rows) | uniform (U(-1, 1))
 };
 
 /// Optimisation (METHODS §1.4, §1.6).
 struct TrainConfig {
   std::string method = "dual-mcmc";  // training method (registered name)
+  std::string mode = "dual";    // what learns from what (dual-mcmc only; paper Tab. 4-5, §3.3):
+                                // "dual" = Dual-MCMC teaching; "cooperative" = G and I learn
+                                // only from the EBM's revised samples (no data term, no
+                                // z-Langevin on data); "short-run" = the EBM alone, x-chains
+                                // from x.init noise (gaussian | uniform), G and I not trained
   int batchSize = 100;          // B (1..100000)
   long iterations = 10000;      // total iterations of a `train` run (>= 0)
   int itersPerEpoch = 0;        // iterations per LR-decay epoch; 0 = data size / B (>= 0)
@@ -71,11 +82,14 @@ struct TrainConfig {
 
 /// Where training data comes from.
 struct DataConfig {
-  std::string kind = "toy2d";   // toy2d | fashion-mnist | idx | cifar10
+  std::string kind = "toy2d";   // toy2d | fashion-mnist | idx | cifar10 | folder (PNG/JPEG/BMP
+                                // files under data.path, centre-cropped and resized)
   std::string toy = "8gaussians";  // toy2d: 8gaussians|25gaussians|rings|moons|swissroll|checkerboard|pinwheel
   std::string path = "/usr/share/datasets/fashion-mnist";  // image sets: their folder
   bool pad32 = true;            // pad 28x28 images to 32x32 with -1
   int limit = 0;                // use at most N training images (0 = all)
+  double testFraction = 0.1;    // folder: share held out as the test split, every k-th image by
+                                // path (0, 1); unused when data.path has train/ and test/ folders
 };
 
 /// Where and how the computation runs.
@@ -113,5 +127,13 @@ std::vector<std::string> resourceDirs();
 std::string findResource(const std::string& relative);
 /// Names of the shipped presets.
 std::vector<std::string> presetNames();
+
+/// Applies the sampler preset `resources/samplers/<name>.toml` (or a .toml path): a partial
+/// config of [x] and/or [z] keys, e.g. "paper-test", the reference's test-time x-sampler. Only
+/// the keys present change; the result is validated. Throws ConfigError for an unknown preset,
+/// a key outside [x] and [z] or a bad value, leaving `config` unchanged.
+void applySamplerPreset(RunConfig& config, const std::string& name);
+/// Names of the shipped sampler presets.
+std::vector<std::string> samplerPresetNames();
 
 } // namespace ebm

@@ -51,6 +51,9 @@ torch::Tensor gaussianNll(const torch::Tensor& z, const Posterior& q) {
 DualMcmc::DualMcmc(const RunConfig& config, torch::Device device)
     : m_config(config), m_device(device) {
   config.validate();
+  m_mode = config.train.mode == "cooperative" ? Mode::Cooperative
+           : config.train.mode == "short-run" ? Mode::ShortRun
+                                              : Mode::Dual;
   torch::manual_seed(config.train.seed);  // initial weights are a function of the seed
   m_E = makeEnergyNet(config.model);
   m_G = makeGenerator(config.model);
@@ -81,6 +84,15 @@ DualMcmc::DualMcmc(const RunConfig& config, torch::Device device)
 }
 
 std::vector<std::string> DualMcmc::lossNames() const {
+  switch (m_mode) {
+  case Mode::Cooperative:
+    return {"loss_E", "E_data", "E_neg", "loss_G", "G_sample", "loss_I", "I_gen", "x_shift",
+            "lr_E"};
+  case Mode::ShortRun:
+    return {"loss_E", "E_data", "E_neg", "x_shift", "lr_E"};
+  case Mode::Dual:
+    break;
+  }
   return {"loss_E", "E_data", "E_neg", "loss_G", "G_data", "G_sample",
           "loss_I", "I_real", "I_gen", "x_shift", "z_mse", "lr_E"};
 }
@@ -111,6 +123,26 @@ torch::Tensor DualMcmc::initialX(int n, const std::string& init, torch::Generato
   throw ConfigError("x.init = " + init + ": expected generator, gaussian, uniform or batch");
 }
 
+torch::Tensor DualMcmc::initialZ(const torch::Tensor& x, const std::string& init,
+                                torch::Generator& gen, const Posterior* q) {
+  torch::NoGradGuard noGrad;
+  const int n = static_cast<int>(x.size(0));
+  if (init == "inference" || init == "inference-mean") {
+    const Posterior own = q ? Posterior{} : m_I->forward(x);
+    const Posterior& p = q ? *q : own;
+    if (init == "inference-mean")
+      return p.mu.detach();
+    const auto eps = torch::randn(p.mu.sizes(), gen, p.mu.options());
+    return (p.mu + (0.5 * p.logvar).exp() * eps).detach();
+  }
+  if (init == "gaussian")
+    return sampleLatent(n, gen);
+  if (init == "uniform")
+    return torch::rand({n, m_config.model.nz, 1, 1}, gen,
+                       torch::TensorOptions().device(m_device)) * 2.0 - 1.0;
+  throw ConfigError("z.init = " + init + ": expected inference, inference-mean, gaussian or uniform");
+}
+
 IterationResult DualMcmc::iterate(const torch::Tensor& batch, MethodContext& ctx) {
   TORCH_CHECK(ctx.gen && ctx.xSettings && ctx.zSettings, "DualMcmc::iterate: incomplete context");
   const auto& t = m_config.train;
@@ -118,39 +150,56 @@ IterationResult DualMcmc::iterate(const torch::Tensor& batch, MethodContext& ctx
   const int64_t B = x.size(0);
   const auto xcfg = ctx.xSettings->get();
   const double temperature = t.useTemperature ? xTemperature(xcfg) : 1.0;
+  if (m_mode == Mode::ShortRun)
+    return iterateShortRun(x, ctx, temperature);
+  const bool dual = m_mode == Mode::Dual;
   IterationResult result;
 
-  // 1. Sample and revise x: x0 = G(z) keeps its graph; x~ = x-Langevin from x0 (Eq. 5).
+  // 1. Sample and revise x: x0 = G(z) keeps its graph; x~ = x-Langevin from x0 (Eq. 5). With
+  // x.steps = 0 this is generator-only sampling, x~ = x0.
   const auto z = sampleLatent(static_cast<int>(B), *ctx.gen);
   const auto x0 = m_G->forward(z);
   const auto xTilde =
       langevinX(*m_E, x0.detach(), *ctx.xSettings, chainControl(ctx, ctx.xTrace, false));
 
-  // 2. Infer and revise z: z^ ~ q(z|x), z~ = z-Langevin on the posterior (Eq. 21).
-  const auto q = m_I->forward(x);
-  const auto eps = torch::randn(q.mu.sizes(), *ctx.gen, q.mu.options());
-  const auto zHat = q.mu + (0.5 * q.logvar).exp() * eps;
-  const auto zTilde =
-      langevinZ(*m_G, x, zHat.detach(), *ctx.zSettings, chainControl(ctx, ctx.zTrace, false));
+  // 2. Infer and revise z (dual only): z~ = z-Langevin on the posterior (Eq. 21), started as
+  // the run's z.init says: from q(z|x) ("Inf + L") or, for the ablation rows "L = k", from the
+  // prior. With prior starts I still learns from both pairs in step 4 (it only stops steering
+  // the chain), so the checkpoint's inference model stays comparable in eval-recon.
+  Posterior q;
+  torch::Tensor zTilde;
+  if (dual) {
+    q = m_I->forward(x);
+    const auto z0 = initialZ(x, m_config.z.init, *ctx.gen, &q);
+    zTilde = langevinZ(*m_G, x, z0, *ctx.zSettings, chainControl(ctx, ctx.zTrace, false));
+  }
   if (stopRequested(ctx)) {
     result.interrupted = true;
     result.message = "iteration interrupted by a stop request; no update made";
     return result;
   }
 
-  // 3. Generator: learns from data through z~ and from the EBM through x~ (Eq. 8).
+  // 3. Generator: learns from data through z~ and from the EBM through x~ (Eq. 8). Cooperative
+  // learning keeps only the second term, so the data batch never reaches G's update.
   m_optG->zeroGrad();
-  const auto gData = (m_G->forward(zTilde) - x).pow(2).sum() / static_cast<double>(B);
   const auto gSample = (x0 - xTilde).pow(2).sum() / static_cast<double>(B);
-  const auto lossG = t.gFactor * gData + t.sFactor * gSample;
+  torch::Tensor gData, lossG = t.sFactor * gSample;
+  if (dual) {
+    gData = (m_G->forward(zTilde) - x).pow(2).sum() / static_cast<double>(B);
+    lossG = t.gFactor * gData + lossG;
+  }
   lossG.backward();
   m_optG->step();
 
-  // 4. Inference model: real pairs (x, z~) and generated pairs (x~, z) (Eq. 9).
+  // 4. Inference model: real pairs (x, z~) and generated pairs (x~, z) (Eq. 9); cooperative
+  // learning has no real pairs (no z-chain on data), so I learns from generated pairs only.
   m_optI->zeroGrad();
-  const auto iReal = gaussianNll(zTilde, q).mean();
   const auto iGen = gaussianNll(z, m_I->forward(xTilde)).mean();
-  const auto lossI = t.gFactor * iReal + t.iFactor * iGen;
+  torch::Tensor iReal, lossI = t.iFactor * iGen;
+  if (dual) {
+    iReal = gaussianNll(zTilde, q).mean();
+    lossI = t.gFactor * iReal + lossI;
+  }
   lossI.backward();
   m_optI->step();
 
@@ -176,28 +225,65 @@ IterationResult DualMcmc::iterate(const torch::Tensor& batch, MethodContext& ctx
   lossE.backward();
   m_optE->step();
 
-  // Per-pixel MSE of G(z~) before the G update, from the data term (no extra G forward, which
-  // in training mode would also move BatchNorm's running statistics).
-  const double zMse = scalar(gData) / static_cast<double>(x[0].numel());
-  result.losses = {scalar(lossE),  scalar(eData), scalar(eNeg), scalar(lossG),
-                   scalar(gData),  scalar(gSample), scalar(lossI), scalar(iReal),
-                   scalar(iGen),   scalar((xTilde - x0.detach()).pow(2).flatten(1).sum(1).sqrt().mean()),
-                   zMse,           m_optE->lr()};
-  // 6. The reference aborts on a NaN loss or an energy gap beyond 1e4.
-  const double gap = result.losses[1] - result.losses[2];
+  const double xShift = scalar((xTilde - x0.detach()).pow(2).flatten(1).sum(1).sqrt().mean());
+  if (dual) {
+    // Per-pixel MSE of G(z~) before the G update, from the data term (no extra G forward,
+    // which in training mode would also move BatchNorm's running statistics).
+    const double zMse = scalar(gData) / static_cast<double>(x[0].numel());
+    result.losses = {scalar(lossE), scalar(eData),   scalar(eNeg),  scalar(lossG),
+                     scalar(gData), scalar(gSample), scalar(lossI), scalar(iReal),
+                     scalar(iGen),  xShift,          zMse,          m_optE->lr()};
+  } else {
+    result.losses = {scalar(lossE), scalar(eData), scalar(eNeg), scalar(lossG), scalar(gSample),
+                     scalar(lossI), scalar(iGen),  xShift,       m_optE->lr()};
+  }
+  checkDivergence(result);
+  return result;
+}
+
+IterationResult DualMcmc::iterateShortRun(const torch::Tensor& x, MethodContext& ctx,
+                                          double temperature) {
+  // Short-run EBM (the "no generator" baseline): x-chains start from noise and the EBM learns
+  // from them alone; G and I take no part and keep their weights.
+  IterationResult result;
+  const auto start = initialX(static_cast<int>(x.size(0)), m_config.x.init, *ctx.gen);
+  const auto negatives =
+      langevinX(*m_E, start, *ctx.xSettings, chainControl(ctx, ctx.xTrace, false));
+  if (stopRequested(ctx)) {
+    result.interrupted = true;
+    result.message = "iteration interrupted by a stop request; no update made";
+    return result;
+  }
+  m_optE->zeroGrad();
+  const auto eData = m_E->forward(x).mean();
+  const auto eNeg = m_E->forward(negatives).mean();
+  const auto lossE = (eData - eNeg) / temperature;
+  lossE.backward();
+  m_optE->step();
+  result.losses = {scalar(lossE), scalar(eData), scalar(eNeg),
+                   scalar((negatives - start).pow(2).flatten(1).sum(1).sqrt().mean()),
+                   m_optE->lr()};
+  checkDivergence(result);
+  return result;
+}
+
+void DualMcmc::checkDivergence(IterationResult& result) const {
+  // 6. The reference aborts on a NaN loss or an energy gap beyond 1e4. Every mode reports
+  // E_data and E_neg as its second and third losses.
+  const auto names = lossNames();
   for (size_t i = 0; i < result.losses.size(); ++i) {
     if (!std::isfinite(result.losses[i])) {
       result.diverged = true;
-      result.message = lossNames()[i] + " is not finite";
-      return result;
+      result.message = names[i] + " is not finite";
+      return;
     }
   }
+  const double gap = result.losses[1] - result.losses[2];
   if (std::fabs(gap) > kGapLimit) {
     result.diverged = true;
     result.message = "energy gap |E(data) - E(samples)| = " + std::to_string(std::fabs(gap)) +
                      " exceeds 1e4";
   }
-  return result;
 }
 
 torch::Tensor DualMcmc::reviseX(const RevisionRequest& request, MethodContext& ctx) {
@@ -220,26 +306,8 @@ torch::Tensor DualMcmc::reviseZ(const RevisionRequest& request, MethodContext& c
   if (!request.batch.defined() || request.batch.size(0) < 1)
     throw Error("z-revision needs data to reconstruct");
   const auto x = request.batch.to(m_device);
-  const int n = static_cast<int>(x.size(0));
-  torch::Tensor z0;
   auto initGen = initGenerator(ctx);
-  {
-    torch::NoGradGuard noGrad;
-    if (request.init == "inference" || request.init == "inference-mean") {
-      const auto q = m_I->forward(x);
-      z0 = q.mu;
-      if (request.init == "inference")
-        z0 = q.mu + (0.5 * q.logvar).exp() * torch::randn(q.mu.sizes(), initGen, q.mu.options());
-    } else if (request.init == "gaussian") {
-      z0 = sampleLatent(n, initGen);
-    } else if (request.init == "uniform") {
-      z0 = torch::rand({n, m_config.model.nz, 1, 1}, initGen,
-                       torch::TensorOptions().device(m_device)) * 2.0 - 1.0;
-    } else {
-      throw ConfigError("z.init = " + request.init +
-                        ": expected inference, inference-mean, gaussian or uniform");
-    }
-  }
+  const auto z0 = initialZ(x, request.init, initGen);
   const auto zTilde = langevinZ(*m_G, x, z0, *ctx.zSettings, chainControl(ctx, ctx.zTrace, true));
   torch::NoGradGuard noGrad;
   return m_G->forward(zTilde).to(torch::kCPU);

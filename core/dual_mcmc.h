@@ -1,7 +1,9 @@
 // Dual-MCMC teaching (Cui & Han, NeurIPS 2023; METHODS §1.6, Algorithm 1): an EBM, a
 // generator and an inference model learned together through x-Langevin (EBM, started
 // from the generator) and z-Langevin (generator posterior, started from the inference
-// model). Worker thread only; no Qt/GL.
+// model). train.mode selects the paper's ablations (§3.3, Tab. 4-5): cooperative learning
+// (G and I taught by the EBM alone) and a short-run EBM (chains from noise, no G). Worker
+// thread only; no Qt/GL.
 #pragma once
 
 #include "method.h"
@@ -34,9 +36,21 @@ public:
   /// Start states of an x-chain (n, ...) on the method's device.
   torch::Tensor initialX(int n, const std::string& init, torch::Generator& gen);
   torch::Tensor sampleLatent(int n, torch::Generator& gen);
+  /// Start states of z-chains (n, nz, 1, 1) for data x (n, ...), detached: "inference"
+  /// (mu + sigma eps), "inference-mean" (mu), "gaussian" (the prior N(0, I)) or "uniform"
+  /// (U(-1, 1)). The noise-started ones never evaluate I. `q` = I(x) when already computed.
+  torch::Tensor initialZ(const torch::Tensor& x, const std::string& init, torch::Generator& gen,
+                         const Posterior* q = nullptr);
 
 private:
+  enum class Mode { Dual, Cooperative, ShortRun };
+
+  IterationResult iterateShortRun(const torch::Tensor& x, MethodContext& ctx, double temperature);
+  /// Fills result.diverged/message from the losses (NaN, or the reference's energy-gap limit).
+  void checkDivergence(IterationResult& result) const;
+
   RunConfig m_config;
+  Mode m_mode = Mode::Dual;
   torch::Device m_device;
   std::shared_ptr<EnergyNet> m_E;
   std::shared_ptr<Generator> m_G;

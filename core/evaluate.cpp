@@ -1,15 +1,113 @@
 #include "evaluate.h"
 
 #include "checkpoint.h"
+#include "cifar10.h"
 #include "data_source.h"
 #include "dual_mcmc.h"
 #include "errors.h"
+#include "idx.h"
 #include "langevin.h"
 #include "method.h"
 #include "metrics.h"
+#include "models.h"
 #include "runtime.h"
 
+#include <filesystem>
+
 namespace ebm {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool hasFile(const fs::path& dir, const std::string& name) {
+  std::error_code ec;
+  return fs::exists(dir / name, ec) || fs::exists(dir / (name + ".gz"), ec);
+}
+
+/// Raw images of an external set in [-1, 1], (N, C, H, W), before matching.
+torch::Tensor readForeign(const std::string& path, int limit) {
+  std::error_code ec;
+  if (fs::is_regular_file(path, ec)) {
+    const IdxArray a = readIdx(path);
+    if (a.dims.size() != 3)
+      throw DataError(path + ": an IDX image file must be (N, H, W) unsigned bytes; this one has " +
+                      std::to_string(a.dims.size()) + " dimensions");
+    const int64_t n = limit > 0 ? std::min<int64_t>(limit, a.dims[0]) : a.dims[0];
+    const int64_t h = a.dims[1], w = a.dims[2];
+    auto bytes = torch::from_blob(const_cast<uint8_t*>(a.data.data()), {n, 1, h, w}, torch::kUInt8);
+    return bytes.to(torch::kFloat) / 127.5 - 1.0;  // copies out of the IdxArray
+  }
+  if (!fs::is_directory(path, ec))
+    throw DataError("OOD data set " + path + " does not exist");
+  const fs::path dir(path);
+  if (hasFile(dir, "test_batch.bin") || fs::is_directory(dir / "cifar-10-batches-bin", ec))
+    return loadCifar10(path, "test", limit).images;
+  if (hasFile(dir, "t10k-images-idx3-ubyte"))
+    return loadMnistFolder(path, "test", false, limit).images;
+  throw DataError("OOD data set " + path + ": not an IDX image file, an MNIST-layout folder "
+                  "(t10k-images-idx3-ubyte[.gz]) or a binary CIFAR-10 folder (test_batch.bin)");
+}
+
+} // namespace
+
+torch::Tensor loadForeignImages(const std::string& path, const std::vector<int64_t>& shape,
+                                int limit, std::string* note) {
+  if (shape.size() != 3)
+    throw DataError("OOD data set " + path + ": the model does not take images");
+  auto x = readForeign(path, limit);
+  std::string how;
+  const int64_t c = x.size(1), h = x.size(2), w = x.size(3);
+  const int64_t tc = shape[0], side = shape[1];
+  const std::string given = std::to_string(c) + "x" + std::to_string(h) + "x" + std::to_string(w);
+  const std::string wanted =
+      std::to_string(tc) + "x" + std::to_string(shape[1]) + "x" + std::to_string(shape[2]);
+  if (c != tc) {
+    if (c == 1 && tc == 3) {
+      x = x.expand({x.size(0), 3, h, w}).contiguous();
+      how += "grey->colour ";
+    } else if (c == 3 && tc == 1) {
+      x = (0.299 * x.select(1, 0) + 0.587 * x.select(1, 1) + 0.114 * x.select(1, 2)).unsqueeze(1);
+      how += "colour->grey ";
+    } else {
+      throw DataError(path + ": images are " + given + ", the model takes " + wanted +
+                      ": cannot match " + std::to_string(c) + " channels to " +
+                      std::to_string(tc));
+    }
+  }
+  if (h != w || shape[1] != shape[2])
+    throw DataError(path + ": images are " + given + ", the model takes " + wanted +
+                    ": only square images can be matched");
+  if (h < side) {
+    const int64_t before = (side - h) / 2, after = side - h - before;
+    x = torch::constant_pad_nd(x, {before, after, before, after}, -1.0);
+    how += std::to_string(h) + "->" + std::to_string(side) + " padded with -1";
+  } else if (h > side) {
+    namespace F = torch::nn::functional;
+    x = F::interpolate(x, F::InterpolateFuncOptions()
+                              .size(std::vector<int64_t>{side, side})
+                              .mode(torch::kBilinear)
+                              .align_corners(false));
+    how += std::to_string(h) + "->" + std::to_string(side) + " bilinear";
+  }
+  if (note)
+    *note = how.empty() ? "as is" : how;
+  return x.contiguous();
+}
+
+torch::Tensor evaluationData(const RunConfig& config, const std::string& split, int n,
+                             torch::Generator& gen) {
+  if (split != "test" && split != "train")
+    throw Error("split '" + split + "': expected test or train");
+  DataConfig d = config.data;
+  // Only the first n images are needed; image sets then load no more than that.
+  if (d.kind != "toy2d")
+    d.limit = d.limit > 0 ? std::min(d.limit, n) : n;
+  auto source = makeDataSource(d, config.model);
+  if (split == "test")
+    return source->heldOut(n, gen);
+  const int64_t m = source->size() > 0 ? std::min<int64_t>(n, source->size()) : n;
+  return source->next(static_cast<int>(m), gen);
+}
 
 std::vector<ReconstructionRow> evaluateReconstruction(const ReconstructionOptions& o) {
   if (o.images < 2 || o.batch < 2)
@@ -22,7 +120,7 @@ std::vector<ReconstructionRow> evaluateReconstruction(const ReconstructionOption
   DualMcmc model(info.config, device);
   loadCheckpointInto(o.checkpoint, model);
   auto cpu = makeGenerator(torch::kCPU, o.seed);
-  const auto data = makeDataSource(info.config.data, info.config.model)->heldOut(o.images, cpu);
+  const auto data = evaluationData(info.config, o.split, o.images, cpu);
   const int64_t n = data.size(0);
 
   std::vector<ReconstructionRow> rows;
@@ -74,7 +172,7 @@ std::vector<OodRow> evaluateOod(const OodOptions& o) {
   auto method = makeMethod(info.config, device);
   loadCheckpointInto(o.checkpoint, *method);
   auto cpu = makeGenerator(torch::kCPU, o.seed);
-  const auto data = makeDataSource(info.config.data, info.config.model)->heldOut(o.images, cpu);
+  const auto data = evaluationData(info.config, o.split, o.images, cpu);
   if (data.dim() != 4)
     throw Error("ood: needs an image model (got data of shape " +
                 std::to_string(data.dim()) + "-D)");
@@ -101,9 +199,15 @@ std::vector<OodRow> evaluateOod(const OodOptions& o) {
   };
   const auto eIn = energies(data);
   std::vector<OodRow> rows;
-  for (const auto& set : o.sets) {
+  std::vector<std::string> sets = o.sets;
+  if (!o.oodPath.empty())
+    sets.push_back("path:" + o.oodPath);
+  for (const auto& set : sets) {
     torch::Tensor x;
-    if (set == "uniform")
+    std::string note;
+    if (set.rfind("path:", 0) == 0)
+      x = loadForeignImages(set.substr(5), dataShape(info.config.model), o.images, &note);
+    else if (set == "uniform")
       x = torch::rand(data.sizes(), cpu) * 2.0 - 1.0;
     else if (set == "vflip")
       x = data.flip({2});
@@ -116,6 +220,7 @@ std::vector<OodRow> evaluateOod(const OodOptions& o) {
     const auto eOut = energies(x);
     OodRow r;
     r.set = set;
+    r.note = note;
     r.auroc = auroc(negate(eIn), negate(eOut));
     r.meanEnergyIn = mean(eIn);
     r.meanEnergyOut = mean(eOut);

@@ -1,7 +1,12 @@
 // Evaluations of a trained model in the units of the paper's tables, reading a checkpoint and
-// the held-out split of its data: reconstruction error against the number of z-Langevin steps
-// (Table 3, Fig. 3) and OOD detection by energy (A.2). Plain C++ API; runs on the calling thread (CLI, tests); no Qt/GL.
+// a named split of its data (the test split unless asked otherwise): reconstruction error
+// against the number of z-Langevin steps (Table 3, Fig. 3) and OOD detection by energy (A.2).
+// Plain C++ API; runs on the calling thread (CLI, tests); no Qt/GL.
 #pragma once
+
+#include "config.h"
+
+#include <torch/torch.h>
 
 #include <cstdint>
 #include <string>
@@ -9,9 +14,16 @@
 
 namespace ebm {
 
+/// The first `n` examples of a split of the config's data: "test" (the held-out split) or
+/// "train" (first n training images; fresh draws for toy data). Throws ebm::Error for another
+/// split name, DataError for missing data.
+torch::Tensor evaluationData(const RunConfig& config, const std::string& split, int n,
+                             torch::Generator& gen);
+
 struct ReconstructionOptions {
   std::string checkpoint;             // a Dual-MCMC checkpoint (.safetensors)
-  int images = 100;                   // held-out images (the test split), first N
+  int images = 100;                   // images of the split, first N
+  std::string split = "test";         // test | train
   int batch = 100;                    // chains per batch (BatchNorm statistics depend on it)
   std::vector<int> steps{0, 10};      // numbers of z-Langevin steps to report
   std::vector<std::string> inits{"inference-mean", "gaussian"};  // where chains start
@@ -35,16 +47,24 @@ std::vector<ReconstructionRow> evaluateReconstruction(const ReconstructionOption
 
 struct OodOptions {
   std::string checkpoint;
-  int images = 1000;                  // in-distribution test images, and as many OOD ones
-  /// uniform (U(-1,1) noise), vflip (upside-down test images), hflip (mirrored), invert (-x)
+  int images = 1000;                  // in-distribution images, and as many OOD ones
+  std::string split = "test";         // in-distribution split: test | train
+  /// uniform (U(-1,1) noise), vflip (upside-down images), hflip (mirrored), invert (-x)
   std::vector<std::string> sets{"uniform", "vflip", "hflip", "invert"};
+  /// Another data set as an extra OOD set: an IDX image file (e.g. MNIST's
+  /// t10k-images-idx3-ubyte[.gz]), an MNIST-layout folder (its test split), or a binary CIFAR-10
+  /// folder (its test split). Matched to the model's shape: grey is replicated to colour, colour
+  /// becomes grey by luma (ITU-R 601), smaller square images are padded with -1, larger ones
+  /// resized bilinearly; anything else is a DataError. "" = none.
+  std::string oodPath;
   uint64_t seed = 1;
   std::string device = "auto";
   int threads = 0;
 };
 
 struct OodRow {
-  std::string set;
+  std::string set;         // the set's name; "path:<file or folder>" for oodPath
+  std::string note;        // how an external set was matched to the model (e.g. "28->32 padded")
   double auroc = 0;        // in-distribution test split (positive) vs this set, score -E(x)
   double meanEnergyIn = 0;
   double meanEnergyOut = 0;
@@ -52,5 +72,11 @@ struct OodRow {
 
 /// Out-of-distribution detection with the energy score s(x) = -E(x) (METHODS §4.4).
 std::vector<OodRow> evaluateOod(const OodOptions& options);
+
+/// Images of another data set (see OodOptions::oodPath) in [-1, 1], matched to `shape`
+/// (C, H, W); at most `limit` of them (0 = all). `note` receives how they were matched.
+/// Throws DataError naming the path when the set cannot be read or matched.
+torch::Tensor loadForeignImages(const std::string& path, const std::vector<int64_t>& shape,
+                                int limit, std::string* note = nullptr);
 
 } // namespace ebm

@@ -117,16 +117,20 @@ InterpolationResult interpolate(DualMcmc& model, const RunConfig& config,
   } mode{G, s.generatorEval};
   if (s.generatorEval)
     G.eval();
-  torch::NoGradGuard noGrad;
-  const auto zPath = path(za, zb, out.lambdas, s.spherical);
-  out.nz = nz;
-  out.latents = toVector(zPath);
-  const auto decoded = G.forward(zPath);
-  out.decoded = toVector(decoded);
+  torch::Tensor decoded;
+  {
+    torch::NoGradGuard noGrad;
+    const auto zPath = path(za, zb, out.lambdas, s.spherical);
+    out.nz = nz;
+    out.latents = toVector(zPath);
+    decoded = G.forward(zPath);
+    out.decoded = toVector(decoded);
+    const auto profile = G.forward(path(za, zb, out.profileLambdas, s.spherical));
+    out.profileEnergy = toDoubles(model.energy(profile));
+  }
   out.energyDecoded = toDoubles(model.energy(decoded));
-  const auto profile = G.forward(path(za, zb, out.profileLambdas, s.spherical));
-  out.profileEnergy = toDoubles(model.energy(profile));
   if (s.xSteps > 0) {
+    // The x-chain needs gradients of E, so it runs outside the no-grad block.
     LangevinXConfig xc = config.x;
     xc.steps = s.xSteps;
     LiveValue<LangevinXConfig> live(xc);

@@ -81,4 +81,48 @@ double auroc(const std::vector<double>& positive, const std::vector<double>& neg
   return (rankSum - np * (np + 1) / 2.0) / (np * nn);
 }
 
+GaussianFit fitGaussian(const torch::Tensor& features) {
+  if (features.dim() != 2 || features.size(0) < 2)
+    throw std::invalid_argument("fitGaussian expects (N >= 2, D) features, got " +
+                                std::to_string(features.dim()) + "-D with " +
+                                std::to_string(features.dim() > 0 ? features.size(0) : 0) +
+                                " rows");
+  torch::NoGradGuard noGrad;
+  const auto f = features.to(torch::kCPU, torch::kDouble);
+  GaussianFit g;
+  g.count = f.size(0);
+  g.mean = f.mean(0);
+  const auto centred = f - g.mean;
+  g.cov = centred.t().mm(centred) / static_cast<double>(g.count - 1);
+  return g;
+}
+
+namespace {
+
+// Symmetric square root of a symmetric positive semi-definite matrix.
+torch::Tensor sqrtSym(const torch::Tensor& s) {
+  const auto sym = 0.5 * (s + s.t());
+  const auto [values, vectors] = torch::linalg_eigh(sym, "L");
+  return vectors.mm(torch::diag(values.clamp_min(0.0).sqrt())).mm(vectors.t());
+}
+
+} // namespace
+
+double frechetDistance(const GaussianFit& a, const GaussianFit& b) {
+  if (!a.mean.defined() || !b.mean.defined() || a.mean.numel() != b.mean.numel())
+    throw std::invalid_argument("frechetDistance: the two fits have different dimensions");
+  torch::NoGradGuard noGrad;
+  const auto m1 = a.mean.to(torch::kDouble), m2 = b.mean.to(torch::kDouble);
+  const auto s1 = a.cov.to(torch::kDouble), s2 = b.cov.to(torch::kDouble);
+  // tr (S1 S2)^1/2 = tr (S1^1/2 S2 S1^1/2)^1/2: the inner matrix is symmetric PSD, so only
+  // symmetric eigen-decompositions are needed (no general matrix square root).
+  const auto r1 = sqrtSym(s1);
+  const auto inner = r1.mm(s2).mm(r1);
+  const auto innerValues = torch::linalg_eigvalsh(0.5 * (inner + inner.t()), "L");
+  const double trCross = innerValues.clamp_min(0.0).sqrt().sum().item<double>();
+  const double meanTerm = (m1 - m2).pow(2).sum().item<double>();
+  const double fd = meanTerm + s1.trace().item<double>() + s2.trace().item<double>() - 2 * trCross;
+  return std::max(0.0, fd);
+}
+
 } // namespace ebm

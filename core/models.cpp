@@ -167,7 +167,7 @@ private:
   torch::nn::Linear m_l1{nullptr}, m_l2{nullptr}, m_mu{nullptr}, m_logvar{nullptr};
 };
 
-// ------------------------------------------------------- conv family (28/32-px images)
+// ---------------------------------------------------- conv family (28/32/64-px images)
 
 // SNGAN-discriminator residual blocks of the reference EBM (METHODS §1.3).
 class EbmStartBlock : public torch::nn::Module {
@@ -212,10 +212,20 @@ public:
   explicit ConvEnergy(const ModelConfig& c) : m_shape(dataShape(c)) {
     const int64_t w = c.ebmWidth;
     const bool sn = c.spectralNorm;
-    m_start = register_module("start", std::make_shared<EbmStartBlock>(c.channels, w, sn));
-    m_b1 = register_module("b1", std::make_shared<EbmBlock>(w, w, true, sn));
-    m_b2 = register_module("b2", std::make_shared<EbmBlock>(w, w, false, sn));
-    m_b3 = register_module("b3", std::make_shared<EbmBlock>(w, w, false, sn));
+    if (c.imageSize == 64) {
+      // CelebA-64: widths w/16 -> w, every block halves the resolution, 64 -> 2.
+      TORCH_CHECK(w % 16 == 0, "the 64-px conv EBM halves its width four times: ebm_width must ",
+                  "be a multiple of 16, got ", w);
+      m_start = register_module("start", std::make_shared<EbmStartBlock>(c.channels, w / 16, sn));
+      for (int64_t in = w / 16; in < w; in *= 2)
+        addBlock(in, 2 * in, true, sn);
+    } else {
+      // CIFAR-10: constant width, 32 -> 16 -> 8 (28 -> 14 -> 7).
+      m_start = register_module("start", std::make_shared<EbmStartBlock>(c.channels, w, sn));
+      addBlock(w, w, true, sn);
+      addBlock(w, w, false, sn);
+      addBlock(w, w, false, sn);
+    }
     m_fc = register_module("fc", SnLinear(SnLinearOptions(w, 1).bias(false).spectral_norm(sn)));
   }
   torch::Tensor forward(const torch::Tensor& x) override {
@@ -223,15 +233,22 @@ public:
                     x.size(3) == m_shape[2],
                 "conv EBM expects (B, ", m_shape[0], ", ", m_shape[1], ", ", m_shape[2],
                 "), got ", x.sizes());
-    auto h = m_b3->forward(m_b2->forward(m_b1->forward(m_start->forward(x))));
+    auto h = m_start->forward(x);
+    for (auto& b : m_blocks)
+      h = b->forward(h);
     h = torch::relu(h).mean({2, 3});
     return m_fc(h).squeeze(1);
   }
 
 private:
+  void addBlock(int64_t in, int64_t out, bool down, bool sn) {
+    m_blocks.push_back(register_module("b" + std::to_string(m_blocks.size() + 1),
+                                       std::make_shared<EbmBlock>(in, out, down, sn)));
+  }
+
   std::vector<int64_t> m_shape;
   std::shared_ptr<EbmStartBlock> m_start;
-  std::shared_ptr<EbmBlock> m_b1, m_b2, m_b3;
+  std::vector<std::shared_ptr<EbmBlock>> m_blocks;
   SnLinear m_fc{nullptr};
 };
 
@@ -254,23 +271,38 @@ public:
   torch::nn::Conv2d c1{nullptr}, c2{nullptr}, sc{nullptr};
 };
 
+// Channels at each resolution of the conv generator, from the bottom (fc output) to the top.
+std::vector<int64_t> generatorWidths(const ModelConfig& c) {
+  const int64_t w = c.genWidth;
+  if (c.imageSize == 64) {
+    // CelebA-64: 4 -> 8 -> 16 -> 32 -> 64, halving the width at every block.
+    TORCH_CHECK(w % 16 == 0, "the 64-px conv generator halves its width four times: gen_width ",
+                "must be a multiple of 16, got ", w);
+    return {w, w / 2, w / 4, w / 8, w / 16};
+  }
+  if (c.imageSize == 28)
+    return {w, w, w};  // 7 -> 14 -> 28
+  return {w, w, w, w};  // CIFAR-10: 4 -> 8 -> 16 -> 32
+}
+
 class ConvGenerator : public Generator {
 public:
   explicit ConvGenerator(const ModelConfig& c)
-      : m_nz(c.nz), m_width(c.genWidth), m_bottom(c.imageSize == 28 ? 7 : 4), m_tanh(c.genTanh) {
-    m_fc = register_module("fc", torch::nn::Linear(c.nz, m_bottom * m_bottom * m_width));
-    const int blocks = c.imageSize == 28 ? 2 : 3;
-    for (int i = 0; i < blocks; ++i)
+      : m_nz(c.nz), m_widths(generatorWidths(c)), m_bottom(c.imageSize == 28 ? 7 : 4),
+        m_tanh(c.genTanh) {
+    const int64_t top = m_widths.back();
+    m_fc = register_module("fc", torch::nn::Linear(c.nz, m_bottom * m_bottom * m_widths[0]));
+    for (size_t i = 0; i + 1 < m_widths.size(); ++i)
       m_blocks.push_back(register_module("g" + std::to_string(i + 1),
-                                         std::make_shared<GenBlock>(m_width, m_width)));
-    m_bn = register_module("bn", torch::nn::BatchNorm2d(m_width));
+                                         std::make_shared<GenBlock>(m_widths[i], m_widths[i + 1])));
+    m_bn = register_module("bn", torch::nn::BatchNorm2d(top));
     m_out = register_module(
-        "out", torch::nn::Conv2d(torch::nn::Conv2dOptions(m_width, c.channels, 3).padding(1)));
+        "out", torch::nn::Conv2d(torch::nn::Conv2dOptions(top, c.channels, 3).padding(1)));
   }
   torch::Tensor forward(const torch::Tensor& z) override {
     TORCH_CHECK(z.dim() == 4 && z.size(1) == m_nz && z.size(2) == 1 && z.size(3) == 1,
                 "generator expects (B, ", m_nz, ", 1, 1), got ", z.sizes());
-    auto h = m_fc(z.flatten(1)).view({z.size(0), m_width, m_bottom, m_bottom});
+    auto h = m_fc(z.flatten(1)).view({z.size(0), m_widths[0], m_bottom, m_bottom});
     for (auto& b : m_blocks)
       h = b->forward(h);
     h = m_out(torch::relu(m_bn(h)));
@@ -278,7 +310,9 @@ public:
   }
 
 private:
-  int64_t m_nz, m_width, m_bottom;
+  int64_t m_nz;
+  std::vector<int64_t> m_widths;
+  int64_t m_bottom;
   bool m_tanh;
   torch::nn::Linear m_fc{nullptr};
   std::vector<std::shared_ptr<GenBlock>> m_blocks;
@@ -296,9 +330,13 @@ class ConvInference : public InferenceNet {
 public:
   explicit ConvInference(const ModelConfig& c) : m_shape(dataShape(c)) {
     const int64_t w = c.infWidth;
-    if (c.imageSize == 32) {
-      // 32 -> 32 -> 16 -> 8 -> 4, heads 4x4 valid (the CIFAR-10 topology).
-      m_convs.push_back(plainConv(c.channels, w, 3, 1, 1, false));
+    if (c.imageSize == 32 || c.imageSize == 64) {
+      // CIFAR-10: 32 -> 32 -> 16 -> 8 -> 4; CelebA-64: 64 -> 32 -> 16 -> 8 -> 4 (a strided
+      // 4x4 first conv); heads 4x4 valid.
+      if (c.imageSize == 64)
+        m_convs.push_back(plainConv(c.channels, w, 4, 2, 1, false));
+      else
+        m_convs.push_back(plainConv(c.channels, w, 3, 1, 1, false));
       m_convs.push_back(plainConv(w, 2 * w, 4, 2, 1, false));
       m_convs.push_back(plainConv(2 * w, 4 * w, 4, 2, 1, false));
       m_convs.push_back(plainConv(4 * w, 8 * w, 4, 2, 1, false));

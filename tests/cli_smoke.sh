@@ -25,6 +25,41 @@ test "$(wc -l < "$out/sample/energy.csv")" -eq 14   # header + steps 0..12
   --out "$out/recon" | grep -q "z-revision"
 head -1 "$out/recon/mse.csv" | grep -q "^step,step_size,noise,mse_0"
 
+# Ablations train, evaluations of a toy model print their tables, the k_x/k_z sweep times.
+"$cli" train --preset toy2d --set model.ebm_width=16 --set model.gen_width=16 \
+  --set model.inf_width=16 --set train.mode=short-run --set x.init=uniform --set x.steps=3 \
+  --iterations 3 --threads 1 --out "$out/short" 2>/dev/null
+test -s "$out/short/checkpoint.safetensors"
+grep -q 'mode = "short-run"' "$out/short/config.toml"
+"$cli" eval-toy --checkpoint "$out/run/checkpoint.safetensors" --samples 200 --x-steps 3 \
+  --out "$out/toy" | grep -q "MMD"
+grep -q "^toy,samples,mmd2" "$out/toy/toy.csv"
+"$cli" bench --sweep-preset toy2d --sweep-kx 1,2 --sweep-kz 1 --iterations 3 --threads 1 \
+  --out "$out/sweep.csv" | grep -q "ms/iteration"
+test "$(wc -l < "$out/sweep.csv")" -eq 3
+if "$cli" eval-fd --checkpoint "$out/run/checkpoint.safetensors" --classifier "$out/none.st" \
+  2> "$out/err.txt"; then
+  echo "eval-fd on a 2-D model accepted"; exit 1
+fi
+grep -q "eval-toy" "$out/err.txt"
+
+# Inpainting table and interpolation strips on the shipped image model (when the data exist).
+fmnist="$(dirname "$0")/../resources/checkpoints/fmnist-small.safetensors"
+if [ -d /usr/share/datasets/fashion-mnist ]; then
+  "$cli" inpaint --checkpoint "$fmnist" --images 4 --batch 4 --masks M30 drop50 --z-steps 3 \
+    --x-steps 2 --threads 1 --out "$out/inpaint" | grep -q "masked z-Langevin"
+  test "$(wc -l < "$out/inpaint/inpaint.csv")" -eq 7
+  test -s "$out/inpaint/examples.png"
+  "$cli" interpolate --checkpoint "$fmnist" --ends data --rows 2 --points 5 --x-steps 2 \
+    --threads 1 --out "$out/interp" | grep -q "interpolation.png"
+  test "$(wc -l < "$out/interp/energy.csv")" -eq 11
+fi
+if "$cli" inpaint --checkpoint "$out/run/checkpoint.safetensors" --images 2 --out "$out/z" \
+  2> "$out/err.txt"; then
+  echo "inpainting a 2-D model accepted"; exit 1
+fi
+grep -q "image model" "$out/err.txt"
+
 # Bad input: clear messages, non-zero exit, no crash.
 if "$cli" sample --checkpoint "$out/nope.safetensors" --out "$out/x" 2> "$out/err.txt"; then
   echo "missing checkpoint accepted"; exit 1
