@@ -785,8 +785,15 @@ void MainWindow::exportTrajectoryGif() {
   }
   const QString path =
       chooseSavePath(tr("Export GIF"), "x-trajectory.gif", tr("GIF animations (*.gif)"));
-  if (path.isEmpty())
-    return;
+  if (!path.isEmpty())
+    writeTrajectoryGif(path);
+}
+
+bool MainWindow::writeTrajectoryGif(const QString& path) {
+  if (!m_shownX || m_shownX->snapshots.empty()) {
+    onError(tr("no x-trajectory to export yet: run an x-revision first"));
+    return false;
+  }
   const bool twoD = m_xStack->currentWidget() == m_landscape;
   std::vector<GifFrame> frames;
   const int saved = m_cursorStep;
@@ -816,8 +823,10 @@ void MainWindow::exportTrajectoryGif() {
   try {
     writeGif(path.toStdString(), frames, 12);
     log(tr("wrote %1 (%2 frames)").arg(path).arg(frames.size()));
+    return true;
   } catch (const std::exception& e) {
     onError(QString::fromUtf8(e.what()));
+    return false;
   }
 }
 

@@ -62,6 +62,9 @@ public:
   /// Loads a checkpoint into the running session (a bad file leaves the model as it was).
   void loadCheckpoint(const QString& path);
   void resetLayout();
+  /// Writes the current x-trajectory as an animated GIF (one frame per snapshot); errors are
+  /// reported like any other. Returns false if nothing was written.
+  bool writeTrajectoryGif(const QString& path);
   void setCursorStep(int step);  // -1: follow the live chain
 
 protected:

@@ -15,6 +15,7 @@
 #include <QDoubleSpinBox>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QImageReader>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTest>
@@ -198,6 +199,23 @@ TEST(MainWindow, TrainingPausesAndResumesFromTheButtons) {
   ASSERT_TRUE(waitFor([&] { return state(*w) == RunState::Idle; }, 30));
   // The loss plot got curves from the iterations that ran.
   EXPECT_TRUE(w->host().pollNow()->losses);
+}
+
+TEST(MainWindow, TrajectoryExportsAsAnAnimatedGif) {
+  auto w = openWindow(kFmnist, /*autoRevise=*/true);
+  ASSERT_TRUE(waitFor([&] { return loaded(*w); }, 60));
+  ASSERT_TRUE(waitFor([&] {
+    auto s = w->host().pollNow();
+    return s->xTrace && s->xTrace->finished;
+  }, 60));
+  const auto snaps = w->host().pollNow()->xTrace->snapshots.size();
+  const QString path = tmpPath("trajectory.gif");
+  ASSERT_TRUE(w->writeTrajectoryGif(path)) << w->lastErrorShown().toStdString();
+  QImageReader reader(path);
+  ASSERT_TRUE(reader.canRead()) << reader.errorString().toStdString();
+  EXPECT_EQ(size_t(reader.imageCount()), snaps);
+  EXPECT_FALSE(w->writeTrajectoryGif("/nonexistent-dir/t.gif"));
+  EXPECT_TRUE(w->lastErrorShown().contains("nonexistent-dir"));
 }
 
 TEST(MainWindow, LandscapeViewDrawsTheEnergyWithShaders) {
