@@ -233,13 +233,22 @@ int settingsError(ebm::Session& session) {
 
 int cmdSample(const std::string& checkpoint, const std::string& out, int chains, int steps,
               double stepSize, double noise, int every, const std::string& init, uint64_t seed,
-              const std::string& device) {
+              const std::string& device, const std::string& sampler) {
   auto owned = openCheckpoint(checkpoint, device);
   if (!owned)
     return 1;
   ebm::Session& session = *owned;
   auto snap = session.snapshot();
   auto xs = snap->config.x;
+  if (!sampler.empty()) {
+    // A sampling preset (e.g. the paper's test-time sampler) over the checkpoint's settings;
+    // explicit options below still win.
+    ebm::RunConfig withSampler = snap->config;
+    ebm::applySamplerPreset(withSampler, sampler);
+    xs = withSampler.x;
+    std::printf("sampler %s: k_x = %d, s_x = %g, n_x = %g\n", sampler.c_str(), xs.steps,
+                xs.stepSize, xs.noise);
+  }
   if (steps >= 0)
     xs.steps = steps;
   if (stepSize > 0)
@@ -401,7 +410,7 @@ int main(int argc, char** argv) {
   train->add_option("--resume,-r", resume, "Resume from this checkpoint (its config is used)");
   train->add_option("--seconds", seconds, "Stop (and save) after this many seconds");
 
-  std::string checkpoint, sampleOut = "runs/sample", init, device;
+  std::string checkpoint, sampleOut = "runs/sample", init, device, sampler;
   int chains = 16, steps = -1, every = 0;
   double stepSize = 0, noise = -1;
   uint64_t seed = 1;
@@ -418,6 +427,9 @@ int main(int argc, char** argv) {
   sample->add_option("--init", init, "generator | gaussian | uniform")->capture_default_str();
   sample->add_option("--seed", seed, "Seed of the chains")->capture_default_str();
   sample->add_option("--device", device, "auto | cpu | cuda");
+  sample->add_option("--sampler", sampler,
+                     "Sampling preset applied over the checkpoint's x settings, e.g. paper-test "
+                     "(the reference's test-time sampler: k_x 70, s_x 0.4, n_x 0.001)");
 
   std::string reconOut = "runs/reconstruct", zInit;
   auto* recon = app.add_subcommand(
@@ -481,7 +493,7 @@ int main(int argc, char** argv) {
       return cmdTrain(cfgArgs, out, iterations, resume, seconds);
     if (*sample)
       return cmdSample(checkpoint, sampleOut, chains, steps, stepSize, noise, every,
-                       init.empty() ? "generator" : init, seed, device);
+                       init.empty() ? "generator" : init, seed, device, sampler);
     if (*recon)
       return cmdReconstruct(checkpoint, reconOut, chains, steps, stepSize, noise,
                             zInit.empty() ? "inference-mean" : zInit, seed, device);

@@ -488,6 +488,48 @@ bool endsWith(std::string_view s, std::string_view suffix) {
 
 std::string errnoMessage() { return std::error_code(errno, std::generic_category()).message(); }
 
+std::string readConfigText(const std::string& path) {
+  std::error_code ec;
+  std::ifstream in(path, std::ios::binary);
+  // ifstream happily "opens" a directory, so check the kind too.
+  if (!in || !fs::is_regular_file(path, ec))
+    throw ConfigError("cannot read config file " + path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad())
+    throw ConfigError("cannot read config file " + path + ": " + errnoMessage());
+  return text.str();
+}
+
+/// Names (without .toml) of the TOML files in `subdir` of every resource directory.
+std::vector<std::string> resourceNames(std::string_view subdir) {
+  std::set<std::string> names;
+  for (const std::string& dir : resourceDirs()) {
+    std::error_code ec;
+    for (fs::directory_iterator it(fs::path(dir) / subdir, ec), end; !ec && it != end;
+         it.increment(ec)) {
+      std::error_code typeEc;
+      if (it->path().extension() == ".toml" && it->is_regular_file(typeEc))
+        names.insert(it->path().stem().string());
+    }
+  }
+  return {names.begin(), names.end()};
+}
+
+/// Path of `<subdir>/<name>.toml` among the resources, or `name` itself if it is a path.
+std::string resourceTomlPath(std::string_view subdir, const std::string& name,
+                             std::string_view what) {
+  if (endsWith(name, ".toml") || name.find('/') != std::string::npos)
+    return name;
+  try {
+    return findResource(std::string(subdir) + "/" + name + ".toml");
+  } catch (const ConfigError&) {
+    const std::vector<std::string> names = resourceNames(subdir);
+    throw ConfigError("unknown " + std::string(what) + " '" + name + "' (available: " +
+                      (names.empty() ? std::string("none found") : join(names, ", ")) + ")");
+  }
+}
+
 } // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -562,30 +604,11 @@ RunConfig RunConfig::fromToml(const std::string& text, const std::string& origin
 }
 
 RunConfig RunConfig::fromFile(const std::string& path) {
-  std::error_code ec;
-  std::ifstream in(path, std::ios::binary);
-  // ifstream happily "opens" a directory, so check the kind too.
-  if (!in || !fs::is_regular_file(path, ec))
-    throw ConfigError("cannot read config file " + path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad())
-    throw ConfigError("cannot read config file " + path + ": " + errnoMessage());
-  return fromToml(text.str(), path);
+  return fromToml(readConfigText(path), path);
 }
 
 RunConfig RunConfig::fromPreset(const std::string& name) {
-  if (endsWith(name, ".toml") || name.find('/') != std::string::npos)
-    return fromFile(name);
-  std::string path;
-  try {
-    path = findResource(std::string(kPresetDir) + "/" + name + ".toml");
-  } catch (const ConfigError&) {
-    const std::vector<std::string> names = presetNames();
-    throw ConfigError("unknown preset '" + name + "' (available: " +
-                      (names.empty() ? std::string("none found") : join(names, ", ")) + ")");
-  }
-  return fromFile(path);
+  return fromFile(resourceTomlPath(kPresetDir, name, "preset"));
 }
 
 std::string RunConfig::toToml() const {
@@ -714,18 +737,34 @@ std::string findResource(const std::string& relative) {
                     ")");
 }
 
-std::vector<std::string> presetNames() {
-  std::set<std::string> names;
-  for (const std::string& dir : resourceDirs()) {
-    std::error_code ec;
-    for (fs::directory_iterator it(fs::path(dir) / kPresetDir, ec), end; !ec && it != end;
-         it.increment(ec)) {
-      std::error_code typeEc;
-      if (it->path().extension() == ".toml" && it->is_regular_file(typeEc))
-        names.insert(it->path().stem().string());
-    }
+std::vector<std::string> presetNames() { return resourceNames(kPresetDir); }
+
+// ---------------------------------------------------------------------------------------------
+// Sampler presets
+
+void applySamplerPreset(RunConfig& config, const std::string& name) {
+  const std::string path = resourceTomlPath(kSamplerDir, name, "sampler preset");
+  std::string error;
+  const std::optional<toml::table> doc = tryParse(readConfigText(path), path, &error);
+  if (!doc)
+    throw ConfigError("TOML parse error at " + error);
+  // A sampler preset must not touch the model, data or training: it is applied to the config
+  // of a trained checkpoint.
+  for (auto&& [key, node] : *doc)
+    if (key.str() != "x" && key.str() != "z")
+      throw ConfigError("sampler preset " + path + " sets " + std::string(key.str()) +
+                        ": only the [x] and [z] tables are allowed (" +
+                        where(key.source(), path) + ")");
+  RunConfig next = config;
+  applyTable(next, *doc, path);
+  try {
+    next.validate();
+  } catch (const ConfigError& e) {
+    throw ConfigError(std::string(e.what()) + " (in " + path + ")");
   }
-  return {names.begin(), names.end()};
+  config = std::move(next);
 }
+
+std::vector<std::string> samplerPresetNames() { return resourceNames(kSamplerDir); }
 
 } // namespace ebm

@@ -3,13 +3,30 @@
 #include "cifar10.h"
 #include "errors.h"
 #include "idx.h"
+#include "image_folder.h"
 #include "models.h"
 #include "toy2d.h"
 
+#include <algorithm>
 #include <filesystem>
 
 namespace ebm {
 namespace {
+
+/// Indices of the next training batch: shuffled epochs without replacement, drop_last.
+torch::Tensor nextBatchIndices(int64_t n, int batchSize, torch::Generator& gen,
+                               torch::Tensor& order, int64_t& cursor, const std::string& path) {
+  if (batchSize > n)
+    throw DataError(path + ": batch size " + std::to_string(batchSize) + " exceeds the " +
+                    std::to_string(n) + " training images");
+  if (!order.defined() || cursor + batchSize > n) {  // new epoch (drop_last)
+    order = torch::randperm(n, gen, torch::TensorOptions().dtype(torch::kLong));
+    cursor = 0;
+  }
+  auto idx = order.narrow(0, cursor, batchSize);
+  cursor += batchSize;
+  return idx;
+}
 
 class ToySource : public DataSource {
 public:
@@ -40,17 +57,8 @@ public:
                       " (check data.pad32 and model.image_size)");
   }
   torch::Tensor next(int batchSize, torch::Generator& gen) override {
-    const int64_t n = m_train.size(0);
-    if (batchSize > n)
-      throw DataError(m_data.path + ": batch size " + std::to_string(batchSize) +
-                      " exceeds the " + std::to_string(n) + " training images");
-    if (!m_order.defined() || m_cursor + batchSize > n) {  // new epoch (drop_last)
-      m_order = torch::randperm(n, gen, torch::TensorOptions().dtype(torch::kLong));
-      m_cursor = 0;
-    }
-    auto idx = m_order.narrow(0, m_cursor, batchSize);
-    m_cursor += batchSize;
-    return m_train.index_select(0, idx);
+    return m_train.index_select(
+        0, nextBatchIndices(m_train.size(0), batchSize, gen, m_order, m_cursor, m_data.path));
   }
   torch::Tensor heldOut(int n, torch::Generator&) override {
     if (!m_test.defined())
@@ -75,11 +83,53 @@ private:
   int64_t m_cursor = 0;
 };
 
+/// A folder of images, decoded on demand; the test split is what `heldOut` serves.
+class FolderSource : public DataSource {
+public:
+  FolderSource(const DataConfig& data, const ModelConfig& model)
+      : m_folder(data.path, options(data, model)) {}
+  torch::Tensor next(int batchSize, torch::Generator& gen) override {
+    return m_folder.load(FolderSplit::Train,
+                         nextBatchIndices(size(), batchSize, gen, m_order, m_cursor,
+                                          m_folder.root()));
+  }
+  torch::Tensor heldOut(int n, torch::Generator&) override {
+    const int64_t count = std::min<int64_t>(n, m_folder.size(FolderSplit::Test));
+    if (count == 0 && n > 0)
+      throw DataError("data folder " + m_folder.root() + " has no held-out images: " +
+                      std::to_string(m_folder.size(FolderSplit::Train)) +
+                      " images are too few for data.test_fraction to pick one");
+    return m_folder.load(FolderSplit::Test,
+                         torch::arange(count, torch::TensorOptions().dtype(torch::kLong)));
+  }
+  int64_t size() const override { return m_folder.size(FolderSplit::Train); }
+  std::string describe() const override {
+    return "folder:" + m_folder.root() + " (" + std::to_string(size()) + " train / " +
+           std::to_string(m_folder.size(FolderSplit::Test)) + " test images)";
+  }
+
+private:
+  static ImageFolderOptions options(const DataConfig& data, const ModelConfig& model) {
+    ImageFolderOptions o;
+    o.side = model.imageSize;
+    o.channels = model.channels;
+    o.testFraction = data.testFraction;
+    o.limit = data.limit;
+    return o;
+  }
+
+  ImageFolder m_folder;
+  torch::Tensor m_order;
+  int64_t m_cursor = 0;
+};
+
 } // namespace
 
 std::unique_ptr<DataSource> makeDataSource(const DataConfig& data, const ModelConfig& model) {
   if (data.kind == "toy2d")
     return std::make_unique<ToySource>(data.toy);
+  if (data.kind == "folder")
+    return std::make_unique<FolderSource>(data, model);
   if (data.kind == "fashion-mnist" || data.kind == "idx" || data.kind == "cifar10") {
     if (!std::filesystem::exists(data.path))
       throw DataError("data folder " + data.path + " does not exist" +

@@ -1,5 +1,6 @@
-// Training data behind one interface: 2-D toy samplers (fresh points every batch) and
-// image sets held in memory (shuffled epochs, drop_last). Worker thread only; no Qt/GL.
+// Training data behind one interface: 2-D toy samplers (fresh points every batch), image sets
+// held in memory (IDX, CIFAR-10) and image folders decoded on demand (shuffled epochs,
+// drop_last). Worker thread only; no Qt/GL.
 #pragma once
 
 #include "config.h"

@@ -43,6 +43,15 @@ if "$cli" eval-fd --checkpoint "$out/run/checkpoint.safetensors" --classifier "$
 fi
 grep -q "eval-toy" "$out/err.txt"
 
+# A sampling preset over the checkpoint's settings, and a clear error for an unknown one.
+"$cli" sample --checkpoint "$out/run/checkpoint.safetensors" --sampler paper-test --chains 4 \
+  --out "$out/sampler" | grep -q "k_x = 70"
+if "$cli" sample --checkpoint "$out/run/checkpoint.safetensors" --sampler no-such-sampler \
+  --out "$out/sampler" 2> "$out/err.txt"; then
+  echo "unknown sampler accepted"; exit 1
+fi
+grep -q "no-such-sampler" "$out/err.txt"
+
 # Inpainting table and interpolation strips on the shipped image model (when the data exist).
 fmnist="$(dirname "$0")/../resources/checkpoints/fmnist-small.safetensors"
 if [ -d /usr/share/datasets/fashion-mnist ]; then

@@ -112,6 +112,12 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent) {
   m_xInit->setToolTip(tr("Where x-chains start: the generator G(z) (Dual-MCMC), Gaussian or "
                          "uniform noise (short-run EBM)."));
   m_xSeed = intBox(0, 1000000000, tr("Seed of the next x-revision (same seed, same noise)."));
+  m_xSampler = new QComboBox;
+  m_xSampler->addItem(tr("the model's own"), QString());
+  for (const auto& name : samplerPresetNames())
+    m_xSampler->addItem(QString::fromStdString(name), QString::fromStdString(name));
+  m_xSampler->setToolTip(tr("Sampling presets set step size, noise and steps at once, e.g. "
+                            "paper-test: the reference's test-time sampler (K 70, s 0.4, n 0.001)"));
   m_xRule = new QLabel;
   m_xRule->setTextFormat(Qt::RichText);
   m_xRule->setWordWrap(true);
@@ -123,6 +129,7 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent) {
   xf->addRow(tr("chains"), m_xChains);
   xf->addRow(tr("initializer"), m_xInit);
   xf->addRow(tr("seed"), m_xSeed);
+  xf->addRow(tr("sampler preset"), m_xSampler);
   xf->addRow(m_xRule);
   root->addWidget(xBox);
 
@@ -191,6 +198,22 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent) {
   connect(m_runX, &QPushButton::clicked, this, &ControlsPanel::runXRequested);
   connect(m_runZ, &QPushButton::clicked, this, &ControlsPanel::runZRequested);
   connect(m_stopRev, &QPushButton::clicked, this, &ControlsPanel::stopRevisionRequested);
+  connect(m_xSampler, qOverload<int>(&QComboBox::activated), this, [this](int i) {
+    RunConfig c = m_config;
+    const QString name = m_xSampler->itemData(i).toString();
+    try {
+      if (!name.isEmpty())
+        applySamplerPreset(c, name.toStdString());
+    } catch (const std::exception&) {
+      return;  // the shipped presets are validated by the core's tests
+    }
+    m_loading = true;
+    m_xStep->setValue(c.x.stepSize);
+    m_xNoise->setValue(c.x.noise);
+    m_xSteps->setValue(c.x.steps);
+    m_loading = false;
+    emitX();
+  });
   for (auto* b : {m_xChains, m_zChains})
     connect(b, &QSpinBox::valueChanged, this, [this] {
       if (!m_loading)
@@ -221,6 +244,7 @@ void ControlsPanel::selectModel(const QString& path) {
 void ControlsPanel::loadConfig(const RunConfig& config) {
   m_loading = true;
   m_config = config;
+  m_xSampler->setCurrentIndex(0);
   m_xStep->setValue(config.x.stepSize);
   m_xNoise->setValue(config.x.noise);
   m_xSteps->setValue(config.x.steps);

@@ -80,6 +80,7 @@ private:
   QDoubleSpinBox *m_xStep = nullptr, *m_xNoise = nullptr;
   QSpinBox *m_xSteps = nullptr, *m_xEvery = nullptr, *m_xChains = nullptr, *m_xSeed = nullptr;
   QComboBox* m_xInit = nullptr;
+  QComboBox* m_xSampler = nullptr;
   QDoubleSpinBox *m_zStep = nullptr, *m_zNoise = nullptr;
   QSpinBox *m_zSteps = nullptr, *m_zEvery = nullptr, *m_zChains = nullptr, *m_zSeed = nullptr;
   QComboBox* m_zInit = nullptr;

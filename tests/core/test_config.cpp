@@ -260,7 +260,7 @@ TEST(Config, BadValuesNameFieldAndValue) {
         RunConfig::fromToml("[model]\nfamily = \"conv\"\nimage_size = 30\n"
                             "[data]\nkind = \"fashion-mnist\"\n");
       },
-      {"model.image_size", "30", "28 or 32"});
+      {"model.image_size", "30", "28 or 32 or 64"});
   expectConfigError([] { RunConfig::fromToml("[train]\nbeta2 = 1.0\n"); }, {"train.beta2", "1"});
   expectConfigError([] { RunConfig::fromToml("[data]\ntoy = \"spiral\"\n"); },
                     {"data.toy", "spiral"});
@@ -425,6 +425,86 @@ TEST(Config, ImageDataAndModelShapeMustAgree) {
   c = RunConfig::fromPreset("paper-cifar10");
   c.model.channels = 1;
   EXPECT_THROW(c.validate(), ConfigError);
+}
+
+TEST(Config, PaperCelebA64PresetHasTheReferenceValues) {
+  const RunConfig c = RunConfig::fromPreset("paper-celeba64");
+  EXPECT_EQ(c.model.imageSize, 64);
+  EXPECT_EQ(c.model.channels, 3);
+  EXPECT_EQ(c.model.ebmWidth, 1024);
+  EXPECT_EQ(c.model.genWidth, 1024);
+  EXPECT_EQ(c.model.infWidth, 128);
+  EXPECT_EQ(c.model.nz, 128);
+  EXPECT_EQ(c.x.steps, 30);
+  EXPECT_DOUBLE_EQ(c.x.stepSize, 0.3);
+  EXPECT_DOUBLE_EQ(c.x.noise, 0.001);
+  EXPECT_DOUBLE_EQ(c.train.sFactor, 70.0);
+  EXPECT_DOUBLE_EQ(c.train.gFactor, 1.0);
+  EXPECT_DOUBLE_EQ(c.train.iFactor, 0.1);
+  EXPECT_EQ(c.train.itersPerEpoch, 1627);
+  EXPECT_EQ(c.train.iterations, 301L * 1627);
+  EXPECT_EQ(c.data.kind, "folder");
+  EXPECT_DOUBLE_EQ(c.data.testFraction, 0.1);
+}
+
+TEST(Config, SixtyFourPixelModelsNeedWidthsDivisibleBySixteen) {
+  RunConfig c = RunConfig::fromPreset("paper-celeba64");
+  c.model.genWidth = 1000;
+  expectConfigError([&] { c.validate(); }, {"model.gen_width = 1000", "multiple of 16"});
+  expectConfigError([] { RunConfig::fromToml("[data]\ntest_fraction = 1.0\n"); },
+                    {"data.test_fraction", "< 1"});
+  // IDX and CIFAR-10 images have fixed sizes; a folder is resized to the model.
+  c = RunConfig::fromPreset("paper-celeba64");
+  c.data.kind = "cifar10";
+  EXPECT_THROW(c.validate(), ConfigError);
+  c = RunConfig::fromPreset("paper-cifar10");
+  c.data.kind = "folder";
+  EXPECT_NO_THROW(c.validate());
+}
+
+TEST(Config, SamplerPresetChangesOnlyItsKeys) {
+  const std::vector<std::string> names = samplerPresetNames();
+  EXPECT_NE(std::find(names.begin(), names.end(), "paper-test"), names.end());
+
+  const RunConfig before = RunConfig::fromPreset("paper-celeba64");
+  RunConfig c = before;
+  applySamplerPreset(c, "paper-test");
+  EXPECT_EQ(c.x.steps, 70);  // METHODS §1.7: the reference's test-time overrides
+  EXPECT_DOUBLE_EQ(c.x.stepSize, 0.4);
+  EXPECT_DOUBLE_EQ(c.x.noise, 0.001);
+  RunConfig restored = c;
+  restored.x = before.x;
+  EXPECT_EQ(restored.toToml(), before.toToml());
+  EXPECT_EQ(c.x.snapshotEvery, before.x.snapshotEvery);
+  EXPECT_EQ(c.x.init, before.x.init);
+}
+
+TEST(Config, SamplerPresetErrorsLeaveTheConfigUnchanged) {
+  const fs::path dir = tempDir("sampler_presets");
+  const auto write = [&](const std::string& name, const std::string& text) {
+    const std::string path = (dir / name).string();
+    std::ofstream(path) << text;
+    return path;
+  };
+  RunConfig c = RunConfig::fromPreset("toy2d");
+  const std::string original = c.toToml();
+
+  expectConfigError([&] { applySamplerPreset(c, "no-such-sampler"); },
+                    {"sampler preset 'no-such-sampler'", "paper-test"});
+  expectConfigError([&] { applySamplerPreset(c, write("train.toml", "[train]\nlr_e = 1.0\n")); },
+                    {"train.toml", "sets train", "only the [x] and [z] tables"});
+  expectConfigError([&] { applySamplerPreset(c, write("top.toml", "name = \"x\"\n")); },
+                    {"sets name"});
+  const std::string unknownKey = write("key.toml", "[x]\nsteps = 5\nstride = 2\n");
+  expectConfigError([&] { applySamplerPreset(c, unknownKey); },
+                    {"unknown key x.stride", "key.toml"});
+  expectConfigError([&] { applySamplerPreset(c, write("bad.toml", "[z]\nstep_size = -1\n")); },
+                    {"z.step_size = -1", "bad.toml"});
+  EXPECT_EQ(c.toToml(), original);
+
+  applySamplerPreset(c, write("both.toml", "[x]\nsteps = 5\n[z]\nsteps = 7\n"));
+  EXPECT_EQ(c.x.steps, 5);
+  EXPECT_EQ(c.z.steps, 7);
 }
 
 } // namespace

@@ -205,3 +205,83 @@ TEST(Models, PaperCifar10NetworksHaveThePapersParameterCounts) {
 
 } // namespace
 } // namespace ebm
+
+namespace ebm {
+namespace {
+
+// METHODS §1.3, counted by hand (every conv of E is bias-free; G's convs and linear have biases,
+// its BatchNorms a gain and a bias; I's convs are bias-free except the two heads):
+// E: Start(3->64) 1728 + 36864 + 192; Block(64->128) 73728 + 147456 + 8192; Block(128->256)
+//    294912 + 589824 + 32768; Block(256->512) 1179648 + 2359296 + 131072; Block(512->1024)
+//    4718592 + 9437184 + 524288; Linear(1024->1) 1024.
+// G: Linear(128 -> 16384) 2113536; GenBlocks 1024->512 7606784, 512->256 1902848,
+//    256->128 476288, 128->64 119360; BN(64) 128; conv3x3(64->3) 1731.
+// I: 4x4 convs 3->128 6144, 128->256 524288, 256->512 2097152, 512->1024 8388608; two heads
+//    4x4 1024->128 with bias 2097280 each.
+constexpr int64_t kCelebaEbmParams = 19536768;
+constexpr int64_t kCelebaGenParams = 12220675;
+constexpr int64_t kCelebaInfParams = 15210752;
+
+TEST(Models, PaperCelebA64NetworksMatchTheLayerList) {
+  torch::manual_seed(5);
+  const RunConfig cfg = RunConfig::fromPreset("paper-celeba64");
+  auto E = makeEnergyNet(cfg.model);
+  auto G = makeGenerator(cfg.model);
+  auto I = makeInferenceNet(cfg.model);
+  EXPECT_EQ(parameterCount(*E), kCelebaEbmParams);
+  EXPECT_EQ(parameterCount(*G), kCelebaGenParams);
+  EXPECT_EQ(parameterCount(*I), kCelebaInfParams);
+  EXPECT_NEAR(kCelebaEbmParams / 1e6, 19.5, 0.05);  // METHODS' rounded figures
+  EXPECT_NEAR(kCelebaGenParams / 1e6, 12.2, 0.05);
+
+  // The widths level by level, with the reference's (PyTorch) parameter names.
+  const auto shapeOf = [](torch::nn::Module& m, const std::string& name) {
+    const auto* p = m.named_parameters().find(name);
+    return p ? p->sizes().vec() : std::vector<int64_t>{};
+  };
+  using Shape = std::vector<int64_t>;
+  EXPECT_EQ(shapeOf(*E, "start.c1.weight_orig"), (Shape{64, 3, 3, 3}));
+  EXPECT_EQ(shapeOf(*E, "b1.sc.weight_orig"), (Shape{128, 64, 1, 1}));
+  EXPECT_EQ(shapeOf(*E, "b4.c2.weight_orig"), (Shape{1024, 1024, 3, 3}));
+  EXPECT_EQ(shapeOf(*E, "fc.weight_orig"), (Shape{1, 1024}));
+  EXPECT_EQ(shapeOf(*G, "fc.weight"), (Shape{4 * 4 * 1024, 128}));
+  EXPECT_EQ(shapeOf(*G, "g1.c1.weight"), (Shape{512, 1024, 3, 3}));
+  EXPECT_EQ(shapeOf(*G, "g4.sc.weight"), (Shape{64, 128, 1, 1}));
+  EXPECT_EQ(shapeOf(*G, "out.weight"), (Shape{3, 64, 3, 3}));
+  EXPECT_EQ(shapeOf(*I, "c1.weight"), (Shape{128, 3, 4, 4}));
+  EXPECT_EQ(shapeOf(*I, "c4.weight"), (Shape{1024, 512, 4, 4}));
+  EXPECT_EQ(shapeOf(*I, "mu.weight"), (Shape{128, 1024, 4, 4}));
+
+  const auto x = torch::rand({2, 3, 64, 64}) * 2 - 1;
+  const auto z = torch::randn({2, 128, 1, 1});
+  EXPECT_EQ(E->forward(x).sizes(), torch::IntArrayRef({2}));
+  const auto g = G->forward(z);
+  EXPECT_EQ(g.sizes(), torch::IntArrayRef({2, 3, 64, 64}));
+  EXPECT_LE(g.abs().max().item<double>(), 1.0);
+  const auto q = I->forward(x);
+  EXPECT_EQ(q.mu.sizes(), torch::IntArrayRef({2, 128, 1, 1}));
+  EXPECT_EQ(q.logvar.sizes(), torch::IntArrayRef({2, 128, 1, 1}));
+}
+
+TEST(Models, SixtyFourPixelTopologyScalesWithTheWidth) {
+  ModelConfig c;
+  c.family = "conv";
+  c.imageSize = 64;
+  c.channels = 1;
+  c.nz = 4;
+  c.ebmWidth = c.genWidth = 16;  // levels 1, 2, 4, 8, 16
+  c.infWidth = 2;
+  c.genTanh = true;
+  auto E = makeEnergyNet(c);
+  auto G = makeGenerator(c);
+  auto I = makeInferenceNet(c);
+  const auto x = torch::randn({3, 1, 64, 64});
+  EXPECT_EQ(E->forward(x).sizes(), torch::IntArrayRef({3}));
+  EXPECT_EQ(G->forward(torch::randn({3, 4, 1, 1})).sizes(), x.sizes());
+  EXPECT_EQ(I->forward(x).mu.sizes(), torch::IntArrayRef({3, 4, 1, 1}));
+  c.ebmWidth = 24;
+  EXPECT_THROW(makeEnergyNet(c), c10::Error);
+}
+
+} // namespace
+} // namespace ebm
