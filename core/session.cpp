@@ -13,6 +13,12 @@
 
 #include <torch/torch.h>
 
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
 #include <chrono>
 #include <cstdio>
 #include <condition_variable>
@@ -26,6 +32,18 @@ namespace ebm {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// Lowers the calling thread's scheduling priority. LibTorch's intra-op threads are created
+// lazily by the first parallel operation on this thread and inherit its nice value, so all of
+// the session's compute yields to an interactive thread.
+void lowerPriority(int nice) {
+#ifdef __linux__
+  if (nice > 0)
+    setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), std::min(nice, 19));
+#else
+  (void)nice;
+#endif
+}
 
 double secondsSince(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
@@ -122,6 +140,7 @@ struct Session::Impl {
 
   // ------------------------------------------------------------ worker
   void run() {
+    lowerPriority(options.workerNice);
     try {
       build(config, options.checkpoint);
     } catch (const std::exception& e) {

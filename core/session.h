@@ -128,6 +128,8 @@ struct SessionOptions {
   std::string runDir;        // where checkpoints and the effective config go ("" = nowhere)
   std::string checkpoint;    // load this checkpoint at start (its config replaces `config`)
   int maxLossRows = 4096;    // bound on the loss history
+  int workerNice = 0;        // Linux: raise the worker's nice value by this much (0..19); its
+                             // compute threads inherit it, so a GUI thread stays responsive
 };
 
 class Session {

@@ -33,6 +33,9 @@ CurvePlot::CurvePlot(const QString& xLabel, const QString& yLabel, QWidget* pare
   m_plot->yAxis->setLabel(yLabel);
   m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
   m_plot->setNoAntialiasingOnDrag(true);
+  // Many faint chain lines: fast polylines and no antialiased fills keep a replot to a few ms.
+  m_plot->setPlottingHints(QCP::phFastPolylines | QCP::phCacheLabels);
+  m_plot->setNotAntialiasedElements(QCP::aeFills);
   m_plot->legend->setVisible(true);
   m_plot->legend->setFont(QFont(font().family(), 8));
   m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
@@ -72,7 +75,7 @@ void CurvePlot::clear(const QString& placeholder) {
   m_csvNames.clear();
   m_csvX.clear();
   m_csvCols.clear();
-  m_plot->replot(QCustomPlot::rpQueuedReplot);
+  requestReplot();
 }
 
 void CurvePlot::setBundle(const ChainBundle& b, const QString& seriesName, int maxChains) {
@@ -119,6 +122,7 @@ void CurvePlot::setBundle(const ChainBundle& b, const QString& seriesName, int m
     QColor faint = base;
     faint.setAlpha(45);
     g->setPen(QPen(faint, 1));
+    g->setAntialiased(false);
     g->setData(xs, ys, true);
     g->removeFromLegend();
     m_csvNames.push_back(QString("%1_chain%2").arg(seriesName).arg(c));
@@ -250,7 +254,23 @@ void CurvePlot::rescale() {
   } else {
     m_plot->yAxis->scaleRange(1.05, m_plot->yAxis->range().center());
   }
+  requestReplot();
+}
+
+void CurvePlot::requestReplot() {
+  // A plot behind another tab is only marked; it replots when it is shown.
+  if (!isVisible()) {
+    m_dirty = true;
+    return;
+  }
+  m_dirty = false;
   m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void CurvePlot::showEvent(QShowEvent* event) {
+  QWidget::showEvent(event);
+  if (m_dirty)
+    requestReplot();
 }
 
 void CurvePlot::setCursor(double x) {
@@ -263,7 +283,7 @@ void CurvePlot::setCursor(double x) {
     m_cursor->point2->setCoords(x, 1);
     m_cursor->setVisible(true);
   }
-  m_plot->replot(QCustomPlot::rpQueuedReplot);
+  requestReplot();
 }
 
 void CurvePlot::setLogScale(bool on) {

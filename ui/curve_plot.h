@@ -42,7 +42,7 @@ class CurvePlot : public QWidget {
 public:
   CurvePlot(const QString& xLabel, const QString& yLabel, QWidget* parent = nullptr);
 
-  void setBundle(const ChainBundle& bundle, const QString& seriesName, int maxChains = 32);
+  void setBundle(const ChainBundle& bundle, const QString& seriesName, int maxChains = 16);
   void setLines(const NamedLines& lines);
   void setSeries(const std::vector<Series>& series);
   void clear(const QString& placeholder);
@@ -57,8 +57,12 @@ public:
 Q_SIGNALS:
   void cursorPicked(double x);
 
+protected:
+  void showEvent(QShowEvent* event) override;
+
 private:
   void onMouseMove(QMouseEvent* event);
+  void requestReplot();
   void rescale();
 
   QCustomPlot* m_plot = nullptr;
@@ -68,6 +72,7 @@ private:
   QLabel* m_hover = nullptr;
   bool m_log = false;
   bool m_hasData = false;
+  bool m_dirty = false;  // data changed while hidden: replot when shown
   // What is plotted, kept for CSV export and hover.
   QString m_xLabel, m_yLabel;
   std::vector<QString> m_csvNames;

@@ -1,6 +1,9 @@
 #include "gui_bench.h"
 
+#include "curve_plot.h"
 #include "main_window.h"
+
+#include <qcustomplot.h>
 
 #include <QApplication>
 #include <QFile>
@@ -64,6 +67,8 @@ void GuiBench::everySecond() {
     return;
   }
   const double t = m_clock.elapsed() / 1000.0;
+  for (auto* p : {m_window->energyPlot(), m_window->msePlot(), m_window->lossPlot()})
+    m_replotMs.push_back(p->plot()->replotTime());
   if (snap->state == RunState::Training && snap->langevinStepsPerSecond > 0) {
     m_stepsPerSecond += snap->langevinStepsPerSecond;
     ++m_samples;
@@ -103,6 +108,8 @@ void GuiBench::finish() {
   QString json = QString("{\n  \"seconds\": %1,\n  \"iterations\": %2,\n"
                          "  \"frame_interval_ms\": {\"target\": 33, \"p50\": %3, \"p99\": %4, "
                          "\"max\": %5, \"count\": %6},\n"
+                         "  snapshot_handler_ms: HANDLER,\n"
+                         "  replot_ms: REPLOT,\n"
                          "  \"event_loop_stall_ms\": {\"p50\": %7, \"p99\": %8, \"max\": %9},\n"
                          "  \"settings_change_to_first_use_ms\": {\"p50\": %10, \"p99\": %11, "
                          "\"max\": %12, \"count\": %13},\n"
@@ -128,6 +135,17 @@ void GuiBench::finish() {
                      .arg(rssMax, 0, 'f', 1)
                      .arg(rssFirst > 0 ? 100.0 * (rssLast - rssFirst) / rssFirst : 0.0, 0, 'f',
                           1);
+  const auto& handler = m_window->host().handlerTimes();
+  json.replace("snapshot_handler_ms: HANDLER",
+               QString("\"snapshot_handler_ms\": {\"p50\": %1, \"p99\": %2, \"max\": %3, "
+                       "\"count\": %4}")
+                   .arg(quantile(handler, 0.5), 0, 'f', 2)
+                   .arg(quantile(handler, 0.99), 0, 'f', 2)
+                   .arg(quantile(handler, 1.0), 0, 'f', 2)
+                   .arg(handler.size()));
+  json.replace("replot_ms: REPLOT", QString("\"replot_ms\": {\"p50\": %1, \"max\": %2}")
+                                         .arg(quantile(m_replotMs, 0.5), 0, 'f', 2)
+                                         .arg(quantile(m_replotMs, 1.0), 0, 'f', 2));
   std::fputs(json.toUtf8().constData(), stdout);
   std::fflush(stdout);
   if (!m_outPath.isEmpty()) {

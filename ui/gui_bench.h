@@ -31,7 +31,8 @@ private:
   QTimer m_probe, m_second;
   QElapsedTimer m_clock;
   qint64 m_lastProbeNs = 0;
-  std::vector<double> m_stalls;      // event-loop lateness of a 5 ms timer (ms)
+  std::vector<double> m_stalls;
+  std::vector<double> m_replotMs;    // the three plots' last replot times, sampled each second      // event-loop lateness of a 5 ms timer (ms)
   std::vector<double> m_setToUse;    // seconds from setXSettings to first use
   std::vector<std::pair<double, double>> m_rss;  // (seconds, MiB)
   uint64_t m_pendingVersion = 0;

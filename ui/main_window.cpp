@@ -390,6 +390,7 @@ SessionOptions MainWindow::sessionOptions(const QString& checkpoint) const {
     dir = QDir::current().filePath("runs/gui-" +
                                    QDateTime::currentDateTime().toString("yyyyMMdd-hhmmss"));
   o.runDir = dir.toStdString();
+  o.workerNice = 10;  // the window keeps its CPU share while the core computes
   return o;
 }
 

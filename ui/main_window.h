@@ -48,6 +48,8 @@ public:
   LandscapeView* landscapeView() const { return m_landscape; }
   ImageGridView* xGrid() const { return m_xGrid; }
   CurvePlot* energyPlot() const { return m_energy; }
+  CurvePlot* msePlot() const { return m_mse; }
+  CurvePlot* lossPlot() const { return m_losses; }
   InpaintPanel* inpaintPanel() const { return m_inpaint; }
   InterpolationPanel* interpolationPanel() const { return m_interp; }
   /// Shows a dock and raises it in its tab group.

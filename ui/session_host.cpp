@@ -80,7 +80,10 @@ void SessionHost::tick() {
     m_lastErrorCount = snap->errorCount;
     Q_EMIT errorReported(QString::fromStdString(snap->lastError));
   }
+  const qint64 t0 = nowNs();
   Q_EMIT snapshotChanged(snap);
+  if (m_handlerMs.size() < kMaxTicks)
+    m_handlerMs.push_back((nowNs() - t0) * 1e-6);
 }
 
 } // namespace ebm::ui

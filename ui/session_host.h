@@ -37,7 +37,12 @@ public:
 
   /// Wall-clock intervals between poll ticks (ms), bounded ring; for the frame benchmark.
   const std::vector<double>& tickIntervals() const { return m_tickIntervals; }
-  void clearTickIntervals() { m_tickIntervals.clear(); }
+  void clearTickIntervals() {
+    m_tickIntervals.clear();
+    m_handlerMs.clear();
+  }
+  /// Time the GUI spent handling each new snapshot (ms): what the panels cost per update.
+  const std::vector<double>& handlerTimes() const { return m_handlerMs; }
 
 Q_SIGNALS:
   void snapshotChanged(const ebm::ui::Snapshot& snapshot);
@@ -55,6 +60,7 @@ private:
   QTimer m_timer;
   qint64 m_lastTickNs = 0;
   std::vector<double> m_tickIntervals;
+  std::vector<double> m_handlerMs;
 };
 
 } // namespace ebm::ui
