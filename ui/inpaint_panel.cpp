@@ -23,7 +23,7 @@
 namespace ebm::ui {
 namespace {
 
-constexpr int kThumb = 88;
+constexpr int kThumb = 76;
 
 QColor viridis(double t) {
   t = std::clamp(t, 0.0, 1.0);
@@ -63,7 +63,8 @@ QDoubleSpinBox* real(double lo, double hi, double value, const QString& tip) {
 } // namespace
 
 InpaintPanel::InpaintPanel(QWidget* parent) : QWidget(parent) {
-  auto* root = new QHBoxLayout(this);
+  // Stacked vertically so the panel fits a dock beside the others; the dock scrolls.
+  auto* root = new QVBoxLayout(this);
   root->setContentsMargins(4, 4, 4, 4);
 
   auto* left = new QVBoxLayout;
@@ -82,6 +83,7 @@ InpaintPanel::InpaintPanel(QWidget* parent) : QWidget(parent) {
   m_source = new QLabel(tr("no image"));
   left->addWidget(m_source);
   m_canvas = new MaskCanvas;
+  m_canvas->setMinimumHeight(280);
   left->addWidget(m_canvas, 1);
 
   auto* tools = new QHBoxLayout;
@@ -136,7 +138,7 @@ InpaintPanel::InpaintPanel(QWidget* parent) : QWidget(parent) {
   presets->addWidget(m_dropPercent);
   presets->addWidget(apply);
   left->addLayout(presets);
-  root->addLayout(left, 2);
+  root->addLayout(left, 3);
 
   auto* right = new QVBoxLayout;
   auto* settings = new QGroupBox(tr("Recovery"));
@@ -190,8 +192,9 @@ InpaintPanel::InpaintPanel(QWidget* parent) : QWidget(parent) {
   }
   right->addLayout(grid);
   m_curve = new CurvePlot(tr("Langevin step (z, then x)"), tr("hole PSNR (dB)"));
+  m_curve->setMinimumHeight(200);
   right->addWidget(m_curve, 1);
-  root->addLayout(right, 3);
+  root->addLayout(right, 2);
 
   connect(useTest, &QPushButton::clicked, this, [this] { useTestImage(m_testBox->value()); });
   connect(open, &QPushButton::clicked, this, [this] {

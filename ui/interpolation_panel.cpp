@@ -87,7 +87,8 @@ QImage ImageRows::render(int cell) const {
 }
 
 InterpolationPanel::InterpolationPanel(QWidget* parent) : QWidget(parent) {
-  auto* root = new QHBoxLayout(this);
+  // Settings on top, the strip and the profile below, so the panel fits a dock; it scrolls.
+  auto* root = new QVBoxLayout(this);
   root->setContentsMargins(4, 4, 4, 4);
   auto* form = new QFormLayout;
   m_ends = new QComboBox;
@@ -130,7 +131,9 @@ InterpolationPanel::InterpolationPanel(QWidget* parent) : QWidget(parent) {
 
   auto* right = new QVBoxLayout;
   m_strip = new ImageRows;
+  m_strip->setMinimumHeight(160);
   m_profile = new CurvePlot(tr("λ along the path"), tr("energy E"));
+  m_profile->setMinimumHeight(200);
   right->addWidget(m_strip, 3);
   right->addWidget(m_profile, 2);
   root->addLayout(right, 1);

@@ -164,11 +164,20 @@ void MainWindow::buildDocks() {
   m_log->setToolTip(tr("Run log: messages, errors and live setting changes, newest last."));
   auto* logDock = addPanel(tr("Run log"), "dock.log", m_log, Qt::LeftDockWidgetArea);
 
+  // The tool panels scroll rather than force a large window on small screens.
+  auto scrolled = [](QWidget* w) {
+    auto* area = new QScrollArea;
+    area->setWidget(w);
+    area->setWidgetResizable(true);
+    area->setFrameShape(QFrame::NoFrame);
+    return area;
+  };
   m_interp = new InterpolationPanel;
-  auto* iDock = addPanel(tr("Interpolation"), "dock.interpolation", m_interp,
+  auto* iDock = addPanel(tr("Interpolation"), "dock.interpolation", scrolled(m_interp),
                          Qt::RightDockWidgetArea);
   m_inpaint = new InpaintPanel;
-  auto* pDock = addPanel(tr("Inpainting"), "dock.inpainting", m_inpaint, Qt::RightDockWidgetArea);
+  auto* pDock = addPanel(tr("Inpainting"), "dock.inpainting", scrolled(m_inpaint),
+                         Qt::RightDockWidgetArea);
 
   splitDockWidget(xDock, zDock, Qt::Horizontal);
   splitDockWidget(xDock, eDock, Qt::Vertical);
