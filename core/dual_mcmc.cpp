@@ -218,12 +218,7 @@ IterationResult DualMcmc::iterate(const torch::Tensor& batch, MethodContext& ctx
       return result;
     }
   }
-  m_optE->zeroGrad();
-  const auto eData = m_E->forward(x).mean();
-  const auto eNeg = m_E->forward(negatives).mean();
-  const auto lossE = (eData - eNeg) / temperature;
-  lossE.backward();
-  m_optE->step();
+  const auto [lossE, eData, eNeg] = updateEnergy(x, negatives, temperature);
 
   const double xShift = scalar((xTilde - x0.detach()).pow(2).flatten(1).sum(1).sqrt().mean());
   if (dual) {
@@ -254,17 +249,24 @@ IterationResult DualMcmc::iterateShortRun(const torch::Tensor& x, MethodContext&
     result.message = "iteration interrupted by a stop request; no update made";
     return result;
   }
+  const auto [lossE, eData, eNeg] = updateEnergy(x, negatives, temperature);
+  result.losses = {scalar(lossE), scalar(eData), scalar(eNeg),
+                   scalar((negatives - start).pow(2).flatten(1).sum(1).sqrt().mean()),
+                   m_optE->lr()};
+  checkDivergence(result);
+  return result;
+}
+
+std::array<torch::Tensor, 3> DualMcmc::updateEnergy(const torch::Tensor& x,
+                                                    const torch::Tensor& negatives,
+                                                    double temperature) {
   m_optE->zeroGrad();
   const auto eData = m_E->forward(x).mean();
   const auto eNeg = m_E->forward(negatives).mean();
   const auto lossE = (eData - eNeg) / temperature;
   lossE.backward();
   m_optE->step();
-  result.losses = {scalar(lossE), scalar(eData), scalar(eNeg),
-                   scalar((negatives - start).pow(2).flatten(1).sum(1).sqrt().mean()),
-                   m_optE->lr()};
-  checkDivergence(result);
-  return result;
+  return {lossE, eData, eNeg};
 }
 
 void DualMcmc::checkDivergence(IterationResult& result) const {

@@ -10,6 +10,8 @@
 #include "models.h"
 #include "optim.h"
 
+#include <array>
+
 namespace ebm {
 
 /// -log N(z; mu, diag exp(logvar)) without the (d/2) log 2 pi constant, per sample (B);
@@ -46,6 +48,10 @@ private:
   enum class Mode { Dual, Cooperative, ShortRun };
 
   IterationResult iterateShortRun(const torch::Tensor& x, MethodContext& ctx, double temperature);
+  /// The EBM step shared by every mode: L_E = (mean E(x) - mean E(negatives)) / T, one Adam
+  /// step. Returns {L_E, mean E(x), mean E(negatives)}.
+  std::array<torch::Tensor, 3> updateEnergy(const torch::Tensor& x, const torch::Tensor& negatives,
+                                            double temperature);
   /// Fills result.diverged/message from the losses (NaN, or the reference's energy-gap limit).
   void checkDivergence(IterationResult& result) const;
 

@@ -8,6 +8,8 @@
 #include "landscape_view.h"
 #include "main_window.h"
 
+#include "ui_test_support.h"
+
 #include <gtest/gtest.h>
 
 #include <QApplication>
@@ -35,27 +37,13 @@ namespace {
 
 using ebm::RunState;
 using ebm::ui::MainWindow;
+using ebm::ui::test::tmpPath;
+using ebm::ui::test::waitFor;
 
 const QString kToy = QString(EBM_SOURCE_DIR) + "/resources/checkpoints/toy2d.safetensors";
 const QString kFmnist = QString(EBM_SOURCE_DIR) + "/resources/checkpoints/fmnist-small.safetensors";
 
-QString tmpPath(const QString& name) {
-  QDir().mkpath(QString(EBM_TEST_TMP) + "/ui");
-  return QString(EBM_TEST_TMP) + "/ui/" + name;
-}
 
-// Runs the event loop until pred() holds or the time is up.
-bool waitFor(const std::function<bool()>& pred, double seconds) {
-  QElapsedTimer t;
-  t.start();
-  while (t.elapsed() < seconds * 1000) {
-    QApplication::processEvents(QEventLoop::AllEvents, 20);
-    if (pred())
-      return true;
-    QThread::msleep(5);
-  }
-  return pred();
-}
 
 std::unique_ptr<MainWindow> openWindow(const QString& checkpoint, bool autoRevise = false) {
   ebm::ui::AppOptions o;

@@ -5,6 +5,8 @@
 #include "main_window.h"
 #include "mask_canvas.h"
 
+#include "ui_test_support.h"
+
 #include <gtest/gtest.h>
 
 #include <QApplication>
@@ -20,26 +22,13 @@ namespace {
 
 using ebm::RunState;
 using ebm::ui::MainWindow;
+using ebm::ui::test::tmpPath;
+using ebm::ui::test::waitFor;
 using ebm::ui::MaskCanvas;
 
 const QString kFmnist = QString(EBM_SOURCE_DIR) + "/resources/checkpoints/fmnist-small.safetensors";
 
-QString tmpPath(const QString& name) {
-  QDir().mkpath(QString(EBM_TEST_TMP) + "/ui");
-  return QString(EBM_TEST_TMP) + "/ui/" + name;
-}
 
-bool waitFor(const std::function<bool()>& pred, double seconds) {
-  QElapsedTimer t;
-  t.start();
-  while (t.elapsed() < seconds * 1000) {
-    QApplication::processEvents(QEventLoop::AllEvents, 20);
-    if (pred())
-      return true;
-    QThread::msleep(5);
-  }
-  return pred();
-}
 
 QImage greyImage(int size) {
   QImage img(size, size, QImage::Format_RGB32);
