@@ -10,7 +10,8 @@
 #         REPEATS     timed repetitions per step measurement (default: the tools' own, 20)
 #         ITERATIONS  timed training iterations (default: the tools' own, 10)
 #         PYTHON      interpreter with PyTorch (default: /usr/bin/python3 if it imports torch,
-#                     else python3)
+#                     else python3); without one it exits 2 (bash scripts/setup.sh --bench
+#                     installs python3-torch)
 # The raw JSON is left in /tmp/cpp.json and /tmp/py.json.
 set -euo pipefail
 
@@ -18,17 +19,23 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cli="${1:-build/app/ebm-lab-cli}"
 threads="${THREADS:-2}"
 
-if [[ ! -x "$cli" ]]; then
-  echo "compare.sh: $cli is not an executable (build the project, or pass the CLI's path)" >&2
-  exit 1
-fi
-
+# Up front: a python3 with PyTorch (Debian's python3-torch, which the main setup leaves out).
 if [[ -z "${PYTHON:-}" ]]; then
   if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
     PYTHON=/usr/bin/python3
   else
     PYTHON=python3
   fi
+fi
+if ! "$PYTHON" -c 'import torch' 2>/dev/null; then
+  echo "compare: needs python3-torch; run: bash scripts/setup.sh --bench" >&2
+  echo "compare: (tried $PYTHON; set PYTHON to use another interpreter)" >&2
+  exit 2
+fi
+
+if [[ ! -x "$cli" ]]; then
+  echo "compare.sh: $cli is not an executable (build the project, or pass the CLI's path)" >&2
+  exit 1
 fi
 
 extra=()

@@ -1,15 +1,33 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages EBM Lab needs (only those missing), as root or via sudo.
+#   bash scripts/setup.sh           what building, running and testing need
+#   bash scripts/setup.sh --bench   also what bench/compare.sh needs (PyTorch for its Python twin)
+# ctest's setup_packages test (tests/packaging) fails when the build uses a package that
+# `packages` and their dependencies leave out.
 set -euo pipefail
+
+bench=0
+for arg in "$@"; do
+  case "$arg" in
+    --bench) bench=1 ;;
+    -h | --help) sed -n '2,4s/^# \?//p' "$0"; exit 0 ;;
+    *) echo "setup: unknown option $arg (try --help)" >&2; exit 2 ;;
+  esac
+done
 
 packages=(
   build-essential cmake ninja-build pkg-config python3
   libtorch-dev libopenblas0-pthread
   libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libstb-dev zlib1g-dev
   libgtest-dev
-  qt6-base-dev libqcustomplot-dev libgl-dev xvfb xauth libgl1-mesa-dri
+  qt6-base-dev libqt6opengl6-dev libqcustomplot-dev libgl-dev xvfb xauth libgl1-mesa-dri
   dataset-fashion-mnist
 )
+# --bench: bench/bench_python.py imports torch and numpy (and tomllib, in python3 >= 3.11).
+bench_packages=(python3-torch python3-numpy)
+if [ "$bench" -eq 1 ]; then
+  packages+=("${bench_packages[@]}")
+fi
 
 missing=()
 for p in "${packages[@]}"; do
