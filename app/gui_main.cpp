@@ -26,8 +26,8 @@ int main(int argc, char** argv) {
 
   QCommandLineParser parser;
   parser.setApplicationDescription(
-      "EBM Lab: train energy-based models with Dual-MCMC teaching and watch the x- and "
-      "z-Langevin revisions live. Without options it opens the shipped fmnist-small model.");
+      "EBM Lab: train energy-based models and watch their Langevin chains revise samples "
+      "live. Without options it opens the shipped fmnist-small model.");
   parser.addHelpOption();
   parser.addVersionOption();
   QCommandLineOption checkpoint("checkpoint", "Open this checkpoint (.safetensors).", "file");

@@ -1,10 +1,10 @@
 // The paper's ablations as training settings (§3.3, Tab. 4-5): each switch changes what it
 // claims to change, checked by what an update may and may not depend on.
 #include "config.h"
-#include "dual_mcmc.h"
+#include "methods/dual_mcmc/dual_mcmc.h"
 #include "errors.h"
-#include "runtime.h"
-#include "toy2d.h"
+#include "base/runtime.h"
+#include "data/toy2d.h"
 
 #include <gtest/gtest.h>
 
@@ -29,16 +29,12 @@ RunConfig smallToy() {
 
 struct Harness {
   explicit Harness(const RunConfig& cfg)
-      : method(cfg, torch::kCPU), gen(makeGenerator(torch::kCPU, 31)), x(cfg.x), z(cfg.z) {
-    ctx.gen = &gen;
-    ctx.xSettings = &x;
-    ctx.zSettings = &z;
-  }
+      : method(cfg, torch::kCPU), gen(makeGenerator(torch::kCPU, 31)), settings(method, cfg),
+        ctx(settings.context(torch::kCPU, gen)) {}
   IterationResult step(const torch::Tensor& batch) { return method.iterate(batch, ctx); }
   DualMcmc method;
   torch::Generator gen;
-  LiveValue<LangevinXConfig> x;
-  LiveValue<LangevinZConfig> z;
+  FixedChainSettings settings;
   MethodContext ctx;
 };
 
@@ -73,7 +69,7 @@ void perturb(torch::nn::Module& module, uint64_t seed) {
 }
 
 double loss(const DualMcmc& m, const IterationResult& r, const std::string& name) {
-  const auto names = m.lossNames();
+  const auto names = m.info().lossNames;
   for (size_t i = 0; i < names.size(); ++i)
     if (names[i] == name)
       return r.losses.at(i);
@@ -159,7 +155,7 @@ TEST(Ablations, CooperativeGeneratorUpdateNeverReadsTheData) {
   RunConfig cfg = smallToy();
   cfg.train.mode = "cooperative";
   Harness h(cfg);
-  const auto names = h.method.lossNames();
+  const auto names = h.method.info().lossNames;
   EXPECT_EQ(std::count(names.begin(), names.end(), "G_data"), 0);
   const auto iBefore = params(h.method, "I.");
   const auto r = h.step(batch1);
@@ -181,7 +177,7 @@ TEST(Ablations, ShortRunTrainsOnlyTheEbmFromNoise) {
     const auto ra = a.step(batch);
     const auto rb = b.step(batch);
     ASSERT_FALSE(ra.diverged || rb.diverged) << ra.message << rb.message;
-    ASSERT_EQ(ra.losses.size(), a.method.lossNames().size());
+    ASSERT_EQ(ra.losses.size(), a.method.info().lossNames.size());
   }
   EXPECT_TRUE(same(g0, params(a.method, "G.")));
   EXPECT_TRUE(same(i0, params(a.method, "I.")));

@@ -1,9 +1,9 @@
-#include "checkpoint.h"
-#include "dual_mcmc.h"
+#include "methods/checkpoint.h"
+#include "methods/dual_mcmc/dual_mcmc.h"
 #include "errors.h"
-#include "runtime.h"
-#include "safetensors.h"
-#include "toy2d.h"
+#include "base/runtime.h"
+#include "io/safetensors.h"
+#include "data/toy2d.h"
 
 #include "test_helpers.h"
 
@@ -24,12 +24,8 @@ RunConfig smallToy() {
 
 void trainFew(DualMcmc& m, const RunConfig& cfg, int n) {
   auto gen = makeGenerator(torch::kCPU, 1);
-  LiveValue<LangevinXConfig> x(cfg.x);
-  LiveValue<LangevinZConfig> z(cfg.z);
-  MethodContext ctx;
-  ctx.gen = &gen;
-  ctx.xSettings = &x;
-  ctx.zSettings = &z;
+  FixedChainSettings settings(m, cfg);
+  auto ctx = settings.context(torch::kCPU, gen);
   for (int i = 0; i < n; ++i)
     m.iterate(sampleToy2d("8gaussians", 64, gen), ctx);
 }

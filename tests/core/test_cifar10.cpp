@@ -1,4 +1,4 @@
-#include "cifar10.h"
+#include "data/cifar10.h"
 
 #include "errors.h"
 

@@ -1,7 +1,7 @@
-#include "dual_mcmc.h"
-#include "langevin.h"
-#include "runtime.h"
-#include "toy2d.h"
+#include "methods/dual_mcmc/dual_mcmc.h"
+#include "sampling/langevin.h"
+#include "base/runtime.h"
+#include "data/toy2d.h"
 
 #include "test_helpers.h"
 
@@ -41,15 +41,11 @@ RunConfig toyConfig() {
 struct Harness {
   explicit Harness(const RunConfig& cfg)
       : method(cfg, torch::kCPU), gen(makeGenerator(torch::kCPU, 21)),
-        dataGen(makeGenerator(torch::kCPU, 22)), x(cfg.x), z(cfg.z) {
-    ctx.gen = &gen;
-    ctx.xSettings = &x;
-    ctx.zSettings = &z;
-  }
+        dataGen(makeGenerator(torch::kCPU, 22)), settings(method, cfg),
+        ctx(settings.context(torch::kCPU, gen)) {}
   DualMcmc method;
   torch::Generator gen, dataGen;
-  LiveValue<LangevinXConfig> x;
-  LiveValue<LangevinZConfig> z;
+  FixedChainSettings settings;
   MethodContext ctx;
 };
 
@@ -62,7 +58,7 @@ TEST(DualMcmc, OneIterationUpdatesEveryModelAndReportsFiniteLosses) {
   const auto batch = sampleToy2d("8gaussians", 256, h.dataGen);
   const auto r = h.method.iterate(batch, h.ctx);
   ASSERT_FALSE(r.diverged) << r.message;
-  ASSERT_EQ(r.losses.size(), h.method.lossNames().size());
+  ASSERT_EQ(r.losses.size(), h.method.info().lossNames.size());
   for (double v : r.losses)
     EXPECT_TRUE(std::isfinite(v));
   bool eChanged = false, gChanged = false, iChanged = false;
@@ -101,10 +97,9 @@ TEST(DualMcmc, ShortRunOnEightGaussiansLearns) {
   const auto truth = sampleToy2d("8gaussians", 1000, evalGen);
   auto samples = [&] {
     auto g = makeGenerator(torch::kCPU, 5);
-    LiveValue<LangevinXConfig> live(cfg.x);
     ChainControl ctl;
     ctl.gen = &g;
-    return langevinX(h.method.ebm(), h.method.initialX(1000, "generator", g), live, ctl);
+    return langevinX(h.method.ebm(), h.method.initialX(1000, "generator", g), cfg.x, ctl);
   };
   const double mmdBefore = mmdRbf(samples(), truth);
   for (int i = 0; i < 400; ++i) {
@@ -134,13 +129,8 @@ TEST(DualMcmc, IterationAndCheckpointStateOnGpu_CUDA) {
   DualMcmc gpu(cfg, torch::Device(torch::kCUDA, 0));
   auto gen = makeGenerator(torch::Device(torch::kCUDA, 0), 1);
   auto cpuGen = makeGenerator(torch::kCPU, 1);
-  LiveValue<LangevinXConfig> x(cfg.x);
-  LiveValue<LangevinZConfig> z(cfg.z);
-  MethodContext ctx;
-  ctx.device = torch::Device(torch::kCUDA, 0);
-  ctx.gen = &gen;
-  ctx.xSettings = &x;
-  ctx.zSettings = &z;
+  FixedChainSettings settings(gpu, cfg);
+  auto ctx = settings.context(torch::Device(torch::kCUDA, 0), gen);
   for (int i = 0; i < 3; ++i) {
     const auto r = gpu.iterate(sampleToy2d("8gaussians", 256, cpuGen), ctx);
     ASSERT_FALSE(r.diverged) << r.message;
@@ -175,19 +165,20 @@ TEST(DualMcmc, RevisionsFromDifferentInitialisersShareTheirLangevinNoise) {
   xs.stepSize = 1e-12;
   xs.noise = 0.1;
   xs.steps = 5;
-  LiveValue<LangevinXConfig> live(xs);
+  LiveValue<SettingValues> live(toSettings(xs));
   std::vector<torch::Tensor> moves;
   for (const char* init : {"gaussian", "uniform"}) {
     auto gen = makeGenerator(torch::kCPU, 42);
     Trace trace;
     MethodContext ctx;
     ctx.gen = &gen;
-    ctx.xSettings = &live;
-    ctx.xTrace = &trace;
+    ctx.settings["x"] = &live;
+    ctx.traces["x"] = &trace;
     RevisionRequest req;
+    req.chain = "x";
     req.chains = 8;
     req.init = init;
-    const auto end = m.reviseX(req, ctx);
+    const auto end = m.revise(req, ctx);
     const auto& first = trace.snapshots.front().state;
     const auto start = torch::from_blob(const_cast<float*>(first.data()), {8, 2}).clone();
     moves.push_back(end - start);

@@ -1,7 +1,8 @@
 #include "evaluate.h"
+#include "eval/eval_data.h"
 #include "config.h"
 #include "errors.h"
-#include "runtime.h"
+#include "base/runtime.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "idx.h"
+#include "data/idx.h"
 
 #include "errors.h"
 

@@ -1,9 +1,9 @@
 // ImageFolder and the "folder" data source: listing, centre-crop and resize, value range, the
 // deterministic train/test split, caching and the errors for bad folders.
-#include "image_folder.h"
+#include "data/image_folder.h"
 
 #include "config.h"
-#include "data_source.h"
+#include "data/data_source.h"
 #include "errors.h"
 
 #include "test_helpers.h"

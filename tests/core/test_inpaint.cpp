@@ -1,14 +1,16 @@
 #include "inpaint.h"
 
-#include "checkpoint.h"
+#include "methods/checkpoint.h"
 #include "config.h"
-#include "data_source.h"
-#include "dual_mcmc.h"
+#include "data/data_source.h"
+#include "methods/dual_mcmc/dual_mcmc.h"
 #include "errors.h"
 #include "interpolate.h"
-#include "langevin.h"
+#include "tasks/inpainting.h"
+#include "tasks/interpolation.h"
+#include "sampling/langevin.h"
 #include "masks.h"
-#include "runtime.h"
+#include "base/runtime.h"
 
 #include <gtest/gtest.h>
 
@@ -77,7 +79,7 @@ TEST(Inpaint, MaskedZLangevinIgnoresHiddenPixels) {
   mc.genWidth = 8;
   mc.genTanh = true;
   torch::manual_seed(3);
-  auto G = makeGenerator(mc);
+  auto G = makeGeneratorNet(mc);
   G->train();
   auto gen0 = makeGenerator(torch::kCPU, 5);
   auto x = torch::rand({4, 1, 32, 32}, gen0) * 2 - 1;
@@ -88,12 +90,11 @@ TEST(Inpaint, MaskedZLangevinIgnoresHiddenPixels) {
   auto z0 = torch::randn({4, 8, 1, 1}, gen0);
   LangevinZConfig zc;
   zc.steps = 12;
-  LiveValue<LangevinZConfig> live(zc);
   auto run = [&](const torch::Tensor& data, const torch::Tensor& m) {
     auto g = makeGenerator(torch::kCPU, 11);
     ChainControl c;
     c.gen = &g;
-    return langevinZ(*G, data, z0, live, c, m);
+    return langevinZ(*G, data, z0, zc, c, m);
   };
   EXPECT_TRUE(torch::equal(run(x, mask), run(x2, mask)));
   EXPECT_FALSE(torch::equal(run(x, {}), run(x2, {})));  // without the mask they differ
@@ -105,16 +106,16 @@ protected:
     if (!haveFmnist())
       GTEST_SKIP() << "Fashion-MNIST is not installed";
     configureThreads(2);
-    info = readCheckpointInfo(kFmnist);
-    model = std::make_unique<DualMcmc>(info.config, torch::kCPU);
-    loadCheckpointInto(kFmnist, *model);
+    auto opened = openCheckpoint(kFmnist, "cpu");
+    info = opened.info;
+    model = std::move(opened.method);
     auto g = makeGenerator(torch::kCPU, 0);
     const auto x = makeDataSource(info.config.data, info.config.model)->heldOut(24, g).contiguous();
     images.assign(x.data_ptr<float>(), x.data_ptr<float>() + x.numel());
     shape = {x.size(1), x.size(2), x.size(3)};
   }
   CheckpointInfo info;
-  std::unique_ptr<DualMcmc> model;
+  std::unique_ptr<TrainingMethod> model;
   std::vector<float> images;
   std::vector<int64_t> shape;
 };

@@ -1,4 +1,4 @@
-#include "langevin.h"
+#include "sampling/langevin.h"
 
 #include "test_helpers.h"
 
@@ -48,7 +48,7 @@ TEST(LangevinX, QuadraticEnergyHasGaussianMomentsAtTemperature) {
   cfg.steps = 1500;
   cfg.stepSize = 0.1;
   cfg.noise = 0.05;  // T = (0.05 / 0.1)^2 = 0.25
-  LiveValue<LangevinXConfig> live(cfg);
+  LiveValue<SettingValues> live(toSettings(cfg));
   ChainControl ctl;
   ctl.gen = &gen;
   const auto x = langevinX(energy, torch::zeros({20000, 2}), live, ctl);
@@ -85,7 +85,7 @@ TEST(LangevinZ, LinearGeneratorMatchesGaussianPosterior) {
     cfg.sigma = 0.7;
     cfg.priorSigma = 1.0;
     cfg.halfSse = half;
-    LiveValue<LangevinZConfig> live(cfg);
+    LiveValue<SettingValues> live(toSettings(cfg));
     ChainControl ctl;
     ctl.gen = &gen;
     const auto z = langevinZ(g, x, torch::zeros({chains, 2, 1, 1}), live, ctl).flatten(1);
@@ -117,7 +117,7 @@ TEST(LangevinX, StepSizeChangedMidChainAppliesFromTheNextStep) {
   LangevinXConfig cfg;
   cfg.steps = 40;
   cfg.stepSize = 0.3;
-  LiveValue<LangevinXConfig> live(cfg);
+  LiveValue<SettingValues> live(toSettings(cfg));
   Trace trace;
   ChainControl ctl;
   ctl.gen = &gen;
@@ -125,10 +125,10 @@ TEST(LangevinX, StepSizeChangedMidChainAppliesFromTheNextStep) {
   int changedAfter = -1;
   ctl.onStep = [&](const Trace& t) {
     if (t.lastStep() == 9) {  // as a GUI would, while the chain runs
-      auto c = live.get();
+      auto c = toXConfig(live.get());
       c.stepSize = 0.05;
       c.steps = 25;
-      live.set(c);
+      live.set(toSettings(c));
       changedAfter = 9;
     }
   };
@@ -148,7 +148,7 @@ TEST(LangevinX, StopRequestEndsTheChainAtTheNextStep) {
   QuadraticEnergy energy(torch::eye(2), torch::zeros({1, 2}));
   LangevinXConfig cfg;
   cfg.steps = 1000;
-  LiveValue<LangevinXConfig> live(cfg);
+  LiveValue<SettingValues> live(toSettings(cfg));
   std::atomic<bool> stop{false};
   Trace trace;
   ChainControl ctl;
@@ -171,7 +171,7 @@ TEST(LangevinX, MaskKeepsObservedEntriesExactly) {
   LangevinXConfig cfg;
   cfg.steps = 50;
   cfg.noise = 0.1;
-  LiveValue<LangevinXConfig> live(cfg);
+  LiveValue<SettingValues> live(toSettings(cfg));
   ChainControl ctl;
   ctl.gen = &gen;
   const auto x0 = torch::randn({16, 2}, gen);
@@ -187,7 +187,7 @@ TEST(LangevinX, AbsurdStepSizeIsReportedAsDivergenceNotACrash) {
   LangevinXConfig cfg;
   cfg.steps = 500;
   cfg.stepSize = 50.0;
-  LiveValue<LangevinXConfig> live(cfg);
+  LiveValue<SettingValues> live(toSettings(cfg));
   Trace trace;
   ChainControl ctl;
   ctl.gen = &gen;
@@ -204,7 +204,7 @@ TEST(LangevinX, SnapshotsStayBounded) {
   LangevinXConfig cfg;
   cfg.steps = 2000;
   cfg.snapshotEvery = 1;
-  LiveValue<LangevinXConfig> live(cfg);
+  LiveValue<SettingValues> live(toSettings(cfg));
   Trace trace;
   ChainControl ctl;
   ctl.gen = &gen;

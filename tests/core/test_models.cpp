@@ -1,5 +1,5 @@
-#include "models.h"
-#include "spectral_norm.h"
+#include "models/models.h"
+#include "models/spectral_norm.h"
 
 #include "test_helpers.h"
 
@@ -72,7 +72,7 @@ TEST_P(ModelShapes, ForwardShapesMatchTheContract) {
   c.ebmWidth = c.genWidth = c.infWidth = 8;
   c.genTanh = c.family == "conv";
   auto E = makeEnergyNet(c);
-  auto G = makeGenerator(c);
+  auto G = makeGeneratorNet(c);
   auto I = makeInferenceNet(c);
   auto shape = dataShape(c);
   shape.insert(shape.begin(), 5);
@@ -107,7 +107,7 @@ TEST(Models, ReferenceInitDrawsBatchNormGainsFromStandardNormal) {
   ModelConfig c;
   c.family = "conv";
   c.genWidth = 64;
-  auto G = makeGenerator(c);
+  auto G = makeGeneratorNet(c);
   applyReferenceInit(*G);
   std::vector<torch::Tensor> gains;
   for (const auto& p : G->named_parameters())
@@ -162,8 +162,8 @@ TEST(Models, HandWrittenGeneratorVjpMatchesAutogradIncludingBatchNormState) {
   torch::manual_seed(10);
   ModelConfig c;
   c.genTanh = true;
-  auto a = makeGenerator(c);
-  auto b = makeGenerator(c);
+  auto a = makeGeneratorNet(c);
+  auto b = makeGeneratorNet(c);
   applyReferenceInit(*a);
   {
     torch::NoGradGuard g;
@@ -196,7 +196,7 @@ namespace {
 TEST(Models, PaperCifar10NetworksHaveThePapersParameterCounts) {
   const RunConfig cfg = RunConfig::fromPreset("paper-cifar10");
   const double e = static_cast<double>(parameterCount(*makeEnergyNet(cfg.model)));
-  const double g = static_cast<double>(parameterCount(*makeGenerator(cfg.model)));
+  const double g = static_cast<double>(parameterCount(*makeGeneratorNet(cfg.model)));
   const double i = static_cast<double>(parameterCount(*makeInferenceNet(cfg.model)));
   EXPECT_NEAR(e / 1e6, 16.79, 0.01);  // METHODS §1.3
   EXPECT_NEAR(g / 1e6, 16.0, 0.05);
@@ -226,7 +226,7 @@ TEST(Models, PaperCelebA64NetworksMatchTheLayerList) {
   torch::manual_seed(5);
   const RunConfig cfg = RunConfig::fromPreset("paper-celeba64");
   auto E = makeEnergyNet(cfg.model);
-  auto G = makeGenerator(cfg.model);
+  auto G = makeGeneratorNet(cfg.model);
   auto I = makeInferenceNet(cfg.model);
   EXPECT_EQ(parameterCount(*E), kCelebaEbmParams);
   EXPECT_EQ(parameterCount(*G), kCelebaGenParams);
@@ -273,7 +273,7 @@ TEST(Models, SixtyFourPixelTopologyScalesWithTheWidth) {
   c.infWidth = 2;
   c.genTanh = true;
   auto E = makeEnergyNet(c);
-  auto G = makeGenerator(c);
+  auto G = makeGeneratorNet(c);
   auto I = makeInferenceNet(c);
   const auto x = torch::randn({3, 1, 64, 64});
   EXPECT_EQ(E->forward(x).sizes(), torch::IntArrayRef({3}));

@@ -1,11 +1,11 @@
 // Sample-quality measures: the Fréchet distance against closed forms, the in-project
 // classifier (training, file round trip, bad files), the Inception loader's errors, eval-fd on
 // the shipped Fashion-MNIST model and eval-toy on the shipped toy model.
-#include "classifier.h"
+#include "models/classifier.h"
 #include "errors.h"
-#include "inception.h"
-#include "metrics.h"
-#include "runtime.h"
+#include "models/inception.h"
+#include "eval/metrics.h"
+#include "base/runtime.h"
 #include "sample_quality.h"
 
 #include "test_helpers.h"

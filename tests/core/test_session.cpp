@@ -1,8 +1,8 @@
 #include "session.h"
 
-#include "checkpoint.h"
-#include "dual_mcmc.h"
-#include "method.h"
+#include "methods/checkpoint.h"
+#include "methods/dual_mcmc/dual_mcmc.h"
+#include "methods/method.h"
 
 #include "test_helpers.h"
 
@@ -50,21 +50,21 @@ TEST(Session, ConstructionReturnsAtOnceAndBecomesIdle) {
 TEST(Session, StepSizeChangedFromAnotherThreadAppliesFromTheNextStep) {
   Session s(quickToy());
   ASSERT_TRUE(s.waitIdle(60));
-  auto xs = s.snapshot()->config.x;
-  xs.steps = 4000;
-  xs.stepSize = 0.2;
-  ASSERT_TRUE(s.setXSettings(xs));
-  s.post(cmd::RunX{8, "generator", 3});
+  SettingValues xs;
+  xs.numbers = {{"steps", 4000}, {"step_size", 0.2}};
+  ASSERT_TRUE(s.setChainSettings("x", xs));
+  s.post(cmd::RunChain{"x", 8, "generator", 3, {}});
   auto running = waitFor(s, 30, [](const SessionSnapshot& sn) {
-    return sn.xTrace && sn.xFromRevision && sn.xTrace->lastStep() >= 50;
+    const auto& x = sn.chains.at("x");
+    return x.trace && x.fromRevision && x.trace->lastStep() >= 50;
   });
-  ASSERT_TRUE(running->xTrace && running->xTrace->lastStep() >= 50);
-  const int seen = running->xTrace->lastStep();
-  xs.stepSize = 0.05;
-  xs.steps = 400;  // also shortens the chain
-  ASSERT_TRUE(s.setXSettings(xs));
+  const auto& runningX = running->chains.at("x");
+  ASSERT_TRUE(runningX.trace && runningX.trace->lastStep() >= 50);
+  const int seen = runningX.trace->lastStep();
+  xs.numbers = {{"step_size", 0.05}, {"steps", 400}};  // also shortens the chain
+  ASSERT_TRUE(s.setChainSettings("x", xs));
   ASSERT_TRUE(s.waitIdle(60));
-  const auto& t = *s.snapshot()->xTrace;
+  const auto& t = *s.snapshot()->chains.at("x").trace;
   ASSERT_FALSE(t.changes.empty());
   const int from = t.changes.front().step;
   EXPECT_GT(from, seen);
@@ -76,13 +76,17 @@ TEST(Session, StepSizeChangedFromAnotherThreadAppliesFromTheNextStep) {
 TEST(Session, InvalidLiveSettingIsRefusedWithAMessage) {
   Session s(quickToy());
   ASSERT_TRUE(s.waitIdle(60));
-  auto xs = s.snapshot()->config.x;
-  xs.stepSize = -3;
-  EXPECT_FALSE(s.setXSettings(xs));
+  SettingValues xs;
+  xs.numbers["step_size"] = -3;
+  EXPECT_FALSE(s.setChainSettings("x", xs));
   s.post(cmd::StopRevision{});
   s.waitIdle(10);
   EXPECT_NE(s.snapshot()->lastError.find("x.step_size"), std::string::npos);
   EXPECT_EQ(s.snapshot()->config.x.stepSize, 0.5);
+  EXPECT_EQ(s.snapshot()->chains.at("x").settings.number("step_size"), 0.5);
+  xs.numbers = {{"no_such_key", 1}};
+  EXPECT_FALSE(s.setChainSettings("x", xs));
+  EXPECT_FALSE(s.setChainSettings("no-such-chain", {}));
 }
 
 TEST(Session, PauseResumeStepAndStopTraining) {
@@ -123,9 +127,9 @@ TEST(Session, CorruptCheckpointIsReportedAndTheSessionKeepsWorking) {
   EXPECT_GT(snap->errorCount, errors);
   EXPECT_NE(snap->lastError.find("bad.safetensors"), std::string::npos) << snap->lastError;
   EXPECT_EQ(snap->state, RunState::Idle);
-  s.post(cmd::RunX{4, "generator", 1});
+  s.post(cmd::RunChain{"x", 4, "generator", 1, {}});
   ASSERT_TRUE(s.waitIdle(60));
-  EXPECT_TRUE(s.snapshot()->xTrace && s.snapshot()->xTrace->finished);
+  EXPECT_TRUE(s.snapshot()->chains.at("x").trace && s.snapshot()->chains.at("x").trace->finished);
 }
 
 TEST(Session, SaveAndLoadRestoreIterationAndModel) {
@@ -154,15 +158,14 @@ TEST(Session, SaveAndLoadRestoreIterationAndModel) {
 TEST(Session, AbsurdStepSizeExplodesTheChainButNotTheApp) {
   Session s(quickToy());
   ASSERT_TRUE(s.waitIdle(60));
-  auto xs = s.snapshot()->config.x;
-  xs.stepSize = 100;
-  xs.steps = 2000;
-  ASSERT_TRUE(s.setXSettings(xs));
-  s.post(cmd::RunX{8, "uniform", 2});
+  SettingValues xs;
+  xs.numbers = {{"step_size", 100}, {"steps", 2000}};
+  ASSERT_TRUE(s.setChainSettings("x", xs));
+  s.post(cmd::RunChain{"x", 8, "uniform", 2, {}});
   ASSERT_TRUE(s.waitIdle(120));
   auto snap = s.snapshot();
-  ASSERT_TRUE(snap->xTrace);
-  if (snap->xTrace->diverged)
+  ASSERT_TRUE(snap->chains.at("x").trace);
+  if (snap->chains.at("x").trace->diverged)
     EXPECT_NE(snap->lastError.find("smaller step size"), std::string::npos);
   EXPECT_EQ(snap->state, RunState::Idle);
 }
@@ -171,8 +174,10 @@ TEST(Session, AbsurdStepSizeExplodesTheChainButNotTheApp) {
 // iteration, and the last good checkpoint is left intact.
 class DivergingMethod : public DualMcmc {
 public:
-  using DualMcmc::DualMcmc;
-  std::string name() const override { return "test-diverging"; }
+  DivergingMethod(const RunConfig& c, torch::Device d) : DualMcmc(c, d), m_info(DualMcmc::info()) {
+    m_info.name = "test-diverging";
+  }
+  const MethodInfo& info() const override { return m_info; }
   IterationResult iterate(const torch::Tensor& batch, MethodContext& ctx) override {
     auto r = DualMcmc::iterate(batch, ctx);
     if (++m_count == 3) {
@@ -183,13 +188,22 @@ public:
   }
 
 private:
+  MethodInfo m_info;
   int m_count = 0;
 };
 
 TEST(Session, DivergenceIsAStateAndTheLastGoodCheckpointSurvives) {
-  registerMethod("test-diverging", [](const RunConfig& c, torch::Device d) {
-    return std::unique_ptr<TrainingMethod>(new DivergingMethod(c, d));
-  });
+  MethodRegistration r;
+  r.name = "test-diverging";
+  r.describe = [](const RunConfig& c) {
+    auto info = describeDualMcmc(c);
+    info.name = "test-diverging";
+    return info;
+  };
+  r.make = [](const RunConfig& c, torch::Device d) -> std::unique_ptr<TrainingMethod> {
+    return std::make_unique<DivergingMethod>(c, d);
+  };
+  registerMethod(r);
   const auto dir = test::tempDir("session_diverge");
   RunConfig cfg = quickToy();
   cfg.train.method = "test-diverging";
@@ -238,13 +252,14 @@ namespace {
 TEST(Session, XRevisionFromAGivenBatchStartsThereAndChecksItsSize) {
   Session s(quickToy());
   ASSERT_TRUE(s.waitIdle(60));
-  cmd::RunX run{3, "batch", 1, {0.1f, 0.2f, -0.3f, 0.4f, 0.5f, -0.6f}};
+  cmd::RunChain run{"x", 3, "batch", 1, {0.1f, 0.2f, -0.3f, 0.4f, 0.5f, -0.6f}};
   s.post(run);
   ASSERT_TRUE(s.waitIdle(60));
   auto snap = s.snapshot();
-  ASSERT_TRUE(snap->xTrace);
-  ASSERT_FALSE(snap->xTrace->snapshots.empty());
-  EXPECT_EQ(snap->xTrace->snapshots.front().state, run.start);
+  const auto& xTrace = snap->chains.at("x").trace;
+  ASSERT_TRUE(xTrace);
+  ASSERT_FALSE(xTrace->snapshots.empty());
+  EXPECT_EQ(xTrace->snapshots.front().state, run.start);
   const auto errors = snap->errorCount;
   run.start.pop_back();
   s.post(run);

@@ -1,4 +1,4 @@
-#include "toy2d.h"
+#include "data/toy2d.h"
 
 #include "errors.h"
 

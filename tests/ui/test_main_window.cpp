@@ -39,6 +39,7 @@ using ebm::RunState;
 using ebm::ui::MainWindow;
 using ebm::ui::test::tmpPath;
 using ebm::ui::test::waitFor;
+using ebm::ui::test::xTraceOf;
 
 const QString kToy = QString(EBM_SOURCE_DIR) + "/resources/checkpoints/toy2d.safetensors";
 const QString kFmnist = QString(EBM_SOURCE_DIR) + "/resources/checkpoints/fmnist-small.safetensors";
@@ -72,8 +73,8 @@ TEST(MainWindow, DefaultModelLoadsAndRevisesOnItsOwn) {
   // Within seconds a chain is visibly revising: the x-grid fills in.
   ASSERT_TRUE(waitFor([&] { return w->xGrid()->columnCount() >= 3; }, 30));
   auto s = w->host().pollNow();
-  ASSERT_TRUE(s->xTrace);
-  EXPECT_EQ(s->xTrace->stateShape, (std::vector<int64_t>{1, 32, 32}));
+  ASSERT_TRUE(xTraceOf(*s));
+  EXPECT_EQ(xTraceOf(*s)->stateShape, (std::vector<int64_t>{1, 32, 32}));
   const QImage shot = w->grab().toImage();
   const QString artifact = tmpPath("main_window.png");
   ASSERT_TRUE(shot.save(artifact));
@@ -85,22 +86,22 @@ TEST(MainWindow, StepSizeChangedMidChainAppliesFromTheNextStep) {
   ASSERT_TRUE(waitFor([&] { return loaded(*w); }, 60));
   auto* controls = w->controls();
   // A long chain so that the change lands in the middle of it.
-  controls->xStepsBox()->setValue(4000);
-  controls->xStepSizeBox()->setValue(0.5);
-  QTest::mouseClick(controls->runXButton(), Qt::LeftButton);
+  controls->chainGroup("x")->intBox("steps")->setValue(4000);
+  controls->chainGroup("x")->realBox("step_size")->setValue(0.5);
+  QTest::mouseClick(controls->chainGroup("x")->runButton(), Qt::LeftButton);
   ASSERT_TRUE(waitFor([&] {
     auto s = w->host().pollNow();
-    return s->revisionRunning && s->xTrace && s->xTrace->lastStep() >= 20;
+    return s->revisionRunning && xTraceOf(*s) && xTraceOf(*s)->lastStep() >= 20;
   }, 30));
-  controls->xStepSizeBox()->setValue(0.3);  // what a user typing a value does
+  controls->chainGroup("x")->realBox("step_size")->setValue(0.3);  // what a user typing a value does
   ASSERT_TRUE(waitFor([&] {
     auto s = w->host().pollNow();
-    return s->xTrace && !s->xTrace->changes.empty();
+    return xTraceOf(*s) && !xTraceOf(*s)->changes.empty();
   }, 30));
   w->host().post(ebm::cmd::StopRevision{});
   ASSERT_TRUE(waitFor([&] { return !w->host().pollNow()->revisionRunning; }, 30));
   auto s = w->host().pollNow();
-  const auto& t = *s->xTrace;
+  const auto& t = *xTraceOf(*s);
   ASSERT_EQ(t.changes.size(), 1u);
   const int k = t.changes[0].step;
   EXPECT_NE(t.changes[0].what.find("step_size"), std::string::npos);
@@ -116,8 +117,8 @@ TEST(MainWindow, StepSizeChangedMidChainAppliesFromTheNextStep) {
   }
   EXPECT_TRUE(sawOld && sawNew);
   // The core reports the change as used, and the energy plot marks it.
-  EXPECT_EQ(s->xSettingsUsed, s->xSettingsVersion);
-  EXPECT_GE(s->xSetToUseSeconds, 0.0);
+  EXPECT_EQ(s->chains.at("x").settingsUsed, s->chains.at("x").settingsVersion);
+  EXPECT_GE(s->chains.at("x").setToUseSeconds, 0.0);
   EXPECT_NE(w->energyPlot()->csvText().count('\n'), 0);
 }
 
@@ -137,33 +138,33 @@ TEST(MainWindow, CorruptCheckpointIsReportedAndTheModelSurvives) {
   EXPECT_EQ(state(*w), RunState::Idle);
   EXPECT_EQ(w->host().pollNow()->config.name, "toy2d");
   // Still working: a revision runs on the model that was there.
-  auto before = w->host().pollNow()->xTrace;
-  QTest::mouseClick(w->controls()->runXButton(), Qt::LeftButton);
+  auto before = xTraceOf(*w->host().pollNow());
+  QTest::mouseClick(w->controls()->chainGroup("x")->runButton(), Qt::LeftButton);
   ASSERT_TRUE(waitFor([&] {
     auto s = w->host().pollNow();
-    return s->xTrace && s->xTrace != before && s->xTrace->finished;
+    return xTraceOf(*s) && xTraceOf(*s) != before && xTraceOf(*s)->finished;
   }, 30));
 }
 
 TEST(MainWindow, AbsurdStepSizeIsReportedAndTheAppKeepsWorking) {
   auto w = openWindow(kToy);
   ASSERT_TRUE(waitFor([&] { return loaded(*w); }, 60));
-  w->controls()->xStepSizeBox()->setValue(100.0);
+  w->controls()->chainGroup("x")->realBox("step_size")->setValue(100.0);
   const auto errorsBefore = w->host().pollNow()->errorCount;
-  auto run = w->controls()->runX();
+  auto run = w->controls()->chainGroup("x")->runCommand();
   run.init = "uniform";
   w->host().post(run);
   ASSERT_TRUE(waitFor([&] {
     auto s = w->host().pollNow();
-    return s->xTrace && (s->xTrace->finished || s->xTrace->diverged) && !s->revisionRunning;
+    return xTraceOf(*s) && (xTraceOf(*s)->finished || xTraceOf(*s)->diverged) && !s->revisionRunning;
   }, 60));
   auto s = w->host().pollNow();
-  if (s->xTrace->diverged) {
+  if (xTraceOf(*s)->diverged) {
     EXPECT_GT(s->errorCount, errorsBefore);
     EXPECT_FALSE(w->lastErrorShown().isEmpty());
   }
   // Whatever the chain did, the model is untouched and training still starts.
-  w->controls()->xStepSizeBox()->setValue(0.5);
+  w->controls()->chainGroup("x")->realBox("step_size")->setValue(0.5);
   w->host().post(ebm::cmd::StepOnce{});
   ASSERT_TRUE(waitFor([&] { return state(*w) == RunState::Paused; }, 60));
   EXPECT_EQ(w->host().pollNow()->iteration, 3001);
@@ -194,9 +195,9 @@ TEST(MainWindow, TrajectoryExportsAsAnAnimatedGif) {
   ASSERT_TRUE(waitFor([&] { return loaded(*w); }, 60));
   ASSERT_TRUE(waitFor([&] {
     auto s = w->host().pollNow();
-    return s->xTrace && s->xTrace->finished;
+    return xTraceOf(*s) && xTraceOf(*s)->finished;
   }, 60));
-  const auto snaps = w->host().pollNow()->xTrace->snapshots.size();
+  const auto snaps = xTraceOf(*w->host().pollNow())->snapshots.size();
   const QString path = tmpPath("trajectory.gif");
   ASSERT_TRUE(w->writeTrajectoryGif(path)) << w->lastErrorShown().toStdString();
   QImageReader reader(path);
@@ -210,7 +211,7 @@ TEST(MainWindow, LandscapeViewDrawsTheEnergyWithShaders) {
   auto w = openWindow(kToy, /*autoRevise=*/true);
   ASSERT_TRUE(waitFor([&] { return loaded(*w); }, 60));
   ASSERT_TRUE(waitFor([&] { return w->landscapeView()->landscapeIteration() == 3000; }, 30));
-  ASSERT_TRUE(waitFor([&] { return w->host().pollNow()->xTrace != nullptr; }, 30));
+  ASSERT_TRUE(waitFor([&] { return xTraceOf(*w->host().pollNow()) != nullptr; }, 30));
   EXPECT_TRUE(w->landscapeView()->glError().isEmpty()) << w->landscapeView()->glError().toStdString();
   const QImage img = w->landscapeView()->grabFramebuffer();
   ASSERT_FALSE(img.isNull());

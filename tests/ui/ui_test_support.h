@@ -8,7 +8,10 @@
 #include <QString>
 #include <QThread>
 
+#include "session.h"
+
 #include <functional>
+#include <memory>
 
 #ifndef EBM_TEST_TMP
 #error "EBM_TEST_TMP must name a scratch directory"
@@ -33,5 +36,12 @@ inline bool waitFor(const std::function<bool()>& pred, double seconds) {
   }
   return pred();
 }
+
+/// The latest trace of the method's chain named `chain` (nullptr when none yet).
+inline std::shared_ptr<const Trace> traceOf(const SessionSnapshot& s, const std::string& chain) {
+  auto it = s.chains.find(chain);
+  return it == s.chains.end() ? nullptr : it->second.trace;
+}
+inline std::shared_ptr<const Trace> xTraceOf(const SessionSnapshot& s) { return traceOf(s, "x"); }
 
 } // namespace ebm::ui::test

@@ -1,0 +1,179 @@
+#include "chain_commands.h"
+
+#include "chain_outputs.h"
+#include "config.h"
+#include "errors.h"
+#include "session_cli.h"
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+namespace ebm::cli {
+
+struct ChainArgs {
+  std::string checkpoint, out, chain, init, device, sampler;
+  int chains = 16, steps = -1, every = 0;
+  double stepSize = 0, noise = -1;
+  uint64_t seed = 1;
+  std::vector<std::string> sets;  // key=value settings of the chain
+};
+
+struct ChainCommands {
+  CLI::App* sample = nullptr;
+  CLI::App* reconstruct = nullptr;
+  ChainArgs sampleArgs{{}, "runs/sample"};
+  ChainArgs reconArgs{{}, "runs/reconstruct"};
+};
+
+namespace {
+
+// The chain a command runs: the one named, or the first that samples (reconstruct: the first
+// conditioned on data).
+const ChainSpec& pickChain(const MethodInfo& info, const std::string& name, bool reconstruct) {
+  for (const auto& c : info.chains)
+    if (name.empty() ? (reconstruct ? c.hasTarget : !c.hasTarget) : c.name == name)
+      return c;
+  if (!name.empty())
+    throw Error(info.name + " has no chain named '" + name + "'");
+  throw Error(info.title + " (" + info.name + ") has no chain that " +
+              (reconstruct ? "reconstructs held-out data" : "draws samples"));
+}
+
+// "key=value" as a number (true/false as 1/0) or else a choice.
+void parseSetting(const std::string& assignment, SettingValues& v) {
+  const auto eq = assignment.find('=');
+  if (eq == std::string::npos || eq == 0)
+    throw ConfigError("--chain-set " + assignment + ": expected key=value");
+  const std::string key = assignment.substr(0, eq), value = assignment.substr(eq + 1);
+  if (value == "true" || value == "false") {
+    v.numbers[key] = value == "true" ? 1.0 : 0.0;
+    return;
+  }
+  try {
+    size_t used = 0;
+    const double d = std::stod(value, &used);
+    if (used == value.size()) {
+      v.numbers[key] = d;
+      return;
+    }
+  } catch (const std::exception&) {
+  }
+  v.choices[key] = value;
+}
+
+// The settings the options ask for, over a sampler preset's, over the checkpoint's.
+SettingValues requestedSettings(const ChainArgs& a, const ChainSpec& spec) {
+  SettingValues v;
+  if (!a.sampler.empty()) {
+    const auto preset = samplerPresetSettings(a.sampler);
+    if (auto it = preset.find(spec.name); it != preset.end()) {
+      v.merge(it->second);
+      std::printf("sampler %s on the %s-chain: k_%s = %g, s_%s = %g, n_%s = %g\n",
+                  a.sampler.c_str(), spec.name.c_str(), spec.name.c_str(),
+                  v.number("steps", std::nan("")), spec.name.c_str(),
+                  v.number("step_size", std::nan("")), spec.name.c_str(),
+                  v.number("noise", std::nan("")));
+    } else {
+      std::printf("sampler %s has no [%s] settings; the checkpoint's are used\n",
+                  a.sampler.c_str(), spec.name.c_str());
+    }
+  }
+  if (a.steps >= 0)
+    v.numbers["steps"] = a.steps;
+  if (a.stepSize > 0)
+    v.numbers["step_size"] = a.stepSize;
+  if (a.noise >= 0)
+    v.numbers["noise"] = a.noise;
+  if (a.every > 0)
+    v.numbers["snapshot_every"] = a.every;
+  for (const auto& s : a.sets)
+    parseSetting(s, v);
+  return v;
+}
+
+int runChain(const ChainArgs& a, bool reconstruct) {
+  auto owned = openCheckpointSession(a.checkpoint, a.device);
+  if (!owned)
+    return 1;
+  Session& session = *owned;
+  auto snap = session.snapshot();
+  const ChainSpec& spec = pickChain(*snap->methodInfo, a.chain, reconstruct);
+  if (!session.setChainSettings(spec.name, requestedSettings(a, spec)))
+    return settingsError(session);
+  std::filesystem::create_directories(a.out);
+  const bool is2d = snap->dataShape == std::vector<int64_t>{2};
+  const uint64_t errors = snap->errorCount;
+  session.post(cmd::RunChain{spec.name, a.chains, a.init, a.seed, {}});
+  if (is2d && snap->methodInfo->capabilities.energy && spec.dataSpace)
+    session.post(cmd::EvaluateLandscape{});
+  if (!finish(session, errors))
+    return 1;
+  snap = session.snapshot();
+  const auto& view = snap->chains.at(spec.name);
+  const Trace& t = *view.trace;
+  const auto written = t.decodes()
+                           ? writeChainOutputs(*snap, t, a.out, "mse.csv", "reconstructions.png")
+                           : writeChainOutputs(*snap, t, a.out, "energy.csv", "trajectory.png");
+  std::printf("%s-revision: %d %s, %d steps (s=%g, n=%g): mean %s %.4g -> %.4g", spec.name.c_str(),
+              t.chains, spec.hasTarget ? "held-out examples" : "chains", t.lastStep(),
+              view.settings.number("step_size"), view.settings.number("noise"),
+              spec.energyLabel.c_str(), Trace::mean(t.energy.front()),
+              Trace::mean(t.energy.back()));
+  if (!t.mse.empty())
+    std::printf(", per-pixel MSE %.5f -> %.5f", Trace::mean(t.mse.front()),
+                Trace::mean(t.mse.back()));
+  std::printf("\nwrote");
+  for (const auto& f : written)
+    std::printf(" %s/%s", a.out.c_str(), f.c_str());
+  std::printf("\n");
+  return t.diverged ? 2 : 0;
+}
+
+void addChainOptions(CLI::App* cmd, ChainArgs& a, const char* what) {
+  cmd->add_option("--checkpoint", a.checkpoint, "Checkpoint (.safetensors)")->required();
+  cmd->add_option("--out,-o", a.out, "Output folder")->capture_default_str();
+  cmd->add_option("--chain", a.chain, std::string("Chain of the method to run (default: ") +
+                                          what + ")");
+  cmd->add_option("--chains", a.chains, "Number of chains")->capture_default_str();
+  cmd->add_option("--steps", a.steps, "Langevin steps k (default: the checkpoint's)");
+  cmd->add_option("--step-size", a.stepSize, "Step size s");
+  cmd->add_option("--noise", a.noise, "Noise std n");
+  cmd->add_option("--every", a.every, "Keep a snapshot every k steps");
+  cmd->add_option("--chain-set", a.sets,
+                  "Any setting of the chain, e.g. --chain-set sigma=0.2 (repeatable)");
+  cmd->add_option("--init", a.init, "Where chains start (default: the chain's first start)");
+  cmd->add_option("--seed", a.seed, "Seed of the chains")->capture_default_str();
+  cmd->add_option("--device", a.device, "auto | cpu | cuda");
+  cmd->add_option("--sampler", a.sampler,
+                  "Sampling preset over the checkpoint's settings, e.g. paper-test (the "
+                  "reference's test-time sampler: k_x 70, s_x 0.4, n_x 0.001)");
+}
+
+} // namespace
+
+std::shared_ptr<ChainCommands> addChainCommands(CLI::App& app) {
+  auto c = std::make_shared<ChainCommands>();
+  c->sample = app.add_subcommand(
+      "sample", "Run a sampling chain of the model (e.g. x-Langevin on the EBM from "
+                "generator samples); writes trajectory.png (one row per chain, one column every "
+                "k steps) and energy.csv");
+  addChainOptions(c->sample, c->sampleArgs, "the first chain that draws samples");
+  c->reconstruct = app.add_subcommand(
+      "reconstruct", "Run a chain conditioned on held-out data (e.g. z-Langevin on the "
+                     "generator posterior); writes reconstructions.png (data, then the decoded "
+                     "states) and mse.csv");
+  addChainOptions(c->reconstruct, c->reconArgs, "the first chain conditioned on data");
+  return c;
+}
+
+int runChainCommands(const ChainCommands& c) {
+  if (*c.sample)
+    return runChain(c.sampleArgs, false);
+  if (*c.reconstruct)
+    return runChain(c.reconArgs, true);
+  return -1;
+}
+
+} // namespace ebm::cli

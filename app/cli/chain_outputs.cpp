@@ -1,0 +1,32 @@
+#include "chain_outputs.h"
+
+#include "image_io.h"
+#include "report.h"
+
+namespace ebm::cli {
+
+std::vector<std::string> writeChainOutputs(const SessionSnapshot& snap, const Trace& trace,
+                                           const std::string& dir, const std::string& stem) {
+  return writeChainOutputs(snap, trace, dir, stem + ".csv", stem + ".png");
+}
+
+std::vector<std::string> writeChainOutputs(const SessionSnapshot& snap, const Trace& trace,
+                                           const std::string& dir, const std::string& csvName,
+                                           const std::string& pngName) {
+  std::vector<std::string> written;
+  writeTraceCsv(dir + "/" + csvName, trace);
+  written.push_back(csvName);
+  const auto& shape = trace.decodes() ? trace.decodedShape : trace.stateShape;
+  if (!trace.decodes() && shape == std::vector<int64_t>{2}) {
+    const bool toy = snap.config.data.kind == "toy2d";
+    const auto points = toy ? toyPoints(snap.config.data.toy, 2000, 3) : std::vector<float>{};
+    writePng(dir + "/" + pngName, render2dChains(&trace, snap.landscape.get(), points));
+    written.push_back(pngName);
+  } else if (shape.size() == 3) {
+    writePng(dir + "/" + pngName, renderImageTrajectory(trace));
+    written.push_back(pngName);
+  }
+  return written;
+}
+
+} // namespace ebm::cli

@@ -1,0 +1,168 @@
+#include "train_commands.h"
+
+#include "chain_outputs.h"
+#include "report.h"
+#include "session_cli.h"
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+namespace ebm::cli {
+
+struct TrainCommands {
+  CLI::App* train = nullptr;
+  CLI::App* demo = nullptr;
+  ConfigArgs config;
+  std::string out = "runs/train";
+  long iterations = -1;
+  std::string resume;
+  double seconds = 0;
+  std::string demoOut = "runs/demo";
+  double demoSeconds = 60;
+};
+
+namespace {
+
+double secondsSince(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// Follows a training run until it ends, is interrupted or runs out of time.
+void followTraining(Session& session, double seconds) {
+  const auto t0 = std::chrono::steady_clock::now();
+  uint64_t errors = session.snapshot()->errorCount;
+  for (;;) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    const auto snap = session.snapshot();
+    const double elapsed = secondsSince(t0);
+    printProgress(*snap, elapsed);
+    if (snap->errorCount > errors) {
+      std::cerr << "\n" << snap->lastError << "\n";
+      errors = snap->errorCount;
+    }
+    if (snap->state == RunState::Diverged)
+      return;
+    if (g_interrupted || (seconds > 0 && elapsed >= seconds)) {
+      std::cerr << "\n" << (g_interrupted ? "interrupted: " : "time limit reached: ")
+                << "saving and stopping\n";
+      session.post(cmd::StopTraining{});  // stops at the next step, then saves
+      session.waitIdle(600);
+      return;
+    }
+    if (snap->state != RunState::Training && session.waitIdle(0.0))
+      return;
+  }
+}
+
+int train(const TrainCommands& c) {
+  RunConfig cfg = c.config.build();
+  if (c.iterations >= 0)
+    cfg.train.iterations = c.iterations;
+  SessionOptions opts;
+  opts.runDir = c.out;
+  opts.checkpoint = c.resume;
+  Session session(cfg, opts);
+  if (!waitLoaded(session))
+    return 1;
+  auto snap = session.snapshot();
+  std::cerr << snap->lastMessage << "\n"
+            << "method " << snap->method << ", data " << snap->data << ", device "
+            << snap->device << ", run folder " << c.out << "\n";
+  session.post(cmd::StartTraining{cfg.train.iterations});
+  followTraining(session, c.seconds);
+  session.waitIdle(600);
+  snap = session.snapshot();
+  std::cerr << "\n" << snap->lastMessage << "\n";
+  if (snap->losses)
+    writeLossCsv(c.out + "/losses.csv", *snap->losses);
+  if (snap->state == RunState::Diverged) {
+    std::cerr << "training diverged at iteration " << snap->divergedAt << ": " << snap->lastError
+              << "\n";
+    return 2;
+  }
+  std::cout << c.out << "/checkpoint.safetensors\n";
+  return 0;
+}
+
+// Every chain of the method as a revision, then the pictures and curves of what it shows.
+void reviseAll(Session& session, const std::string& out, const std::string& suffix) {
+  const auto info = session.snapshot()->methodInfo;
+  session.post(cmd::EvaluateLandscape{});
+  for (const auto& spec : info->chains)
+    session.post(cmd::RunChain{spec.name, 64, "", 5, {}});
+  session.waitIdle(300);
+  const auto snap = session.snapshot();
+  for (const auto& spec : info->chains) {
+    const auto it = snap->chains.find(spec.name);
+    if (it == snap->chains.end() || !it->second.trace)
+      continue;
+    writeChainOutputs(*snap, *it->second.trace, out, spec.name + "_" + suffix);
+  }
+}
+
+// A headless demo for machines without a display: ~a minute of training on 8 Gaussians, then
+// pictures and curves of what the model learned, in one run folder.
+int demo(const TrainCommands& c) {
+  const RunConfig cfg = RunConfig::fromPreset("toy2d");
+  std::filesystem::create_directories(c.demoOut);
+  SessionOptions opts;
+  opts.runDir = c.demoOut;
+  {
+    Session session(cfg, opts);
+    if (!waitLoaded(session))
+      return 1;
+    std::cerr << "demo: training " << session.snapshot()->methodInfo->title
+              << " on 8 Gaussians for " << c.demoSeconds << " s\n";
+    reviseAll(session, c.demoOut, "before");
+    session.post(cmd::StartTraining{cfg.train.iterations});
+    followTraining(session, c.demoSeconds);
+    session.post(cmd::StopTraining{});
+    session.waitIdle(600);
+    std::cerr << "\n" << session.snapshot()->lastMessage << "\n";
+    reviseAll(session, c.demoOut, "after");
+    if (const auto snap = session.snapshot(); snap->losses)
+      writeLossCsv(c.demoOut + "/losses.csv", *snap->losses);
+  }
+  std::printf("demo run folder: %s\n  <chain>_before.png / <chain>_after.png  each chain of the "
+              "method before and after training (2-D: over the energy landscape)\n"
+              "  <chain>_before.csv / <chain>_after.csv  energy (or MSE) per Langevin step per "
+              "chain\n  losses.csv  training curves\n  checkpoint.safetensors, config.toml\n",
+              c.demoOut.c_str());
+  return 0;
+}
+
+} // namespace
+
+std::shared_ptr<TrainCommands> addTrainCommands(CLI::App& app) {
+  auto c = std::make_shared<TrainCommands>();
+  c->train = app.add_subcommand(
+      "train", "Train a model; Ctrl-C (or --seconds) saves a checkpoint and exits cleanly");
+  addConfigOptions(c->train, c->config);
+  c->train->add_option("--out,-o", c->out, "Run folder (checkpoint, config.toml, losses.csv)")
+      ->capture_default_str();
+  c->train->add_option("--iterations,-n", c->iterations,
+                       "Iterations to run (default: the config's)");
+  c->train->add_option("--resume,-r", c->resume,
+                       "Resume from this checkpoint (its config is used)");
+  c->train->add_option("--seconds", c->seconds, "Stop (and save) after this many seconds");
+
+  c->demo = app.add_subcommand(
+      "demo", "Train on 8 Gaussians for about a minute and write a run folder with trajectory "
+              "PNGs and curve CSVs");
+  c->demo->add_option("--out,-o", c->demoOut, "Run folder")->capture_default_str();
+  c->demo->add_option("--seconds", c->demoSeconds, "Training time")->capture_default_str();
+  return c;
+}
+
+int runTrainCommands(const TrainCommands& c) {
+  if (*c.train)
+    return train(c);
+  if (*c.demo)
+    return demo(c);
+  return -1;
+}
+
+} // namespace ebm::cli

@@ -1,0 +1,94 @@
+// What a training method tells the front ends about itself: its capabilities, its chains (each
+// with a settings schema and an update rule), its loss names and headline metrics. Front ends
+// build their controls and panels from this and never name a concrete method. Plain C++; a
+// MethodInfo is immutable once published and may be read from any thread.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace ebm {
+
+enum class SettingType { Int, Real, Bool, Choice };
+
+/// One setting of a chain: enough to build, validate and explain a widget.
+struct SettingSpec {
+  std::string key;             // name in SettingValues and in the method's TOML section
+  std::string label;           // short label, e.g. "step size s"
+  SettingType type = SettingType::Real;
+  double min = 0, max = 0;     // inclusive range of numbers (Int, Real)
+  double defaultValue = 0;     // Int, Real, Bool (0 / 1)
+  std::vector<std::string> choices;  // Choice: the allowed values
+  std::string defaultChoice;   // Choice
+  std::string unit;            // e.g. "px", "" when none
+  std::string tooltip;         // a sentence on what it does
+  bool live = true;            // takes effect at the next Langevin step of a running chain
+  bool logScale = false;       // a widget should step it multiplicatively
+  bool minExclusive = false;   // the range is (min, max] rather than [min, max]
+};
+
+/// Values of a settings schema, by key: numbers (Int, Real, Bool as 0 / 1) and choices.
+struct SettingValues {
+  std::map<std::string, double> numbers;
+  std::map<std::string, std::string> choices;
+
+  /// The number under `key`, or `fallback` when absent.
+  double number(const std::string& key, double fallback = 0) const;
+  int integer(const std::string& key, int fallback = 0) const;
+  bool flag(const std::string& key, bool fallback = false) const;
+  std::string choice(const std::string& key, const std::string& fallback = {}) const;
+  /// Keys of `other` replace those here.
+  void merge(const SettingValues& other);
+  bool operator==(const SettingValues& o) const {
+    return numbers == o.numbers && choices == o.choices;
+  }
+  bool operator!=(const SettingValues& o) const { return !(*this == o); }
+};
+
+/// One Markov chain a method runs (e.g. x-Langevin on the EBM, z-Langevin on the posterior).
+struct ChainSpec {
+  std::string name;           // "x", "z", ...: the key of its settings and its trace
+  std::string title;          // group title, e.g. "x-Langevin on the EBM"
+  std::string updateRule;     // one line shown under the group, e.g. "x <- x - s^2/2 dE/dx + n xi"
+  std::string stateLabel;     // what a chain state is, e.g. "x" or "z"
+  std::string energyLabel;    // what the trace's energy row is, e.g. "E(x)" or "U(z)"
+  bool dataSpace = true;      // states are data-shaped (images, 2-D points)
+  bool decodes = false;       // snapshots carry states decoded into data space
+  bool hasTarget = false;     // chains condition on held-out data (revisions draw it)
+  bool hasMse = false;        // the trace records an MSE against the target
+  std::vector<std::string> inits;  // start-state choices of a revision; the first is the default
+  std::vector<SettingSpec> settings;
+};
+
+/// What a loaded model can do. Tasks, evaluations and panels ask for these, never for a method.
+struct Capabilities {
+  bool energy = false;            // an energy E(x) on data (OOD scores, landscapes, x-revision)
+  int noiseLevels = 0;            // > 0: energies per noise level (level 0 = the data's)
+  bool latentModel = false;       // encoder, decoder and a posterior chain (reconstruction,
+                                  // interpolation, inpainting)
+  bool samplesFromNoise = false;  // draws samples starting from noise
+  bool initializer = false;       // a learned proposal starts each chain
+};
+
+struct MethodInfo {
+  std::string name;                  // registered name (train.method)
+  std::string title;                 // e.g. "Dual-MCMC teaching"
+  Capabilities capabilities;
+  std::vector<ChainSpec> chains;     // in the order the controls show them
+  std::vector<std::string> lossNames;
+  std::vector<std::string> headlineLosses;  // the loss names a status line shows
+
+  const ChainSpec* chain(const std::string& name) const;
+};
+
+/// Checks `values` against `spec`: every key must be known, numbers in range and whole for Int,
+/// choices among the allowed. Returns "" or a message naming the chain, key and bad value
+/// ("x.step_size = -1: must be > 0").
+std::string validateSettings(const ChainSpec& spec, const SettingValues& values);
+/// The schema's defaults.
+SettingValues defaultSettings(const ChainSpec& spec);
+/// "step_size 0.5 -> 0.2" for every key whose value differs.
+std::vector<std::string> describeChanges(const SettingValues& before, const SettingValues& after);
+
+} // namespace ebm

@@ -1,0 +1,61 @@
+// The record of one run of a method's chain (e.g. x-Langevin on the EBM, z-Langevin on the
+// generator posterior): per step and per chain values, the settings in force at each step, and bounded
+// snapshots of the chain state. Plain C++ so the GUI can read it; a Trace inside a
+// session snapshot is immutable and may be read from any thread.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ebm {
+
+/// The chain state at one step, flattened: chains x stateShape (row-major).
+struct TraceSnapshot {
+  int step = 0;
+  std::vector<float> state;    // x_t (x-chains) or z_t (z-chains)
+  std::vector<float> decoded;  // z-chains: G(z_t) in data space; empty for x-chains
+};
+
+/// A change of a live setting, effective from `step` on.
+struct SettingChange {
+  int step = 0;
+  std::string what;  // e.g. "step_size 0.5 -> 0.2"
+};
+
+struct Trace {
+  std::string chain;                  // the ChainSpec name, e.g. "x" or "z"
+  int chains = 0;
+  std::vector<int64_t> stateShape;    // shape of one chain's state, e.g. {2} or {1, 32, 32}
+  std::vector<int64_t> decodedShape;  // latent chains: shape of one decoded sample (else empty)
+
+  // One entry per recorded step t (t = 0 is the initial state); inner vectors have `chains` values.
+  std::vector<int> steps;
+  std::vector<int> levels;                   // noise level of each recorded step, for chains
+                                             // that walk down a ladder of levels (empty: none)
+  std::vector<std::vector<float>> energy;    // x: E(x_t); z: potential U(z_t) = -log posterior + c
+  std::vector<std::vector<float>> mse;       // z only: per-pixel MSE of G(z_t) against the target
+  std::vector<std::vector<float>> gradNorm;  // |dE/dx| or |dU/dz| per chain
+  std::vector<std::vector<float>> driftNorm; // |s^2/2 * grad| per chain
+  std::vector<std::vector<float>> noiseNorm; // |n * xi| per chain
+  std::vector<double> stepSize;              // s in force at each recorded step
+  std::vector<double> noise;                 // n in force at each recorded step
+  std::vector<SettingChange> changes;
+
+  std::vector<TraceSnapshot> snapshots;  // every `snapshotEvery` steps, thinned to stay bounded
+  int snapshotEvery = 1;                 // current interval (doubles when thinned)
+  std::vector<float> target;             // z-chains: the data the posterior conditions on
+
+  bool finished = false;   // the chain ran to its step count
+  bool stopped = false;    // a stop request ended it early
+  bool diverged = false;   // a non-finite value appeared
+  std::string message;     // why it diverged / stopped
+
+  int lastStep() const { return steps.empty() ? -1 : steps.back(); }
+  /// States are latents decoded into data space (snapshots carry `decoded`).
+  bool decodes() const { return !decodedShape.empty(); }
+  /// Mean over chains of a per-chain row.
+  static double mean(const std::vector<float>& row);
+};
+
+} // namespace ebm

@@ -1,0 +1,148 @@
+#include "data/cifar10.h"
+
+#include "errors.h"
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+namespace ebm {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int64_t kSide = 32;
+constexpr int64_t kChannels = 3;
+constexpr int64_t kPixelBytes = kChannels * kSide * kSide; // 3072: red, green, blue planes
+constexpr int64_t kRecordBytes = 1 + kPixelBytes;          // label byte first
+constexpr int kClasses = 10;
+constexpr const char* kSubfolder = "cifar-10-batches-bin";
+
+[[noreturn]] void fail(const std::string& path, const std::string& what) {
+  throw DataError(path + ": " + what);
+}
+
+std::vector<std::string> splitFiles(const std::string& folder, const std::string& split) {
+  if (split == "train")
+    return {"data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin",
+            "data_batch_5.bin"};
+  if (split == "test")
+    return {"test_batch.bin"};
+  fail(folder, "unknown split '" + split + "' (expected 'train' or 'test')");
+}
+
+// The folder holding the batch files: `folder` itself, or its cifar-10-batches-bin subfolder
+// when `folder` is the parent (the layout the official tarball unpacks to).
+fs::path batchFolder(const std::string& folder, const std::string& firstFile) {
+  std::error_code ec;
+  if (!fs::exists(folder, ec))
+    fail(folder, "cannot open (no such folder)");
+  if (!fs::is_directory(folder, ec))
+    fail(folder, "not a folder");
+  const fs::path sub = fs::path(folder) / kSubfolder;
+  if (!fs::exists(fs::path(folder) / firstFile, ec) && fs::is_directory(sub, ec))
+    return sub;
+  return fs::path(folder);
+}
+
+// One batch file, opened and sized; `records` is how many of its records will be read.
+struct Batch {
+  std::string path;
+  std::ifstream in;
+  int64_t records = 0;
+};
+
+Batch openBatch(const fs::path& file) {
+  Batch batch;
+  batch.path = file.string();
+  std::error_code ec;
+  if (fs::is_directory(file, ec))
+    fail(batch.path, "cannot open (is a directory)");
+  batch.in.open(file, std::ios::binary);
+  if (!batch.in) {
+    const int err = errno;
+    fail(batch.path, "cannot open (" + std::generic_category().message(err) + ")");
+  }
+  batch.in.seekg(0, std::ios::end);
+  const std::streamoff size = batch.in.tellg();
+  if (size < 0)
+    fail(batch.path, "cannot determine the file size");
+  if (size == 0)
+    fail(batch.path, "empty file (0 bytes)");
+  if (size % kRecordBytes != 0)
+    fail(batch.path, std::to_string(size) + " bytes is not a whole number of " +
+                         std::to_string(kRecordBytes) + "-byte records (truncated?)");
+  batch.in.seekg(0);
+  batch.records = size / kRecordBytes;
+  return batch;
+}
+
+// Maps a pixel byte p to p/127.5 - 1 without a division per pixel.
+std::array<float, 256> pixelTable() {
+  std::array<float, 256> table{};
+  for (int p = 0; p < 256; ++p)
+    table[p] = static_cast<float>(p / 127.5 - 1.0);
+  return table;
+}
+
+} // namespace
+
+ImageSet loadCifar10(const std::string& folder, const std::string& split, int limit) {
+  const std::vector<std::string> names = splitFiles(folder, split);
+  const fs::path dir = batchFolder(folder, names.front());
+
+  // Open and size the files first so the output tensors are allocated once, at their final size.
+  std::vector<Batch> batches;
+  int64_t total = 0;
+  for (const std::string& name : names) {
+    if (limit > 0 && total >= limit)
+      break; // the limit is reached: later files are not needed, not even opened
+    Batch batch = openBatch(dir / name);
+    if (limit > 0)
+      batch.records = std::min<int64_t>(batch.records, limit - total);
+    total += batch.records;
+    batches.push_back(std::move(batch));
+  }
+
+  ImageSet set;
+  set.images = torch::empty({total, kChannels, kSide, kSide}, torch::kFloat);
+  set.labels = torch::empty({total}, torch::kLong);
+  float* pixels = set.images.data_ptr<float>();
+  int64_t* labels = set.labels.data_ptr<int64_t>();
+  const std::array<float, 256> table = pixelTable();
+
+  std::vector<uint8_t> buffer;
+  for (Batch& batch : batches) {
+    const int64_t bytes = batch.records * kRecordBytes;
+    buffer.resize(static_cast<size_t>(bytes));
+    batch.in.read(reinterpret_cast<char*>(buffer.data()), static_cast<std::streamsize>(bytes));
+    const std::streamsize got = batch.in.gcount();
+    if (got != bytes) // the file shrank after it was sized, or a read error
+      fail(batch.path,
+           "read error: expected " + std::to_string(bytes) + " bytes, read " + std::to_string(got));
+    batch.in.close();
+
+    // The record layout after the label byte is already (C, H, W) row-major, so each record's
+    // pixels map one to one onto the next image of the output tensor.
+    for (int64_t r = 0; r < batch.records; ++r) {
+      const uint8_t* record = buffer.data() + r * kRecordBytes;
+      if (record[0] >= kClasses)
+        fail(batch.path, "record " + std::to_string(r) + " has label " + std::to_string(record[0]) +
+                             "; not a CIFAR-10 binary file?");
+      *labels++ = record[0];
+      const uint8_t* p = record + 1;
+      for (int64_t i = 0; i < kPixelBytes; ++i)
+        pixels[i] = table[p[i]];
+      pixels += kPixelBytes;
+    }
+  }
+  return set;
+}
+
+} // namespace ebm

@@ -1,0 +1,146 @@
+#include "data/data_source.h"
+
+#include "data/cifar10.h"
+#include "errors.h"
+#include "data/idx.h"
+#include "data/image_folder.h"
+#include "models/models.h"
+#include "data/toy2d.h"
+
+#include <algorithm>
+#include <filesystem>
+
+namespace ebm {
+namespace {
+
+/// Indices of the next training batch: shuffled epochs without replacement, drop_last.
+torch::Tensor nextBatchIndices(int64_t n, int batchSize, torch::Generator& gen,
+                               torch::Tensor& order, int64_t& cursor, const std::string& path) {
+  if (batchSize > n)
+    throw DataError(path + ": batch size " + std::to_string(batchSize) + " exceeds the " +
+                    std::to_string(n) + " training images");
+  if (!order.defined() || cursor + batchSize > n) {  // new epoch (drop_last)
+    order = torch::randperm(n, gen, torch::TensorOptions().dtype(torch::kLong));
+    cursor = 0;
+  }
+  auto idx = order.narrow(0, cursor, batchSize);
+  cursor += batchSize;
+  return idx;
+}
+
+class ToySource : public DataSource {
+public:
+  explicit ToySource(std::string name) : m_name(std::move(name)) {}
+  torch::Tensor next(int batchSize, torch::Generator& gen) override {
+    return sampleToy2d(m_name, batchSize, gen);
+  }
+  torch::Tensor heldOut(int n, torch::Generator& gen) override {
+    return sampleToy2d(m_name, n, gen);
+  }
+  int64_t size() const override { return 0; }
+  std::string describe() const override { return "toy2d/" + m_name; }
+
+private:
+  std::string m_name;
+};
+
+class ImageSource : public DataSource {
+public:
+  ImageSource(const DataConfig& data, const ModelConfig& model) : m_data(data) {
+    m_train = load("train", data.limit);
+    const auto shape = dataShape(model);
+    if (m_train.size(1) != shape[0] || m_train.size(2) != shape[1] || m_train.size(3) != shape[2])
+      throw DataError(data.path + ": images are " + std::to_string(m_train.size(1)) + "x" +
+                      std::to_string(m_train.size(2)) + "x" + std::to_string(m_train.size(3)) +
+                      " but the model expects " + std::to_string(shape[0]) + "x" +
+                      std::to_string(shape[1]) + "x" + std::to_string(shape[2]) +
+                      " (check data.pad32 and model.image_size)");
+  }
+  torch::Tensor next(int batchSize, torch::Generator& gen) override {
+    return m_train.index_select(
+        0, nextBatchIndices(m_train.size(0), batchSize, gen, m_order, m_cursor, m_data.path));
+  }
+  torch::Tensor heldOut(int n, torch::Generator&) override {
+    if (!m_test.defined())
+      m_test = load("test", 0);
+    return m_test.narrow(0, 0, std::min<int64_t>(n, m_test.size(0)));
+  }
+  int64_t size() const override { return m_train.size(0); }
+  std::string describe() const override {
+    return m_data.kind + ":" + m_data.path + " (" + std::to_string(size()) + " images)";
+  }
+
+private:
+  // Every evaluation reads the test split and training reads the train split, explicitly.
+  torch::Tensor load(const std::string& split, int limit) const {
+    if (m_data.kind == "cifar10")
+      return loadCifar10(m_data.path, split, limit).images;
+    return loadMnistFolder(m_data.path, split, m_data.pad32, limit).images;
+  }
+
+  DataConfig m_data;
+  torch::Tensor m_train, m_test, m_order;
+  int64_t m_cursor = 0;
+};
+
+/// A folder of images, decoded on demand; the test split is what `heldOut` serves.
+class FolderSource : public DataSource {
+public:
+  FolderSource(const DataConfig& data, const ModelConfig& model)
+      : m_folder(data.path, options(data, model)) {}
+  torch::Tensor next(int batchSize, torch::Generator& gen) override {
+    return m_folder.load(FolderSplit::Train,
+                         nextBatchIndices(size(), batchSize, gen, m_order, m_cursor,
+                                          m_folder.root()));
+  }
+  torch::Tensor heldOut(int n, torch::Generator&) override {
+    const int64_t count = std::min<int64_t>(n, m_folder.size(FolderSplit::Test));
+    if (count == 0 && n > 0)
+      throw DataError("data folder " + m_folder.root() + " has no held-out images: " +
+                      std::to_string(m_folder.size(FolderSplit::Train)) +
+                      " images are too few for data.test_fraction to pick one");
+    return m_folder.load(FolderSplit::Test,
+                         torch::arange(count, torch::TensorOptions().dtype(torch::kLong)));
+  }
+  int64_t size() const override { return m_folder.size(FolderSplit::Train); }
+  std::string describe() const override {
+    return "folder:" + m_folder.root() + " (" + std::to_string(size()) + " train / " +
+           std::to_string(m_folder.size(FolderSplit::Test)) + " test images)";
+  }
+
+private:
+  static ImageFolderOptions options(const DataConfig& data, const ModelConfig& model) {
+    ImageFolderOptions o;
+    o.side = model.imageSize;
+    o.channels = model.channels;
+    o.testFraction = data.testFraction;
+    o.limit = data.limit;
+    return o;
+  }
+
+  ImageFolder m_folder;
+  torch::Tensor m_order;
+  int64_t m_cursor = 0;
+};
+
+} // namespace
+
+std::unique_ptr<DataSource> makeDataSource(const DataConfig& data, const ModelConfig& model) {
+  if (data.kind == "toy2d")
+    return std::make_unique<ToySource>(data.toy);
+  if (data.kind == "folder")
+    return std::make_unique<FolderSource>(data, model);
+  if (data.kind == "fashion-mnist" || data.kind == "idx" || data.kind == "cifar10") {
+    if (!std::filesystem::exists(data.path))
+      throw DataError("data folder " + data.path + " does not exist" +
+                      (data.kind == "cifar10"
+                           ? std::string(" (the binary CIFAR-10, cifar-10-batches-bin; set "
+                                         "data.path)")
+                           : std::string(" (Fashion-MNIST on Debian: apt-get install "
+                                         "dataset-fashion-mnist)")));
+    return std::make_unique<ImageSource>(data, model);
+  }
+  throw ConfigError("data.kind = " + data.kind + ": unknown data kind");
+}
+
+} // namespace ebm

@@ -1,0 +1,173 @@
+#include "bench.h"
+
+#include "data/data_source.h"
+#include "methods/capabilities.h"
+#include "methods/method.h"
+#include "models/models.h"
+#include "errors.h"
+#include "sampling/langevin.h"
+#include "base/runtime.h"
+
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <chrono>
+
+namespace ebm {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+void sync(torch::Device device) {
+  if (device.is_cuda())
+    torch::cuda::synchronize();
+}
+
+// Median milliseconds per call of fn over `repeats` timed calls after two warm-ups.
+template <typename Fn> double medianMs(int repeats, torch::Device device, Fn fn) {
+  for (int i = 0; i < 2; ++i)
+    fn();
+  sync(device);
+  std::vector<double> ms;
+  for (int i = 0; i < repeats; ++i) {
+    const auto t0 = Clock::now();
+    fn();
+    sync(device);
+    ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+  }
+  std::nth_element(ms.begin(), ms.begin() + ms.size() / 2, ms.end());
+  return ms[ms.size() / 2];
+}
+
+// One training batch of the config's data, or random images when asked or when the data is
+// missing; `note` says which.
+torch::Tensor benchBatch(const RunConfig& cfg, bool synthetic, torch::Generator& cpuGen,
+                         std::string& note) {
+  const int B = cfg.train.batchSize;
+  torch::Tensor batch;
+  note.clear();
+  if (cfg.data.kind == "toy2d" || !synthetic) {
+    try {
+      batch = makeDataSource(cfg.data, cfg.model)->next(B, cpuGen);
+      note = cfg.data.kind;
+    } catch (const std::exception& e) {
+      note = std::string("synthetic (") + e.what() + ")";
+    }
+  }
+  if (!batch.defined()) {
+    auto shape = dataShape(cfg.model);
+    shape.insert(shape.begin(), B);
+    batch = torch::rand(shape, cpuGen) * 2.0 - 1.0;
+    if (note.empty())
+      note = "synthetic";
+  }
+  return batch;
+}
+
+nlohmann::json benchPreset(const std::string& preset, const BenchOptions& o,
+                           torch::Device device) {
+  RunConfig cfg = RunConfig::fromPreset(preset);
+  auto owned = makeMethod(cfg, device);
+  TrainingMethod& method = *owned;
+  auto& energy = requireEnergy(method, "the x-step benchmark");
+  auto& latent = requireLatent(method, "the z-step benchmark");
+  auto gen = makeGenerator(device, 7);
+  auto cpuGen = makeGenerator(torch::kCPU, 7);
+  const int B = cfg.train.batchSize;
+  std::string dataNote;
+  const torch::Tensor batch = benchBatch(cfg, o.synthetic, cpuGen, dataNote);
+
+  // One Langevin step = settings with steps = 1 (forward + input gradient + update).
+  LangevinXConfig xs = cfg.x;
+  xs.steps = 1;
+  LangevinZConfig zs = cfg.z;
+  zs.steps = 1;
+  ChainControl ctl;
+  ctl.gen = &gen;
+  ctl.evaluateFinal = false;
+  const auto x0 = energy.sampleStarts(B, "generator", gen);
+  const auto xd = batch.to(device);
+  const auto z0 = latent.samplePrior(B, gen);
+  const double xStep = medianMs(o.repeats, device,
+                                [&] { langevinX(energy.energyNet(), x0, xs, ctl); });
+  const double zStep = medianMs(o.repeats, device,
+                                [&] { langevinZ(latent.decoder(), xd, z0, zs, ctl); });
+
+  FixedChainSettings settings(method, cfg);
+  auto ctx = settings.context(device, gen);
+  const double iter = medianMs(std::max(3, o.iterations), device,
+                               [&] { method.iterate(batch, ctx); });
+
+  nlohmann::json j;
+  j["preset"] = preset;
+  j["data"] = dataNote;
+  j["batch_size"] = B;
+  j["x_steps"] = cfg.x.steps;
+  j["z_steps"] = cfg.z.steps;
+  j["two_chains"] = cfg.train.twoChains;
+  j["params"] = {{"E", parameterCount(energy.energyNet())},
+                 {"G", parameterCount(latent.decoder())},
+                 {"I", parameterCount(latent.encoder())}};
+  j["ms_per_x_step"] = xStep;
+  j["ms_per_z_step"] = zStep;
+  j["ms_per_iteration"] = iter;
+  j["iterations_per_second"] = 1000.0 / iter;
+  j["peak_rss_mib_so_far"] = static_cast<double>(peakResidentBytes()) / (1024.0 * 1024.0);
+  return j;
+}
+
+} // namespace
+
+std::string runBenchmark(const BenchOptions& o) {
+  const int threads = configureThreads(o.threads);
+  const auto device = resolveDevice(o.device);
+  nlohmann::json out;
+  out["device"] = describeDevice(device);
+  out["threads"] = threads;
+  out["torch_version"] = std::to_string(TORCH_VERSION_MAJOR) + "." + std::to_string(TORCH_VERSION_MINOR) + "." + std::to_string(TORCH_VERSION_PATCH);
+  out["results"] = nlohmann::json::array();
+  for (const auto& p : o.presets) {
+    out["results"].push_back(benchPreset(p, o, device));
+  }
+  out["peak_rss_mib"] = static_cast<double>(peakResidentBytes()) / (1024.0 * 1024.0);
+  return out.dump(2);
+}
+
+SweepResult runSweep(const BenchOptions& o) {
+  configureThreads(o.threads);
+  const auto device = resolveDevice(o.device);
+  RunConfig cfg = RunConfig::fromPreset(o.sweepPreset);
+  auto method = makeMethod(cfg, device);
+  if (!method->info().chain("x") || !method->info().chain("z"))
+    throw Error("bench sweep: preset " + o.sweepPreset + " trains '" + cfg.train.method +
+                "', which has no x- and z-chains to sweep");
+  const std::vector<int> kxs = o.sweepKx.empty() ? std::vector<int>{cfg.x.steps} : o.sweepKx;
+  const std::vector<int> kzs = o.sweepKz.empty() ? std::vector<int>{cfg.z.steps} : o.sweepKz;
+  auto gen = makeGenerator(device, 7);
+  auto cpuGen = makeGenerator(torch::kCPU, 7);
+  SweepResult result;
+  const torch::Tensor batch = benchBatch(cfg, o.synthetic, cpuGen, result.data);
+  result.preset = o.sweepPreset;
+  result.device = describeDevice(device);
+  result.batchSize = cfg.train.batchSize;
+  result.twoChains = cfg.train.twoChains;
+  result.mode = cfg.train.mode;
+  for (const int kx : kxs) {
+    for (const int kz : kzs) {
+      RunConfig probe = cfg;
+      probe.x.steps = kx;
+      probe.z.steps = kz;
+      probe.validate();  // names a bad step count
+      // The iteration re-reads its chain settings every step, so one model serves every pair.
+      FixedChainSettings settings(*method, probe);
+      auto ctx = settings.context(device, gen);
+      const double ms = medianMs(std::max(3, o.iterations), device,
+                                 [&] { method->iterate(batch, ctx); });
+      result.rows.push_back({kx, kz, ms});
+    }
+  }
+  return result;
+}
+
+} // namespace ebm

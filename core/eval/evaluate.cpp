@@ -1,0 +1,229 @@
+#include "evaluate.h"
+#include "eval/eval_data.h"
+
+#include "methods/checkpoint.h"
+#include "data/cifar10.h"
+#include "data/data_source.h"
+#include "methods/capabilities.h"
+#include "errors.h"
+#include "data/idx.h"
+#include "sampling/langevin.h"
+#include "methods/method.h"
+#include "eval/metrics.h"
+#include "models/models.h"
+#include "base/runtime.h"
+
+#include <filesystem>
+
+namespace ebm {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool hasFile(const fs::path& dir, const std::string& name) {
+  std::error_code ec;
+  return fs::exists(dir / name, ec) || fs::exists(dir / (name + ".gz"), ec);
+}
+
+/// Raw images of an external set in [-1, 1], (N, C, H, W), before matching.
+torch::Tensor readForeign(const std::string& path, int limit) {
+  std::error_code ec;
+  if (fs::is_regular_file(path, ec)) {
+    const IdxArray a = readIdx(path);
+    if (a.dims.size() != 3)
+      throw DataError(path + ": an IDX image file must be (N, H, W) unsigned bytes; this one has " +
+                      std::to_string(a.dims.size()) + " dimensions");
+    const int64_t n = limit > 0 ? std::min<int64_t>(limit, a.dims[0]) : a.dims[0];
+    const int64_t h = a.dims[1], w = a.dims[2];
+    auto bytes = torch::from_blob(const_cast<uint8_t*>(a.data.data()), {n, 1, h, w}, torch::kUInt8);
+    return bytes.to(torch::kFloat) / 127.5 - 1.0;  // copies out of the IdxArray
+  }
+  if (!fs::is_directory(path, ec))
+    throw DataError("OOD data set " + path + " does not exist");
+  const fs::path dir(path);
+  if (hasFile(dir, "test_batch.bin") || fs::is_directory(dir / "cifar-10-batches-bin", ec))
+    return loadCifar10(path, "test", limit).images;
+  if (hasFile(dir, "t10k-images-idx3-ubyte"))
+    return loadMnistFolder(path, "test", false, limit).images;
+  throw DataError("OOD data set " + path + ": not an IDX image file, an MNIST-layout folder "
+                  "(t10k-images-idx3-ubyte[.gz]) or a binary CIFAR-10 folder (test_batch.bin)");
+}
+
+} // namespace
+
+torch::Tensor loadForeignImages(const std::string& path, const std::vector<int64_t>& shape,
+                                int limit, std::string* note) {
+  if (shape.size() != 3)
+    throw DataError("OOD data set " + path + ": the model does not take images");
+  auto x = readForeign(path, limit);
+  std::string how;
+  const int64_t c = x.size(1), h = x.size(2), w = x.size(3);
+  const int64_t tc = shape[0], side = shape[1];
+  const std::string given = std::to_string(c) + "x" + std::to_string(h) + "x" + std::to_string(w);
+  const std::string wanted =
+      std::to_string(tc) + "x" + std::to_string(shape[1]) + "x" + std::to_string(shape[2]);
+  if (c != tc) {
+    if (c == 1 && tc == 3) {
+      x = x.expand({x.size(0), 3, h, w}).contiguous();
+      how += "grey->colour ";
+    } else if (c == 3 && tc == 1) {
+      x = (0.299 * x.select(1, 0) + 0.587 * x.select(1, 1) + 0.114 * x.select(1, 2)).unsqueeze(1);
+      how += "colour->grey ";
+    } else {
+      throw DataError(path + ": images are " + given + ", the model takes " + wanted +
+                      ": cannot match " + std::to_string(c) + " channels to " +
+                      std::to_string(tc));
+    }
+  }
+  if (h != w || shape[1] != shape[2])
+    throw DataError(path + ": images are " + given + ", the model takes " + wanted +
+                    ": only square images can be matched");
+  if (h < side) {
+    const int64_t before = (side - h) / 2, after = side - h - before;
+    x = torch::constant_pad_nd(x, {before, after, before, after}, -1.0);
+    how += std::to_string(h) + "->" + std::to_string(side) + " padded with -1";
+  } else if (h > side) {
+    namespace F = torch::nn::functional;
+    x = F::interpolate(x, F::InterpolateFuncOptions()
+                              .size(std::vector<int64_t>{side, side})
+                              .mode(torch::kBilinear)
+                              .align_corners(false));
+    how += std::to_string(h) + "->" + std::to_string(side) + " bilinear";
+  }
+  if (note)
+    *note = how.empty() ? "as is" : how;
+  return x.contiguous();
+}
+
+torch::Tensor evaluationData(const RunConfig& config, const std::string& split, int n,
+                             torch::Generator& gen) {
+  if (split != "test" && split != "train")
+    throw Error("split '" + split + "': expected test or train");
+  DataConfig d = config.data;
+  // Only the first n images are needed; image sets then load no more than that.
+  if (d.kind != "toy2d")
+    d.limit = d.limit > 0 ? std::min(d.limit, n) : n;
+  auto source = makeDataSource(d, config.model);
+  if (split == "test")
+    return source->heldOut(n, gen);
+  const int64_t m = source->size() > 0 ? std::min<int64_t>(n, source->size()) : n;
+  return source->next(static_cast<int>(m), gen);
+}
+
+std::vector<ReconstructionRow> evaluateReconstruction(const ReconstructionOptions& o) {
+  if (o.images < 2 || o.batch < 2)
+    throw Error("reconstruction: images and batch must be at least 2");
+  configureThreads(o.threads);
+  const auto device = resolveDevice(o.device);
+  const auto opened = openCheckpoint(o.checkpoint, o.device);
+  const CheckpointInfo& info = opened.info;
+  TrainingMethod& model = *opened.method;
+  requireLatent(model, "reconstruction");
+  auto cpu = makeGenerator(torch::kCPU, o.seed);
+  const auto data = evaluationData(info.config, o.split, o.images, cpu);
+  const int64_t n = data.size(0);
+
+  std::vector<ReconstructionRow> rows;
+  for (const auto& init : o.inits) {
+    for (int k : o.steps) {
+      if (k < 0)
+        throw Error("reconstruction: negative step count " + std::to_string(k));
+      double sse = 0, psnrSum = 0, ssimSum = 0;
+      auto gen = makeGenerator(device, o.seed);  // same noise for every row
+      for (int64_t start = 0; start < n; start += o.batch) {
+        const auto x = data.narrow(0, start, std::min<int64_t>(o.batch, n - start));
+        if (x.size(0) < 2)
+          break;  // BatchNorm in training mode needs two samples
+        FixedChainSettings settings(model, info.config);
+        settings.set("z", "steps", k);
+        auto ctx = settings.context(device, gen);
+        RevisionRequest req;
+        req.chain = "z";
+        req.init = init;
+        req.batch = x;
+        const auto recon = model.revise(req, ctx).to(torch::kCPU);
+        sse += (recon - x).pow(2).sum().item<double>();
+        psnrSum += psnr(recon, x, 2.0).sum().item<double>();
+        if (x.dim() == 4)
+          ssimSum += ssim((recon + 1) / 2, (x + 1) / 2, 1.0).sum().item<double>();
+      }
+      ReconstructionRow r;
+      r.init = init;
+      r.steps = k;
+      r.mse = sse / static_cast<double>(data.numel());
+      r.mse01 = r.mse / 4.0;
+      r.psnr = psnrSum / static_cast<double>(n);
+      r.ssim = data.dim() == 4 ? ssimSum / static_cast<double>(n) : std::nan("");
+      rows.push_back(r);
+    }
+  }
+  return rows;
+}
+
+std::vector<OodRow> evaluateOod(const OodOptions& o) {
+  if (o.images < 2)
+    throw Error("ood: images must be at least 2");
+  configureThreads(o.threads);
+  const auto device = resolveDevice(o.device);
+  const auto opened = openCheckpoint(o.checkpoint, o.device);
+  const CheckpointInfo& info = opened.info;
+  auto& energy = requireEnergy(*opened.method, "OOD detection by energy");
+  auto cpu = makeGenerator(torch::kCPU, o.seed);
+  const auto data = evaluationData(info.config, o.split, o.images, cpu);
+  if (data.dim() != 4)
+    throw Error("ood: needs an image model (got data of shape " +
+                std::to_string(data.dim()) + "-D)");
+  auto energies = [&](const torch::Tensor& x) {
+    std::vector<double> out;
+    for (int64_t s = 0; s < x.size(0); s += 256) {
+      const auto e = energy.energy(x.narrow(0, s, std::min<int64_t>(256, x.size(0) - s)))
+                         .to(torch::kDouble)
+                         .contiguous();
+      out.insert(out.end(), e.data_ptr<double>(), e.data_ptr<double>() + e.numel());
+    }
+    return out;
+  };
+  auto negate = [](std::vector<double> v) {
+    for (auto& x : v)
+      x = -x;
+    return v;
+  };
+  auto mean = [](const std::vector<double>& v) {
+    double s = 0;
+    for (double x : v)
+      s += x;
+    return s / static_cast<double>(v.size());
+  };
+  const auto eIn = energies(data);
+  std::vector<OodRow> rows;
+  std::vector<std::string> sets = o.sets;
+  if (!o.oodPath.empty())
+    sets.push_back("path:" + o.oodPath);
+  for (const auto& set : sets) {
+    torch::Tensor x;
+    std::string note;
+    if (set.rfind("path:", 0) == 0)
+      x = loadForeignImages(set.substr(5), dataShape(info.config.model), o.images, &note);
+    else if (set == "uniform")
+      x = torch::rand(data.sizes(), cpu) * 2.0 - 1.0;
+    else if (set == "vflip")
+      x = data.flip({2});
+    else if (set == "hflip")
+      x = data.flip({3});
+    else if (set == "invert")
+      x = -data;
+    else
+      throw Error("ood: unknown set '" + set + "' (uniform, vflip, hflip, invert)");
+    const auto eOut = energies(x);
+    OodRow r;
+    r.set = set;
+    r.note = note;
+    r.auroc = auroc(negate(eIn), negate(eOut));
+    r.meanEnergyIn = mean(eIn);
+    r.meanEnergyOut = mean(eOut);
+    rows.push_back(r);
+  }
+  return rows;
+}
+
+} // namespace ebm

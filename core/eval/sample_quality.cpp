@@ -1,0 +1,197 @@
+#include "sample_quality.h"
+
+#include "methods/checkpoint.h"
+#include "eval/eval_data.h"
+#include "models/classifier.h"
+#include "methods/capabilities.h"
+#include "methods/method.h"
+#include "errors.h"
+#include "evaluate.h"
+#include "models/inception.h"
+#include "sampling/langevin.h"
+#include "eval/metrics.h"
+#include "base/runtime.h"
+#include "io/safetensors.h"
+#include "data/toy2d.h"
+
+#include <cmath>
+#include <limits>
+
+namespace ebm {
+namespace {
+
+struct Drawn {
+  torch::Tensor generated;  // x0 (N, ...) CPU
+  torch::Tensor revised;    // x~ (N, ...) CPU
+  LangevinXConfig x;        // the revision's settings
+};
+
+/// The model of a checkpoint, on the options' device; it must be able to sample.
+OpenedModel openModel(const SampleOptions& o, CheckpointInfo& info) {
+  auto opened = openCheckpoint(o.checkpoint, o.device);
+  info = opened.info;
+  requireLatent(*opened.method, "sampling from the generator");
+  requireEnergy(*opened.method, "the x-revision of samples");
+  return opened;
+}
+
+Drawn drawSamples(TrainingMethod& model, const RunConfig& cfg, const SampleOptions& o,
+                  torch::Device device) {
+  if (o.samples < 2 || o.batch < 2)
+    throw Error("sample quality: samples and batch must be at least 2 (got " +
+                std::to_string(o.samples) + " and " + std::to_string(o.batch) + ")");
+  Drawn d;
+  d.x = cfg.x;
+  if (o.xSteps >= 0)
+    d.x.steps = o.xSteps;
+  if (o.xStepSize > 0)
+    d.x.stepSize = o.xStepSize;
+  if (o.xNoise >= 0)
+    d.x.noise = o.xNoise;
+  RunConfig probe = cfg;
+  probe.x = d.x;
+  probe.validate();  // names the bad setting
+  auto& latent = requireLatent(model, "sampling from the generator");
+  auto& energy = requireEnergy(model, "the x-revision of samples");
+  // Latents and chain noise come from separate streams, so x0 does not depend on k_x.
+  auto latentGen = makeGenerator(device, o.seed);
+  auto chainGen = makeGenerator(device, o.seed ^ 0x9E3779B97F4A7C15ULL);
+  ChainControl ctl;
+  ctl.gen = &chainGen;
+  ctl.evaluateFinal = false;
+  std::vector<torch::Tensor> g, r;
+  for (int done = 0; done < o.samples;) {
+    // Every batch has o.batch samples (BatchNorm statistics); the last one is trimmed.
+    const auto z = latent.samplePrior(o.batch, latentGen);
+    torch::Tensor x0;
+    {
+      torch::NoGradGuard noGrad;
+      x0 = latent.decoder().forward(z);
+    }
+    const auto xt = langevinX(energy.energyNet(), x0, d.x, ctl);
+    const int keep = std::min(o.batch, o.samples - done);
+    g.push_back(x0.narrow(0, 0, keep).to(torch::kCPU));
+    r.push_back(xt.narrow(0, 0, keep).to(torch::kCPU));
+    done += keep;
+  }
+  d.generated = torch::cat(g, 0);
+  d.revised = torch::cat(r, 0);
+  return d;
+}
+
+std::string classifierLabel(const SafeTensors& st) {
+  const auto kind = st.metadata.find("data_kind");
+  if (kind == st.metadata.end())
+    return "classifier-FD";
+  if (kind->second == "fashion-mnist")
+    return "FMNIST-FD";
+  if (kind->second == "cifar10")
+    return "CIFAR10-classifier-FD";
+  return kind->second + "-classifier-FD";
+}
+
+} // namespace
+
+FdResult evaluateFd(const FdOptions& o) {
+  if (o.classifier.empty() && o.inception.empty())
+    throw Error("eval-fd: give a classifier file (train-classifier writes one) and/or an "
+                "Inception TorchScript file");
+  if (o.split != "test" && o.split != "train")
+    throw Error("eval-fd: split '" + o.split + "': expected test or train");
+  const SampleOptions& s = o.sampling;
+  configureThreads(s.threads);
+  const auto device = resolveDevice(s.device);
+  CheckpointInfo info;
+  auto model = openModel(s, info);
+  const auto shape = dataShape(info.config.model);
+  if (shape.size() != 3)
+    throw Error(s.checkpoint + ": eval-fd needs an image model (use eval-toy for 2-D data)");
+
+  // Load feature extractors before the (slow) sampling so that a bad file fails fast.
+  FeatureClassifier classifier{nullptr};
+  FdResult result;
+  result.classifierTestAccuracy = std::nan("");
+  if (!o.classifier.empty()) {
+    classifier = loadClassifier(o.classifier);
+    const auto& a = classifier->options();
+    if (a.channels != shape[0] || a.imageSize != shape[1] || a.imageSize != shape[2])
+      throw Error(o.classifier + ": the classifier takes " + std::to_string(a.channels) + "x" +
+                  std::to_string(a.imageSize) + "x" + std::to_string(a.imageSize) +
+                  " images but the model makes " + std::to_string(shape[0]) + "x" +
+                  std::to_string(shape[1]) + "x" + std::to_string(shape[2]) +
+                  " (train the classifier with the model's padding, e.g. --pad32)");
+    const SafeTensors st = readSafeTensors(o.classifier);
+    result.classifierName = classifierLabel(st);
+    if (const auto acc = st.metadata.find("test_accuracy"); acc != st.metadata.end())
+      result.classifierTestAccuracy = std::atof(acc->second.c_str());
+  }
+  std::unique_ptr<InceptionFeatures> inception;
+  if (!o.inception.empty())
+    inception = std::make_unique<InceptionFeatures>(o.inception, device, o.inceptionRange);
+
+  auto cpu = makeGenerator(torch::kCPU, s.seed);
+  const auto reference = evaluationData(info.config, o.split, s.samples, cpu);
+  const std::string floorSplit = o.split == "test" ? "train" : "test";
+  const auto floorImages = evaluationData(info.config, floorSplit, s.samples, cpu);
+  const Drawn d = drawSamples(*model.method, info.config, s, device);
+  result.split = o.split;
+  result.referenceImages = reference.size(0);
+  result.samples = d.generated.size(0);
+  result.xSteps = d.x.steps;
+  result.xStepSize = d.x.stepSize;
+  result.xNoise = d.x.noise;
+
+  auto addRows = [&](const std::string& name, auto&& features) {
+    const GaussianFit ref = fitGaussian(features(reference));
+    result.rows.push_back({name, "generator", frechetDistance(fitGaussian(features(d.generated)), ref)});
+    result.rows.push_back({name, "revised", frechetDistance(fitGaussian(features(d.revised)), ref)});
+    result.rows.push_back({name, floorSplit, frechetDistance(fitGaussian(features(floorImages)), ref)});
+  };
+  if (classifier)
+    addRows("classifier", [&](const torch::Tensor& x) { return classifierFeatures(*classifier, x); });
+  if (inception)
+    addRows("inception", [&](const torch::Tensor& x) { return inception->features(x); });
+  return result;
+}
+
+ToyResult evaluateToy(const SampleOptions& o) {
+  configureThreads(o.threads);
+  const auto device = resolveDevice(o.device);
+  CheckpointInfo info;
+  auto model = openModel(o, info);
+  if (info.config.data.kind != "toy2d")
+    throw Error(o.checkpoint + ": eval-toy needs a model trained on 2-D toy data (data.kind = "
+                "toy2d), this one has data.kind = " + info.config.data.kind);
+  const std::string toy = info.config.data.toy;
+  auto cpu = makeGenerator(torch::kCPU, o.seed);
+  const auto truth = sampleToy2d(toy, o.samples, cpu);
+  const auto floor = sampleToy2d(toy, o.samples, cpu);
+  const Drawn d = drawSamples(*model.method, info.config, o, device);
+  const bool hasDensity = toyHasLogDensity(toy);
+
+  ToyResult result;
+  result.toy = toy;
+  result.xSteps = d.x.steps;
+  auto row = [&](const std::string& name, const torch::Tensor& pts) {
+    ToyRow r;
+    r.samples = name;
+    r.mmd = mmdRbf(pts, truth);
+    r.meanLogDensity = std::nan("");
+    if (hasDensity) {
+      const auto logp = toyLogDensity(toy, pts.to(torch::kFloat));
+      const auto finite = torch::isfinite(logp);
+      const int64_t inside = finite.sum().item<int64_t>();
+      r.fractionOutside = 1.0 - static_cast<double>(inside) / static_cast<double>(logp.numel());
+      // Mean over points with positive density; the fraction outside is reported beside it.
+      r.meanLogDensity = inside > 0 ? logp.masked_select(finite).mean().item<double>()
+                                    : -std::numeric_limits<double>::infinity();
+    }
+    result.rows.push_back(r);
+  };
+  row("generator", d.generated);
+  row("revised", d.revised);
+  row("data", floor);
+  return result;
+}
+
+} // namespace ebm

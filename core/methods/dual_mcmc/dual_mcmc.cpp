@@ -1,0 +1,370 @@
+#include "methods/dual_mcmc/dual_mcmc.h"
+
+#include "errors.h"
+#include "sampling/langevin.h"
+#include "base/runtime.h"
+#include "io/safetensors.h"
+
+#include <cmath>
+
+namespace ebm {
+namespace {
+
+constexpr double kGapLimit = 1e4;  // reference abort threshold on |mean E(x) - mean E(x~)|
+
+std::vector<std::pair<std::string, torch::Tensor>> namedParameters(const torch::nn::Module& m) {
+  std::vector<std::pair<std::string, torch::Tensor>> out;
+  for (const auto& item : m.named_parameters())
+    out.emplace_back(item.key(), item.value());
+  return out;
+}
+
+double scalar(const torch::Tensor& t) { return t.detach().to(torch::kCPU).item<double>(); }
+
+ChainControl chainControl(MethodContext& ctx, Trace* trace, bool evaluateFinal) {
+  ChainControl c;
+  c.gen = ctx.gen;
+  c.stop = ctx.stop;
+  c.trace = trace;
+  c.evaluateFinal = evaluateFinal;
+  c.onStep = ctx.onStep;
+  return c;
+}
+
+// Start states of a revision come from their own stream, so that chains from different
+// initialisers with the same seed see the same Langevin noise (common random numbers).
+torch::Generator initGenerator(const MethodContext& ctx) {
+  return makeGenerator(ctx.device, ctx.gen->current_seed() ^ 0x9E3779B97F4A7C15ULL);
+}
+
+} // namespace
+
+torch::Tensor gaussianNll(const torch::Tensor& z, const Posterior& q) {
+  const auto d = (z - q.mu).pow(2) / (q.logvar.exp() + 1e-6);
+  return 0.5 * (q.logvar + d).flatten(1).sum(1);
+}
+
+DualMcmc::DualMcmc(const RunConfig& config, torch::Device device)
+    : m_config(config), m_info(describeDualMcmc(config)), m_device(device) {
+  config.validate();
+  m_mode = config.train.mode == "cooperative" ? Mode::Cooperative
+           : config.train.mode == "short-run" ? Mode::ShortRun
+                                              : Mode::Dual;
+  torch::manual_seed(config.train.seed);  // initial weights are a function of the seed
+  m_E = makeEnergyNet(config.model);
+  m_G = makeGeneratorNet(config.model);
+  m_I = makeInferenceNet(config.model);
+  applyReferenceInit(*m_E);
+  applyReferenceInit(*m_G);
+  applyReferenceInit(*m_I);
+  m_E->to(device);
+  m_G->to(device);
+  m_I->to(device);
+  // The reference keeps all three in training mode throughout (BatchNorm batch statistics,
+  // one power iteration per EBM forward), sampling included (METHODS §1.5, §4.1 B7).
+  m_E->train();
+  m_G->train();
+  m_I->train();
+  const auto& t = config.train;
+  auto opts = [&](double lr, double wd) {
+    AdamOptions o;
+    o.lr = lr;
+    o.beta1 = t.beta1;
+    o.beta2 = t.beta2;
+    o.weightDecay = wd;
+    return o;
+  };
+  m_optE = std::make_unique<Adam>(namedParameters(*m_E), opts(t.lrE, t.wdE));
+  m_optG = std::make_unique<Adam>(namedParameters(*m_G), opts(t.lrG, t.wdG));
+  m_optI = std::make_unique<Adam>(namedParameters(*m_I), opts(t.lrI, t.wdI));
+}
+
+void DualMcmc::setEpoch(int epoch) {
+  const double f = std::pow(m_config.train.lrDecay, epoch);
+  m_optE->setLr(m_config.train.lrE * f);
+  m_optG->setLr(m_config.train.lrG * f);
+  m_optI->setLr(m_config.train.lrI * f);
+}
+
+torch::Tensor DualMcmc::sampleLatent(int n, torch::Generator& gen) {
+  return torch::randn({n, m_config.model.nz, 1, 1}, gen, torch::TensorOptions().device(m_device));
+}
+
+torch::Tensor DualMcmc::initialX(int n, const std::string& init, torch::Generator& gen) {
+  auto shape = dataShape(m_config.model);
+  shape.insert(shape.begin(), n);
+  const auto opt = torch::TensorOptions().device(m_device);
+  if (init == "generator") {
+    torch::NoGradGuard noGrad;
+    return m_G->forward(sampleLatent(n, gen));
+  }
+  if (init == "gaussian")
+    return torch::randn(shape, gen, opt);
+  if (init == "uniform")
+    return torch::rand(shape, gen, opt) * 2.0 - 1.0;
+  throw ConfigError("x.init = " + init + ": expected generator, gaussian, uniform or batch");
+}
+
+torch::Tensor DualMcmc::initialZ(const torch::Tensor& x, const std::string& init,
+                                torch::Generator& gen, const Posterior* q) {
+  torch::NoGradGuard noGrad;
+  const int n = static_cast<int>(x.size(0));
+  if (init == "inference" || init == "inference-mean") {
+    const Posterior own = q ? Posterior{} : m_I->forward(x);
+    const Posterior& p = q ? *q : own;
+    if (init == "inference-mean")
+      return p.mu.detach();
+    const auto eps = torch::randn(p.mu.sizes(), gen, p.mu.options());
+    return (p.mu + (0.5 * p.logvar).exp() * eps).detach();
+  }
+  if (init == "gaussian")
+    return sampleLatent(n, gen);
+  if (init == "uniform")
+    return torch::rand({n, m_config.model.nz, 1, 1}, gen,
+                       torch::TensorOptions().device(m_device)) * 2.0 - 1.0;
+  throw ConfigError("z.init = " + init + ": expected inference, inference-mean, gaussian or uniform");
+}
+
+IterationResult DualMcmc::iterate(const torch::Tensor& batch, MethodContext& ctx) {
+  TORCH_CHECK(ctx.gen, "DualMcmc::iterate: the context has no generator");
+  const auto& xLive = ctx.live("x");
+  const auto& zLive = ctx.live("z");
+  const auto& t = m_config.train;
+  const auto x = batch.to(m_device);
+  const int64_t B = x.size(0);
+  const auto xcfg = toXConfig(xLive.peek());
+  const double temperature = t.useTemperature ? xTemperature(xcfg) : 1.0;
+  if (m_mode == Mode::ShortRun)
+    return iterateShortRun(x, ctx, temperature);
+  const bool dual = m_mode == Mode::Dual;
+  IterationResult result;
+
+  // 1. Sample and revise x: x0 = G(z) keeps its graph; x~ = x-Langevin from x0 (Eq. 5). With
+  // x.steps = 0 this is generator-only sampling, x~ = x0.
+  const auto z = sampleLatent(static_cast<int>(B), *ctx.gen);
+  const auto x0 = m_G->forward(z);
+  const auto xTilde =
+      langevinX(*m_E, x0.detach(), xLive, chainControl(ctx, ctx.trace("x"), false));
+
+  // 2. Infer and revise z (dual only): z~ = z-Langevin on the posterior (Eq. 21), started as
+  // the run's z.init says: from q(z|x) ("Inf + L") or, for the ablation rows "L = k", from the
+  // prior. With prior starts I still learns from both pairs in step 4 (it only stops steering
+  // the chain), so the checkpoint's inference model stays comparable in eval-recon.
+  Posterior q;
+  torch::Tensor zTilde;
+  if (dual) {
+    q = m_I->forward(x);
+    const auto z0 = initialZ(x, m_config.z.init, *ctx.gen, &q);
+    zTilde = langevinZ(*m_G, x, z0, zLive, chainControl(ctx, ctx.trace("z"), false));
+  }
+  if (ctx.stopRequested()) {
+    result.interrupted = true;
+    result.message = "iteration interrupted by a stop request; no update made";
+    return result;
+  }
+
+  // 3. Generator: learns from data through z~ and from the EBM through x~ (Eq. 8). Cooperative
+  // learning keeps only the second term, so the data batch never reaches G's update.
+  m_optG->zeroGrad();
+  const auto gSample = (x0 - xTilde).pow(2).sum() / static_cast<double>(B);
+  torch::Tensor gData, lossG = t.sFactor * gSample;
+  if (dual) {
+    gData = (m_G->forward(zTilde) - x).pow(2).sum() / static_cast<double>(B);
+    lossG = t.gFactor * gData + lossG;
+  }
+  lossG.backward();
+  m_optG->step();
+
+  // 4. Inference model: real pairs (x, z~) and generated pairs (x~, z) (Eq. 9); cooperative
+  // learning has no real pairs (no z-chain on data), so I learns from generated pairs only.
+  m_optI->zeroGrad();
+  const auto iGen = gaussianNll(z, m_I->forward(xTilde)).mean();
+  torch::Tensor iReal, lossI = t.iFactor * iGen;
+  if (dual) {
+    iReal = gaussianNll(zTilde, q).mean();
+    lossI = t.gFactor * iReal + lossI;
+  }
+  lossI.backward();
+  m_optI->step();
+
+  // 5. EBM: negatives from the updated generator revised again (fine_tune), or x~ (Eq. 7).
+  torch::Tensor negatives = xTilde;
+  if (t.twoChains) {
+    torch::Tensor start;
+    {
+      torch::NoGradGuard noGrad;
+      start = m_G->forward(z);
+    }
+    negatives = langevinX(*m_E, start, xLive, chainControl(ctx, nullptr, false));
+    if (ctx.stopRequested()) {
+      result.interrupted = true;
+      result.message = "iteration interrupted by a stop request after the G and I updates";
+      return result;
+    }
+  }
+  const auto [lossE, eData, eNeg] = updateEnergy(x, negatives, temperature);
+
+  const double xShift = scalar((xTilde - x0.detach()).pow(2).flatten(1).sum(1).sqrt().mean());
+  if (dual) {
+    // Per-pixel MSE of G(z~) before the G update, from the data term (no extra G forward,
+    // which in training mode would also move BatchNorm's running statistics).
+    const double zMse = scalar(gData) / static_cast<double>(x[0].numel());
+    result.losses = {scalar(lossE), scalar(eData),   scalar(eNeg),  scalar(lossG),
+                     scalar(gData), scalar(gSample), scalar(lossI), scalar(iReal),
+                     scalar(iGen),  xShift,          zMse,          m_optE->lr()};
+  } else {
+    result.losses = {scalar(lossE), scalar(eData), scalar(eNeg), scalar(lossG), scalar(gSample),
+                     scalar(lossI), scalar(iGen),  xShift,       m_optE->lr()};
+  }
+  checkDivergence(result);
+  return result;
+}
+
+IterationResult DualMcmc::iterateShortRun(const torch::Tensor& x, MethodContext& ctx,
+                                          double temperature) {
+  // Short-run EBM (the "no generator" baseline): x-chains start from noise and the EBM learns
+  // from them alone; G and I take no part and keep their weights.
+  IterationResult result;
+  const auto start = initialX(static_cast<int>(x.size(0)), m_config.x.init, *ctx.gen);
+  const auto negatives =
+      langevinX(*m_E, start, ctx.live("x"), chainControl(ctx, ctx.trace("x"), false));
+  if (ctx.stopRequested()) {
+    result.interrupted = true;
+    result.message = "iteration interrupted by a stop request; no update made";
+    return result;
+  }
+  const auto [lossE, eData, eNeg] = updateEnergy(x, negatives, temperature);
+  result.losses = {scalar(lossE), scalar(eData), scalar(eNeg),
+                   scalar((negatives - start).pow(2).flatten(1).sum(1).sqrt().mean()),
+                   m_optE->lr()};
+  checkDivergence(result);
+  return result;
+}
+
+std::array<torch::Tensor, 3> DualMcmc::updateEnergy(const torch::Tensor& x,
+                                                    const torch::Tensor& negatives,
+                                                    double temperature) {
+  m_optE->zeroGrad();
+  const auto eData = m_E->forward(x).mean();
+  const auto eNeg = m_E->forward(negatives).mean();
+  const auto lossE = (eData - eNeg) / temperature;
+  lossE.backward();
+  m_optE->step();
+  return {lossE, eData, eNeg};
+}
+
+void DualMcmc::checkDivergence(IterationResult& result) const {
+  // 6. The reference aborts on a NaN loss or an energy gap beyond 1e4. Every mode reports
+  // E_data and E_neg as its second and third losses.
+  const auto& names = m_info.lossNames;
+  for (size_t i = 0; i < result.losses.size(); ++i) {
+    if (!std::isfinite(result.losses[i])) {
+      result.diverged = true;
+      result.message = names[i] + " is not finite";
+      return;
+    }
+  }
+  const double gap = result.losses[1] - result.losses[2];
+  if (std::fabs(gap) > kGapLimit) {
+    result.diverged = true;
+    result.message = "energy gap |E(data) - E(samples)| = " + std::to_string(std::fabs(gap)) +
+                     " exceeds 1e4";
+  }
+}
+
+torch::Tensor DualMcmc::revise(const RevisionRequest& request, MethodContext& ctx) {
+  TORCH_CHECK(ctx.gen, "DualMcmc::revise: the context has no generator");
+  if (request.chain == "x")
+    return reviseX(request, ctx);
+  if (request.chain == "z")
+    return reviseZ(request, ctx);
+  throw Error("dual-mcmc has no chain named '" + request.chain + "' (it has x and z)");
+}
+
+SettingValues DualMcmc::chainSettings(const RunConfig& config, const std::string& chain) const {
+  if (chain == "x")
+    return toSettings(config.x);
+  if (chain == "z")
+    return toSettings(config.z);
+  throw Error("dual-mcmc has no chain named '" + chain + "'");
+}
+
+void DualMcmc::storeChainSettings(RunConfig& config, const std::string& chain,
+                                  const SettingValues& values) const {
+  if (chain == "x")
+    config.x = toXConfig(values, config.x);
+  else if (chain == "z")
+    config.z = toZConfig(values, config.z);
+  else
+    throw Error("dual-mcmc has no chain named '" + chain + "'");
+}
+
+double DualMcmc::stepsPerIteration(const std::map<std::string, SettingValues>& settings) const {
+  const auto steps = [&](const char* chain) {
+    auto it = settings.find(chain);
+    return it == settings.end() ? 0.0 : it->second.number("steps");
+  };
+  if (m_mode == Mode::ShortRun)
+    return steps("x");
+  const double xChains = m_config.train.twoChains ? 2.0 : 1.0;
+  return steps("x") * xChains + (m_mode == Mode::Dual ? steps("z") : 0.0);
+}
+
+torch::Tensor DualMcmc::reviseX(const RevisionRequest& request, MethodContext& ctx) {
+  torch::Tensor start;
+  if (request.init == "batch") {
+    if (!request.batch.defined() || request.batch.size(0) < 1)
+      throw Error("x-revision with init 'batch' needs a batch of start states");
+    start = request.batch.to(m_device);
+  } else {
+    auto initGen = initGenerator(ctx);
+    start = initialX(request.chains, request.init, initGen);
+  }
+  return langevinX(*m_E, start, ctx.live("x"), chainControl(ctx, ctx.trace("x"), true))
+      .to(torch::kCPU);
+}
+
+torch::Tensor DualMcmc::reviseZ(const RevisionRequest& request, MethodContext& ctx) {
+  if (!request.batch.defined() || request.batch.size(0) < 1)
+    throw Error("z-revision needs data to reconstruct");
+  const auto x = request.batch.to(m_device);
+  auto initGen = initGenerator(ctx);
+  const auto z0 = initialZ(x, request.init, initGen);
+  const auto zTilde = langevinZ(*m_G, x, z0, ctx.live("z"), chainControl(ctx, ctx.trace("z"), true));
+  torch::NoGradGuard noGrad;
+  return m_G->forward(zTilde).to(torch::kCPU);
+}
+
+torch::Tensor DualMcmc::energy(const torch::Tensor& batch) {
+  // Eval mode freezes the spectral-norm vectors, so looking at the model does not change it.
+  torch::NoGradGuard noGrad;
+  m_E->eval();
+  auto e = m_E->forward(batch.to(m_device)).to(torch::kCPU);
+  m_E->train();
+  return e;
+}
+
+std::vector<std::pair<std::string, torch::Tensor>> DualMcmc::stateTensors() const {
+  std::vector<std::pair<std::string, torch::Tensor>> out;
+  const std::pair<const char*, const torch::nn::Module*> models[] = {
+      {"E", m_E.get()}, {"G", m_G.get()}, {"I", m_I.get()}};
+  for (const auto& [prefix, m] : models) {
+    for (const auto& p : m->named_parameters())
+      out.emplace_back(std::string(prefix) + "." + p.key(), p.value());
+    for (const auto& b : m->named_buffers())
+      out.emplace_back(std::string(prefix) + "." + b.key(), b.value());
+  }
+  m_optE->stateTensors("optim.E", out);
+  m_optG->stateTensors("optim.G", out);
+  m_optI->stateTensors("optim.I", out);
+  return out;
+}
+
+void DualMcmc::loadStateTensors(const SafeTensors& st) {
+  loadNamedTensors(stateTensors(), st);
+  m_optE->syncFromState();
+  m_optG->syncFromState();
+  m_optI->syncFromState();
+}
+
+} // namespace ebm

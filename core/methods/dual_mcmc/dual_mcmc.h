@@ -1,0 +1,96 @@
+// Dual-MCMC teaching (Cui & Han, NeurIPS 2023; METHODS §1.6, Algorithm 1): an EBM, a
+// generator and an inference model learned together through x-Langevin (EBM, started
+// from the generator) and z-Langevin (generator posterior, started from the inference
+// model). train.mode selects the paper's ablations (§3.3, Tab. 4-5): cooperative learning
+// (G and I taught by the EBM alone) and a short-run EBM (chains from noise, no G). Worker
+// thread only; no Qt/GL.
+#pragma once
+
+#include "methods/capabilities.h"
+#include "methods/method.h"
+#include "models/models.h"
+#include "methods/optim.h"
+
+#include <array>
+
+namespace ebm {
+
+/// -log N(z; mu, diag exp(logvar)) without the (d/2) log 2 pi constant, per sample (B);
+/// the reference adds 1e-6 to the variance (METHODS §1.6 step 4).
+torch::Tensor gaussianNll(const torch::Tensor& z, const Posterior& q);
+
+/// The registry's view of the method (registration.cpp): capabilities, chains, loss names.
+MethodInfo describeDualMcmc(const RunConfig& config);
+
+class DualMcmc : public TrainingMethod, public EnergyModel, public LatentModel {
+public:
+  DualMcmc(const RunConfig& config, torch::Device device);
+
+  // TrainingMethod
+  const MethodInfo& info() const override { return m_info; }
+  IterationResult iterate(const torch::Tensor& batch, MethodContext& ctx) override;
+  void setEpoch(int epoch) override;
+  torch::Tensor revise(const RevisionRequest& request, MethodContext& ctx) override;
+  SettingValues chainSettings(const RunConfig& config, const std::string& chain) const override;
+  void storeChainSettings(RunConfig& config, const std::string& chain,
+                          const SettingValues& values) const override;
+  double stepsPerIteration(const std::map<std::string, SettingValues>& settings) const override;
+  EnergyModel* energyModel() override { return this; }
+  LatentModel* latentModel() override { return this; }
+  std::vector<std::pair<std::string, torch::Tensor>> stateTensors() const override;
+  void loadStateTensors(const SafeTensors& st) override;
+
+  // EnergyModel
+  torch::Tensor energy(const torch::Tensor& batch) override;
+  EnergyNet& energyNet() override { return *m_E; }
+  torch::Tensor sampleStarts(int n, const std::string& init, torch::Generator& gen) override {
+    return initialX(n, init, gen);
+  }
+
+  // LatentModel
+  int latentDim() const override { return m_config.model.nz; }
+  Generator& decoder() override { return *m_G; }
+  InferenceNet& encoder() override { return *m_I; }
+  torch::Tensor samplePrior(int n, torch::Generator& gen) override { return sampleLatent(n, gen); }
+  torch::Tensor initialLatent(const torch::Tensor& x, const std::string& init,
+                              torch::Generator& gen) override {
+    return initialZ(x, init, gen);
+  }
+
+  EnergyNet& ebm() { return *m_E; }
+  Generator& generator() { return *m_G; }
+  InferenceNet& inference() { return *m_I; }
+  /// Start states of an x-chain (n, ...) on the method's device.
+  torch::Tensor initialX(int n, const std::string& init, torch::Generator& gen);
+  torch::Tensor sampleLatent(int n, torch::Generator& gen);
+  /// Start states of z-chains (n, nz, 1, 1) for data x (n, ...), detached: "inference"
+  /// (mu + sigma eps), "inference-mean" (mu), "gaussian" (the prior N(0, I)) or "uniform"
+  /// (U(-1, 1)). The noise-started ones never evaluate I. `q` = I(x) when already computed.
+  torch::Tensor initialZ(const torch::Tensor& x, const std::string& init, torch::Generator& gen,
+                         const Posterior* q = nullptr);
+
+private:
+  enum class Mode { Dual, Cooperative, ShortRun };
+
+  IterationResult iterateShortRun(const torch::Tensor& x, MethodContext& ctx, double temperature);
+  /// The EBM step shared by every mode: L_E = (mean E(x) - mean E(negatives)) / T, one Adam
+  /// step. Returns {L_E, mean E(x), mean E(negatives)}.
+  std::array<torch::Tensor, 3> updateEnergy(const torch::Tensor& x, const torch::Tensor& negatives,
+                                            double temperature);
+  /// Fills result.diverged/message from the losses (NaN, or the reference's energy-gap limit).
+  void checkDivergence(IterationResult& result) const;
+
+  torch::Tensor reviseX(const RevisionRequest& request, MethodContext& ctx);
+  torch::Tensor reviseZ(const RevisionRequest& request, MethodContext& ctx);
+
+  RunConfig m_config;
+  MethodInfo m_info;
+  Mode m_mode = Mode::Dual;
+  torch::Device m_device;
+  std::shared_ptr<EnergyNet> m_E;
+  std::shared_ptr<Generator> m_G;
+  std::shared_ptr<InferenceNet> m_I;
+  std::unique_ptr<Adam> m_optE, m_optG, m_optI;
+};
+
+} // namespace ebm

@@ -1,0 +1,183 @@
+#include "models/spectral_norm.h"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+namespace ebm {
+namespace {
+
+constexpr double kEps = 1e-12;  // PyTorch spectral_norm's eps
+
+torch::Tensor normalized(const torch::Tensor& v) {
+  return v / v.norm().clamp_min(kEps);
+}
+
+// PyTorch's default Linear/Conv init: kaiming_uniform(a=sqrt(5)) on the weight, which is
+// U(-1/sqrt(fan_in), 1/sqrt(fan_in)), and the same bound for the bias.
+void defaultInit(torch::Tensor& weight, torch::Tensor& bias, int64_t fanIn) {
+  torch::NoGradGuard noGrad;
+  const double bound = 1.0 / std::sqrt(static_cast<double>(fanIn));
+  weight.uniform_(-bound, bound);
+  if (bias.defined())
+    bias.uniform_(-bound, bound);
+}
+
+} // namespace
+
+void SpectralNormState::init(torch::nn::Module& owner, const torch::Tensor& weight) {
+  torch::NoGradGuard noGrad;
+  const int64_t rows = weight.size(0);
+  const int64_t cols = weight.numel() / rows;
+  m_u = owner.register_buffer("weight_u", normalized(torch::randn({rows}, weight.options())));
+  m_v = owner.register_buffer("weight_v", normalized(torch::randn({cols}, weight.options())));
+}
+
+torch::Tensor SpectralNormState::normalise(const torch::Tensor& weight, bool training) {
+  const auto mat = weight.reshape({weight.size(0), -1});
+  const bool needGrad = torch::GradMode::is_enabled() && weight.requires_grad();
+  torch::Tensor wv;  // W v after the power iteration, reusable when no gradient is needed
+  if (training) {
+    torch::NoGradGuard noGrad;
+    m_v.copy_(normalized(torch::mv(mat.t(), m_u)));
+    wv = torch::mv(mat, m_v);
+    m_u.copy_(normalized(wv));
+  }
+  if (!needGrad) {
+    // sigma = u^T W v; with W v from above this is bit-identical to recomputing it.
+    torch::NoGradGuard noGrad;
+    const auto sigma = torch::dot(m_u, wv.defined() ? wv : torch::mv(mat, m_v));
+    return weight / sigma;
+  }
+  // u and v are constants for autograd; in training they are cloned (as PyTorch does) because
+  // the next forward updates the buffers in place while this graph may still be alive.
+  const auto u = training ? m_u.clone() : m_u.detach();
+  const auto v = training ? m_v.clone() : m_v.detach();
+  const auto sigma = torch::dot(u, torch::mv(mat, v));
+  return weight / sigma;
+}
+
+double SpectralNormState::stepNoGrad(const torch::Tensor& weight, bool training) {
+  torch::NoGradGuard noGrad;
+  const bool raw = weight.device().is_cpu() && weight.scalar_type() == torch::kFloat &&
+                   weight.is_contiguous() && m_u.is_contiguous() && m_v.is_contiguous();
+  if (!raw) {
+    const auto mat = weight.reshape({weight.size(0), -1});
+    if (training) {
+      m_v.copy_(normalized(torch::mv(mat.t(), m_u)));
+      const auto wv = torch::mv(mat, m_v);
+      m_u.copy_(normalized(wv));
+      return torch::dot(m_u, wv).item<double>();
+    }
+    return torch::dot(m_u, torch::mv(mat, m_v)).item<double>();
+  }
+  // Same steps as above on raw memory: v = normalize(W^T u), u = normalize(W v),
+  // sigma = u . (W v). Accumulation is in float like the tensor path.
+  const int64_t rows = weight.size(0), cols = weight.numel() / rows;
+  const float* w = weight.data_ptr<float>();
+  float* u = m_u.data_ptr<float>();
+  float* v = m_v.data_ptr<float>();
+  std::vector<float> wv(static_cast<size_t>(rows));
+  if (training) {
+    std::fill(v, v + cols, 0.f);
+    for (int64_t r = 0; r < rows; ++r) {
+      const float ur = u[r];
+      const float* wr = w + r * cols;
+      for (int64_t c = 0; c < cols; ++c)
+        v[c] += wr[c] * ur;
+    }
+    float n = 0.f;
+    for (int64_t c = 0; c < cols; ++c)
+      n += v[c] * v[c];
+    const float invV = 1.f / std::max(std::sqrt(n), static_cast<float>(kEps));
+    for (int64_t c = 0; c < cols; ++c)
+      v[c] *= invV;
+  }
+  float n = 0.f;
+  for (int64_t r = 0; r < rows; ++r) {
+    const float* wr = w + r * cols;
+    float acc = 0.f;
+    for (int64_t c = 0; c < cols; ++c)
+      acc += wr[c] * v[c];
+    wv[r] = acc;
+    n += acc * acc;
+  }
+  if (training) {
+    const float invU = 1.f / std::max(std::sqrt(n), static_cast<float>(kEps));
+    for (int64_t r = 0; r < rows; ++r)
+      u[r] = wv[r] * invU;
+  }
+  float sigma = 0.f;
+  for (int64_t r = 0; r < rows; ++r)
+    sigma += u[r] * wv[r];
+  return sigma;
+}
+
+double SpectralNormState::sigma(const torch::Tensor& weight) const {
+  torch::NoGradGuard noGrad;
+  const auto mat = weight.reshape({weight.size(0), -1});
+  return torch::dot(m_u, torch::mv(mat, m_v)).item<double>();
+}
+
+SnLinearImpl::SnLinearImpl(const SnLinearOptions& opts) : options(opts) {
+  TORCH_CHECK(opts.in_features() > 0 && opts.out_features() > 0,
+              "SnLinear: features must be positive, got in=", opts.in_features(),
+              " out=", opts.out_features());
+  const bool sn = opts.spectral_norm();
+  weight = register_parameter(sn ? "weight_orig" : "weight",
+                              torch::empty({opts.out_features(), opts.in_features()}));
+  if (opts.bias())
+    bias = register_parameter("bias", torch::empty({opts.out_features()}));
+  defaultInit(weight, bias, opts.in_features());
+  if (sn)
+    this->sn.init(*this, weight);
+}
+
+torch::Tensor SnLinearImpl::forward(const torch::Tensor& x) {
+  TORCH_CHECK(x.dim() == 2 && x.size(1) == options.in_features(), "SnLinear expects (B, ",
+              options.in_features(), ") input, got ", x.sizes());
+  const auto w = currentWeight();
+  return bias.defined() ? torch::addmm(bias, x, w.t()) : torch::mm(x, w.t());
+}
+
+torch::Tensor SnLinearImpl::currentWeight() {
+  return options.spectral_norm() ? sn.normalise(weight, is_training()) : weight;
+}
+
+double SnLinearImpl::currentScaleNoGrad() {
+  return options.spectral_norm() ? 1.0 / sn.stepNoGrad(weight, is_training()) : 1.0;
+}
+
+torch::Tensor SnLinearImpl::effectiveWeight() {
+  torch::NoGradGuard noGrad;
+  return options.spectral_norm() ? sn.normalise(weight, false) : weight.clone();
+}
+
+SnConv2dImpl::SnConv2dImpl(const SnConv2dOptions& opts) : options(opts) {
+  TORCH_CHECK(opts.in_channels() > 0 && opts.out_channels() > 0 && opts.kernel_size() > 0,
+              "SnConv2d: sizes must be positive, got in=", opts.in_channels(),
+              " out=", opts.out_channels(), " k=", opts.kernel_size());
+  const bool sn = opts.spectral_norm();
+  const int64_t k = opts.kernel_size();
+  weight = register_parameter(sn ? "weight_orig" : "weight",
+                              torch::empty({opts.out_channels(), opts.in_channels(), k, k}));
+  if (opts.bias())
+    bias = register_parameter("bias", torch::empty({opts.out_channels()}));
+  defaultInit(weight, bias, opts.in_channels() * k * k);
+  if (sn)
+    this->sn.init(*this, weight);
+}
+
+torch::Tensor SnConv2dImpl::forward(const torch::Tensor& x) {
+  TORCH_CHECK(x.dim() == 4 && x.size(1) == options.in_channels(), "SnConv2d expects (B, ",
+              options.in_channels(), ", H, W) input, got ", x.sizes());
+  const auto w = options.spectral_norm() ? sn.normalise(weight, is_training()) : weight;
+  return torch::conv2d(x, w, bias, options.stride(), options.padding());
+}
+
+torch::Tensor SnConv2dImpl::effectiveWeight() {
+  torch::NoGradGuard noGrad;
+  return options.spectral_norm() ? sn.normalise(weight, false) : weight.clone();
+}
+
+} // namespace ebm

@@ -1,0 +1,68 @@
+// The one loop every Langevin chain runs: it re-reads the live settings before each step (a GUI
+// may change them mid-chain), checks the stop flag, records the trace (values, setting changes,
+// thinned snapshots), stops on a non-finite value and reports progress. A kernel supplies only
+// what differs between chains: the gradient of its potential at a state, and what it records.
+// The update is state <- state - c(s) grad + sigma(s) xi, restricted to `free` entries when given.
+// Worker thread only; no Qt/GL.
+#pragma once
+
+#include "method_info.h"
+#include "trace.h"
+#include "base/live_settings.h"
+
+#include <torch/torch.h>
+
+#include <atomic>
+#include <functional>
+#include <string>
+
+namespace ebm {
+
+/// Everything a chain needs besides its kernel, start state and settings.
+struct ChainControl {
+  torch::Generator* gen = nullptr;               // noise source (required)
+  const std::atomic<bool>* stop = nullptr;       // ends the chain at the next step when true
+  Trace* trace = nullptr;                        // filled in when given
+  int maxSnapshots = 64;                         // thin snapshots beyond this (bounded memory)
+  bool evaluateFinal = true;                     // record the energy of the final state too
+  std::function<void(const Trace&)> onStep;      // called after every recorded step
+};
+
+/// What a kernel computes at a state.
+struct KernelEval {
+  torch::Tensor energy;   // (B): the energy or potential per chain (may be undefined unrecorded)
+  torch::Tensor grad;     // d energy / d state, the shape of the state
+  torch::Tensor decoded;  // optional: the state mapped into data space (latent chains)
+  torch::Tensor mse;      // optional: per-chain MSE against the chain's target
+};
+
+class ChainKernel {
+public:
+  virtual ~ChainKernel() = default;
+  /// The trace's chain name and the unit of a step in messages, e.g. "x-step".
+  virtual std::string chainName() const = 0;
+  /// What turned non-finite, for the divergence message, e.g. "energy or gradient".
+  virtual std::string quantity() const = 0;
+  /// Gradient at `state`; with `record` also the energy and extras the trace shows.
+  virtual KernelEval evaluate(const torch::Tensor& state, const SettingValues& settings,
+                              bool record) = 0;
+  /// Energy and extras of the final state, no gradient.
+  virtual KernelEval evaluateFinal(const torch::Tensor& state, const SettingValues& settings) = 0;
+  /// Fills in what a recorded trace needs beyond the state's shape (decoded shape, target).
+  virtual void describe(Trace&) const {}
+  /// Drift coefficient c and noise std sigma of the update (Langevin: s^2 / 2 and n).
+  virtual double driftCoefficient(const SettingValues& s) const;
+  virtual double noiseStd(const SettingValues& s) const;
+};
+
+/// Runs `kernel` from `start` (detached) for as many steps as the live "steps" setting says.
+/// Returns the final, detached state. `free` (1 = may move) masks drift and noise.
+torch::Tensor runChain(ChainKernel& kernel, const torch::Tensor& start,
+                       const LiveValue<SettingValues>& settings, const ChainControl& control,
+                       const torch::Tensor& free = {});
+/// The fixed-settings form, for offline callers (evaluations, tasks, benchmarks).
+torch::Tensor runChain(ChainKernel& kernel, const torch::Tensor& start,
+                       const SettingValues& settings, const ChainControl& control,
+                       const torch::Tensor& free = {});
+
+} // namespace ebm

@@ -1,0 +1,180 @@
+#include "sampling/langevin.h"
+
+namespace ebm {
+namespace {
+
+std::vector<float> toFloats(const torch::Tensor& t) {
+  auto c = t.detach().to(torch::kCPU, torch::kFloat).contiguous();
+  return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+}
+
+// Eq. 5: the gradient of E at x; E itself only when the trace shows it.
+class EnergyKernel : public ChainKernel {
+public:
+  explicit EnergyKernel(EnergyNet& energy) : m_energy(energy) {}
+  std::string chainName() const override { return "x"; }
+  std::string quantity() const override { return "energy or gradient"; }
+  KernelEval evaluate(const torch::Tensor& x, const SettingValues&, bool record) override {
+    KernelEval e;
+    e.energy = m_energy.energyAndGrad(x, e.grad, record);
+    return e;
+  }
+  KernelEval evaluateFinal(const torch::Tensor& x, const SettingValues&) override {
+    KernelEval e;
+    e.energy = m_energy.forward(x);
+    return e;
+  }
+
+private:
+  EnergyNet& m_energy;
+};
+
+struct PosteriorScales {
+  double likelihood;  // c in c SSE: 1 / sigma^2 (reference) or 1 / (2 sigma^2) (half_sse)
+  double prior;       // 1 / sigma_p^2
+  double priorSigma;  // sigma_p
+  torch::Tensor priorTerm(const torch::Tensor& z) const {
+    return z.pow(2).flatten(1).sum(1) / (2.0 * priorSigma * priorSigma);
+  }
+};
+
+PosteriorScales posteriorScales(const SettingValues& s) {
+  const double sigma = s.number("sigma", 0.3), priorSigma = s.number("prior_sigma", 1.0);
+  return {(s.flag("half_sse") ? 0.5 : 1.0) / (sigma * sigma), 1.0 / (priorSigma * priorSigma),
+          priorSigma};
+}
+
+// Eq. 21: U(z) = c SSE(G(z), x) + |z|^2 / (2 sigma_p^2), over observed pixels when masked.
+class PosteriorKernel : public ChainKernel {
+public:
+  PosteriorKernel(Generator& generator, const torch::Tensor& x, const torch::Tensor& mask)
+      : m_G(generator), m_x(x), m_mask(mask) {}
+  std::string chainName() const override { return "z"; }
+  std::string quantity() const override { return "posterior potential or gradient"; }
+
+  KernelEval evaluate(const torch::Tensor& z, const SettingValues& s, bool record) override {
+    // The likelihood part goes back through G as a vector-Jacobian product with
+    // dU/dG = 2c (G(z) - x) (masked); the prior's gradient is added here.
+    const auto k = posteriorScales(s);
+    KernelEval e;
+    e.decoded = m_G.forwardAndVjp(
+        z,
+        [&](const torch::Tensor& out) {
+          auto residual = out - m_x;
+          if (m_mask.defined())
+            residual = residual * m_mask;
+          e.energy = residual.pow(2).flatten(1).sum(1) * k.likelihood + k.priorTerm(z);
+          return residual * (2.0 * k.likelihood);
+        },
+        e.grad);
+    torch::NoGradGuard noGrad;
+    e.grad.add_(z, k.prior);
+    if (record)
+      e.mse = mse(e.decoded);
+    return e;
+  }
+
+  KernelEval evaluateFinal(const torch::Tensor& z, const SettingValues& s) override {
+    const auto k = posteriorScales(s);
+    KernelEval e;
+    e.decoded = m_G.forward(z);
+    auto residual = e.decoded - m_x;
+    if (m_mask.defined())
+      residual = residual * m_mask;
+    e.energy = residual.pow(2).flatten(1).sum(1) * k.likelihood + k.priorTerm(z);
+    e.mse = mse(e.decoded);
+    return e;
+  }
+
+  void describe(Trace& t) const override {
+    t.decodedShape.assign(m_x.sizes().begin() + 1, m_x.sizes().end());
+    t.target = toFloats(m_x);
+  }
+
+private:
+  // Per-pixel MSE of the decoded state; over observed pixels when masked.
+  torch::Tensor mse(const torch::Tensor& decoded) const {
+    auto r = (decoded - m_x).pow(2);
+    if (!m_mask.defined())
+      return r.flatten(1).mean(1);
+    auto m = m_mask.expand_as(r);
+    return (r * m).flatten(1).sum(1) / m.flatten(1).sum(1).clamp_min(1.0);
+  }
+
+  Generator& m_G;
+  torch::Tensor m_x, m_mask;
+};
+
+} // namespace
+
+SettingValues toSettings(const LangevinXConfig& c) {
+  SettingValues s;
+  s.numbers = {{"steps", c.steps},
+               {"step_size", c.stepSize},
+               {"noise", c.noise},
+               {"snapshot_every", c.snapshotEvery}};
+  s.choices = {{"init", c.init}};
+  return s;
+}
+
+SettingValues toSettings(const LangevinZConfig& c) {
+  SettingValues s;
+  s.numbers = {{"steps", c.steps},         {"step_size", c.stepSize},
+               {"noise", c.noise},         {"sigma", c.sigma},
+               {"prior_sigma", c.priorSigma}, {"half_sse", c.halfSse ? 1.0 : 0.0},
+               {"snapshot_every", c.snapshotEvery}};
+  s.choices = {{"init", c.init}};
+  return s;
+}
+
+LangevinXConfig toXConfig(const SettingValues& s, LangevinXConfig c) {
+  c.steps = s.integer("steps", c.steps);
+  c.stepSize = s.number("step_size", c.stepSize);
+  c.noise = s.number("noise", c.noise);
+  c.snapshotEvery = s.integer("snapshot_every", c.snapshotEvery);
+  c.init = s.choice("init", c.init);
+  return c;
+}
+
+LangevinZConfig toZConfig(const SettingValues& s, LangevinZConfig c) {
+  c.steps = s.integer("steps", c.steps);
+  c.stepSize = s.number("step_size", c.stepSize);
+  c.noise = s.number("noise", c.noise);
+  c.sigma = s.number("sigma", c.sigma);
+  c.priorSigma = s.number("prior_sigma", c.priorSigma);
+  c.halfSse = s.flag("half_sse", c.halfSse);
+  c.snapshotEvery = s.integer("snapshot_every", c.snapshotEvery);
+  c.init = s.choice("init", c.init);
+  return c;
+}
+
+torch::Tensor langevinX(EnergyNet& energy, const torch::Tensor& x0,
+                        const LiveValue<SettingValues>& settings, const ChainControl& control,
+                        const torch::Tensor& mask) {
+  EnergyKernel kernel(energy);
+  return runChain(kernel, x0, settings, control, mask.defined() ? (1.0 - mask) : torch::Tensor());
+}
+
+torch::Tensor langevinX(EnergyNet& energy, const torch::Tensor& x0, const LangevinXConfig& settings,
+                        const ChainControl& control, const torch::Tensor& mask) {
+  const LiveValue<SettingValues> fixed(toSettings(settings));
+  return langevinX(energy, x0, fixed, control, mask);
+}
+
+torch::Tensor langevinZ(Generator& generator, const torch::Tensor& x, const torch::Tensor& z0,
+                        const LiveValue<SettingValues>& settings, const ChainControl& control,
+                        const torch::Tensor& mask) {
+  TORCH_CHECK(x.size(0) == z0.size(0), "langevinZ: ", x.size(0), " targets but ", z0.size(0),
+              " chains");
+  PosteriorKernel kernel(generator, x, mask);
+  return runChain(kernel, z0, settings, control);
+}
+
+torch::Tensor langevinZ(Generator& generator, const torch::Tensor& x, const torch::Tensor& z0,
+                        const LangevinZConfig& settings, const ChainControl& control,
+                        const torch::Tensor& mask) {
+  const LiveValue<SettingValues> fixed(toSettings(settings));
+  return langevinZ(generator, x, z0, fixed, control, mask);
+}
+
+} // namespace ebm

@@ -1,0 +1,139 @@
+// Building a session's model (new or from a checkpoint) and saving it. A build commits only
+// after everything succeeded, so a bad file leaves the running session intact. Worker thread.
+#include "session/session_impl.h"
+
+#include "errors.h"
+#include "base/runtime.h"
+#include "report.h"
+#include "methods/checkpoint.h"
+#include "models/models.h"
+
+#include <filesystem>
+
+namespace ebm {
+namespace {
+
+// Live settings for every chain of a freshly built method, from the run config.
+std::shared_ptr<ChainSettingsSet> makeChainSet(const TrainingMethod& method,
+                                               const RunConfig& cfg) {
+  auto set = std::make_shared<ChainSettingsSet>();
+  set->info = std::make_shared<const MethodInfo>(method.info());
+  for (const auto& spec : set->info->chains)
+    set->live[spec.name] =
+        std::make_unique<LiveValue<SettingValues>>(method.chainSettings(cfg, spec.name));
+  return set;
+}
+
+} // namespace
+
+void Session::Impl::build(RunConfig cfg, const std::string& checkpoint) {
+  state = RunState::Loading;
+  publish();
+  CheckpointInfo info;
+  if (!checkpoint.empty()) {
+    info = readCheckpointInfo(checkpoint);
+    const auto keepRuntime = cfg.runtime;
+    cfg = info.config;
+    cfg.runtime = keepRuntime;  // where to run is the user's choice, not the file's
+  }
+  cfg.validate();
+  threads = configureThreads(cfg.runtime.threads);
+  device = resolveDevice(cfg.runtime.device);
+  auto newData = makeDataSource(cfg.data, cfg.model);
+  auto newMethod = makeMethod(cfg, device);
+  if (!checkpoint.empty())
+    info = loadCheckpointInto(checkpoint, *newMethod);
+  auto newChains = makeChainSet(*newMethod, cfg);
+  // Commit only after everything succeeded: a bad file leaves the old session intact.
+  config = cfg;
+  data = std::move(newData);
+  method = std::move(newMethod);
+  {
+    std::lock_guard<std::mutex> lock(chainsMutex);
+    chainSet = std::move(newChains);
+  }
+  dataGen = makeGenerator(torch::kCPU, cfg.train.seed + 1);
+  chainGen = makeGenerator(device, cfg.train.seed + 2);
+  iteration = checkpoint.empty() ? 0 : info.iteration;
+  epoch = checkpoint.empty() ? 0 : info.epoch;
+  itersPerEpoch = cfg.train.itersPerEpoch > 0
+                      ? cfg.train.itersPerEpoch
+                      : (data->size() > 0 ? std::max<long>(1, data->size() / cfg.train.batchSize)
+                                          : 100);
+  method->setEpoch(epoch);
+  losses = std::make_shared<LossHistory>();
+  losses->names = method->info().lossNames;
+  lossStride = 1;
+  traces.clear();
+  landscape.reset();
+  interpolation.reset();
+  inpainting.reset();
+  testImages.reset();
+  divergedAt = -1;
+  checkpointPath = checkpoint;
+  state = RunState::Idle;
+  if (!options.runDir.empty()) {
+    std::filesystem::create_directories(options.runDir);
+    config.writeFile(options.runDir + "/config.toml");
+  }
+  lastMessage = checkpoint.empty() ? "new " + cfg.train.method + " model (" + cfg.name + ")"
+                                   : "loaded " + checkpoint + " at iteration " +
+                                         std::to_string(iteration);
+}
+
+RunConfig Session::Impl::effectiveConfig() const {
+  RunConfig effective = config;
+  if (method)
+    for (const auto& [name, live] : chainSet->live)
+      method->storeChainSettings(effective, name, live->peek());
+  return effective;
+}
+
+std::string Session::Impl::defaultCheckpointPath() const {
+  return options.runDir.empty() ? std::string() : options.runDir + "/checkpoint.safetensors";
+}
+
+void Session::Impl::save(const std::string& requested) {
+  if (!ready("save"))
+    return;
+  if (state == RunState::Diverged)
+    throw CheckpointError("not saving: the model diverged at iteration " +
+                          std::to_string(divergedAt) + " and would overwrite a good checkpoint");
+  const std::string path = requested.empty() ? defaultCheckpointPath() : requested;
+  if (path.empty())
+    throw CheckpointError("no checkpoint path given and the session has no run folder");
+  const auto parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty() && !std::filesystem::exists(parent))
+    throw CheckpointError("cannot save " + path + ": folder " + parent.string() +
+                          " does not exist");
+  saveCheckpoint(path, *method, effectiveConfig(), iteration, epoch);
+  checkpointPath = path;
+  if (!options.runDir.empty())
+    writeLossCsv(options.runDir + "/losses.csv", *losses);
+  lastMessage = "saved " + path + " at iteration " + std::to_string(iteration);
+}
+
+void Session::Impl::autosave() {
+  if (options.runDir.empty() || state == RunState::Diverged)
+    return;
+  try {
+    save("");
+  } catch (const std::exception& e) {
+    report(std::string("autosave failed: ") + e.what());
+  }
+}
+
+void Session::Impl::load(const std::string& path) {
+  if (path.empty())
+    throw CheckpointError("no checkpoint path given");
+  const RunState before = state;
+  try {
+    build(config, path);
+  } catch (...) {
+    state = method ? (before == RunState::Training ? RunState::Paused : before)
+                   : RunState::Failed;
+    throw;
+  }
+}
+
+} // namespace ebm

@@ -1,0 +1,222 @@
+#include "session/session_impl.h"
+
+#include "errors.h"
+
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
+#include <optional>
+
+namespace ebm {
+namespace {
+
+// Lowers the calling thread's scheduling priority. LibTorch's intra-op threads are created
+// lazily by the first parallel operation on this thread and inherit its nice value, so all of
+// the session's compute yields to an interactive thread.
+void lowerPriority(int nice) {
+#ifdef __linux__
+  if (nice > 0)
+    setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), std::min(nice, 19));
+#else
+  (void)nice;
+#endif
+}
+
+template <class... Ts> struct Overloaded : Ts... { using Ts::operator()...; };
+template <class... Ts> Overloaded(Ts...) -> Overloaded<Ts...>;
+
+} // namespace
+
+const char* toString(RunState s) {
+  switch (s) {
+  case RunState::Loading: return "loading";
+  case RunState::Idle: return "idle";
+  case RunState::Training: return "training";
+  case RunState::Paused: return "paused";
+  case RunState::Diverged: return "diverged";
+  case RunState::Failed: return "failed";
+  }
+  return "?";
+}
+
+Session::Impl::Impl(RunConfig cfg, SessionOptions opts)
+    : config(std::move(cfg)), options(std::move(opts)) {
+  auto s = std::make_shared<SessionSnapshot>();
+  s->config = config;
+  published = s;
+  worker = std::thread([this] { run(); });
+}
+
+Session::Impl::~Impl() {
+  quit = true;
+  chainStop = true;
+  queueCv.notify_all();
+  if (worker.joinable())
+    worker.join();
+}
+
+std::shared_ptr<ChainSettingsSet> Session::Impl::chains() const {
+  std::lock_guard<std::mutex> lock(chainsMutex);
+  return chainSet;
+}
+
+void Session::Impl::recordSetterError(const std::string& message) {
+  std::lock_guard<std::mutex> lock(errorMutex);
+  pendingError = message;
+}
+
+void Session::Impl::run() {
+  lowerPriority(options.workerNice);
+  try {
+    build(config, options.checkpoint);
+  } catch (const std::exception& e) {
+    fail(e.what());
+  }
+  publish();  // before clearing busy: waitIdle() callers then see the built state
+  busy = false;
+  while (!quit) {
+    std::optional<Command> next;
+    {
+      std::unique_lock<std::mutex> lock(queueMutex);
+      const bool training = state == RunState::Training;
+      if (!training)
+        queueCv.wait(lock, [&] { return quit || !queue.empty(); });
+      if (quit)
+        break;
+      if (!queue.empty()) {
+        next = std::move(queue.front());
+        queue.pop_front();
+      }
+      busy = next.has_value() || training;
+    }
+    if (next)
+      handle(*next);
+    else if (state == RunState::Training)
+      trainOne();
+    {
+      std::lock_guard<std::mutex> lock(queueMutex);
+      busy = !queue.empty() || state == RunState::Training;
+    }
+  }
+}
+
+void Session::Impl::fail(const std::string& message) {
+  lastError = message;
+  ++errorCount;
+  if (!method)
+    state = RunState::Failed;
+}
+
+void Session::Impl::report(const std::string& message) {
+  lastError = message;
+  ++errorCount;
+}
+
+bool Session::Impl::ready(const char* what) {
+  if (method && state != RunState::Failed && state != RunState::Loading)
+    return true;
+  report(std::string("cannot ") + what + ": no model is loaded");
+  return false;
+}
+
+MethodContext Session::Impl::context(torch::Generator& gen) {
+  MethodContext ctx;
+  ctx.device = device;
+  ctx.gen = &gen;
+  ctx.stop = &chainStop;
+  for (auto& [name, live] : chainSet->live)
+    ctx.settings[name] = live.get();
+  return ctx;
+}
+
+void Session::Impl::handle(const Command& command) {
+  try {
+    std::visit(Overloaded{
+                   [&](const cmd::StartTraining& c) { startTraining(c.iterations); },
+                   [&](const cmd::Pause&) {
+                     if (state == RunState::Training)
+                       state = RunState::Paused;
+                   },
+                   [&](const cmd::Resume&) {
+                     if (state == RunState::Paused && ready("resume"))
+                       state = RunState::Training;
+                   },
+                   [&](const cmd::StepOnce&) { stepOnceRequested(); },
+                   [&](const cmd::StopTraining&) { stopTraining(); },
+                   [&](const cmd::StopRevision&) { chainStop = false; },
+                   [&](const cmd::RunChain& c) { runChain(c); },
+                   [&](const cmd::SaveCheckpoint& c) { save(c.path); },
+                   [&](const cmd::LoadCheckpoint& c) { load(c.path); },
+                   [&](const cmd::EvaluateLandscape& c) { evaluateLandscape(c); },
+                   [&](const cmd::Interpolate& c) { runInterpolate(c); },
+                   [&](const cmd::Inpaint& c) { runInpaint(c); },
+                   [&](const cmd::FetchTestImages& c) { fetchTestImages(c); },
+               },
+               command);
+  } catch (const std::exception& e) {
+    report(e.what());
+  }
+  publish();
+}
+
+// ------------------------------------------------------------------------------ the door
+
+Session::Session(RunConfig config, SessionOptions options)
+    : m_impl(std::make_unique<Impl>(std::move(config), std::move(options))) {}
+
+Session::~Session() = default;
+
+void Session::post(Command command) {
+  if (std::holds_alternative<cmd::StopTraining>(command) ||
+      std::holds_alternative<cmd::StopRevision>(command))
+    m_impl->chainStop = true;  // the running chain ends at its next step
+  {
+    std::lock_guard<std::mutex> lock(m_impl->queueMutex);
+    m_impl->queue.push_back(std::move(command));
+    m_impl->busy = true;
+  }
+  m_impl->queueCv.notify_one();
+}
+
+bool Session::setChainSettings(const std::string& chain, const SettingValues& values) {
+  const auto set = m_impl->chains();
+  const ChainSpec* spec = set->info ? set->info->chain(chain) : nullptr;
+  auto it = set->live.find(chain);
+  if (!spec || it == set->live.end()) {
+    m_impl->recordSetterError("no chain named '" + chain + "' in the loaded model");
+    return false;
+  }
+  SettingValues merged = it->second->peek();
+  merged.merge(values);
+  const std::string error = validateSettings(*spec, merged);
+  if (!error.empty()) {
+    m_impl->recordSetterError(error);
+    return false;
+  }
+  it->second->set(std::move(merged));
+  return true;
+}
+
+std::shared_ptr<const SessionSnapshot> Session::snapshot() const {
+  std::lock_guard<std::mutex> lock(m_impl->snapMutex);
+  return m_impl->published;
+}
+
+bool Session::waitIdle(double timeoutSeconds) const {
+  const auto t0 = SessionClock::now();
+  for (;;) {  // checks at least once, so a zero timeout is a poll
+    {
+      std::lock_guard<std::mutex> lock(m_impl->queueMutex);
+      if (m_impl->queue.empty() && !m_impl->busy)
+        return true;
+    }
+    if (secondsSince(t0) >= timeoutSeconds)
+      return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
+} // namespace ebm

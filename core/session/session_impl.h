@@ -1,0 +1,140 @@
+// The inside of a Session, split by duty into files named for it: session.cpp (the public door,
+// the worker loop and command dispatch), training.cpp (the training loop and loss history),
+// requests.cpp (revisions, interpolation, inpainting, landscapes, test images), persistence.cpp
+// (building, loading and saving models) and publishing.cpp (immutable snapshots). Members
+// under "worker-only" are touched by the worker thread alone; the rest is synchronised as noted.
+#pragma once
+
+#include "session.h"
+
+#include "base/live_settings.h"
+#include "data/data_source.h"
+#include "methods/method.h"
+
+#include <torch/torch.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace ebm {
+
+using SessionClock = std::chrono::steady_clock;
+
+inline double secondsSince(SessionClock::time_point t) {
+  return std::chrono::duration<double>(SessionClock::now() - t).count();
+}
+
+/// The live settings of the loaded method's chains. Replaced as a whole when a model is built;
+/// a setter on another thread keeps the set it grabbed alive while it writes.
+struct ChainSettingsSet {
+  std::shared_ptr<const MethodInfo> info;
+  std::map<std::string, std::unique_ptr<LiveValue<SettingValues>>> live;
+};
+
+struct Session::Impl {
+  Impl(RunConfig cfg, SessionOptions opts);
+  ~Impl();
+
+  // ------------------------------------------------------------ shared between threads
+  RunConfig config;  // worker-owned after construction (live settings merged at publish)
+  SessionOptions options;
+
+  mutable std::mutex chainsMutex;  // guards the pointer, not the LiveValues (they lock themselves)
+  std::shared_ptr<ChainSettingsSet> chainSet = std::make_shared<ChainSettingsSet>();
+  std::shared_ptr<ChainSettingsSet> chains() const;
+
+  mutable std::mutex queueMutex;
+  std::condition_variable queueCv;
+  std::deque<Command> queue;
+  std::atomic<bool> quit{false};
+  std::atomic<bool> chainStop{false};
+  std::atomic<bool> busy{true};  // the worker is loading, handling a command or training
+
+  mutable std::mutex snapMutex;
+  std::shared_ptr<const SessionSnapshot> published;
+
+  std::mutex errorMutex;  // errors raised by setters on the posting thread
+  std::string pendingError;
+  void recordSetterError(const std::string& message);
+
+  std::thread worker;
+
+  // ------------------------------------------------------------ worker-only state
+  std::unique_ptr<TrainingMethod> method;
+  std::unique_ptr<DataSource> data;
+  torch::Device device = torch::kCPU;
+  torch::Generator dataGen;   // CPU: batches
+  torch::Generator chainGen;  // device: training noise
+  int threads = 0;
+  RunState state = RunState::Loading;
+  long iteration = 0;
+  int epoch = 0;
+  long itersPerEpoch = 100;
+  long target = 0;
+  bool stepOnce = false;
+  double itersPerSecond = 0, stepsPerSecond = 0;
+  std::shared_ptr<LossHistory> losses = std::make_shared<LossHistory>();
+  int lossStride = 1;
+  struct ChainRecord {
+    std::shared_ptr<const Trace> trace;
+    bool fromRevision = false;
+  };
+  std::map<std::string, ChainRecord> traces;
+  bool revisionRunning = false;
+  std::shared_ptr<const Landscape> landscape;
+  std::shared_ptr<const InterpolationResult> interpolation;
+  std::shared_ptr<const InpaintResult> inpainting;
+  std::string inpaintStage;
+  std::shared_ptr<const std::vector<float>> testImages;
+  int testImagesFirst = 0;
+  std::string lastError, lastMessage, checkpointPath;
+  uint64_t errorCount = 0, sequence = 0;
+  long divergedAt = -1;
+  SessionClock::time_point lastPublish = SessionClock::now();
+  SessionClock::time_point lastTrainingTrace = SessionClock::now() - std::chrono::hours(1);
+
+  // ------------------------------------------------------------ session.cpp: the worker
+  void run();
+  void handle(const Command& command);
+  void fail(const std::string& message);
+  void report(const std::string& message);
+  bool ready(const char* what);
+  MethodContext context(torch::Generator& gen);
+
+  // ------------------------------------------------------------ training.cpp
+  void startTraining(long more);
+  void stopTraining();
+  void stepOnceRequested();
+  void trainOne();
+  void appendLosses(const std::vector<double>& row);
+
+  // ------------------------------------------------------------ requests.cpp
+  void runChain(const cmd::RunChain& c);
+  void runInterpolate(const cmd::Interpolate& c);
+  void runInpaint(const cmd::Inpaint& c);
+  void evaluateLandscape(const cmd::EvaluateLandscape& c);
+  void fetchTestImages(const cmd::FetchTestImages& c);
+  std::vector<float> testImage(int index);
+  std::function<void(const Trace&)> progress(const std::string& chain, bool fromRevision);
+
+  // ------------------------------------------------------------ persistence.cpp
+  void build(RunConfig cfg, const std::string& checkpoint);
+  void save(const std::string& requested);
+  void autosave();
+  void load(const std::string& path);
+  std::string defaultCheckpointPath() const;
+  RunConfig effectiveConfig() const;
+
+  // ------------------------------------------------------------ publishing.cpp
+  void publish();
+};
+
+} // namespace ebm

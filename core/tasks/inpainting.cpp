@@ -1,0 +1,213 @@
+#include "tasks/inpainting.h"
+
+#include "methods/capabilities.h"
+#include "methods/method.h"
+#include "errors.h"
+#include "sampling/langevin.h"
+#include "eval/metrics.h"
+#include "base/runtime.h"
+
+#include <algorithm>
+
+namespace ebm {
+namespace {
+
+std::vector<float> toVector(const torch::Tensor& t) {
+  const auto c = t.detach().to(torch::kCPU, torch::kFloat).contiguous();
+  return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+}
+
+// The hole's bounding box per image (the whole image when nothing is missing).
+struct Box {
+  int64_t top = 0, left = 0, height = 0, width = 0;
+};
+
+Box holeBox(const Mask& m) {
+  int top = m.height, left = m.width, bottom = -1, right = -1;
+  for (int y = 0; y < m.height; ++y)
+    for (int x = 0; x < m.width; ++x)
+      if (!m.observed[size_t(y) * m.width + x]) {
+        top = std::min(top, y);
+        bottom = std::max(bottom, y);
+        left = std::min(left, x);
+        right = std::max(right, x);
+      }
+  if (bottom < 0)
+    return {0, 0, m.height, m.width};
+  return {top, left, bottom - top + 1, right - left + 1};
+}
+
+// Scores of recoveries (N*c, C, H, W) against the originals, chains of image i at i*c..i*c+c-1.
+InpaintScores score(const torch::Tensor& rec, const torch::Tensor& orig, const torch::Tensor& hole,
+                    const std::vector<Box>& boxes, int chains) {
+  InpaintScores s;
+  const int64_t n = rec.size(0);
+  s.psnrHole = psnr(rec, orig, 2.0, hole).mean().item<double>();
+  s.psnrAll = psnr(rec, orig, 2.0).mean().item<double>();
+  const auto holeCount = hole.expand_as(rec).sum().clamp_min(1.0);
+  s.mseHole = ((rec - orig).pow(2) * hole).sum().div(holeCount).item<double>();
+  s.ssimAll = ssim((rec + 1) / 2, (orig + 1) / 2, 1.0).mean().item<double>();
+  double sum = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    const Box& b = boxes[size_t(i / chains)];
+    auto crop = [&](const torch::Tensor& t) {
+      return t.narrow(0, i, 1).narrow(2, b.top, b.height).narrow(3, b.left, b.width);
+    };
+    sum += ssim((crop(rec) + 1) / 2, (crop(orig) + 1) / 2, 1.0).item<double>();
+  }
+  s.ssimHole = sum / double(n);
+  return s;
+}
+
+// Hole PSNR of each snapshot of a trace whose states (or decoded states) are recoveries.
+void curve(const Trace& t, bool decoded, const torch::Tensor& orig, const torch::Tensor& mask,
+           std::vector<int>& steps, std::vector<double>& values) {
+  const auto hole = 1.0 - mask;
+  for (const auto& s : t.snapshots) {
+    const auto& v = decoded ? s.decoded : s.state;
+    if (static_cast<int64_t>(v.size()) != orig.numel())
+      continue;
+    auto x = torch::from_blob(const_cast<float*>(v.data()), orig.sizes(), torch::kFloat)
+                 .to(orig.device());
+    x = mask * orig + hole * x;
+    steps.push_back(s.step);
+    values.push_back(psnr(x, orig, 2.0, hole).mean().item<double>());
+  }
+}
+
+} // namespace
+
+InpaintResult inpaint(TrainingMethod& method, const RunConfig& config, const std::vector<float>& images,
+                      const std::vector<int64_t>& shape, const std::vector<Mask>& masks,
+                      const InpaintSettings& settings,
+                      const std::function<void(const std::string&)>& progress,
+                      const std::atomic<bool>* stop) {
+  if (shape.size() != 3)
+    throw Error("inpainting needs image data (C x H x W); this model's data are not images");
+  const int64_t per = shape[0] * shape[1] * shape[2];
+  if (per <= 0 || images.empty() || images.size() % size_t(per) != 0)
+    throw Error("inpainting: " + std::to_string(images.size()) + " values are not whole " +
+                std::to_string(shape[0]) + "x" + std::to_string(shape[1]) + "x" +
+                std::to_string(shape[2]) + " images");
+  const int n = static_cast<int>(images.size() / size_t(per));
+  if (static_cast<int>(masks.size()) != n)
+    throw Error("inpainting: " + std::to_string(masks.size()) + " masks for " +
+                std::to_string(n) + " images");
+  for (const auto& m : masks)
+    if (m.height != shape[1] || m.width != shape[2])
+      throw Error("inpainting: a " + std::to_string(m.height) + "x" + std::to_string(m.width) +
+                  " mask does not fit " + std::to_string(shape[1]) + "x" +
+                  std::to_string(shape[2]) + " images");
+  const int chains = std::max(1, settings.chains);
+  if (n * chains < 2 && !settings.generatorEval)
+    throw Error("inpainting: BatchNorm batch statistics need at least 2 chains in all; use "
+                "more chains or the generator's running statistics");
+  if (settings.zSteps < 0 || settings.xSteps < 0 || !(settings.zStepSize > 0) ||
+      !(settings.xStepSize > 0) || settings.zNoise < 0 || settings.xNoise < 0)
+    throw Error("inpainting: step counts must be >= 0, step sizes > 0 and noise >= 0");
+
+  auto& latent = requireLatent(method, "inpainting");
+  auto& energy = requireEnergy(method, "inpainting's x-stage");
+  Generator& G = latent.decoder();
+  const auto device = G.parameters().front().device();
+  const auto opt = torch::TensorOptions().dtype(torch::kFloat).device(device);
+  auto x = torch::from_blob(const_cast<float*>(images.data()), {n, shape[0], shape[1], shape[2]},
+                            torch::kFloat)
+               .to(device);
+  std::vector<float> maskValues;
+  maskValues.reserve(size_t(n) * shape[1] * shape[2]);
+  std::vector<Box> boxes;
+  for (const auto& m : masks) {
+    for (auto v : m.observed)
+      maskValues.push_back(v ? 1.0f : 0.0f);
+    boxes.push_back(holeBox(m));
+  }
+  auto mask = torch::from_blob(maskValues.data(), {n, 1, shape[1], shape[2]}, torch::kFloat)
+                  .to(device);
+  const auto xr = x.repeat_interleave(chains, 0);
+  const auto mr = mask.repeat_interleave(chains, 0);
+  const auto hole = 1.0 - mr;
+  auto gen = makeGenerator(device, settings.seed);
+
+  InpaintResult out;
+  out.shape = shape;
+  out.images = n;
+  out.chains = chains;
+  out.original = images;
+  out.masked = toVector(x * mask);
+  out.masks = masks;
+
+  struct ModeGuard {  // the generator's BatchNorm mode for this call only
+    Generator& g;
+    bool eval;
+    ModeGuard(Generator& gen, bool e) : g(gen), eval(e) {
+      if (eval)
+        g.eval();
+    }
+    ~ModeGuard() {
+      if (eval)
+        g.train();
+    }
+  } mode(G, settings.generatorEval);
+
+  // Stage 1: the inference model reads the masked image (holes grey), the generator decodes.
+  if (progress)
+    progress("inference + generator");
+  torch::Tensor z0, rec1;
+  {
+    torch::NoGradGuard noGrad;
+    z0 = latent.encoder().forward(xr * mr).mu;
+    rec1 = mr * xr + hole * G.forward(z0);
+  }
+  out.stages.push_back({"inference + generator", toVector(rec1), score(rec1, xr, hole, boxes, chains)});
+
+  // Stage 2: z-Langevin on the posterior of the observed pixels only.
+  if (progress)
+    progress("+ masked z-Langevin");
+  LangevinZConfig zc = config.z;
+  zc.steps = settings.zSteps;
+  zc.stepSize = settings.zStepSize;
+  zc.noise = settings.zNoise;
+  zc.snapshotEvery = std::max(1, settings.zSteps / 40);
+  Trace zTrace;
+  ChainControl zControl;
+  zControl.gen = &gen;
+  zControl.stop = stop;
+  zControl.trace = &zTrace;
+  zControl.maxSnapshots = 64;
+  const auto zTilde = langevinZ(G, xr, z0, zc, zControl, mr);
+  torch::Tensor rec2;
+  {
+    torch::NoGradGuard noGrad;
+    rec2 = mr * xr + hole * G.forward(zTilde);
+  }
+  out.stages.push_back({"+ masked z-Langevin", toVector(rec2), score(rec2, xr, hole, boxes, chains)});
+  curve(zTrace, true, xr, mr, out.zCurveSteps, out.zCurvePsnrHole);
+
+  // Stage 3: x-Langevin on the EBM; gradient and noise reach only the missing pixels, so the
+  // observed ones stay exactly the data's.
+  if (progress)
+    progress("+ x-Langevin");
+  LangevinXConfig xc = config.x;
+  xc.steps = settings.xSteps;
+  xc.stepSize = settings.xStepSize;
+  xc.noise = settings.xNoise;
+  xc.snapshotEvery = std::max(1, settings.xSteps / 40);
+  Trace xTrace;
+  ChainControl xControl = zControl;
+  xControl.trace = &xTrace;
+  const auto rec3 = langevinX(energy.energyNet(), rec2, xc, xControl, mr);
+  if (xTrace.diverged)
+    throw Error("inpainting: the x-chain diverged (" + xTrace.message +
+                "); try a smaller x step size");
+  out.stages.push_back({"+ x-Langevin", toVector(rec3), score(rec3, xr, hole, boxes, chains)});
+  curve(xTrace, false, xr, mr, out.xCurveSteps, out.xCurvePsnrHole);
+
+  const auto perImage = rec3.view({n, chains, shape[0], shape[1], shape[2]});
+  const auto spread = chains > 1 ? perImage.std(1, /*unbiased=*/false).mean(1)
+                                 : torch::zeros({n, shape[1], shape[2]}, opt);
+  out.stdMap = toVector(spread);
+  return out;
+}
+
+} // namespace ebm

@@ -1,0 +1,45 @@
+// The chain driver changes how chains are written, never what they compute: an x-chain and a
+// z-chain of the shipped models, on fixed seeds, must reproduce the traces recorded before the
+// driver existed bit for bit (tests/data/golden_traces.bin). EBM_WRITE_GOLDEN=1 rewrites the
+// file from the current code; only do that when a change of the numbers is intended.
+#include "golden_chains.h"
+
+#include "test_helpers.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+namespace ebm {
+namespace {
+
+const std::string kGolden = std::string(EBM_SOURCE_DIR) + "/tests/data/golden_traces.bin";
+
+std::vector<char> readAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::vector<char>((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+TEST(ChainGolden, XAndZTracesAreBitIdenticalToTheRecordedOnes) {
+  at::set_num_threads(1);  // reductions split by thread count would change the last bits
+  const auto bytes = test::goldenChainBytes();
+  ASSERT_FALSE(bytes.empty());
+  if (std::getenv("EBM_WRITE_GOLDEN")) {
+    std::filesystem::create_directories(std::filesystem::path(kGolden).parent_path());
+    std::ofstream(kGolden, std::ios::binary).write(bytes.data(), bytes.size());
+    GTEST_SKIP() << "wrote " << kGolden;
+  }
+  const auto golden = readAll(kGolden);
+  ASSERT_FALSE(golden.empty()) << kGolden << " is missing";
+  ASSERT_EQ(golden.size(), bytes.size()) << "the traces have another shape than the recorded ones";
+  size_t firstDiff = 0;
+  while (firstDiff < bytes.size() && bytes[firstDiff] == golden[firstDiff])
+    ++firstDiff;
+  EXPECT_EQ(firstDiff, bytes.size()) << "traces differ from byte " << firstDiff;
+}
+
+} // namespace
+} // namespace ebm

@@ -1,0 +1,165 @@
+#include "gui_bench.h"
+
+#include "curve_plot.h"
+#include "main_window.h"
+
+#include <qcustomplot.h>
+
+#include <QApplication>
+#include <QFile>
+
+#include <algorithm>
+#include <cstdio>
+
+namespace ebm::ui {
+namespace {
+
+double quantile(std::vector<double> v, double q) {
+  if (v.empty())
+    return 0;
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, size_t(q * (v.size() - 1) + 0.5))];
+}
+
+constexpr int kProbeMs = 5;
+
+} // namespace
+
+GuiBench::GuiBench(MainWindow* window, double seconds, QString outPath, QObject* parent)
+    : QObject(parent), m_window(window), m_seconds(seconds), m_outPath(std::move(outPath)) {
+  m_probe.setInterval(kProbeMs);
+  m_probe.setTimerType(Qt::PreciseTimer);
+  connect(&m_probe, &QTimer::timeout, this, &GuiBench::probe);
+  m_second.setInterval(1000);
+  connect(&m_second, &QTimer::timeout, this, &GuiBench::everySecond);
+}
+
+void GuiBench::start() {
+  m_clock.start();
+  m_probe.start();
+  m_second.start();
+}
+
+void GuiBench::probe() {
+  const qint64 t = m_clock.nsecsElapsed();
+  if (m_lastProbeNs && m_trainingStarted)
+    m_stalls.push_back(std::max(0.0, (t - m_lastProbeNs) * 1e-6 - kProbeMs));
+  m_lastProbeNs = t;
+}
+
+void GuiBench::everySecond() {
+  ++m_tick;
+  auto& host = m_window->host();
+  auto snap = host.pollNow();
+  if (!snap)
+    return;
+  if (!m_trainingStarted) {
+    if (snap->state == RunState::Idle) {
+      host.post(cmd::StartTraining{1000000});
+      m_trainingStarted = true;
+      m_window->host().clearTickIntervals();
+      m_clock.restart();
+      m_lastProbeNs = 0;
+    } else if (snap->state == RunState::Failed) {
+      std::fprintf(stderr, "bench: the session failed: %s\n", snap->lastError.c_str());
+      QApplication::exit(1);
+    }
+    return;
+  }
+  const double t = m_clock.elapsed() / 1000.0;
+  for (auto* p : {m_window->energyPlot(), m_window->msePlot(), m_window->lossPlot()})
+    m_replotMs.push_back(p->plot()->replotTime());
+  if (snap->state == RunState::Training && snap->langevinStepsPerSecond > 0) {
+    m_stepsPerSecond += snap->langevinStepsPerSecond;
+    ++m_samples;
+  }
+  if (m_tick % 5 == 0)
+    m_rss.emplace_back(t, double(snap->residentBytes) / (1024.0 * 1024.0));
+  // A settings change every 3 s; its delay is read back once a Langevin step used it.
+  // The probed chain is the method's first; its step size toggles between two close values.
+  if (!snap->methodInfo || snap->methodInfo->chains.empty())
+    return;
+  const std::string chain = snap->methodInfo->chains.front().name;
+  const ChainView& view = snap->chains.at(chain);
+  if (m_pendingVersion && view.settingsUsed >= m_pendingVersion && view.setToUseSeconds >= 0) {
+    m_setToUse.push_back(view.setToUseSeconds);
+    m_pendingVersion = 0;
+  }
+  if (!m_pendingVersion && m_tick % 3 == 0) {
+    SettingValues v;
+    m_toggle = !m_toggle;
+    const double base = view.settings.number("step_size");
+    v.numbers["step_size"] = m_toggle ? base * 0.98 : base / 0.98;
+    if (host.setChainSettings(chain, v))
+      m_pendingVersion = host.pollNow() ? view.settingsVersion + 1 : 0;
+  }
+  if (t >= m_seconds)
+    finish();
+}
+
+void GuiBench::finish() {
+  m_probe.stop();
+  m_second.stop();
+  m_window->host().post(cmd::StopTraining{});
+  const auto& ticks = m_window->host().tickIntervals();
+  double rssFirst = 0, rssLast = 0, rssMax = 0;
+  // Memory after the first minute (allocator warm-up) against the end of the run.
+  for (const auto& [t, mib] : m_rss) {
+    if (rssFirst == 0 && t >= std::min(60.0, m_seconds / 4))
+      rssFirst = mib;
+    rssLast = mib;
+    rssMax = std::max(rssMax, mib);
+  }
+  auto snap = m_window->host().pollNow();
+  QString json = QString("{\n  \"seconds\": %1,\n  \"iterations\": %2,\n"
+                         "  \"frame_interval_ms\": {\"target\": 33, \"p50\": %3, \"p99\": %4, "
+                         "\"max\": %5, \"count\": %6},\n"
+                         "  snapshot_handler_ms: HANDLER,\n"
+                         "  replot_ms: REPLOT,\n"
+                         "  \"event_loop_stall_ms\": {\"p50\": %7, \"p99\": %8, \"max\": %9},\n"
+                         "  \"settings_change_to_first_use_ms\": {\"p50\": %10, \"p99\": %11, "
+                         "\"max\": %12, \"count\": %13},\n"
+                         "  \"langevin_steps_per_second\": %14,\n"
+                         "  \"rss_mib\": {\"after_warmup\": %15, \"end\": %16, \"max\": %17, "
+                         "\"growth_percent\": %18}\n}\n")
+                     .arg(m_seconds)
+                     .arg(snap ? snap->iteration : 0)
+                     .arg(quantile(ticks, 0.5), 0, 'f', 2)
+                     .arg(quantile(ticks, 0.99), 0, 'f', 2)
+                     .arg(quantile(ticks, 1.0), 0, 'f', 2)
+                     .arg(ticks.size())
+                     .arg(quantile(m_stalls, 0.5), 0, 'f', 2)
+                     .arg(quantile(m_stalls, 0.99), 0, 'f', 2)
+                     .arg(quantile(m_stalls, 1.0), 0, 'f', 2)
+                     .arg(quantile(m_setToUse, 0.5) * 1000, 0, 'f', 1)
+                     .arg(quantile(m_setToUse, 0.99) * 1000, 0, 'f', 1)
+                     .arg(quantile(m_setToUse, 1.0) * 1000, 0, 'f', 1)
+                     .arg(m_setToUse.size())
+                     .arg(m_samples ? m_stepsPerSecond / m_samples : 0.0, 0, 'f', 1)
+                     .arg(rssFirst, 0, 'f', 1)
+                     .arg(rssLast, 0, 'f', 1)
+                     .arg(rssMax, 0, 'f', 1)
+                     .arg(rssFirst > 0 ? 100.0 * (rssLast - rssFirst) / rssFirst : 0.0, 0, 'f',
+                          1);
+  const auto& handler = m_window->host().handlerTimes();
+  json.replace("snapshot_handler_ms: HANDLER",
+               QString("\"snapshot_handler_ms\": {\"p50\": %1, \"p99\": %2, \"max\": %3, "
+                       "\"count\": %4}")
+                   .arg(quantile(handler, 0.5), 0, 'f', 2)
+                   .arg(quantile(handler, 0.99), 0, 'f', 2)
+                   .arg(quantile(handler, 1.0), 0, 'f', 2)
+                   .arg(handler.size()));
+  json.replace("replot_ms: REPLOT", QString("\"replot_ms\": {\"p50\": %1, \"max\": %2}")
+                                         .arg(quantile(m_replotMs, 0.5), 0, 'f', 2)
+                                         .arg(quantile(m_replotMs, 1.0), 0, 'f', 2));
+  std::fputs(json.toUtf8().constData(), stdout);
+  std::fflush(stdout);
+  if (!m_outPath.isEmpty()) {
+    QFile f(m_outPath);
+    if (f.open(QIODevice::WriteOnly | QIODevice::Text))
+      f.write(json.toUtf8());
+  }
+  QApplication::exit(0);
+}
+
+} // namespace ebm::ui

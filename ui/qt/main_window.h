@@ -1,0 +1,161 @@
+// MainWindow: composes the panels (docks with objectNames, layout saved and restored), the
+// menus and the status bar, and routes session snapshots to the panels. It owns the shared
+// step cursor and the playback of a finished trace. It never touches a tensor: everything
+// goes through SessionHost (commands in, snapshots out). GUI thread only.
+#pragma once
+
+#include "session_host.h"
+
+#include <QMainWindow>
+#include <QPointer>
+#include <QTimer>
+
+#include <map>
+#include <string>
+
+class QAction;
+class QDockWidget;
+class QLabel;
+class QMenu;
+class QMessageBox;
+class QPlainTextEdit;
+class QStackedWidget;
+
+namespace ebm::ui {
+
+class ControlsPanel;
+class CurvePlot;
+class InpaintPanel;
+class InterpolationPanel;
+class ImageGridView;
+class LandscapeView;
+class LatentPlane;
+
+struct AppOptions {
+  QString checkpoint;     // open this checkpoint at start ("" = the shipped fmnist-small)
+  QString preset;         // or a new model from this preset
+  QString runDir;         // where checkpoints and the effective config go
+  QString device = "auto";
+  int threads = 0;
+  bool autoRevise = true; // start x- and z-revisions as soon as a model is loaded
+  bool restoreLayout = true;
+};
+
+class MainWindow : public QMainWindow {
+  Q_OBJECT
+public:
+  explicit MainWindow(const AppOptions& options, QWidget* parent = nullptr);
+  ~MainWindow() override;
+
+  SessionHost& host() { return *m_host; }
+  ControlsPanel* controls() const { return m_controls; }
+  LandscapeView* landscapeView() const { return m_landscape; }
+  ImageGridView* xGrid() const { return m_xGrid; }
+  CurvePlot* energyPlot() const { return m_energy; }
+  CurvePlot* msePlot() const { return m_mse; }
+  CurvePlot* lossPlot() const { return m_losses; }
+  InpaintPanel* inpaintPanel() const { return m_inpaint; }
+  InterpolationPanel* interpolationPanel() const { return m_interp; }
+  /// Shows a dock and raises it in its tab group.
+  void showPanel(const QString& objectName);
+  int cursorStep() const { return m_cursorStep; }
+  QString statusText() const;
+  QString lastErrorShown() const { return m_lastError; }
+
+  /// Opens a checkpoint in a new session (errors arrive as snapshots, never as exceptions).
+  void openCheckpoint(const QString& path);
+  void newFromPreset(const QString& name);
+  /// Loads a checkpoint into the running session (a bad file leaves the model as it was).
+  void loadCheckpoint(const QString& path);
+  void resetLayout();
+  /// Writes the current x-trajectory as an animated GIF (one frame per snapshot); errors are
+  /// reported like any other. Returns false if nothing was written.
+  bool writeTrajectoryGif(const QString& path);
+  void setCursorStep(int step);  // -1: follow the live chain
+
+protected:
+  void closeEvent(QCloseEvent* event) override;
+
+private:
+  void buildDocks();
+  void buildMenus();
+  void buildStatusBar();
+  QDockWidget* addPanel(const QString& title, const QString& objectName, QWidget* widget,
+                        Qt::DockWidgetArea area);
+  void onSnapshot(const Snapshot& snap);
+  void onError(const QString& message);
+  void applyTraces(const Snapshot& snap);
+  void updateStatus(const Snapshot& snap);
+  void maybeRepeat(const Snapshot& snap);
+  void maybeRequestLandscape(const Snapshot& snap);
+  void startRevisions();
+  void adoptMethod(const SessionSnapshot& snap);
+  void rebuildChainActions(const MethodInfo& info);
+  std::shared_ptr<const Trace> traceOf(const Snapshot& snap, const std::string& chain) const;
+  void log(const QString& line);
+  void stepCursor(int delta);
+  void togglePlayback();
+  void playbackTick();
+  int traceLastStep() const;
+  void addRecent(const QString& path);
+  void rebuildRecentMenu();
+  void exportPanelPng(QWidget* widget, const QString& name);
+  void exportTrajectoryGif();
+  void exportInterpolationGif();
+  void exportCsv(CurvePlot* plot, const QString& name);
+  QString chooseSavePath(const QString& title, const QString& suggested, const QString& filter);
+  SessionOptions sessionOptions(const QString& checkpoint) const;
+  RunConfig baseConfig() const;
+
+  AppOptions m_options;
+  SessionHost* m_host = nullptr;
+  ControlsPanel* m_controls = nullptr;
+  QStackedWidget* m_xStack = nullptr;
+  QStackedWidget* m_zStack = nullptr;
+  ImageGridView* m_xGrid = nullptr;
+  ImageGridView* m_zGrid = nullptr;
+  LandscapeView* m_landscape = nullptr;
+  LatentPlane* m_latent = nullptr;
+  CurvePlot* m_energy = nullptr;
+  CurvePlot* m_mse = nullptr;
+  CurvePlot* m_losses = nullptr;
+  QPlainTextEdit* m_log = nullptr;
+  InpaintPanel* m_inpaint = nullptr;
+  InterpolationPanel* m_interp = nullptr;
+  std::shared_ptr<const InterpolationResult> m_shownInterp;
+  QList<QDockWidget*> m_docks;
+  QDockWidget* m_dataDock = nullptr;
+  QDockWidget* m_latentDock = nullptr;
+  QMenu* m_runMenu = nullptr;
+  QAction* m_chainActionsAt = nullptr;
+  QList<QAction*> m_chainActions;
+  QMenu* m_viewMenu = nullptr;
+  QMenu* m_recentMenu = nullptr;
+  QByteArray m_defaultState;
+  QLabel *m_stateLabel = nullptr, *m_iterLabel = nullptr, *m_rateLabel = nullptr,
+         *m_deviceLabel = nullptr, *m_memLabel = nullptr, *m_msgLabel = nullptr;
+  QPointer<QMessageBox> m_divergedBox;
+
+  Snapshot m_snap;
+  std::string m_dataChain, m_latentChain;  // the chains the two chain views show
+  std::shared_ptr<const Trace> m_shownData, m_shownLatent;
+  std::shared_ptr<const LossHistory> m_shownLosses;
+  std::shared_ptr<const Landscape> m_shownLandscape;
+  std::string m_lastMessage;
+  QStringList m_recentMessages;
+  QString m_lastError;
+  RunState m_lastState = RunState::Loading;
+  bool m_configLoaded = false;
+  bool m_revisedOnce = false;
+  int m_cursorStep = -1;
+  QTimer m_playback;
+  // Revision repeat: each chain's trace in place when the last revisions were posted.
+  std::map<std::string, std::shared_ptr<const Trace>> m_atPost;
+  qint64 m_postedAtMs = 0;
+  uint64_t m_repeatCount = 0;
+  uint64_t m_errorsAtPost = 0;
+  long m_landscapeRequestedAt = -1000000;
+  qint64 m_landscapeRequestMs = 0;
+};
+
+} // namespace ebm::ui
