@@ -39,7 +39,7 @@ struct Trace {
   std::vector<std::vector<float>> driftNorm; // |s^2/2 * grad| per chain
   std::vector<std::vector<float>> noiseNorm; // |n * xi| per chain
   std::vector<double> stepSize;              // s in force at each recorded step
-  std::vector<double> noise;                 // n in force at each recorded step
+  std::vector<double> noise;                 // noise std the kernel used at each recorded step
   std::vector<SettingChange> changes;
 
   std::vector<TraceSnapshot> snapshots;  // every `snapshotEvery` steps, thinned to stay bounded

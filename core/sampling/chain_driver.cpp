@@ -128,7 +128,7 @@ void recordFinal(ChainKernel& kernel, Recorder& rec, const ChainControl& control
   }
   torch::NoGradGuard noGrad;
   const auto e = kernel.evaluateFinal(state, s);
-  rec.row(step, s.number("step_size"), s.number("noise"), e, {}, {});
+  rec.row(step, s.number("step_size"), kernel.noiseStd(s), e, {}, {});
   if (!torch::isfinite(e.energy).all().item<bool>()) {
     out.diverged = true;
     out.message = "non-finite " + kernel.quantity() + " after " + kernel.chainName() + "-step " +
@@ -186,7 +186,7 @@ torch::Tensor runChain(ChainKernel& kernel, const torch::Tensor& start,
       drift = drift * free;
       noise = noise * free;
     }
-    rec.row(step, cfg.number("step_size"), cfg.number("noise"), e, drift, noise);
+    rec.row(step, cfg.number("step_size"), noiseStd, e, drift, noise);
     rec.maybeSnapshot(step, state, e.decoded, step == 0);
     rec.notify();
     // A per-step check costs a device sync, so it runs only when a trace is recorded (which

@@ -64,8 +64,19 @@ std::shared_ptr<ChainSettingsSet> Session::Impl::chains() const {
 }
 
 void Session::Impl::recordSetterError(const std::string& message) {
-  std::lock_guard<std::mutex> lock(errorMutex);
-  pendingError = message;
+  {
+    std::lock_guard<std::mutex> lock(errorMutex);
+    pendingError = message;
+  }
+  wakeToPublish();
+}
+
+void Session::Impl::wakeToPublish() {
+  {
+    std::lock_guard<std::mutex> lock(queueMutex);
+    republish = true;
+  }
+  queueCv.notify_one();
 }
 
 void Session::Impl::run() {
@@ -83,7 +94,7 @@ void Session::Impl::run() {
       std::unique_lock<std::mutex> lock(queueMutex);
       const bool training = state == RunState::Training;
       if (!training)
-        queueCv.wait(lock, [&] { return quit || !queue.empty(); });
+        queueCv.wait(lock, [&] { return quit || !queue.empty() || republish; });
       if (quit)
         break;
       if (!queue.empty()) {
@@ -96,6 +107,8 @@ void Session::Impl::run() {
       handle(*next);
     else if (state == RunState::Training)
       trainOne();
+    else if (republish.exchange(false))
+      publish();  // an idle session shows a new setting or a refused one at once
     {
       std::lock_guard<std::mutex> lock(queueMutex);
       busy = !queue.empty() || state == RunState::Training;
@@ -197,6 +210,7 @@ bool Session::setChainSettings(const std::string& chain, const SettingValues& va
     return false;
   }
   it->second->set(std::move(merged));
+  m_impl->wakeToPublish();
   return true;
 }
 

@@ -57,6 +57,7 @@ struct Session::Impl {
   std::atomic<bool> quit{false};
   std::atomic<bool> chainStop{false};
   std::atomic<bool> busy{true};  // the worker is loading, handling a command or training
+  std::atomic<bool> republish{false};  // a setter changed what the snapshot shows
 
   mutable std::mutex snapMutex;
   std::shared_ptr<const SessionSnapshot> published;
@@ -64,6 +65,7 @@ struct Session::Impl {
   std::mutex errorMutex;  // errors raised by setters on the posting thread
   std::string pendingError;
   void recordSetterError(const std::string& message);
+  void wakeToPublish();  // any thread: the worker publishes a snapshot when it is idle
 
   std::thread worker;
 
