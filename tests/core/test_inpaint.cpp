@@ -269,5 +269,59 @@ TEST_F(ShippedModel, InterpolationBetweenTwoImagesStartsFromTheirLatents) {
   EXPECT_THROW(interpolate(*model, info.config, s), Error);
 }
 
+// The strip between two images starts and ends at the reconstructions shown beside it, in
+// either BatchNorm mode, and with running statistics the latents were refined in that mode too.
+TEST_F(ShippedModel, InterpolationStripEndsAreTheEndReconstructions) {
+  InterpolationSettings s;
+  s.ends = "data";
+  s.imageA.assign(images.begin() + 2048, images.begin() + 3072);
+  s.imageB.assign(images.begin() + 3072, images.begin() + 4096);
+  s.zSteps = 10;
+  s.points = 6;
+  s.seed = 4;
+  const int64_t per = 32 * 32;
+  for (bool eval : {true, false}) {
+    s.generatorEval = eval;
+    const auto r = interpolate(*model, info.config, s);
+    ASSERT_EQ(r.decoded.size(), size_t(6 * per));
+    ASSERT_EQ(r.endRecons.size(), size_t(2 * per));
+    for (int64_t i = 0; i < per; ++i) {
+      ASSERT_NEAR(r.decoded[i], r.endRecons[i], 1e-6) << "eval " << eval << " first, pixel " << i;
+      ASSERT_NEAR(r.decoded[5 * per + i], r.endRecons[per + i], 1e-6)
+          << "eval " << eval << " last, pixel " << i;
+    }
+  }
+  // Running statistics throughout: the same chain, run here with G in eval mode, decoded.
+  s.generatorEval = true;
+  const auto r = interpolate(*model, info.config, s);
+  Generator& G = model->generator();
+  G.eval();
+  std::vector<float> both(s.imageA);
+  both.insert(both.end(), s.imageB.begin(), s.imageB.end());
+  const auto x = torch::from_blob(both.data(), {2, 1, 32, 32}, torch::kFloat).clone();
+  torch::Tensor mu;
+  {
+    torch::NoGradGuard noGrad;
+    mu = model->inference().forward(x).mu;
+  }
+  LangevinZConfig zc = info.config.z;
+  zc.steps = s.zSteps;
+  LiveValue<LangevinZConfig> live(zc);
+  auto gen = makeGenerator(torch::kCPU, s.seed);
+  ChainControl c;
+  c.gen = &gen;
+  const auto z = langevinZ(G, x, mu, live, c);
+  torch::Tensor expected;
+  {
+    torch::NoGradGuard noGrad;
+    expected = G.forward(z).contiguous();
+  }
+  G.train();
+  ASSERT_EQ(expected.numel(), int64_t(r.endRecons.size()));
+  const auto got = torch::from_blob(const_cast<float*>(r.endRecons.data()), expected.sizes(),
+                                    torch::kFloat);
+  EXPECT_LT((got - expected).abs().max().item<double>(), 1e-5);
+}
+
 } // namespace
 } // namespace ebm
