@@ -90,8 +90,10 @@ void addSamplingOptions(CLI::App* cmd, ebm::SampleOptions& s) {
 
 int runRecon(EvaluationCommands& c) {
   const auto rows = ebm::evaluateReconstruction(c.rec);
-  std::printf("reconstruction on the %s split, first %d images\n", c.rec.split.c_str(),
-              c.rec.images);
+  std::printf("reconstruction on the %s split, first %d images (each counted once); G with "
+              "BatchNorm %s statistics\n",
+              c.rec.split.c_str(), rows.empty() ? 0 : rows.front().images,
+              c.rec.generatorEval ? "running" : "batch");
   std::printf("%-16s %6s %10s %10s %8s %7s\n", "init", "steps", "MSE[-1,1]", "MSE[0,1]", "PSNR",
               "SSIM");
   std::vector<std::vector<std::string>> csv;
@@ -207,6 +209,9 @@ std::shared_ptr<EvaluationCommands> addEvaluationCommands(CLI::App& app) {
   r->add_option("--init", c->rec.inits, "Chain starts: inference-mean, inference, gaussian, uniform")
       ->capture_default_str();
   r->add_option("--seed", c->rec.seed, "Seed (same noise for every row)")->capture_default_str();
+  r->add_flag("--bn-running-stats", c->rec.generatorEval,
+              "Run the z-chains and decode with the generator's BatchNorm running statistics "
+              "(default: batch statistics, as the reference)");
   r->add_option("--device", c->rec.device, "auto | cpu | cuda")->capture_default_str();
   r->add_option("--out,-o", c->recOut, "Output folder (recon.csv)")->capture_default_str();
 

@@ -122,6 +122,24 @@ std::vector<ReconstructionRow> evaluateReconstruction(const ReconstructionOption
   auto cpu = makeGenerator(torch::kCPU, o.seed);
   const auto data = evaluationData(info.config, o.split, o.images, cpu);
   const int64_t n = data.size(0);
+  if (n < 2)
+    throw DataError("reconstruction: the " + o.split + " split has " + std::to_string(n) +
+                    " image(s); at least 2 are needed (BatchNorm batch statistics)");
+  // Batches of o.batch images; a lone last image (BatchNorm in training mode needs two) joins
+  // the batch before it, so every image is evaluated exactly once.
+  std::vector<std::pair<int64_t, int64_t>> batches;  // (start, size)
+  for (int64_t start = 0; start < n; start += o.batch)
+    batches.emplace_back(start, std::min<int64_t>(o.batch, n - start));
+  if (batches.size() > 1 && batches.back().second == 1) {
+    batches.pop_back();
+    ++batches.back().second;
+  }
+  struct GeneratorMode {
+    Generator& g;
+    ~GeneratorMode() { g.train(); }  // the model's normal state
+  } mode{model.generator()};
+  if (o.generatorEval)
+    model.generator().eval();
 
   std::vector<ReconstructionRow> rows;
   for (const auto& init : o.inits) {
@@ -129,11 +147,11 @@ std::vector<ReconstructionRow> evaluateReconstruction(const ReconstructionOption
       if (k < 0)
         throw Error("reconstruction: negative step count " + std::to_string(k));
       double sse = 0, psnrSum = 0, ssimSum = 0;
+      int64_t counted = 0;
       auto gen = makeGenerator(device, o.seed);  // same noise for every row
-      for (int64_t start = 0; start < n; start += o.batch) {
-        const auto x = data.narrow(0, start, std::min<int64_t>(o.batch, n - start));
-        if (x.size(0) < 2)
-          break;  // BatchNorm in training mode needs two samples
+      for (const auto& [start, size] : batches) {
+        const auto x = data.narrow(0, start, size);
+        counted += size;
         LangevinZConfig zc = info.config.z;
         zc.steps = k;
         LiveValue<LangevinZConfig> live(zc);
@@ -153,10 +171,12 @@ std::vector<ReconstructionRow> evaluateReconstruction(const ReconstructionOption
       ReconstructionRow r;
       r.init = init;
       r.steps = k;
-      r.mse = sse / static_cast<double>(data.numel());
+      const double values = static_cast<double>(data.numel() / n * counted);
+      r.images = static_cast<int>(counted);
+      r.mse = sse / values;
       r.mse01 = r.mse / 4.0;
-      r.psnr = psnrSum / static_cast<double>(n);
-      r.ssim = data.dim() == 4 ? ssimSum / static_cast<double>(n) : std::nan("");
+      r.psnr = psnrSum / static_cast<double>(counted);
+      r.ssim = data.dim() == 4 ? ssimSum / static_cast<double>(counted) : std::nan("");
       rows.push_back(r);
     }
   }

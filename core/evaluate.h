@@ -24,10 +24,14 @@ struct ReconstructionOptions {
   std::string checkpoint;             // a Dual-MCMC checkpoint (.safetensors)
   int images = 100;                   // images of the split, first N
   std::string split = "test";         // test | train
-  int batch = 100;                    // chains per batch (BatchNorm statistics depend on it)
+  int batch = 100;                    // chains per batch (BatchNorm statistics depend on it;
+                                      // 2..; a lone last image joins the batch before it)
   std::vector<int> steps{0, 10};      // numbers of z-Langevin steps to report
   std::vector<std::string> inits{"inference-mean", "gaussian"};  // where chains start
   uint64_t seed = 1;                  // same noise for every init (common random numbers)
+  bool generatorEval = false;         // BatchNorm running statistics in G (z-chain and decoding)
+                                      // instead of batch statistics (METHODS §4.4: train mode
+                                      // to match the reference, eval mode to compare)
   std::string device = "auto";
   int threads = 0;
 };
@@ -39,6 +43,7 @@ struct ReconstructionRow {
   double mse01 = 0;    // the same on the [0, 1] scale (= mse / 4)
   double psnr = 0;     // dB, mean over images
   double ssim = 0;     // mean over images
+  int images = 0;      // images evaluated; each counts once in every mean above
 };
 
 /// One row per (init, steps). Throws ebm::Error (bad checkpoint, data, or a method without

@@ -1,7 +1,13 @@
 #include "evaluate.h"
+#include "checkpoint.h"
 #include "config.h"
+#include "dual_mcmc.h"
 #include "errors.h"
+#include "image_io.h"
+#include "metrics.h"
 #include "runtime.h"
+
+#include "test_helpers.h"
 
 #include <gtest/gtest.h>
 
@@ -176,6 +182,102 @@ TEST(Evaluate, OodAgainstADataSetGivenByPath) {
   EXPECT_DOUBLE_EQ(rows[0].auroc, 0.5);
   o.oodPath = kFmnistFolder;  // an MNIST-layout folder: its test split
   EXPECT_DOUBLE_EQ(evaluateOod(o)[0].auroc, 0.5);
+}
+
+} // namespace
+} // namespace ebm
+
+namespace ebm {
+namespace {
+
+namespace fs = std::filesystem;
+
+/// Writes `n` grey 32x32 PNGs of seeded random bytes as dir/img000.png, ...
+void writeNoisePngs(const fs::path& dir, int n, uint64_t seed) {
+  fs::create_directories(dir);
+  auto gen = test::seeded(seed);
+  for (int i = 0; i < n; ++i) {
+    const auto bytes = torch::randint(0, 256, {32 * 32}, gen, torch::kUInt8).contiguous();
+    Image img;
+    img.width = img.height = 32;
+    img.channels = 1;
+    img.pixels.assign(bytes.data_ptr<uint8_t>(), bytes.data_ptr<uint8_t>() + bytes.numel());
+    char name[32];
+    std::snprintf(name, sizeof name, "img%03d.png", i);
+    writePng((dir / name).string(), img);
+  }
+}
+
+/// An untrained grey 32-px Dual-MCMC model saved as a checkpoint, on a folder of synthetic
+/// images (train/ and test/), for protocols that must not depend on Fashion-MNIST.
+struct TinyModel {
+  RunConfig config;
+  std::string checkpoint;
+};
+
+TinyModel tinyFolderModel(const std::string& name, int testImages) {
+  const fs::path dir = test::tempDir(name);
+  writeNoisePngs(dir / "data" / "train", 4, 1);
+  writeNoisePngs(dir / "data" / "test", testImages, 2);
+  TinyModel t;
+  RunConfig& c = t.config;
+  c.model.family = "conv";
+  c.model.imageSize = 32;
+  c.model.channels = 1;
+  c.model.nz = 8;
+  c.model.ebmWidth = c.model.genWidth = c.model.infWidth = 8;
+  c.model.genTanh = true;
+  c.data.kind = "folder";
+  c.data.path = (dir / "data").string();
+  c.validate();
+  torch::manual_seed(3);
+  DualMcmc model(c, torch::kCPU);
+  t.checkpoint = (dir / "tiny.safetensors").string();
+  saveCheckpoint(t.checkpoint, model, c, 0, 0);
+  return t;
+}
+
+// 101 images in batches of 50: every image counts once in the count and in every mean, which
+// equal the means of per-image values computed here (running statistics make each
+// reconstruction independent of its batch).
+TEST(Evaluate, ReconstructionMeansCountEveryImageOnce) {
+  configureThreads(2);
+  const TinyModel tiny = tinyFolderModel("recon_count", 101);
+  ReconstructionOptions o;
+  o.checkpoint = tiny.checkpoint;
+  o.images = 101;
+  o.batch = 50;
+  o.steps = {0};
+  o.inits = {"inference-mean"};
+  o.generatorEval = true;
+  o.device = "cpu";
+  const auto rows = evaluateReconstruction(o);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].images, 101);
+
+  DualMcmc model(tiny.config, torch::kCPU);
+  loadCheckpointInto(tiny.checkpoint, model);
+  model.generator().eval();
+  auto gen = makeGenerator(torch::kCPU, 1);
+  const auto x = evaluationData(tiny.config, "test", 101, gen);
+  ASSERT_EQ(x.size(0), 101);
+  torch::NoGradGuard noGrad;
+  const auto recon = model.generator().forward(model.inference().forward(x).mu);
+  const double mse = (recon - x).pow(2).flatten(1).mean(1).mean().item<double>();
+  const double meanPsnr = psnr(recon, x, 2.0).mean().item<double>();
+  const double meanSsim = ssim((recon + 1) / 2, (x + 1) / 2, 1.0).mean().item<double>();
+  EXPECT_NEAR(rows[0].mse, mse, 1e-6 * mse);
+  EXPECT_NEAR(rows[0].mse01, mse / 4, 1e-6 * mse);
+  EXPECT_NEAR(rows[0].psnr, meanPsnr, 1e-5);
+  EXPECT_NEAR(rows[0].ssim, meanSsim, 1e-6);
+
+  // Batch statistics need two images per batch: the lone 101st joins the second batch.
+  o.generatorEval = false;
+  const auto trainMode = evaluateReconstruction(o);
+  EXPECT_EQ(trainMode[0].images, 101);
+  EXPECT_TRUE(std::isfinite(trainMode[0].mse) && std::isfinite(trainMode[0].psnr));
+  o.images = 100;
+  EXPECT_EQ(evaluateReconstruction(o)[0].images, 100);
 }
 
 } // namespace
