@@ -1,5 +1,6 @@
 #include "cli_evaluations.h"
 
+#include "checkpoint.h"
 #include "classifier.h"
 #include "errors.h"
 #include "evaluate.h"
@@ -24,6 +25,7 @@ struct EvaluationCommands {
   ebm::OodOptions oodOpts;
   std::string oodOut = "runs/eval-ood";
   ebm::FdOptions fdOpts;
+  bool fdPaperProtocol = false;
   std::string fdOut = "runs/eval-fd";
   ebm::SampleOptions toyOpts;
   std::string toyOut = "runs/eval-toy";
@@ -131,6 +133,36 @@ int runOod(EvaluationCommands& c) {
 }
 
 int runFd(EvaluationCommands& c) {
+  if (c.fdPaperProtocol) {
+    // The protocol's values, except where an option was given on the command line.
+    ebm::FdOptions paper = c.fdOpts;
+    ebm::applyPaperProtocol(paper);
+    auto given = [&](const char* name) { return c.fd->get_option(name)->count() > 0; };
+    ebm::SampleOptions& s = c.fdOpts.sampling;
+    if (!given("--samples"))
+      s.samples = paper.sampling.samples;
+    if (!given("--batch"))
+      s.batch = paper.sampling.batch;
+    if (!given("--x-steps"))
+      s.xSteps = paper.sampling.xSteps;
+    if (!given("--x-step-size"))
+      s.xStepSize = paper.sampling.xStepSize;
+    if (!given("--x-noise"))
+      s.xNoise = paper.sampling.xNoise;
+    if (!given("--split"))
+      c.fdOpts.split = paper.split;
+    if (!given("--inception-range"))
+      c.fdOpts.inceptionRange = paper.inceptionRange;
+  }
+  // Said before the (long) sampling, one line per difference, whether or not it was asked for.
+  const auto info = ebm::readCheckpointInfo(c.fdOpts.sampling.checkpoint);
+  const auto differences = ebm::paperProtocolDifferences(c.fdOpts, info.config.x);
+  if (differences.empty())
+    std::printf("the paper's FID protocol (METHODS §1.7): 50000 samples, training-split "
+                "statistics, k_x 70, s_x 0.4, n_x 0.001, Inception on (x+1)/2 in [0,1]\n");
+  for (const auto& d : differences)
+    std::printf("differs from the paper protocol: %s\n", d.c_str());
+  std::fflush(stdout);
   const auto r = ebm::evaluateFd(c.fdOpts);
   std::printf("Fréchet distances of %lld samples to the %s split (%lld images); revision k_x = "
               "%d, s_x = %g, n_x = %g\n",
@@ -251,6 +283,11 @@ std::shared_ptr<EvaluationCommands> addEvaluationCommands(CLI::App& app) {
       ->check(CLI::IsMember({"01", "pm1", "255"}))
       ->capture_default_str();
   addSplitOption(f, c->fdOpts.split, "Reference split");
+  f->add_flag("--paper-protocol", c->fdPaperProtocol,
+              "The reference's FID protocol (METHODS §1.7): 50000 samples in batches of 100, "
+              "training-split statistics, test-time sampler k_x 70, s_x 0.4, n_x 0.001, "
+              "Inception input (x+1)/2 clamped to [0,1]; options given explicitly override it. "
+              "Every difference from the protocol is printed, one line each");
   f->add_option("--out,-o", c->fdOut, "Output folder (fd.csv)")->capture_default_str();
 
   c->toy = app.add_subcommand(
