@@ -99,6 +99,7 @@ torch::Tensor evaluationData(const RunConfig& config, const std::string& split, 
   if (split != "test" && split != "train")
     throw Error("split '" + split + "': expected test or train");
   DataConfig d = config.data;
+  d.flip = false;  // evaluations see the images as they are, in either split
   // Only the first n images are needed; image sets then load no more than that.
   if (d.kind != "toy2d")
     d.limit = d.limit > 0 ? std::min(d.limit, n) : n;

@@ -15,8 +15,8 @@
 namespace ebm {
 
 /// The first `n` examples of a split of the config's data: "test" (the held-out split) or
-/// "train" (first n training images; fresh draws for toy data). Throws ebm::Error for another
-/// split name, DataError for missing data.
+/// "train" (first n training images, never flipped by data.flip; fresh draws for toy data).
+/// Throws ebm::Error for another split name, DataError for missing data.
 torch::Tensor evaluationData(const RunConfig& config, const std::string& split, int n,
                              torch::Generator& gen);
 
