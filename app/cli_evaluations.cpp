@@ -259,8 +259,11 @@ std::shared_ptr<EvaluationCommands> addEvaluationCommands(CLI::App& app) {
       ->capture_default_str();
   o->add_option("--ood-path", c->oodOpts.oodPath,
                 "Another data set as an extra OOD set: an IDX image file (e.g. MNIST "
-                "t10k-images-idx3-ubyte.gz), an MNIST-layout folder or a binary CIFAR-10 folder "
-                "(test split); padded/resized and grey<->colour converted to the model's shape");
+                "t10k-images-idx3-ubyte.gz), an MNIST-layout folder, a binary CIFAR-10 folder, "
+                "a binary CIFAR-100 folder (cifar-100-binary, its test.bin) or record file "
+                "(.bin), or a folder of PNG/JPEG/BMP images (its test/ folder if it has train/ "
+                "and test/; centre-cropped and resized); padded/resized and grey<->colour "
+                "converted to the model's shape");
   o->add_option("--seed", c->oodOpts.seed, "Seed of the noise set")->capture_default_str();
   o->add_option("--device", c->oodOpts.device, "auto | cpu | cuda")->capture_default_str();
   o->add_option("--out,-o", c->oodOut, "Output folder (ood.csv)")->capture_default_str();

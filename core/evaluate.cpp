@@ -6,6 +6,7 @@
 #include "dual_mcmc.h"
 #include "errors.h"
 #include "idx.h"
+#include "image_folder.h"
 #include "langevin.h"
 #include "method.h"
 #include "metrics.h"
@@ -13,6 +14,7 @@
 #include "runtime.h"
 
 #include <filesystem>
+#include <limits>
 
 namespace ebm {
 namespace {
@@ -24,10 +26,43 @@ bool hasFile(const fs::path& dir, const std::string& name) {
   return fs::exists(dir / name, ec) || fs::exists(dir / (name + ".gz"), ec);
 }
 
-/// Raw images of an external set in [-1, 1], (N, C, H, W), before matching.
-torch::Tensor readForeign(const std::string& path, int limit) {
+bool isCifar100File(const fs::path& path) { return path.extension() == ".bin"; }
+
+/// The images of a folder of PNG/JPEG/BMP files (its test/ folder when it has train/ and test/,
+/// else every image), centre-cropped, resized to the model's side and decoded with the model's
+/// channels (grey replicated to colour, colour to grey by luma).
+torch::Tensor readImageFolder(const std::string& path, const std::vector<int64_t>& shape,
+                              int limit) {
+  ImageFolderOptions fo;
+  fo.channels = static_cast<int>(shape[0]);
+  fo.side = static_cast<int>(shape[1]);
+  fo.convertChannels = true;
+  ImageFolder folder(path, fo);
+  std::vector<torch::Tensor> parts;
+  int64_t left = limit > 0 ? limit : std::numeric_limits<int64_t>::max();
+  const auto splits = folder.subfolderSplit()
+                          ? std::vector<FolderSplit>{FolderSplit::Test}
+                          : std::vector<FolderSplit>{FolderSplit::Train, FolderSplit::Test};
+  for (const FolderSplit split : splits) {
+    const int64_t n = std::min(left, folder.size(split));
+    if (n > 0)
+      parts.push_back(
+          folder.load(split, torch::arange(n, torch::TensorOptions().dtype(torch::kLong))));
+    left -= n;
+  }
+  return torch::cat(parts, 0);
+}
+
+/// Raw images of an external set in [-1, 1], (N, C, H, W), before matching; `note` tells what
+/// kind of set it was read as. Image folders come out already in the model's `shape`.
+torch::Tensor readForeign(const std::string& path, const std::vector<int64_t>& shape, int limit,
+                          std::string& note) {
   std::error_code ec;
   if (fs::is_regular_file(path, ec)) {
+    if (isCifar100File(path)) {
+      note = "CIFAR-100";
+      return loadCifar100(path, "test", limit).images;
+    }
     const IdxArray a = readIdx(path);
     if (a.dims.size() != 3)
       throw DataError(path + ": an IDX image file must be (N, H, W) unsigned bytes; this one has " +
@@ -42,10 +77,23 @@ torch::Tensor readForeign(const std::string& path, int limit) {
   const fs::path dir(path);
   if (hasFile(dir, "test_batch.bin") || fs::is_directory(dir / "cifar-10-batches-bin", ec))
     return loadCifar10(path, "test", limit).images;
+  if (fs::exists(dir / "test.bin", ec) || fs::exists(dir / "train.bin", ec) ||
+      fs::is_directory(dir / "cifar-100-binary", ec)) {
+    note = "CIFAR-100 test split";
+    return loadCifar100(path, "test", limit).images;
+  }
   if (hasFile(dir, "t10k-images-idx3-ubyte"))
     return loadMnistFolder(path, "test", false, limit).images;
-  throw DataError("OOD data set " + path + ": not an IDX image file, an MNIST-layout folder "
-                  "(t10k-images-idx3-ubyte[.gz]) or a binary CIFAR-10 folder (test_batch.bin)");
+  try {
+    auto x = readImageFolder(path, shape, limit);
+    note = "image folder, centre-cropped and resized to " + std::to_string(shape[1]);
+    return x;
+  } catch (const DataError& e) {
+    throw DataError("OOD data set " + path + ": not an IDX image file, a CIFAR-100 record file "
+                    "(.bin), an MNIST-layout folder (t10k-images-idx3-ubyte[.gz]), a binary "
+                    "CIFAR-10 folder (test_batch.bin), a binary CIFAR-100 folder (test.bin) or "
+                    "a folder of PNG/JPEG/BMP images (" + e.what() + ")");
+  }
 }
 
 } // namespace
@@ -54,8 +102,8 @@ torch::Tensor loadForeignImages(const std::string& path, const std::vector<int64
                                 int limit, std::string* note) {
   if (shape.size() != 3)
     throw DataError("OOD data set " + path + ": the model does not take images");
-  auto x = readForeign(path, limit);
-  std::string how;
+  std::string kind, how;
+  auto x = readForeign(path, shape, limit, kind);
   const int64_t c = x.size(1), h = x.size(2), w = x.size(3);
   const int64_t tc = shape[0], side = shape[1];
   const std::string given = std::to_string(c) + "x" + std::to_string(h) + "x" + std::to_string(w);
@@ -89,8 +137,10 @@ torch::Tensor loadForeignImages(const std::string& path, const std::vector<int64
                               .align_corners(false));
     how += std::to_string(h) + "->" + std::to_string(side) + " bilinear";
   }
+  while (!how.empty() && how.back() == ' ')
+    how.pop_back();
   if (note)
-    *note = how.empty() ? "as is" : how;
+    *note = (kind.empty() ? std::string() : kind + ": ") + (how.empty() ? "as is" : how);
   return x.contiguous();
 }
 

@@ -57,10 +57,13 @@ struct OodOptions {
   /// uniform (U(-1,1) noise), vflip (upside-down images), hflip (mirrored), invert (-x)
   std::vector<std::string> sets{"uniform", "vflip", "hflip", "invert"};
   /// Another data set as an extra OOD set: an IDX image file (e.g. MNIST's
-  /// t10k-images-idx3-ubyte[.gz]), an MNIST-layout folder (its test split), or a binary CIFAR-10
-  /// folder (its test split). Matched to the model's shape: grey is replicated to colour, colour
-  /// becomes grey by luma (ITU-R 601), smaller square images are padded with -1, larger ones
-  /// resized bilinearly; anything else is a DataError. "" = none.
+  /// t10k-images-idx3-ubyte[.gz]), an MNIST-layout folder (its test split), a binary CIFAR-10
+  /// folder (its test split), a binary CIFAR-100 folder (cifar-100-binary or its parent: test.bin)
+  /// or one CIFAR-100 record file (a path ending in .bin), or a folder of PNG/JPEG/BMP images
+  /// (its test/ folder when it has train/ and test/, else every image; each centre-cropped and
+  /// resized to the model's side). Matched to the model's shape: grey is replicated to colour,
+  /// colour becomes grey by luma (ITU-R 601), smaller square images are padded with -1, larger
+  /// ones resized bilinearly; anything else is a DataError. "" = none.
   std::string oodPath;
   uint64_t seed = 1;
   std::string device = "auto";

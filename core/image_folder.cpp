@@ -182,6 +182,12 @@ ImageFolder::ImageFolder(std::string root, ImageFolderOptions options)
 }
 
 void ImageFolder::checkChannels() const {
+  if (m_options.convertChannels) {
+    // Every file still has to be a readable image; its kind does not matter.
+    readChannelCounts(m_train.files);
+    readChannelCounts(m_test.files);
+    return;
+  }
   // Grey+alpha decodes as grey and RGBA as colour; only the two kinds must not be mixed.
   const auto kindOf = [](int native) { return native <= 2 ? 1 : 3; };
   const std::vector<int> train = readChannelCounts(m_train.files);

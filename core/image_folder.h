@@ -31,6 +31,9 @@ struct ImageFolderOptions {
   std::optional<CropBox> cropBox;  // crop this square box of every image before resizing (it
                                    // must lie inside each image: else a DataError naming the
                                    // file); none = the central square of each image
+  bool convertChannels = false;    // decode every image as `channels` (grey replicated to
+                                   // colour, colour to grey by luma) instead of requiring that
+                                   // kind; for foreign sets such as OOD folders
   int64_t cacheBytes = int64_t{2} << 30;  // decoded images kept in memory up to this size
                                           // (>= 0; CelebA's 162 770 train images at 64 px
                                           // take 1.9 GiB)
@@ -42,7 +45,8 @@ public:
   /// folder, those are the splits; otherwise options.testFraction picks the test files.
   /// Grey+alpha counts as grey and RGBA as colour (alpha is dropped). Throws DataError: a
   /// missing folder, no images in a split, an unreadable image, grey and colour images mixed
-  /// (naming one of each), or images of the other kind than options.channels.
+  /// (naming one of each), or images of the other kind than options.channels (unless
+  /// options.convertChannels).
   ImageFolder(std::string root, ImageFolderOptions options);
 
   int64_t size(FolderSplit split) const { return splitOf(split).files.size(); }
