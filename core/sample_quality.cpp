@@ -115,16 +115,15 @@ std::vector<std::string> paperProtocolDifferences(const FdOptions& o,
     return std::string(buf);
   };
   if (s.samples != p.samples)
-    out.push_back("samples: " + std::to_string(s.samples) + " generated samples (" +
-                  (s.samples < p.samples ? "fewer than" : "more than") + " the protocol's " +
-                  std::to_string(p.samples) + ")");
+    out.push_back("samples: " + std::to_string(s.samples) + " generated samples; the protocol "
+                  "draws " + std::to_string(p.samples));
   if (s.batch != p.batch)
     out.push_back("batch: " + std::to_string(s.batch) +
-                  " samples per generator batch (the protocol's BatchNorm batch statistics come "
-                  "from batches of " + std::to_string(p.batch) + ")");
+                  " samples per generator batch; the protocol's BatchNorm batch statistics come "
+                  "from batches of " + std::to_string(p.batch));
   if (o.split != p.split)
-    out.push_back("reference: the " + o.split + " split (the protocol compares with " +
-                  p.split + "ing-split statistics)");
+    out.push_back("reference: the " + o.split + " split; the protocol compares with " +
+                  p.split + "ing-split statistics");
   // The sampler in effect: the options where set, the checkpoint's training sampler elsewhere.
   const bool ownSteps = s.xSteps >= 0, ownSize = s.xStepSize > 0, ownNoise = s.xNoise >= 0;
   const int steps = ownSteps ? s.xSteps : checkpointX.steps;
@@ -134,20 +133,20 @@ std::vector<std::string> paperProtocolDifferences(const FdOptions& o,
   auto origin = [](bool own) { return own ? std::string() : std::string(" (the checkpoint's)"); };
   if (steps != p.xSteps)
     out.push_back("sampler: k_x = " + std::to_string(steps) + origin(ownSteps) +
-                  " (the protocol's test-time sampler takes " + std::to_string(p.xSteps) +
-                  " steps)");
+                  "; the protocol's test-time sampler takes " + std::to_string(p.xSteps) +
+                  " steps");
   if (!same(size, p.xStepSize))
     out.push_back("sampler: s_x = " + number(size) + origin(ownSize) +
-                  " (the protocol's test-time step size is " + number(p.xStepSize) + ")");
+                  "; the protocol's test-time step size is " + number(p.xStepSize));
   if (!same(noise, p.xNoise))
     out.push_back("sampler: n_x = " + number(noise) + origin(ownNoise) +
-                  " (the protocol's test-time noise is " + number(p.xNoise) + ")");
+                  "; the protocol's test-time noise is " + number(p.xNoise));
   if (o.inception.empty())
     out.push_back("features: no Inception network (--inception), so no FID; a classifier's "
                   "Fréchet distance is not comparable to the paper's FID");
   else if (o.inceptionRange != p.inceptionRange)
     out.push_back("Inception input: range " + o.inceptionRange +
-                  " (the protocol feeds (x + 1) / 2 clamped to [0, 1])");
+                  "; the protocol feeds (x + 1) / 2 clamped to [0, 1]");
   return out;
 }
 
