@@ -86,7 +86,8 @@ torch::Tensor readForeign(const std::string& path, const std::vector<int64_t>& s
     return loadMnistFolder(path, "test", false, limit).images;
   try {
     auto x = readImageFolder(path, shape, limit);
-    note = "image folder, centre-cropped and resized to " + std::to_string(shape[1]);
+    note = "image folder, centre-cropped, resized to " + std::to_string(shape[1]) + "x" +
+           std::to_string(shape[1]) + " and decoded as " + (shape[0] == 1 ? "grey" : "colour");
     return x;
   } catch (const DataError& e) {
     throw DataError("OOD data set " + path + ": not an IDX image file, a CIFAR-100 record file "
@@ -140,7 +141,8 @@ torch::Tensor loadForeignImages(const std::string& path, const std::vector<int64
   while (!how.empty() && how.back() == ' ')
     how.pop_back();
   if (note)
-    *note = (kind.empty() ? std::string() : kind + ": ") + (how.empty() ? "as is" : how);
+    *note = kind.empty() ? (how.empty() ? "as is" : how)
+                         : (how.empty() ? kind : kind + ": " + how);
   return x.contiguous();
 }
 
