@@ -41,7 +41,8 @@ std::shared_ptr<ProtocolCommands> addProtocolCommands(CLI::App& app) {
   ip->add_option("--x-step-size", c->table.settings.xStepSize, "Stage 3: step size s_x");
   ip->add_option("--x-noise", c->table.settings.xNoise, "Stage 3: noise n_x");
   ip->add_option("--chains", c->table.settings.chains, "Chains per image");
-  ip->add_option("--seed", c->table.settings.seed, "Seed of the chains and of the random masks (R, B, drop)");
+  ip->add_option("--seed", c->table.settings.seed,
+                 "Seed of the chains and of the random masks (R, B, drop)");
   ip->add_flag("--bn-running-stats", c->table.settings.generatorEval,
                "Decode with the generator's BatchNorm running statistics (default: batch "
                "statistics, as in training)");

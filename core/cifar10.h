@@ -1,6 +1,6 @@
 // Readers for the binary versions of CIFAR-10 (the cifar-10-batches-bin folder) and CIFAR-100
-// (cifar-100-binary), giving the same ImageSet as the MNIST reader. Any thread may call it; no Qt/GL. Bad files raise DataError
-// naming the file and what is wrong.
+// (cifar-100-binary), giving the same ImageSet as the MNIST reader. Any thread may call them;
+// no Qt/GL. Bad files raise DataError naming the file and what is wrong.
 #pragma once
 
 #include "idx.h"
