@@ -1,5 +1,6 @@
 #include "evaluation_commands.h"
 
+#include "checkpoint_info.h"
 #include "classifier_training.h"
 #include "errors.h"
 #include "evaluate.h"
@@ -24,6 +25,7 @@ struct EvaluationCommands {
   ebm::OodOptions oodOpts;
   std::string oodOut = "runs/eval-ood";
   ebm::FdOptions fdOpts;
+  bool fdPaperProtocol = false;
   std::string fdOut = "runs/eval-fd";
   ebm::SampleOptions toyOpts;
   std::string toyOut = "runs/eval-toy";
@@ -90,8 +92,10 @@ void addSamplingOptions(CLI::App* cmd, ebm::SampleOptions& s) {
 
 int runRecon(EvaluationCommands& c) {
   const auto rows = ebm::evaluateReconstruction(c.rec);
-  std::printf("reconstruction on the %s split, first %d images\n", c.rec.split.c_str(),
-              c.rec.images);
+  std::printf("reconstruction on the %s split, first %d images (each counted once); G with "
+              "BatchNorm %s statistics\n",
+              c.rec.split.c_str(), rows.empty() ? 0 : rows.front().images,
+              c.rec.generatorEval ? "running" : "batch");
   std::printf("%-16s %6s %10s %10s %8s %7s\n", "init", "steps", "MSE[-1,1]", "MSE[0,1]", "PSNR",
               "SSIM");
   std::vector<std::vector<std::string>> csv;
@@ -129,6 +133,36 @@ int runOod(EvaluationCommands& c) {
 }
 
 int runFd(EvaluationCommands& c) {
+  if (c.fdPaperProtocol) {
+    // The protocol's values, except where an option was given on the command line.
+    ebm::FdOptions paper = c.fdOpts;
+    ebm::applyPaperProtocol(paper);
+    auto given = [&](const char* name) { return c.fd->get_option(name)->count() > 0; };
+    ebm::SampleOptions& s = c.fdOpts.sampling;
+    if (!given("--samples"))
+      s.samples = paper.sampling.samples;
+    if (!given("--batch"))
+      s.batch = paper.sampling.batch;
+    if (!given("--x-steps"))
+      s.xSteps = paper.sampling.xSteps;
+    if (!given("--x-step-size"))
+      s.xStepSize = paper.sampling.xStepSize;
+    if (!given("--x-noise"))
+      s.xNoise = paper.sampling.xNoise;
+    if (!given("--split"))
+      c.fdOpts.split = paper.split;
+    if (!given("--inception-range"))
+      c.fdOpts.inceptionRange = paper.inceptionRange;
+  }
+  // Said before the (long) sampling, one line per difference, whether or not it was asked for.
+  const auto info = ebm::readCheckpointInfo(c.fdOpts.sampling.checkpoint);
+  const auto differences = ebm::paperProtocolDifferences(c.fdOpts, info.config.x);
+  if (differences.empty())
+    std::printf("the paper's FID protocol (METHODS §1.7): 50000 samples, training-split "
+                "statistics, k_x 70, s_x 0.4, n_x 0.001, Inception on (x+1)/2 in [0,1]\n");
+  for (const auto& d : differences)
+    std::printf("differs from the paper protocol: %s\n", d.c_str());
+  std::fflush(stdout);
   const auto r = ebm::evaluateFd(c.fdOpts);
   std::printf("Fréchet distances of %lld samples to the %s split (%lld images); revision k_x = "
               "%d, s_x = %g, n_x = %g\n",
@@ -207,6 +241,9 @@ std::shared_ptr<EvaluationCommands> addEvaluationCommands(CLI::App& app) {
   r->add_option("--init", c->rec.inits, "Chain starts: inference-mean, inference, gaussian, uniform")
       ->capture_default_str();
   r->add_option("--seed", c->rec.seed, "Seed (same noise for every row)")->capture_default_str();
+  r->add_flag("--bn-running-stats", c->rec.generatorEval,
+              "Run the z-chains and decode with the generator's BatchNorm running statistics "
+              "(default: batch statistics, as the reference)");
   r->add_option("--device", c->rec.device, "auto | cpu | cuda")->capture_default_str();
   r->add_option("--out,-o", c->recOut, "Output folder (recon.csv)")->capture_default_str();
 
@@ -222,8 +259,11 @@ std::shared_ptr<EvaluationCommands> addEvaluationCommands(CLI::App& app) {
       ->capture_default_str();
   o->add_option("--ood-path", c->oodOpts.oodPath,
                 "Another data set as an extra OOD set: an IDX image file (e.g. MNIST "
-                "t10k-images-idx3-ubyte.gz), an MNIST-layout folder or a binary CIFAR-10 folder "
-                "(test split); padded/resized and grey<->colour converted to the model's shape");
+                "t10k-images-idx3-ubyte.gz), an MNIST-layout folder, a binary CIFAR-10 folder, "
+                "a binary CIFAR-100 folder (cifar-100-binary, its test.bin) or record file "
+                "(.bin), or a folder of PNG/JPEG/BMP images (its test/ folder if it has train/ "
+                "and test/; centre-cropped and resized); padded/resized and grey<->colour "
+                "converted to the model's shape");
   o->add_option("--seed", c->oodOpts.seed, "Seed of the noise set")->capture_default_str();
   o->add_option("--device", c->oodOpts.device, "auto | cpu | cuda")->capture_default_str();
   o->add_option("--out,-o", c->oodOut, "Output folder (ood.csv)")->capture_default_str();
@@ -246,6 +286,11 @@ std::shared_ptr<EvaluationCommands> addEvaluationCommands(CLI::App& app) {
       ->check(CLI::IsMember({"01", "pm1", "255"}))
       ->capture_default_str();
   addSplitOption(f, c->fdOpts.split, "Reference split");
+  f->add_flag("--paper-protocol", c->fdPaperProtocol,
+              "The reference's FID protocol (METHODS §1.7): 50000 samples in batches of 100, "
+              "training-split statistics, test-time sampler k_x 70, s_x 0.4, n_x 0.001, "
+              "Inception input (x+1)/2 clamped to [0,1]; options given explicitly override it. "
+              "Every difference from the protocol is printed, one line each");
   f->add_option("--out,-o", c->fdOut, "Output folder (fd.csv)")->capture_default_str();
 
   c->toy = app.add_subcommand(

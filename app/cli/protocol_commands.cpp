@@ -29,8 +29,11 @@ std::shared_ptr<ProtocolCommands> addProtocolCommands(CLI::App& app) {
   ip->add_option("--images", c->table.images, "Test images (the first N of the test split)");
   ip->add_option("--batch", c->table.batch, "Images per batch (BatchNorm batch statistics)");
   ip->add_option("--masks", c->table.kinds,
-                 "Mask kinds: M20 M30 M40 (centred blocks), R20 R30 R40 (random blocks, one "
-                 "position per image from the seed), drop<p> (pixel drop p %)");
+                 "Mask kinds: M20 M30 M40 (a centred block of 20/30/40 px of a 64-px image), "
+                 "R20 R30 R40 (the paper's A.3: several 8-px-of-64 blocks at random positions "
+                 "until 20/30/40 % of the pixels are missing), B20 B30 B40 (one block of the "
+                 "M size at a random position), drop<p> (pixel drop p %); random masks are "
+                 "drawn per image from the seed");
   ip->add_option("--z-steps", c->table.settings.zSteps, "Stage 2: masked z-Langevin steps");
   ip->add_option("--z-step-size", c->table.settings.zStepSize, "Stage 2: step size s_z");
   ip->add_option("--z-noise", c->table.settings.zNoise, "Stage 2: noise n_z");
@@ -38,7 +41,8 @@ std::shared_ptr<ProtocolCommands> addProtocolCommands(CLI::App& app) {
   ip->add_option("--x-step-size", c->table.settings.xStepSize, "Stage 3: step size s_x");
   ip->add_option("--x-noise", c->table.settings.xNoise, "Stage 3: noise n_x");
   ip->add_option("--chains", c->table.settings.chains, "Chains per image");
-  ip->add_option("--seed", c->table.settings.seed, "Seed of the chains and the R-mask positions");
+  ip->add_option("--seed", c->table.settings.seed,
+                 "Seed of the chains and of the random masks (R, B, drop)");
   ip->add_flag("--bn-running-stats", c->table.settings.generatorEval,
                "Decode with the generator's BatchNorm running statistics (default: batch "
                "statistics, as in training)");

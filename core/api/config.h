@@ -93,6 +93,16 @@ struct DataConfig {
   int limit = 0;                // use at most N training images (0 = all)
   double testFraction = 0.1;    // folder: share held out as the test split, every k-th image by
                                 // path (0, 1); unused when data.path has train/ and test/ folders
+  std::string crop = "center";  // folder: the square each image is cut to before resizing:
+                                // "center" (its central square) | "box" (data.crop_box)
+  std::vector<int> cropBox{15, 40, 163, 188};  // folder with crop = "box": [left, top, right,
+                                // bottom] in pixels, right and bottom exclusive (PIL's box), a
+                                // square inside every image (4 integers >= 0, right - left =
+                                // bottom - top > 0); default: the reference's 148x148 CelebA
+                                // face box in the aligned 178x218 images (METHODS §1.1)
+  bool flip = false;            // image data: mirror each training image left-right with
+                                // probability 1/2 (augmentation, seeded by train.seed); the
+                                // test split and every evaluation stay unflipped
 };
 
 /// Where and how the computation runs.

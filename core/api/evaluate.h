@@ -16,10 +16,14 @@ struct ReconstructionOptions {
   std::string checkpoint;             // a Dual-MCMC checkpoint (.safetensors)
   int images = 100;                   // images of the split, first N
   std::string split = "test";         // test | train
-  int batch = 100;                    // chains per batch (BatchNorm statistics depend on it)
+  int batch = 100;                    // chains per batch (BatchNorm statistics depend on it;
+                                      // 2..; a lone last image joins the batch before it)
   std::vector<int> steps{0, 10};      // numbers of z-Langevin steps to report
   std::vector<std::string> inits{"inference-mean", "gaussian"};  // where chains start
   uint64_t seed = 1;                  // same noise for every init (common random numbers)
+  bool generatorEval = false;         // BatchNorm running statistics in G (z-chain and decoding)
+                                      // instead of batch statistics (METHODS §4.4: train mode
+                                      // to match the reference, eval mode to compare)
   std::string device = "auto";
   int threads = 0;
 };
@@ -31,6 +35,7 @@ struct ReconstructionRow {
   double mse01 = 0;    // the same on the [0, 1] scale (= mse / 4)
   double psnr = 0;     // dB, mean over images
   double ssim = 0;     // mean over images
+  int images = 0;      // images evaluated; each counts once in every mean above
 };
 
 /// One row per (init, steps). Throws ebm::Error (bad checkpoint, data, or a method without
@@ -44,10 +49,13 @@ struct OodOptions {
   /// uniform (U(-1,1) noise), vflip (upside-down images), hflip (mirrored), invert (-x)
   std::vector<std::string> sets{"uniform", "vflip", "hflip", "invert"};
   /// Another data set as an extra OOD set: an IDX image file (e.g. MNIST's
-  /// t10k-images-idx3-ubyte[.gz]), an MNIST-layout folder (its test split), or a binary CIFAR-10
-  /// folder (its test split). Matched to the model's shape: grey is replicated to colour, colour
-  /// becomes grey by luma (ITU-R 601), smaller square images are padded with -1, larger ones
-  /// resized bilinearly; anything else is a DataError. "" = none.
+  /// t10k-images-idx3-ubyte[.gz]), an MNIST-layout folder (its test split), a binary CIFAR-10
+  /// folder (its test split), a binary CIFAR-100 folder (cifar-100-binary or its parent: test.bin)
+  /// or one CIFAR-100 record file (a path ending in .bin), or a folder of PNG/JPEG/BMP images
+  /// (its test/ folder when it has train/ and test/, else every image; each centre-cropped and
+  /// resized to the model's side). Matched to the model's shape: grey is replicated to colour,
+  /// colour becomes grey by luma (ITU-R 601), smaller square images are padded with -1, larger
+  /// ones resized bilinearly; anything else is a DataError. "" = none.
   std::string oodPath;
   uint64_t seed = 1;
   std::string device = "auto";

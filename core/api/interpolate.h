@@ -17,8 +17,10 @@ struct InterpolationSettings {
   int zSteps = 0;               // ends = data: z-Langevin steps revising the inferred means
   int points = 10;              // points on the path, ends included (2..256)
   bool spherical = false;       // slerp instead of a straight line
-  bool generatorEval = true;    // decode with BatchNorm running statistics, so a point's image
-                                // does not depend on the other points of the batch
+  bool generatorEval = true;    // BatchNorm running statistics in the generator for all it
+                                // does here (refining the data latents, decoding the path and
+                                // the end reconstructions), so a point's image does not depend
+                                // on the other points; false: batch statistics throughout
   int xSteps = 0;               // x-Langevin steps after decoding (0 = none)
   int profilePoints = 64;       // points of the energy profile (2..1024)
   uint64_t seed = 1;
@@ -33,7 +35,8 @@ struct InterpolationResult {
   std::vector<float> decoded;   // points x shape: G(z(lambda))
   std::vector<float> revised;   // points x shape after x-Langevin (empty when xSteps = 0)
   std::vector<float> ends;      // ends = data: the two images (2 x shape)
-  std::vector<float> endRecons; // ends = data: G of the two (revised) latents
+  std::vector<float> endRecons; // ends = data: G of the two (revised) latents, i.e. the
+                                // path's first and last decoded images
   std::vector<double> profileLambdas;
   std::vector<double> profileEnergy;         // E(G(z(lambda))) along the path
   std::vector<double> energyDecoded, energyRevised;  // at the strip's points

@@ -16,7 +16,7 @@ struct InpaintTableOptions {
   std::string checkpoint;
   int images = 100;                 // test images, the first N of the test split
   int batch = 100;                  // images per batch (BatchNorm statistics depend on it)
-  std::vector<std::string> kinds{"M20", "M30", "M40", "R20", "R30", "R40"};
+  std::vector<std::string> kinds = standardMaskKinds();  // mask names (see makeMask)
   InpaintSettings settings;         // chains, steps and step sizes of the three stages
   int examples = 8;                 // images shown per mask kind in the example grid
   std::string device = "auto";
@@ -38,7 +38,8 @@ struct InpaintTable {
   std::string split;   // which data the images came from
 };
 
-/// R-masks draw their block once per test image from seed + image index.
+/// Random masks (R, B, drop) are drawn once per test image from seed * 1000003 + image index,
+/// so every kind and every run sees the same masks for the same seed.
 InpaintTable evaluateInpainting(const InpaintTableOptions& options);
 
 struct InterpolationStripOptions {

@@ -5,6 +5,8 @@
 // thread (CLI, tests); no Qt/GL.
 #pragma once
 
+#include "config.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -32,6 +34,30 @@ struct FdOptions {
   std::string inceptionRange = "01";  // the Inception module's input range: 01 | pm1 | 255
   std::string split = "test";         // reference images: test | train
 };
+
+/// The reference's FID protocol (METHODS §1.7, §4.4; task_fid.py): 50 000 samples in batches
+/// of 100 (G in training mode), revised by the test-time x-sampler, against training-split
+/// statistics, on InceptionV3 pool3 features of (x + 1) / 2 clamped to [0, 1].
+struct PaperFidProtocol {
+  int samples = 50000;             // generated samples
+  int batch = 100;                 // samples per generator batch (BatchNorm batch statistics)
+  std::string split = "train";     // reference statistics
+  int xSteps = 70;                 // test-time k_x
+  double xStepSize = 0.4;          // test-time s_x
+  double xNoise = 0.001;           // test-time n_x
+  std::string inceptionRange = "01";  // Inception input: (x + 1) / 2 clamped to [0, 1]
+};
+
+/// Sets the protocol's samples, batch, split, sampler and Inception range in `options`; keeps
+/// the checkpoint, the feature files, the seed, the device and the threads.
+void applyPaperProtocol(FdOptions& options);
+
+/// What in `options` differs from the paper's FID protocol, one line per difference (empty when
+/// it is followed): fewer or more samples, another batch, the test split, another sampler
+/// setting, no Inception network, another Inception input range. `checkpointX` is the
+/// checkpoint's x-sampler, in effect for the settings `options` leave at "the checkpoint's".
+std::vector<std::string> paperProtocolDifferences(const FdOptions& options,
+                                                  const LangevinXConfig& checkpointX);
 
 struct FdRow {
   std::string features;  // "classifier" or "inception"

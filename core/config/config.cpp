@@ -39,7 +39,8 @@ constexpr std::string_view kSamplerDir = "samplers";
 // Field registry
 
 /// The member a field reads and writes; the alternative also fixes the TOML type.
-using FieldRef = std::variant<bool*, int*, long*, unsigned long long*, double*, std::string*>;
+using FieldRef = std::variant<bool*, int*, long*, unsigned long long*, double*, std::string*,
+                              std::vector<int>*>;
 
 /// What values a field accepts. Numbers use an interval or a value set, strings a name set.
 struct Rule {
@@ -177,6 +178,9 @@ std::vector<Field> fieldsOf(RunConfig& c) {
       {"data", "pad32", &d.pad32, {}},
       {"data", "limit", &d.limit, nonNegative},
       {"data", "test_fraction", &d.testFraction, interval(0, true, 1, true)},
+      {"data", "crop", &d.crop, oneOf({"center", "box"})},
+      {"data", "crop_box", &d.cropBox, {}},  // checked in validate(): a square box
+      {"data", "flip", &d.flip, {}},
 
       {"runtime", "device", &r.device, oneOf({"auto", "cpu", "cuda"})},
       {"runtime", "threads", &r.threads, between(0, 1024)},
@@ -260,6 +264,19 @@ std::string quoteToml(std::string_view s) {
   return out;
 }
 
+template <class Range>
+std::string join(const Range& items, std::string_view sep) {
+  std::ostringstream out;
+  bool first = true;
+  for (const auto& item : items) {
+    if (!first)
+      out << sep;
+    out << item;
+    first = false;
+  }
+  return out.str();
+}
+
 /// The field's value as TOML source. The seed is written as the int64 with the same bits,
 /// because TOML integers are signed 64-bit.
 std::string tomlValue(const FieldRef& ref) {
@@ -274,6 +291,8 @@ std::string tomlValue(const FieldRef& ref) {
           return quoteToml(*p);
         else if constexpr (std::is_same_v<T, unsigned long long>)
           return std::to_string(static_cast<std::int64_t>(*p));
+        else if constexpr (std::is_same_v<T, std::vector<int>>)
+          return "[" + join(*p, ", ") + "]";
         else
           return std::to_string(*p);
       },
@@ -287,19 +306,6 @@ std::string displayValue(const FieldRef& ref) {
   if (const auto* u = std::get_if<unsigned long long*>(&ref))
     return std::to_string(**u);
   return tomlValue(ref);
-}
-
-template <class Range>
-std::string join(const Range& items, std::string_view sep) {
-  std::ostringstream out;
-  bool first = true;
-  for (const auto& item : items) {
-    if (!first)
-      out << sep;
-    out << item;
-    first = false;
-  }
-  return out.str();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -326,8 +332,8 @@ std::optional<std::string> violation(const Field& f) {
       return "must be one of " + join(r.names, ", ");
     return std::nullopt;
   }
-  if (std::holds_alternative<bool*>(f.ref))
-    return std::nullopt;
+  if (std::holds_alternative<bool*>(f.ref) || std::holds_alternative<std::vector<int>*>(f.ref))
+    return std::nullopt;  // lists are checked as a whole in validate()
 
   const double v = std::visit(
       [](auto* p) -> double {
@@ -400,6 +406,22 @@ void readField(const Field& f, const toml::node& n, const std::string& origin) {
           if (!v)
             typeError(f, n, "a string", origin);
           *p = v->get();
+        } else if constexpr (std::is_same_v<T, std::vector<int>>) {
+          const auto* a = n.as_array();
+          if (!a)
+            typeError(f, n, "an array of integers", origin);
+          std::vector<int> values;
+          for (const toml::node& e : *a) {
+            const auto* i = e.as_integer();
+            if (!i)
+              typeError(f, e, "an array of integers", origin);
+            if (i->get() < std::numeric_limits<int>::min() ||
+                i->get() > std::numeric_limits<int>::max())
+              throw ConfigError(f.name() + ": " + std::to_string(i->get()) + " is out of range (" +
+                                where(e.source(), origin) + ")");
+            values.push_back(static_cast<int>(i->get()));
+          }
+          *p = std::move(values);
         } else if constexpr (std::is_same_v<T, double>) {
           if (const auto* d = n.as_floating_point())
             *p = d->get();
@@ -555,8 +577,29 @@ void RunConfig::validate() const {
                           ": must be a multiple of 16 with model.image_size = 64 (the widths "
                           "halve over four levels)");
   }
+  // The crop box: [left, top, right, bottom], a non-empty square (PIL's box convention).
+  const std::string box = "data.crop_box = [" + join(data.cropBox, ", ") + "]";
+  if (data.cropBox.size() != 4)
+    throw ConfigError(box + ": must be 4 integers [left, top, right, bottom] (got " +
+                      std::to_string(data.cropBox.size()) + ")");
+  const int left = data.cropBox[0], top = data.cropBox[1], right = data.cropBox[2],
+            bottom = data.cropBox[3];
+  if (left < 0 || top < 0)
+    throw ConfigError(box + ": left and top must be >= 0");
+  if (right <= left || bottom <= top)
+    throw ConfigError(box + ": right must be > left and bottom > top (right and bottom are "
+                            "exclusive)");
+  if (right - left != bottom - top)
+    throw ConfigError(box + ": must be a square (it is " + std::to_string(right - left) + "x" +
+                      std::to_string(bottom - top) + " px); the model's images are square");
   // Combinations: the toy data sets are 2-D points for the MLPs, image sets need the conv nets.
   const std::string kind = "data.kind = " + quoteToml(data.kind);
+  if (data.crop == "box" && data.kind != "folder")
+    throw ConfigError("data.crop = \"box\" crops image files: it requires data.kind = "
+                      "\"folder\" (got " + quoteToml(data.kind) + ")");
+  if (data.flip && data.kind == "toy2d")
+    throw ConfigError("data.flip = true mirrors images: it requires an image data kind (got " +
+                      kind + ")");
   if (data.kind == "toy2d") {
     if (model.family != "mlp")
       throw ConfigError(kind + " requires model.family = \"mlp\" (got " +

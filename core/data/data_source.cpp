@@ -28,6 +28,15 @@ torch::Tensor nextBatchIndices(int64_t n, int batchSize, torch::Generator& gen,
   return idx;
 }
 
+/// data.flip: each image of a training batch mirrored left-right with probability 1/2, drawn
+/// from the training generator (so a seeded run flips the same images).
+torch::Tensor maybeFlip(const torch::Tensor& batch, bool flip, torch::Generator& gen) {
+  if (!flip || batch.size(0) == 0)
+    return batch;
+  const auto flipped = torch::rand({batch.size(0)}, gen) < 0.5;
+  return torch::where(flipped.view({-1, 1, 1, 1}), batch.flip({3}), batch);
+}
+
 class ToySource : public DataSource {
 public:
   explicit ToySource(std::string name) : m_name(std::move(name)) {}
@@ -57,8 +66,9 @@ public:
                       " (check data.pad32 and model.image_size)");
   }
   torch::Tensor next(int batchSize, torch::Generator& gen) override {
-    return m_train.index_select(
-        0, nextBatchIndices(m_train.size(0), batchSize, gen, m_order, m_cursor, m_data.path));
+    return maybeFlip(m_train.index_select(0, nextBatchIndices(m_train.size(0), batchSize, gen,
+                                                              m_order, m_cursor, m_data.path)),
+                     m_data.flip, gen);
   }
   torch::Tensor heldOut(int n, torch::Generator&) override {
     if (!m_test.defined())
@@ -87,11 +97,12 @@ private:
 class FolderSource : public DataSource {
 public:
   FolderSource(const DataConfig& data, const ModelConfig& model)
-      : m_folder(data.path, options(data, model)) {}
+      : m_folder(data.path, options(data, model)), m_flip(data.flip) {}
   torch::Tensor next(int batchSize, torch::Generator& gen) override {
-    return m_folder.load(FolderSplit::Train,
-                         nextBatchIndices(size(), batchSize, gen, m_order, m_cursor,
-                                          m_folder.root()));
+    return maybeFlip(m_folder.load(FolderSplit::Train,
+                                   nextBatchIndices(size(), batchSize, gen, m_order, m_cursor,
+                                                    m_folder.root())),
+                     m_flip, gen);
   }
   torch::Tensor heldOut(int n, torch::Generator&) override {
     const int64_t count = std::min<int64_t>(n, m_folder.size(FolderSplit::Test));
@@ -115,10 +126,13 @@ private:
     o.channels = model.channels;
     o.testFraction = data.testFraction;
     o.limit = data.limit;
+    if (data.crop == "box" && data.cropBox.size() == 4)
+      o.cropBox = CropBox{data.cropBox[0], data.cropBox[1], data.cropBox[2], data.cropBox[3]};
     return o;
   }
 
   ImageFolder m_folder;
+  bool m_flip = false;
   torch::Tensor m_order;
   int64_t m_cursor = 0;
 };

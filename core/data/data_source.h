@@ -15,9 +15,9 @@ namespace ebm {
 class DataSource {
 public:
   virtual ~DataSource() = default;
-  /// The next training batch (B, ...) on the CPU.
+  /// The next training batch (B, ...) on the CPU (mirrored per image when data.flip).
   virtual torch::Tensor next(int batchSize, torch::Generator& gen) = 0;
-  /// `n` held-out examples (the test split for image sets; fresh draws for toys).
+  /// `n` held-out examples (the test split for image sets, never flipped; fresh draws for toys).
   virtual torch::Tensor heldOut(int n, torch::Generator& gen) = 0;
   /// Number of training examples (0 = unbounded sampler).
   virtual int64_t size() const = 0;

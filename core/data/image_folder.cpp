@@ -70,20 +70,33 @@ std::vector<int> readChannelCounts(const std::vector<std::string>& files) {
   return counts;
 }
 
-/// Decodes one image with `channels` channels (alpha dropped), crops the central square and
-/// resizes it to side x side (stb's default filters: Mitchell when shrinking, Catmull-Rom when
-/// enlarging). Returns side x side x channels bytes, row-major, channels interleaved.
-std::vector<uint8_t> decodeSquare(const std::string& path, int side, int channels) {
+/// Decodes one image with `channels` channels (alpha dropped), crops `box` (or, without one,
+/// the central square) and resizes it to side x side (stb's default filters: Mitchell when
+/// shrinking, Catmull-Rom when enlarging). Returns side x side x channels bytes, row-major,
+/// channels interleaved.
+std::vector<uint8_t> decodeSquare(const std::string& path, int side, int channels,
+                                  const std::optional<CropBox>& box) {
   int w = 0, h = 0, native = 0;
   const std::unique_ptr<stbi_uc, void (*)(void*)> pixels(
       stbi_load(path.c_str(), &w, &h, &native, channels), stbi_image_free);
   if (!pixels)
     throw DataError("cannot decode image " + path + ": " +
                     (stbi_failure_reason() ? stbi_failure_reason() : "unknown error"));
-  const int crop = std::min(w, h);
+  int crop = std::min(w, h), left = (w - crop) / 2, top = (h - crop) / 2;
+  if (box) {
+    if (box->left < 0 || box->top < 0 || box->right > w || box->bottom > h)
+      throw DataError("image " + path + " is " + std::to_string(w) + "x" + std::to_string(h) +
+                      ": the crop box (left " + std::to_string(box->left) + ", top " +
+                      std::to_string(box->top) + ", right " + std::to_string(box->right) +
+                      ", bottom " + std::to_string(box->bottom) +
+                      ") does not fit inside it (data.crop_box)");
+    crop = box->right - box->left;
+    left = box->left;
+    top = box->top;
+  }
   const size_t stride = static_cast<size_t>(w) * channels;
-  const stbi_uc* start = pixels.get() + static_cast<size_t>((h - crop) / 2) * stride +
-                         static_cast<size_t>((w - crop) / 2) * channels;
+  const stbi_uc* start = pixels.get() + static_cast<size_t>(top) * stride +
+                         static_cast<size_t>(left) * channels;
   const size_t rowBytes = static_cast<size_t>(side) * channels;
   std::vector<uint8_t> out(rowBytes * side);
   if (crop == side) {
@@ -128,6 +141,12 @@ ImageFolder::ImageFolder(std::string root, ImageFolderOptions options)
   TORCH_CHECK(options.limit >= 0 && options.cacheBytes >= 0,
               "ImageFolder: limit and cacheBytes must be >= 0, got ", options.limit, " and ",
               options.cacheBytes);
+  if (const auto& b = options.cropBox)
+    TORCH_CHECK(b->left >= 0 && b->top >= 0 && b->right > b->left && b->bottom > b->top &&
+                    b->right - b->left == b->bottom - b->top,
+                "ImageFolder: the crop box must be a non-empty square at non-negative "
+                "coordinates, got left ", b->left, ", top ", b->top, ", right ", b->right,
+                ", bottom ", b->bottom);
 
   std::error_code ec;
   if (!fs::exists(m_root, ec))
@@ -163,6 +182,12 @@ ImageFolder::ImageFolder(std::string root, ImageFolderOptions options)
 }
 
 void ImageFolder::checkChannels() const {
+  if (m_options.convertChannels) {
+    // Every file still has to be a readable image; its kind does not matter.
+    readChannelCounts(m_train.files);
+    readChannelCounts(m_test.files);
+    return;
+  }
   // Grey+alpha decodes as grey and RGBA as colour; only the two kinds must not be mixed.
   const auto kindOf = [](int native) { return native <= 2 ? 1 : 3; };
   const std::vector<int> train = readChannelCounts(m_train.files);
@@ -214,7 +239,7 @@ torch::Tensor ImageFolder::load(FolderSplit which, const torch::Tensor& indices)
         continue;
       }
       try {
-        decoded[b] = decodeSquare(split.files[ip[b]], side, channels);
+        decoded[b] = decodeSquare(split.files[ip[b]], side, channels, m_options.cropBox);
         std::memcpy(op + b * bytes, decoded[b].data(), bytes);
       } catch (const DataError& e) {
         errors[b] = e.what();

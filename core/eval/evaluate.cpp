@@ -7,6 +7,7 @@
 #include "methods/capabilities.h"
 #include "errors.h"
 #include "data/idx.h"
+#include "data/image_folder.h"
 #include "sampling/langevin.h"
 #include "methods/method.h"
 #include "eval/metrics.h"
@@ -14,6 +15,7 @@
 #include "base/runtime.h"
 
 #include <filesystem>
+#include <limits>
 
 namespace ebm {
 namespace {
@@ -25,10 +27,43 @@ bool hasFile(const fs::path& dir, const std::string& name) {
   return fs::exists(dir / name, ec) || fs::exists(dir / (name + ".gz"), ec);
 }
 
-/// Raw images of an external set in [-1, 1], (N, C, H, W), before matching.
-torch::Tensor readForeign(const std::string& path, int limit) {
+bool isCifar100File(const fs::path& path) { return path.extension() == ".bin"; }
+
+/// The images of a folder of PNG/JPEG/BMP files (its test/ folder when it has train/ and test/,
+/// else every image), centre-cropped, resized to the model's side and decoded with the model's
+/// channels (grey replicated to colour, colour to grey by luma).
+torch::Tensor readImageFolder(const std::string& path, const std::vector<int64_t>& shape,
+                              int limit) {
+  ImageFolderOptions fo;
+  fo.channels = static_cast<int>(shape[0]);
+  fo.side = static_cast<int>(shape[1]);
+  fo.convertChannels = true;
+  ImageFolder folder(path, fo);
+  std::vector<torch::Tensor> parts;
+  int64_t left = limit > 0 ? limit : std::numeric_limits<int64_t>::max();
+  const auto splits = folder.subfolderSplit()
+                          ? std::vector<FolderSplit>{FolderSplit::Test}
+                          : std::vector<FolderSplit>{FolderSplit::Train, FolderSplit::Test};
+  for (const FolderSplit split : splits) {
+    const int64_t n = std::min(left, folder.size(split));
+    if (n > 0)
+      parts.push_back(
+          folder.load(split, torch::arange(n, torch::TensorOptions().dtype(torch::kLong))));
+    left -= n;
+  }
+  return torch::cat(parts, 0);
+}
+
+/// Raw images of an external set in [-1, 1], (N, C, H, W), before matching; `note` tells what
+/// kind of set it was read as. Image folders come out already in the model's `shape`.
+torch::Tensor readForeign(const std::string& path, const std::vector<int64_t>& shape, int limit,
+                          std::string& note) {
   std::error_code ec;
   if (fs::is_regular_file(path, ec)) {
+    if (isCifar100File(path)) {
+      note = "CIFAR-100";
+      return loadCifar100(path, "test", limit).images;
+    }
     const IdxArray a = readIdx(path);
     if (a.dims.size() != 3)
       throw DataError(path + ": an IDX image file must be (N, H, W) unsigned bytes; this one has " +
@@ -43,10 +78,24 @@ torch::Tensor readForeign(const std::string& path, int limit) {
   const fs::path dir(path);
   if (hasFile(dir, "test_batch.bin") || fs::is_directory(dir / "cifar-10-batches-bin", ec))
     return loadCifar10(path, "test", limit).images;
+  if (fs::exists(dir / "test.bin", ec) || fs::exists(dir / "train.bin", ec) ||
+      fs::is_directory(dir / "cifar-100-binary", ec)) {
+    note = "CIFAR-100 test split";
+    return loadCifar100(path, "test", limit).images;
+  }
   if (hasFile(dir, "t10k-images-idx3-ubyte"))
     return loadMnistFolder(path, "test", false, limit).images;
-  throw DataError("OOD data set " + path + ": not an IDX image file, an MNIST-layout folder "
-                  "(t10k-images-idx3-ubyte[.gz]) or a binary CIFAR-10 folder (test_batch.bin)");
+  try {
+    auto x = readImageFolder(path, shape, limit);
+    note = "image folder, centre-cropped, resized to " + std::to_string(shape[1]) + "x" +
+           std::to_string(shape[1]) + " and decoded as " + (shape[0] == 1 ? "grey" : "colour");
+    return x;
+  } catch (const DataError& e) {
+    throw DataError("OOD data set " + path + ": not an IDX image file, a CIFAR-100 record file "
+                    "(.bin), an MNIST-layout folder (t10k-images-idx3-ubyte[.gz]), a binary "
+                    "CIFAR-10 folder (test_batch.bin), a binary CIFAR-100 folder (test.bin) or "
+                    "a folder of PNG/JPEG/BMP images (" + e.what() + ")");
+  }
 }
 
 } // namespace
@@ -55,8 +104,8 @@ torch::Tensor loadForeignImages(const std::string& path, const std::vector<int64
                                 int limit, std::string* note) {
   if (shape.size() != 3)
     throw DataError("OOD data set " + path + ": the model does not take images");
-  auto x = readForeign(path, limit);
-  std::string how;
+  std::string kind, how;
+  auto x = readForeign(path, shape, limit, kind);
   const int64_t c = x.size(1), h = x.size(2), w = x.size(3);
   const int64_t tc = shape[0], side = shape[1];
   const std::string given = std::to_string(c) + "x" + std::to_string(h) + "x" + std::to_string(w);
@@ -90,8 +139,11 @@ torch::Tensor loadForeignImages(const std::string& path, const std::vector<int64
                               .align_corners(false));
     how += std::to_string(h) + "->" + std::to_string(side) + " bilinear";
   }
+  while (!how.empty() && how.back() == ' ')
+    how.pop_back();
   if (note)
-    *note = how.empty() ? "as is" : how;
+    *note = kind.empty() ? (how.empty() ? "as is" : how)
+                         : (how.empty() ? kind : kind + ": " + how);
   return x.contiguous();
 }
 
@@ -100,6 +152,7 @@ torch::Tensor evaluationData(const RunConfig& config, const std::string& split, 
   if (split != "test" && split != "train")
     throw Error("split '" + split + "': expected test or train");
   DataConfig d = config.data;
+  d.flip = false;  // evaluations see the images as they are, in either split
   // Only the first n images are needed; image sets then load no more than that.
   if (d.kind != "toy2d")
     d.limit = d.limit > 0 ? std::min(d.limit, n) : n;
@@ -122,6 +175,24 @@ std::vector<ReconstructionRow> evaluateReconstruction(const ReconstructionOption
   auto cpu = makeGenerator(torch::kCPU, o.seed);
   const auto data = evaluationData(info.config, o.split, o.images, cpu);
   const int64_t n = data.size(0);
+  if (n < 2)
+    throw DataError("reconstruction: the " + o.split + " split has " + std::to_string(n) +
+                    " image(s); at least 2 are needed (BatchNorm batch statistics)");
+  // Batches of o.batch images; a lone last image (BatchNorm in training mode needs two) joins
+  // the batch before it, so every image is evaluated exactly once.
+  std::vector<std::pair<int64_t, int64_t>> batches;  // (start, size)
+  for (int64_t start = 0; start < n; start += o.batch)
+    batches.emplace_back(start, std::min<int64_t>(o.batch, n - start));
+  if (batches.size() > 1 && batches.back().second == 1) {
+    batches.pop_back();
+    ++batches.back().second;
+  }
+  struct GeneratorMode {
+    Generator& g;
+    ~GeneratorMode() { g.train(); }  // the model's normal state
+  } mode{model.generator()};
+  if (o.generatorEval)
+    model.generator().eval();
 
   std::vector<ReconstructionRow> rows;
   for (const auto& init : o.inits) {
@@ -129,11 +200,11 @@ std::vector<ReconstructionRow> evaluateReconstruction(const ReconstructionOption
       if (k < 0)
         throw Error("reconstruction: negative step count " + std::to_string(k));
       double sse = 0, psnrSum = 0, ssimSum = 0;
+      int64_t counted = 0;
       auto gen = makeGenerator(device, o.seed);  // same noise for every row
-      for (int64_t start = 0; start < n; start += o.batch) {
-        const auto x = data.narrow(0, start, std::min<int64_t>(o.batch, n - start));
-        if (x.size(0) < 2)
-          break;  // BatchNorm in training mode needs two samples
+      for (const auto& [start, size] : batches) {
+        const auto x = data.narrow(0, start, size);
+        counted += size;
         FixedChainSettings settings(model, info.config);
         settings.set("z", "steps", k);
         auto ctx = settings.context(device, gen);
@@ -150,10 +221,12 @@ std::vector<ReconstructionRow> evaluateReconstruction(const ReconstructionOption
       ReconstructionRow r;
       r.init = init;
       r.steps = k;
-      r.mse = sse / static_cast<double>(data.numel());
+      const double values = static_cast<double>(data.numel() / n * counted);
+      r.images = static_cast<int>(counted);
+      r.mse = sse / values;
       r.mse01 = r.mse / 4.0;
-      r.psnr = psnrSum / static_cast<double>(n);
-      r.ssim = data.dim() == 4 ? ssimSum / static_cast<double>(n) : std::nan("");
+      r.psnr = psnrSum / static_cast<double>(counted);
+      r.ssim = data.dim() == 4 ? ssimSum / static_cast<double>(counted) : std::nan("");
       rows.push_back(r);
     }
   }

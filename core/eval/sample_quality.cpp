@@ -15,6 +15,7 @@
 #include "data/toy2d.h"
 
 #include <cmath>
+#include <cstdio>
 #include <limits>
 
 namespace ebm {
@@ -91,6 +92,63 @@ std::string classifierLabel(const SafeTensors& st) {
 }
 
 } // namespace
+
+void applyPaperProtocol(FdOptions& o) {
+  const PaperFidProtocol p;
+  o.sampling.samples = p.samples;
+  o.sampling.batch = p.batch;
+  o.sampling.xSteps = p.xSteps;
+  o.sampling.xStepSize = p.xStepSize;
+  o.sampling.xNoise = p.xNoise;
+  o.split = p.split;
+  o.inceptionRange = p.inceptionRange;
+}
+
+std::vector<std::string> paperProtocolDifferences(const FdOptions& o,
+                                                  const LangevinXConfig& checkpointX) {
+  const PaperFidProtocol p;
+  const SampleOptions& s = o.sampling;
+  std::vector<std::string> out;
+  auto number = [](double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return std::string(buf);
+  };
+  if (s.samples != p.samples)
+    out.push_back("samples: " + std::to_string(s.samples) + " generated samples; the protocol "
+                  "draws " + std::to_string(p.samples));
+  if (s.batch != p.batch)
+    out.push_back("batch: " + std::to_string(s.batch) +
+                  " samples per generator batch; the protocol's BatchNorm batch statistics come "
+                  "from batches of " + std::to_string(p.batch));
+  if (o.split != p.split)
+    out.push_back("reference: the " + o.split + " split; the protocol compares with " +
+                  p.split + "ing-split statistics");
+  // The sampler in effect: the options where set, the checkpoint's training sampler elsewhere.
+  const bool ownSteps = s.xSteps >= 0, ownSize = s.xStepSize > 0, ownNoise = s.xNoise >= 0;
+  const int steps = ownSteps ? s.xSteps : checkpointX.steps;
+  const double size = ownSize ? s.xStepSize : checkpointX.stepSize;
+  const double noise = ownNoise ? s.xNoise : checkpointX.noise;
+  auto same = [](double a, double b) { return std::fabs(a - b) <= 1e-12 * std::fabs(b); };
+  auto origin = [](bool own) { return own ? std::string() : std::string(" (the checkpoint's)"); };
+  if (steps != p.xSteps)
+    out.push_back("sampler: k_x = " + std::to_string(steps) + origin(ownSteps) +
+                  "; the protocol's test-time sampler takes " + std::to_string(p.xSteps) +
+                  " steps");
+  if (!same(size, p.xStepSize))
+    out.push_back("sampler: s_x = " + number(size) + origin(ownSize) +
+                  "; the protocol's test-time step size is " + number(p.xStepSize));
+  if (!same(noise, p.xNoise))
+    out.push_back("sampler: n_x = " + number(noise) + origin(ownNoise) +
+                  "; the protocol's test-time noise is " + number(p.xNoise));
+  if (o.inception.empty())
+    out.push_back("features: no Inception network (--inception), so no FID; a classifier's "
+                  "Fréchet distance is not comparable to the paper's FID");
+  else if (o.inceptionRange != p.inceptionRange)
+    out.push_back("Inception input: range " + o.inceptionRange +
+                  "; the protocol feeds (x + 1) / 2 clamped to [0, 1]");
+  return out;
+}
 
 FdResult evaluateFd(const FdOptions& o) {
   if (o.classifier.empty() && o.inception.empty())

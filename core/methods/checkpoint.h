@@ -4,6 +4,7 @@
 // Worker thread (or a CLI); no Qt/GL.
 #pragma once
 
+#include "checkpoint_info.h"
 #include "config.h"
 
 #include <torch/torch.h>
@@ -15,19 +16,9 @@ namespace ebm {
 
 class TrainingMethod;
 
-struct CheckpointInfo {
-  RunConfig config;
-  long iteration = 0;
-  int epoch = 0;
-  std::string method;
-};
-
 /// Writes `path` atomically (temporary file + rename).
 void saveCheckpoint(const std::string& path, const TrainingMethod& method, const RunConfig& config,
                     long iteration, int epoch);
-
-/// Reads only the metadata (validating the whole file format first); throws CheckpointError.
-CheckpointInfo readCheckpointInfo(const std::string& path);
 
 /// Validates `path` and copies its tensors into `method` (which must have been built from the
 /// same architecture); throws CheckpointError naming the file and the first mismatch.

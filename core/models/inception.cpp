@@ -44,18 +44,19 @@ torch::Tensor InceptionFeatures::prepare(const torch::Tensor& images) const {
   TORCH_CHECK(images.dim() == 4 && (images.size(1) == 1 || images.size(1) == 3),
               "Inception features need (B, 1 or 3, H, W) images, got ", images.sizes());
   namespace F = torch::nn::functional;
-  auto x = images.to(m_impl->device, torch::kFloat);
+  // The reference (task_fid.py): map (x + 1) / 2 and clamp to [0, 1] *before* the resize, so
+  // revised samples outside [-1, 1] do not bleed into their neighbours' interpolated pixels.
+  auto x = ((images.to(m_impl->device, torch::kFloat) + 1.0) * 0.5).clamp(0.0, 1.0);
   if (x.size(1) == 1)
     x = x.expand({x.size(0), 3, x.size(2), x.size(3)});
   x = F::interpolate(x, F::InterpolateFuncOptions()
                             .size(std::vector<int64_t>{299, 299})
                             .mode(torch::kBilinear)
-                            .align_corners(false))
-          .clamp(-1.0, 1.0);
-  if (m_impl->range == "01")
-    return (x + 1.0) * 0.5;
+                            .align_corners(false));
+  if (m_impl->range == "pm1")
+    return x * 2.0 - 1.0;
   if (m_impl->range == "255")
-    return (x + 1.0) * 127.5;
+    return x * 255.0;
   return x;
 }
 

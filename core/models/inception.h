@@ -24,8 +24,9 @@ public:
   InceptionFeatures& operator=(const InceptionFeatures&) = delete;
 
   /// pool3 features (N, D) float64 on the CPU of images (N, C, H, W) in [-1, 1] with C = 1
-  /// (replicated to three channels) or 3, resized to 299x299 bilinearly (align_corners false),
-  /// mapped to the module's range, in batches of `batch`.
+  /// (replicated to three channels) or 3: mapped to (x + 1) / 2 and clamped to [0, 1] first (as
+  /// the reference), then resized to 299x299 bilinearly (align_corners false) and mapped to the
+  /// module's range, in batches of `batch`.
   torch::Tensor features(const torch::Tensor& images, int batch = 50);
 
   /// The per-batch input the module receives, exposed for tests: (B, 3, 299, 299).

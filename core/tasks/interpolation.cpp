@@ -73,6 +73,19 @@ InterpolationResult interpolate(TrainingMethod& method, const RunConfig& config,
   out.lambdas = linspace(s.points);
   out.profileLambdas = linspace(s.profilePoints);
 
+  // One BatchNorm mode for everything the generator does here: refining the data latents,
+  // decoding the path and the end reconstructions (settings.generatorEval).
+  struct ModeGuard {
+    Generator& g;
+    bool eval;
+    ~ModeGuard() {
+      if (eval)
+        g.train();
+    }
+  } mode{G, s.generatorEval};
+  if (s.generatorEval)
+    G.eval();
+
   torch::Tensor za, zb;
   if (s.ends == "prior") {
     const auto z = torch::randn({2, nz, 1, 1}, gen, torch::TensorOptions().device(device));
@@ -103,22 +116,10 @@ InterpolationResult interpolate(TrainingMethod& method, const RunConfig& config,
     za = mu.narrow(0, 0, 1);
     zb = mu.narrow(0, 1, 1);
     out.ends = toVector(x);
-    torch::NoGradGuard noGrad;
-    out.endRecons = toVector(G.forward(mu));
   } else {
     throw Error("interpolation: ends = '" + s.ends + "': expected prior or data");
   }
 
-  struct ModeGuard {
-    Generator& g;
-    bool eval;
-    ~ModeGuard() {
-      if (eval)
-        g.train();
-    }
-  } mode{G, s.generatorEval};
-  if (s.generatorEval)
-    G.eval();
   torch::Tensor decoded;
   {
     torch::NoGradGuard noGrad;
@@ -127,6 +128,12 @@ InterpolationResult interpolate(TrainingMethod& method, const RunConfig& config,
     out.latents = toVector(zPath);
     decoded = G.forward(zPath);
     out.decoded = toVector(decoded);
+    // The path's ends are z(0) = za and z(1) = zb exactly; with batch statistics an image
+    // depends on its batch, so the end reconstructions are those of the path's own batch and
+    // equal the strip's ends in either mode.
+    if (s.ends == "data")
+      out.endRecons = toVector(torch::cat({decoded.narrow(0, 0, 1),
+                                           decoded.narrow(0, s.points - 1, 1)}));
     const auto profile = G.forward(path(za, zb, out.profileLambdas, s.spherical));
     out.profileEnergy = toDoubles(energy.energy(profile));
   }

@@ -257,3 +257,67 @@ TEST(Cifar10, RealTestSplitIfPresent) {
 }
 
 } // namespace
+
+namespace {
+
+// CIFAR-100 binary records: coarse label, fine label, then the same pixel planes as CIFAR-10.
+std::vector<uint8_t> cifar100Records(int count, int firstSeed) {
+  std::vector<uint8_t> bytes;
+  for (int i = 0; i < count; ++i) {
+    const int seed = firstSeed + i;
+    const auto pixels = patternRecord(0, seed);  // label byte + 3072 pixel bytes
+    bytes.push_back(static_cast<uint8_t>(seed % 20));        // coarse
+    bytes.push_back(static_cast<uint8_t>((seed * 7) % 100)); // fine
+    bytes.insert(bytes.end(), pixels.begin() + 1, pixels.end());
+  }
+  return bytes;
+}
+
+TEST(Cifar100, ReadsFineLabelsAndPixelPlanesFromFolderParentOrFile) {
+  const fs::path parent = scratchDir();
+  const fs::path dir = parent / "cifar-100-binary";
+  fs::create_directories(dir);
+  writeFile(dir / "train.bin", cifar100Records(4, 0));
+  const std::string test = writeFile(dir / "test.bin", cifar100Records(3, 40));
+  const ebm::ImageSet set = ebm::loadCifar100(dir.string(), "test");
+  EXPECT_EQ(set.images.sizes(), (std::vector<int64_t>{3, 3, 32, 32}));
+  ASSERT_EQ(set.labels.sizes(), (std::vector<int64_t>{3}));
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(set.labels[i].item<int64_t>(), ((40 + i) * 7) % 100) << "the fine label";
+    expectPattern(set, i, 40 + i);
+  }
+  const ebm::ImageSet train = ebm::loadCifar100(parent.string(), "train");  // via the parent
+  EXPECT_EQ(train.images.size(0), 4);
+  expectPattern(train, 3, 3);
+  const ebm::ImageSet file = ebm::loadCifar100(test, "test", 2);  // a record file, limited
+  EXPECT_EQ(file.images.size(0), 2);
+  EXPECT_TRUE(torch::equal(file.images, set.images.narrow(0, 0, 2)));
+}
+
+TEST(Cifar100, BadFilesGiveClearErrors) {
+  const fs::path dir = scratchDir();
+  // CIFAR-10 records (3073 bytes) are not CIFAR-100 records (3074 bytes).
+  const std::string ten = writeFile(dir / "test.bin", batchBytes(0));
+  expectDataError([&] { ebm::loadCifar100(dir.string(), "test"); },
+                  {ten, std::to_string(3 * kRecordBytes) + " bytes",
+                   "not a whole number of 3074-byte records of CIFAR-100"});
+  auto bytes = cifar100Records(3, 0);
+  bytes[3074 + 1] = 150;  // fine label of record 1
+  writeFile(dir / "test.bin", bytes);
+  expectDataError([&] { ebm::loadCifar100(dir.string(), "test"); },
+                  {ten, "record 1 has fine label 150", "0..99", "not a CIFAR-100 binary file"});
+  bytes = cifar100Records(3, 0);
+  bytes[2 * 3074] = 25;  // coarse label of record 2
+  writeFile(dir / "test.bin", bytes);
+  expectDataError([&] { ebm::loadCifar100(dir.string(), "test"); },
+                  {"record 2 has coarse label 25", "0..19"});
+  writeFile(dir / "test.bin", {});
+  expectDataError([&] { ebm::loadCifar100(dir.string(), "test"); }, {ten, "empty file"});
+  expectDataError([&] { ebm::loadCifar100(dir.string(), "train"); },
+                  {(dir / "train.bin").string(), "cannot open"});
+  expectDataError([&] { ebm::loadCifar100(dir.string(), "valid"); }, {"unknown split 'valid'"});
+  const std::string missing = (dir / "no-such-folder").string();
+  expectDataError([&] { ebm::loadCifar100(missing, "test"); }, {missing, "cannot open"});
+}
+
+} // namespace

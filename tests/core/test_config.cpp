@@ -90,6 +90,10 @@ void expectSameConfig(const RunConfig& a, const RunConfig& b) {
   EXPECT_EQ(a.data.path, b.data.path);
   EXPECT_EQ(a.data.pad32, b.data.pad32);
   EXPECT_EQ(a.data.limit, b.data.limit);
+  EXPECT_EQ(a.data.testFraction, b.data.testFraction);
+  EXPECT_EQ(a.data.crop, b.data.crop);
+  EXPECT_EQ(a.data.cropBox, b.data.cropBox);
+  EXPECT_EQ(a.data.flip, b.data.flip);
   EXPECT_EQ(a.runtime.device, b.runtime.device);
   EXPECT_EQ(a.runtime.threads, b.runtime.threads);
 }
@@ -147,6 +151,9 @@ RunConfig unusualConfig() {
   c.data.path = "/tmp/some path/with 'quotes'";
   c.data.pad32 = false;
   c.data.limit = 5000;
+  c.data.testFraction = 0.25;
+  c.data.cropBox = {1, 2, 11, 12};  // data.crop = "box" needs a folder; the box is kept anyway
+  c.data.flip = true;
   c.runtime.device = "cuda";
   c.runtime.threads = 1024;
   return c;
@@ -445,6 +452,38 @@ TEST(Config, PaperCelebA64PresetHasTheReferenceValues) {
   EXPECT_EQ(c.train.iterations, 301L * 1627);
   EXPECT_EQ(c.data.kind, "folder");
   EXPECT_DOUBLE_EQ(c.data.testFraction, 0.1);
+  // METHODS §1.1: the reference's 148x148 face box of the aligned images, flips in training.
+  EXPECT_EQ(c.data.crop, "box");
+  EXPECT_EQ(c.data.cropBox, (std::vector<int>{15, 40, 163, 188}));
+  EXPECT_TRUE(c.data.flip);
+}
+
+TEST(Config, CropAndFlipSettingsAreChecked) {
+  RunConfig c = RunConfig::fromPreset("paper-celeba64");
+  c.applyOverride("data.crop_box=[0, 0, 178, 178]");
+  EXPECT_EQ(c.data.cropBox, (std::vector<int>{0, 0, 178, 178}));
+  EXPECT_NE(c.toToml().find("crop_box = [0, 0, 178, 178]\n"), std::string::npos) << c.toToml();
+  expectConfigError([&] { c.applyOverride("data.crop_box=[15, 40, 163]"); },
+                    {"data.crop_box = [15, 40, 163]", "4 integers"});
+  expectConfigError([&] { c.applyOverride("data.crop_box=[15, 40, 163, 180]"); },
+                    {"data.crop_box = [15, 40, 163, 180]", "square", "148x140"});
+  expectConfigError([&] { c.applyOverride("data.crop_box=[50, 40, 20, 70]"); },
+                    {"data.crop_box", "right must be > left"});
+  expectConfigError([&] { c.applyOverride("data.crop_box=[-1, 0, 9, 10]"); },
+                    {"data.crop_box", ">= 0"});
+  expectConfigError([&] { c.applyOverride("data.crop_box=\"box\""); },
+                    {"data.crop_box", "an array of integers"});
+  expectConfigError([&] { c.applyOverride("data.crop=centre"); },
+                    {"data.crop = \"centre\"", "center, box"});
+  EXPECT_EQ(c.data.cropBox, (std::vector<int>{0, 0, 178, 178}));  // failed overrides change nothing
+  c.data.kind = "cifar10";
+  c.model.imageSize = 32;
+  expectConfigError([&] { c.validate(); }, {"data.crop = \"box\"", "data.kind = \"folder\""});
+  c.data.crop = "center";
+  EXPECT_NO_THROW(c.validate());  // CIFAR-10 training batches may be flipped
+  RunConfig toy;
+  toy.data.flip = true;
+  expectConfigError([&] { toy.validate(); }, {"data.flip = true", "toy2d"});
 }
 
 TEST(Config, SixtyFourPixelModelsNeedWidthsDivisibleBySixteen) {

@@ -5,6 +5,7 @@
 #include "config.h"
 #include "data/data_source.h"
 #include "errors.h"
+#include "evaluate.h"
 
 #include "test_helpers.h"
 
@@ -13,6 +14,7 @@
 #include <stb_image_write.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cmath>
 #include <cstdint>
@@ -22,8 +24,10 @@
 #include <functional>
 #include <initializer_list>
 #include <iterator>
+#include <numeric>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace ebm {
@@ -312,6 +316,143 @@ TEST(FolderDataSource, TrainingNeverSeesHeldOutImages) {
 
   data.path = (dir / "missing").string();
   expectDataError([&] { makeDataSource(data, model); }, {"does not exist"});
+}
+
+// A synthetic aligned CelebA image (178x218, colour): four 74x74 quadrants of distinct colours
+// fill the reference's face box (left 15, top 40, right 163, bottom 188); grey outside it.
+constexpr uint8_t kQuadrant[4][3] = {{200, 10, 10}, {10, 200, 10}, {10, 10, 200}, {200, 200, 10}};
+constexpr uint8_t kOutside = 90;
+
+uint8_t celebaPixel(int x, int y, int c) {
+  if (x < 15 || x >= 163 || y < 40 || y >= 188)
+    return kOutside;
+  const int q = (y >= 114 ? 2 : 0) + (x >= 89 ? 1 : 0);  // TL, TR, BL, BR
+  return kQuadrant[q][c];
+}
+
+/// The colour of pixel (y, x) of image b, as bytes.
+std::array<int, 3> colourAt(const torch::Tensor& x, int b, int y, int xx) {
+  std::array<int, 3> rgb{};
+  for (int c = 0; c < 3; ++c)
+    rgb[c] = static_cast<int>(std::lround((x[b][c][y][xx].item<double>() + 1) * 127.5));
+  return rgb;
+}
+
+bool near(const std::array<int, 3>& a, const uint8_t (&b)[3], int tolerance = 1) {
+  for (int c = 0; c < 3; ++c)
+    if (std::abs(a[c] - b[c]) > tolerance)
+      return false;
+  return true;
+}
+
+TEST(ImageFolder, CropBoxCutsTheReferenceFaceBox) {
+  const fs::path dir = test::tempDir("image_folder/celeba_box");
+  writeImage(dir / "000001.png", 178, 218, 3, celebaPixel);
+  // At the box's own side there is no resampling: the output is the box's bytes exactly.
+  ImageFolderOptions o = options(148, 3);
+  o.cropBox = CropBox{15, 40, 163, 188};
+  ImageFolder box(dir.string(), o);
+  const auto x = box.load(FolderSplit::Train, firstN(1));
+  ASSERT_EQ(x.sizes(), torch::IntArrayRef({1, 3, 148, 148}));
+  for (const auto& [y, xx, q] : {std::tuple{0, 0, 0}, std::tuple{0, 147, 1},
+                                 std::tuple{147, 0, 2}, std::tuple{147, 147, 3},
+                                 std::tuple{73, 73, 0}, std::tuple{74, 74, 3}})
+    EXPECT_TRUE(near(colourAt(x, 0, y, xx), kQuadrant[q], 0)) << "(" << y << ", " << xx << ")";
+  const uint8_t grey[3] = {kOutside, kOutside, kOutside};
+  for (int y = 0; y < 148; y += 7)
+    for (int xx = 0; xx < 148; xx += 7)
+      ASSERT_FALSE(near(colourAt(x, 0, y, xx), grey, 0)) << "outside pixel at " << y << ", " << xx;
+
+  // The central square of the same image: rows 20..197, every column, grey margins included.
+  ImageFolder centre(dir.string(), options(178, 3));
+  const auto c = centre.load(FolderSplit::Train, firstN(1));
+  EXPECT_TRUE(near(colourAt(c, 0, 0, 0), grey, 0));
+  EXPECT_TRUE(near(colourAt(c, 0, 19, 15), grey, 0));      // image row 39: above the box
+  EXPECT_TRUE(near(colourAt(c, 0, 20, 14), grey, 0));      // image column 14: left of it
+  EXPECT_TRUE(near(colourAt(c, 0, 20, 15), kQuadrant[0], 0));  // the box's top-left pixel
+  EXPECT_TRUE(near(colourAt(c, 0, 167, 162), kQuadrant[3], 0));  // its bottom-right pixel
+
+  // An image the box does not fit is named when it is decoded.
+  writeImage(dir / "small.png", 100, 100, 3, constant(5));
+  ImageFolder mixed(dir.string(), o);
+  expectDataError([&] { mixed.load(FolderSplit::Train, firstN(2)); },
+                  {"small.png", "100x100", "crop box", "data.crop_box"});
+}
+
+/// A CelebA-like folder: train/ and test/ each with `n` copies of the synthetic image.
+fs::path celebaFolder(const std::string& name, int n) {
+  const fs::path dir = test::tempDir("image_folder/" + name);
+  for (const char* split : {"train", "test"})
+    for (int i = 0; i < n; ++i)
+      writeImage(dir / split / ("img" + std::to_string(i) + ".png"), 178, 218, 3, celebaPixel);
+  return dir;
+}
+
+TEST(FolderDataSource, CropSettingPicksTheBoxOrTheCentre) {
+  const fs::path dir = celebaFolder("celeba_source", 2);
+  RunConfig cfg = RunConfig::fromPreset("paper-celeba64");
+  cfg.data.path = dir.string();
+  cfg.data.flip = false;
+  auto gen = test::seeded(1);
+  const auto boxed = makeDataSource(cfg.data, cfg.model)->heldOut(2, gen);
+  ASSERT_EQ(boxed.sizes(), torch::IntArrayRef({2, 3, 64, 64}));
+  // 148 -> 64 px: each quadrant is 32 px; their centres keep the colour, no grey anywhere.
+  EXPECT_TRUE(near(colourAt(boxed, 0, 16, 16), kQuadrant[0]));
+  EXPECT_TRUE(near(colourAt(boxed, 0, 16, 48), kQuadrant[1]));
+  EXPECT_TRUE(near(colourAt(boxed, 0, 48, 16), kQuadrant[2]));
+  EXPECT_TRUE(near(colourAt(boxed, 0, 48, 48), kQuadrant[3]));
+  EXPECT_TRUE(near(colourAt(boxed, 0, 0, 0), kQuadrant[0], 3));
+  cfg.data.crop = "center";
+  const auto centred = makeDataSource(cfg.data, cfg.model)->heldOut(2, gen);
+  const uint8_t grey[3] = {kOutside, kOutside, kOutside};
+  EXPECT_TRUE(near(colourAt(centred, 0, 0, 0), grey));       // the grey margin is in the crop
+  EXPECT_TRUE(near(colourAt(centred, 0, 63, 63), grey));
+  EXPECT_TRUE(near(colourAt(centred, 0, 48, 2), grey));      // left of the face box
+  EXPECT_TRUE(near(colourAt(boxed, 0, 48, 2), kQuadrant[2], 3));  // inside it (its BL)
+}
+
+TEST(FolderDataSource, TrainingBatchesAreFlippedHalfTheTimeAndTheTestSplitNever) {
+  const fs::path dir = celebaFolder("celeba_flip", 4);
+  RunConfig cfg = RunConfig::fromPreset("paper-celeba64");
+  cfg.data.path = dir.string();
+  ASSERT_TRUE(cfg.data.flip);
+  // Mirrored, the top-left quadrant's colour shows on the right.
+  auto flippedCount = [](const torch::Tensor& x, int b) {
+    if (near(colourAt(x, b, 16, 16), kQuadrant[0]) && near(colourAt(x, b, 16, 48), kQuadrant[1]))
+      return 0;
+    EXPECT_TRUE(near(colourAt(x, b, 16, 16), kQuadrant[1]) &&
+                near(colourAt(x, b, 16, 48), kQuadrant[0]))
+        << "image " << b << " neither as is nor mirrored";
+    return 1;
+  };
+  auto draw = [&](uint64_t seed) {
+    auto source = makeDataSource(cfg.data, cfg.model);
+    auto gen = test::seeded(seed);
+    std::vector<int> flips;
+    for (int i = 0; i < 50; ++i) {
+      const auto batch = source->next(4, gen);
+      for (int b = 0; b < 4; ++b)
+        flips.push_back(flippedCount(batch, b));
+    }
+    const auto held = source->heldOut(4, gen);
+    for (int b = 0; b < 4; ++b)
+      EXPECT_EQ(flippedCount(held, b), 0) << "a test-split image was flipped";
+    return flips;
+  };
+  const auto a = draw(11);
+  const int flipped = std::accumulate(a.begin(), a.end(), 0);
+  EXPECT_GT(flipped, 70) << "of 200";  // Binomial(200, 1/2): 100 +- 7
+  EXPECT_LT(flipped, 130) << "of 200";
+  EXPECT_EQ(draw(11), a) << "the same seed flips the same images";
+  EXPECT_NE(draw(12), a);
+  // Evaluations of the training split see the images unflipped.
+  auto gen = test::seeded(11);
+  const auto train = evaluationData(cfg, "train", 4, gen);
+  for (int b = 0; b < 4; ++b)
+    EXPECT_EQ(flippedCount(train, b), 0);
+  cfg.data.flip = false;
+  const auto plain = draw(11);
+  EXPECT_EQ(std::accumulate(plain.begin(), plain.end(), 0), 0);
 }
 
 } // namespace

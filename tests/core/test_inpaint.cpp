@@ -1,5 +1,6 @@
 #include "inpaint.h"
 
+#include "methods/capabilities.h"
 #include "methods/checkpoint.h"
 #include "config.h"
 #include "data/data_source.h"
@@ -25,7 +26,7 @@ const std::string kFmnist =
 
 bool haveFmnist() { return std::filesystem::exists("/usr/share/datasets/fashion-mnist"); }
 
-TEST(Masks, CentreAndRandomBlocksCoverTheScaledFractions) {
+TEST(Masks, CentreAndSingleRandomBlocksHaveTheScaledSide) {
   for (int size : {28, 32, 64}) {
     for (int k : {20, 30, 40}) {
       const int side = blockSide(k, size);
@@ -43,8 +44,8 @@ TEST(Masks, CentreAndRandomBlocksCoverTheScaledFractions) {
       EXPECT_LE(std::abs(top - (size - side - top)), 1);
       EXPECT_LE(std::abs(left - (size - side - left)), 1);
       for (uint64_t seed = 0; seed < 20; ++seed) {
-        const auto r = makeMask("R" + std::to_string(k), size, size, seed);
-        EXPECT_EQ(r.missingCount(), side * side) << "R" << k << " seed " << seed;
+        const auto b = makeMask("B" + std::to_string(k), size, size, seed);
+        EXPECT_EQ(b.missingCount(), side * side) << "B" << k << " seed " << seed;
       }
     }
   }
@@ -52,13 +53,54 @@ TEST(Masks, CentreAndRandomBlocksCoverTheScaledFractions) {
   EXPECT_EQ(blockSide(40, 28), 18);
 }
 
-TEST(Masks, RandomBlocksAndPixelDropAreSeeded) {
-  const auto a = makeMask("R30", 32, 32, 7), b = makeMask("R30", 32, 32, 7);
-  EXPECT_EQ(a.observed, b.observed);
-  bool moved = false;
-  for (uint64_t s = 8; s < 16 && !moved; ++s)
-    moved = makeMask("R30", 32, 32, s).observed != a.observed;
-  EXPECT_TRUE(moved);
+// The paper's A.3 R-masks: several blocks of round(8 H / 64) px at random positions, added until
+// k % of the pixels are missing, so the fraction lies in [k %, k % + one block's share).
+TEST(Masks, RandomMasksCoverTheirPercentageWithSeveralBlocks) {
+  for (int size : {28, 32, 64}) {
+    const int side = static_cast<int>(std::lround(8.0 * size / 64.0));
+    EXPECT_EQ(randomBlockSide(size), side);
+    const double blockShare = double(side * side) / double(size * size);
+    for (int k : {20, 30, 40}) {
+      for (uint64_t seed = 0; seed < 25; ++seed) {
+        const auto r = makeMask("R" + std::to_string(k), size, size, seed);
+        const double f = r.missingFraction();
+        EXPECT_GE(f, k / 100.0) << "R" << k << " at " << size << " seed " << seed;
+        EXPECT_LT(f, k / 100.0 + blockShare) << "R" << k << " at " << size << " seed " << seed;
+      }
+    }
+  }
+  // Every missing pixel belongs to a whole side x side block inside the image.
+  const auto r = makeMask("R30", 32, 32, 5);
+  for (int y = 0; y < 32; ++y)
+    for (int x = 0; x < 32; ++x) {
+      if (r.observed[y * 32 + x])
+        continue;
+      bool inBlock = false;
+      for (int t = std::max(0, y - 3); t <= std::min(y, 28) && !inBlock; ++t)
+        for (int l = std::max(0, x - 3); l <= std::min(x, 28) && !inBlock; ++l) {
+          bool all = true;
+          for (int dy = 0; dy < 4; ++dy)
+            for (int dx = 0; dx < 4; ++dx)
+              all = all && !r.observed[(t + dy) * 32 + l + dx];
+          inBlock = all;
+        }
+      EXPECT_TRUE(inBlock) << "missing pixel (" << y << ", " << x << ") outside any 4x4 block";
+    }
+  EXPECT_EQ(makeMask("R100", 16, 16, 2).missingCount(), 256);
+  EXPECT_THROW(makeMask("R101", 16, 16, 2), Error);
+  EXPECT_THROW(makeMask("R0", 16, 16, 2), Error);
+  EXPECT_THROW(makeMask("B65", 16, 16, 2), Error);
+}
+
+TEST(Masks, RandomMasksAndPixelDropAreSeeded) {
+  for (const std::string kind : {"R20", "R30", "R40", "B30"}) {
+    const auto a = makeMask(kind, 32, 32, 7), b = makeMask(kind, 32, 32, 7);
+    EXPECT_EQ(a.observed, b.observed) << kind;
+    int differ = 0;
+    for (uint64_t s = 8; s < 16; ++s)
+      differ += makeMask(kind, 32, 32, s).observed != a.observed;
+    EXPECT_GE(differ, 7) << kind << ": other seeds give other masks";
+  }
   const auto d = makeMask("drop50", 64, 64, 3);
   EXPECT_NEAR(d.missingFraction(), 0.5, 0.03);
   EXPECT_EQ(makeMask("drop0", 8, 8, 1).missingCount(), 0);
@@ -66,6 +108,14 @@ TEST(Masks, RandomBlocksAndPixelDropAreSeeded) {
   EXPECT_THROW(makeMask("Q20", 8, 8, 1), Error);
   EXPECT_THROW(makeMask("drop120", 8, 8, 1), Error);
   EXPECT_THROW(makeMask("M20", 0, 8, 1), Error);
+  try {
+    makeMask("X7", 8, 8, 1);
+    ADD_FAILURE() << "X7 accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("'X7'"), std::string::npos) << e.what();
+  }
+  for (const auto& kind : maskPresetKinds())
+    EXPECT_NO_THROW(makeMask(kind, 28, 28, 1)) << kind;
 }
 
 // Masked z-Langevin: hidden pixels do not enter the likelihood, so changing them leaves the
@@ -219,6 +269,59 @@ TEST_F(ShippedModel, InterpolationBetweenTwoImagesStartsFromTheirLatents) {
   ASSERT_EQ(r.endRecons.size(), 2048u);
   s.imageB.resize(10);
   EXPECT_THROW(interpolate(*model, info.config, s), Error);
+}
+
+// The strip between two images starts and ends at the reconstructions shown beside it, in
+// either BatchNorm mode, and with running statistics the latents were refined in that mode too.
+TEST_F(ShippedModel, InterpolationStripEndsAreTheEndReconstructions) {
+  InterpolationSettings s;
+  s.ends = "data";
+  s.imageA.assign(images.begin() + 2048, images.begin() + 3072);
+  s.imageB.assign(images.begin() + 3072, images.begin() + 4096);
+  s.zSteps = 10;
+  s.points = 6;
+  s.seed = 4;
+  const int64_t per = 32 * 32;
+  for (bool eval : {true, false}) {
+    s.generatorEval = eval;
+    const auto r = interpolate(*model, info.config, s);
+    ASSERT_EQ(r.decoded.size(), size_t(6 * per));
+    ASSERT_EQ(r.endRecons.size(), size_t(2 * per));
+    for (int64_t i = 0; i < per; ++i) {
+      ASSERT_NEAR(r.decoded[i], r.endRecons[i], 1e-6) << "eval " << eval << " first, pixel " << i;
+      ASSERT_NEAR(r.decoded[5 * per + i], r.endRecons[per + i], 1e-6)
+          << "eval " << eval << " last, pixel " << i;
+    }
+  }
+  // Running statistics throughout: the same chain, run here with G in eval mode, decoded.
+  s.generatorEval = true;
+  const auto r = interpolate(*model, info.config, s);
+  Generator& G = requireLatent(*model, "the test").decoder();
+  G.eval();
+  std::vector<float> both(s.imageA);
+  both.insert(both.end(), s.imageB.begin(), s.imageB.end());
+  const auto x = torch::from_blob(both.data(), {2, 1, 32, 32}, torch::kFloat).clone();
+  torch::Tensor mu;
+  {
+    torch::NoGradGuard noGrad;
+    mu = requireLatent(*model, "the test").encoder().forward(x).mu;
+  }
+  LangevinZConfig zc = info.config.z;
+  zc.steps = s.zSteps;
+  auto gen = makeGenerator(torch::kCPU, s.seed);
+  ChainControl c;
+  c.gen = &gen;
+  const auto z = langevinZ(G, x, mu, zc, c);
+  torch::Tensor expected;
+  {
+    torch::NoGradGuard noGrad;
+    expected = G.forward(z).contiguous();
+  }
+  G.train();
+  ASSERT_EQ(expected.numel(), int64_t(r.endRecons.size()));
+  const auto got = torch::from_blob(const_cast<float*>(r.endRecons.data()), expected.sizes(),
+                                    torch::kFloat);
+  EXPECT_LT((got - expected).abs().max().item<double>(), 1e-5);
 }
 
 } // namespace

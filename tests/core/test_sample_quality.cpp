@@ -11,7 +11,9 @@
 #include "test_helpers.h"
 
 #include <gtest/gtest.h>
+#include <torch/script.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -128,6 +130,89 @@ TEST(Inception, MissingOrInvalidFilesGiveClearErrors) {
         << e.what();
   }
   EXPECT_THROW(InceptionFeatures(bad, torch::kCPU, "0-255"), ConfigError);
+}
+
+// The reference maps (x + 1) / 2 and clamps to [0, 1] before resizing: an image with values
+// outside [-1, 1] gives the same Inception input as its clamped copy.
+TEST(Inception, InputIsClampedBeforeTheResize) {
+  const auto dir = test::tempDir("inception_input");
+  const std::string path = dir + "/mean.pt";
+  torch::jit::Module m("MeanPool");
+  m.define("def forward(self, x):\n    return x.mean([2, 3])\n");
+  m.save(path);
+  InceptionFeatures f(path, torch::kCPU, "01");
+  auto gen = test::seeded(6);
+  const auto x = torch::rand({2, 3, 8, 8}, gen) * 6 - 3;  // mostly outside [-1, 1]
+  const auto in = f.prepare(x);
+  EXPECT_EQ(in.sizes(), (std::vector<int64_t>{2, 3, 299, 299}));
+  EXPECT_TRUE(torch::allclose(in, f.prepare(x.clamp(-1, 1)), 0, 1e-6));
+  EXPECT_GE(in.min().item<float>(), 0.0f);
+  EXPECT_LE(in.max().item<float>(), 1.0f);
+  // A constant image keeps its value: -0.5 -> 0.25.
+  EXPECT_TRUE(torch::allclose(f.prepare(torch::full({1, 1, 5, 5}, -0.5)),
+                              torch::full({1, 3, 299, 299}, 0.25), 0, 1e-6));
+  const auto feats = f.features(x);
+  EXPECT_EQ(feats.sizes(), (std::vector<int64_t>{2, 3}));
+  InceptionFeatures pm1(path, torch::kCPU, "pm1");
+  EXPECT_TRUE(torch::allclose(pm1.prepare(x), in * 2 - 1, 0, 1e-5));
+}
+
+// eval-fd names every way in which the settings in effect differ from the paper's protocol.
+TEST(SampleQuality, PaperProtocolDifferencesNameEachDeviation) {
+  LangevinXConfig training;  // a checkpoint's training sampler
+  training.steps = 30;
+  training.stepSize = 0.5;
+  training.noise = 1e-3;
+  FdOptions o;
+  o.inception = "inception.pt";
+  applyPaperProtocol(o);
+  EXPECT_EQ(o.sampling.samples, 50000);
+  EXPECT_EQ(o.split, "train");
+  EXPECT_TRUE(paperProtocolDifferences(o, training).empty());
+
+  auto contains = [](const std::vector<std::string>& lines, const std::string& needle) {
+    return std::count_if(lines.begin(), lines.end(), [&](const std::string& l) {
+      return l.find(needle) != std::string::npos;
+    });
+  };
+  FdOptions d = o;
+  d.sampling.samples = 1000;
+  d.split = "test";
+  auto lines = paperProtocolDifferences(d, training);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(contains(lines, "1000 generated samples"), 1);
+  EXPECT_EQ(contains(lines, "the test split"), 1);
+
+  // The checkpoint's sampler where the options leave it unset: k_x and s_x differ, n_x not.
+  d = o;
+  d.sampling.xSteps = -1;
+  d.sampling.xStepSize = 0;
+  d.sampling.xNoise = -1;
+  lines = paperProtocolDifferences(d, training);
+  ASSERT_EQ(lines.size(), 2u) << lines.front();
+  EXPECT_EQ(contains(lines, "k_x = 30 (the checkpoint's)"), 1);
+  EXPECT_EQ(contains(lines, "s_x = 0.5 (the checkpoint's)"), 1);
+  training.noise = 0.01;
+  EXPECT_EQ(contains(paperProtocolDifferences(d, training), "n_x = 0.01"), 1);
+  training.noise = 1e-3;
+
+  d = o;
+  d.inception.clear();
+  d.classifier = "fmnist.safetensors";
+  d.sampling.batch = 50;
+  lines = paperProtocolDifferences(d, training);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(contains(lines, "no Inception"), 1);
+  EXPECT_EQ(contains(lines, "batch: 50"), 1);
+  d = o;
+  d.inceptionRange = "pm1";
+  lines = paperProtocolDifferences(d, training);
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(contains(lines, "range pm1"), 1);
+
+  // The defaults of eval-fd differ in samples, split, sampler and (without a file) features.
+  FdOptions defaults;
+  EXPECT_EQ(paperProtocolDifferences(defaults, training).size(), 5u);
 }
 
 // Trains a deliberately tiny classifier on a slice of Fashion-MNIST (seconds), then measures the

@@ -123,10 +123,14 @@ InpaintPanel::InpaintPanel(QWidget* parent) : QWidget(parent) {
 
   auto* presets = new QHBoxLayout;
   m_preset = new QComboBox;
-  m_preset->addItems({"M20", "M30", "M40", "R20", "R30", "R40", "pixel drop"});
-  m_preset->setToolTip(tr("M: a centred block; R: a block at a seeded random position (sides "
-                          "20/30/40 px of a 64-px image, scaled); pixel drop: each pixel "
-                          "missing with probability p %"));
+  for (const auto& kind : maskPresetKinds())
+    m_preset->addItem(QString::fromStdString(kind));
+  m_preset->addItem("pixel drop");
+  m_preset->setToolTip(tr("M: a centred block (sides 20/30/40 px of a 64-px image, scaled); "
+                          "R: the paper's A.3 masks, seeded random 8-px-of-64 blocks until "
+                          "20/30/40 % of the pixels are missing; B: one block of the M size at "
+                          "a seeded random position; pixel drop: each pixel missing with "
+                          "probability p %"));
   m_presetSeed = spin(0, 1000000, 1, tr("Seed of the random presets"));
   m_dropPercent = spin(0, 100, 50, tr("Pixel drop: percentage of missing pixels"));
   auto* apply = new QPushButton(tr("Apply preset"));

@@ -1,8 +1,9 @@
 // InpaintPanel: the inpainting tool (the paper's A.3 / Fig. 5, interactive). Pick a test image
 // or open any image file (converted to the model's size and channels), draw the mask or apply a
-// preset (M20/M30/M40, R20/R30/R40, pixel drop), and run the three-stage recovery in the core;
-// each stage is shown with PSNR and SSIM over the hole and the whole image, with the hole
-// PSNR over the Langevin steps and a per-pixel spread map over chains. GUI thread only.
+// preset (M20/M30/M40, R20/R30/R40, B20/B30/B40, pixel drop), and run the three-stage
+// recovery in the core; each stage is shown with PSNR and SSIM over the hole and the whole
+// image, with the hole PSNR over the Langevin steps and a per-pixel spread map over chains. GUI
+// thread only.
 #pragma once
 
 #include "session.h"
