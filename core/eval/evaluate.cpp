@@ -190,9 +190,9 @@ std::vector<ReconstructionRow> evaluateReconstruction(const ReconstructionOption
   struct GeneratorMode {
     Generator& g;
     ~GeneratorMode() { g.train(); }  // the model's normal state
-  } mode{model.generator()};
+  } mode{requireLatent(model, "reconstruction").decoder()};
   if (o.generatorEval)
-    model.generator().eval();
+    mode.g.eval();
 
   std::vector<ReconstructionRow> rows;
   for (const auto& init : o.inits) {

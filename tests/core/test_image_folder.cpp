@@ -5,6 +5,7 @@
 #include "config.h"
 #include "data/data_source.h"
 #include "errors.h"
+#include "eval/eval_data.h"
 #include "evaluate.h"
 
 #include "test_helpers.h"
