@@ -16,10 +16,10 @@ namespace ebm::ui {
 bool isPlaneData(const SessionSnapshot& snap);
 
 struct LandscapeRefreshOptions {
-  int res = 128;                 // grid points per side (>= 2)
-  double lo = -1.5, hi = 1.5;    // the square [lo, hi]^2 evaluated
-  long everyIterations = 20;     // training iterations between two landscapes (>= 1)
-  int64_t minIntervalMs = 500;   // wall time between two requests (>= 0)
+  int res = 128;                // grid points per side (>= 2)
+  double lo = -1.5, hi = 1.5;   // the square [lo, hi]^2 evaluated
+  long everyIterations = 20;    // training iterations between two landscapes (>= 1)
+  int64_t minIntervalMs = 500;  // wall time between two requests (>= 0)
 };
 
 class LandscapeRefresh {
@@ -34,7 +34,7 @@ public:
 private:
   static constexpr long kNever = -1000000;
   LandscapeRefreshOptions m_options;
-  long m_requestedAt = kNever;       // iteration of the last request
+  long m_requestedAt = kNever;         // iteration of the last request
   std::optional<int64_t> m_requestMs;  // wall time of the last request
 };
 
