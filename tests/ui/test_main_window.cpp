@@ -224,6 +224,73 @@ TEST(MainWindow, LandscapeViewDrawsTheEnergyWithShaders) {
   img.save(tmpPath("landscape.png"));
 }
 
+/// The finished x-trace of the window's session when it starts from other states than every
+/// trace in `rounds` (a new round of revisions, with a new seed); null otherwise.
+std::shared_ptr<const ebm::Trace> newRound(MainWindow& w,
+                                           const std::vector<std::shared_ptr<const ebm::Trace>>& rounds) {
+  auto s = w.host().pollNow();
+  auto t = xTraceOf(*s);
+  if (!t || !t->finished || s->revisionRunning || t->snapshots.empty())
+    return nullptr;
+  for (const auto& r : rounds)
+    if (r == t || r->snapshots.front().state == t->snapshots.front().state)
+      return nullptr;
+  return t;
+}
+
+TEST(MainWindow, RevisionsRepeatWithNewSeedsUntilTheCursorIsParked) {
+  auto w = openWindow(kToy, /*autoRevise=*/true);
+  ASSERT_TRUE(waitFor([&] { return loaded(*w); }, 60));
+  // Three rounds, each from other start states: the first and two repeats with seed + n.
+  std::vector<std::shared_ptr<const ebm::Trace>> rounds;
+  ASSERT_TRUE(waitFor([&] {
+    if (auto t = newRound(*w, rounds))
+      rounds.push_back(t);
+    return rounds.size() >= 3;
+  }, 60)) << rounds.size() << " rounds";
+  // A parked cursor holds the repeats back: the user is looking at one step.
+  w->setCursorStep(0);
+  EXPECT_EQ(w->cursorStep(), 0);
+  ASSERT_TRUE(waitFor([&] { return !w->host().pollNow()->revisionRunning; }, 30));
+  const auto parkedOn = xTraceOf(*w->host().pollNow());
+  waitFor([] { return false; }, 3.0);
+  EXPECT_EQ(xTraceOf(*w->host().pollNow()), parkedOn);
+  // Following the live chain again lets them resume.
+  w->setCursorStep(-1);
+  rounds.push_back(parkedOn);
+  EXPECT_TRUE(waitFor([&] { return newRound(*w, rounds) != nullptr; }, 30));
+}
+
+TEST(MainWindow, SpacePlaysTheTraceToItsLastStepAndKeysStepTheCursor) {
+  auto w = openWindow(kToy);
+  ASSERT_TRUE(waitFor([&] { return loaded(*w); }, 60));
+  QTest::mouseClick(w->controls()->chainGroup("x")->runButton(), Qt::LeftButton);
+  ASSERT_TRUE(waitFor([&] {
+    auto s = w->host().pollNow();
+    return xTraceOf(*s) && xTraceOf(*s)->finished && !s->revisionRunning;
+  }, 30));
+  const int last = xTraceOf(*w->host().pollNow())->lastStep();
+  ASSERT_GT(last, 5);
+  QApplication::setActiveWindow(w.get());
+  w->xGrid()->setFocus();
+  ASSERT_TRUE(waitFor([&] { return QApplication::activeWindow() == w.get(); }, 5));
+  EXPECT_EQ(w->cursorStep(), -1);  // following the live chain
+  QTest::keyClick(w.get(), Qt::Key_Space);
+  EXPECT_GE(w->cursorStep(), 0);
+  EXPECT_LT(w->cursorStep(), last);  // playback starts from the first step
+  ASSERT_TRUE(waitFor([&] { return w->cursorStep() == last; }, 30));
+  waitFor([] { return false; }, 0.3);
+  EXPECT_EQ(w->cursorStep(), last);  // and stops there
+  QTest::keyClick(w.get(), Qt::Key_Comma);
+  EXPECT_EQ(w->cursorStep(), last - 1);
+  QTest::keyClick(w.get(), Qt::Key_Home);
+  EXPECT_EQ(w->cursorStep(), 0);
+  QTest::keyClick(w.get(), Qt::Key_Period);
+  EXPECT_EQ(w->cursorStep(), 1);
+  QTest::keyClick(w.get(), Qt::Key_End);
+  EXPECT_EQ(w->cursorStep(), -1);
+}
+
 TEST(MainWindow, EventLoopNeverStallsWhileTrainingFmnist) {
   auto w = openWindow(kFmnist);
   ASSERT_TRUE(waitFor([&] { return loaded(*w); }, 60));

@@ -93,10 +93,43 @@ void CurvePlot::setBundle(const ChainBundle& b, const QString& seriesName, int m
     clear(tr("no data yet"));
     return;
   }
+  const QVector<double> xs(b.x.begin(), b.x.end());
+  addChainLines(b, xs, seriesName, maxChains);
+  addMeanAndSpread(b, xs, seriesName);
+  addMarks(b.marks);
+  m_hasData = true;
+  m_plot->legend->setVisible(true);
+  setCursor(cursorX);
+  rescale();
+}
+
+void CurvePlot::addChainLines(const ChainBundle& b, const QVector<double>& xs,
+                              const QString& seriesName, int maxChains) {
+  // Each chain faint, without a legend entry: the mean and its band carry the reading.
   const int n = static_cast<int>(b.x.size());
-  const int chains = static_cast<int>(b.values.front().size());
-  const int shown = std::min(chains, maxChains);
-  QVector<double> xs(b.x.begin(), b.x.end()), mean(n), lo(n), hi(n);
+  const int shown = std::min(static_cast<int>(b.values.front().size()), maxChains);
+  QColor faint = kPalette[0];
+  faint.setAlpha(45);
+  for (int c = 0; c < shown; ++c) {
+    QVector<double> ys(n);
+    for (int i = 0; i < n; ++i)
+      ys[i] = c < static_cast<int>(b.values[i].size()) ? b.values[i][c] : std::nan("");
+    auto* g = m_plot->addGraph();
+    g->setPen(QPen(faint, 1));
+    g->setAntialiased(false);
+    g->setData(xs, ys, true);
+    g->removeFromLegend();
+    m_csvNames.push_back(QString("%1_chain%2").arg(seriesName).arg(c));
+    m_csvCols.emplace_back(ys.begin(), ys.end());
+  }
+}
+
+void CurvePlot::addMeanAndSpread(const ChainBundle& b, const QVector<double>& xs,
+                                 const QString& seriesName) {
+  // Mean and standard deviation over the finite values of each row.
+  const int n = static_cast<int>(b.x.size());
+  QVector<double> mean(n), lo(n), hi(n);
+  std::vector<double> sd(n);
   for (int i = 0; i < n; ++i) {
     double s = 0, s2 = 0;
     int k = 0;
@@ -107,27 +140,12 @@ void CurvePlot::setBundle(const ChainBundle& b, const QString& seriesName, int m
       s2 += double(v) * v;
       ++k;
     }
-    const double m = k ? s / k : std::nan("");
-    const double sd = k > 1 ? std::sqrt(std::max(0.0, s2 / k - m * m)) : 0.0;
-    mean[i] = m;
-    lo[i] = m - sd;
-    hi[i] = m + sd;
+    mean[i] = k ? s / k : std::nan("");
+    sd[i] = k > 1 ? std::sqrt(std::max(0.0, s2 / k - mean[i] * mean[i])) : 0.0;
+    lo[i] = mean[i] - sd[i];
+    hi[i] = mean[i] + sd[i];
   }
   const QColor base = kPalette[0];
-  for (int c = 0; c < shown; ++c) {
-    QVector<double> ys(n);
-    for (int i = 0; i < n; ++i)
-      ys[i] = c < static_cast<int>(b.values[i].size()) ? b.values[i][c] : std::nan("");
-    auto* g = m_plot->addGraph();
-    QColor faint = base;
-    faint.setAlpha(45);
-    g->setPen(QPen(faint, 1));
-    g->setAntialiased(false);
-    g->setData(xs, ys, true);
-    g->removeFromLegend();
-    m_csvNames.push_back(QString("%1_chain%2").arg(seriesName).arg(c));
-    m_csvCols.emplace_back(ys.begin(), ys.end());
-  }
   auto* gLo = m_plot->addGraph();
   auto* gHi = m_plot->addGraph();
   QColor band = base;
@@ -143,15 +161,19 @@ void CurvePlot::setBundle(const ChainBundle& b, const QString& seriesName, int m
   auto* gMean = m_plot->addGraph();
   gMean->setPen(QPen(base.darker(120), 2.5));
   gMean->setData(xs, mean, true);
-  gMean->setName(tr("mean %1 (%2 chains)").arg(seriesName).arg(chains));
+  gMean->setName(
+      tr("mean %1 (%2 chains)").arg(seriesName).arg(static_cast<int>(b.values.front().size())));
   m_csvNames.push_back(seriesName + "_mean");
   m_csvCols.emplace_back(mean.begin(), mean.end());
   m_csvNames.push_back(seriesName + "_std");
-  std::vector<double> sd(n);
   for (int i = 0; i < n; ++i)
-    sd[i] = hi[i] - mean[i];
+    sd[i] = hi[i] - mean[i];  // what the band shows (NaN where the mean is)
   m_csvCols.push_back(sd);
-  for (const auto& [x, label] : b.marks) {
+}
+
+void CurvePlot::addMarks(const std::vector<std::pair<double, QString>>& marks) {
+  // A dashed line and a label where a live setting changed.
+  for (const auto& [x, label] : marks) {
     auto* line = new QCPItemStraightLine(m_plot);
     line->setPen(QPen(QColor(120, 120, 120), 1, Qt::DashLine));
     line->point1->setCoords(x, 0);
@@ -165,10 +187,6 @@ void CurvePlot::setBundle(const ChainBundle& b, const QString& seriesName, int m
     text->setColor(QColor(90, 90, 90));
     text->setFont(QFont(font().family(), 7));
   }
-  m_hasData = true;
-  m_plot->legend->setVisible(true);
-  setCursor(cursorX);
-  rescale();
 }
 
 void CurvePlot::setLines(const NamedLines& l) {

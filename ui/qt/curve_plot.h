@@ -6,6 +6,7 @@
 #pragma once
 
 #include <QString>
+#include <QVector>
 #include <QWidget>
 
 #include <vector>
@@ -61,6 +62,11 @@ protected:
   void showEvent(QShowEvent* event) override;
 
 private:
+  void addChainLines(const ChainBundle& b, const QVector<double>& xs, const QString& seriesName,
+                     int maxChains);
+  void addMeanAndSpread(const ChainBundle& b, const QVector<double>& xs,
+                        const QString& seriesName);
+  void addMarks(const std::vector<std::pair<double, QString>>& marks);
   void onMouseMove(QMouseEvent* event);
   void requestReplot();
   void rescale();

@@ -67,7 +67,30 @@ InpaintPanel::InpaintPanel(QWidget* parent) : QWidget(parent) {
   auto* root = new QVBoxLayout(this);
   root->setContentsMargins(4, 4, 4, 4);
 
+  // The image and its mask.
   auto* left = new QVBoxLayout;
+  left->addLayout(buildSourceRow());
+  m_source = new QLabel(tr("no image"));
+  left->addWidget(m_source);
+  m_canvas = new MaskCanvas;
+  m_canvas->setMinimumHeight(280);
+  left->addWidget(m_canvas, 1);
+  left->addLayout(buildMaskTools());
+  left->addLayout(buildPresetRow());
+  root->addLayout(left, 3);
+
+  // The recovery's settings, its three stages and the hole PSNR over the steps.
+  auto* right = new QVBoxLayout;
+  right->addWidget(buildRecoveryForm());
+  right->addLayout(buildStageGrid());
+  m_curve = new CurvePlot(tr("Langevin step (z, then x)"), tr("hole PSNR (dB)"));
+  m_curve->setMinimumHeight(200);
+  right->addWidget(m_curve, 1);
+  root->addLayout(right, 2);
+  setEnabled(false);
+}
+
+QLayout* InpaintPanel::buildSourceRow() {
   auto* src = new QHBoxLayout;
   m_testBox = spin(0, 99999, 0, tr("Index of an image in the data set's test split"));
   auto* useTest = new QPushButton(tr("Use test image"));
@@ -79,13 +102,18 @@ InpaintPanel::InpaintPanel(QWidget* parent) : QWidget(parent) {
   src->addWidget(m_testBox);
   src->addWidget(useTest);
   src->addWidget(open);
-  left->addLayout(src);
-  m_source = new QLabel(tr("no image"));
-  left->addWidget(m_source);
-  m_canvas = new MaskCanvas;
-  m_canvas->setMinimumHeight(280);
-  left->addWidget(m_canvas, 1);
+  connect(useTest, &QPushButton::clicked, this, [this] { useTestImage(m_testBox->value()); });
+  connect(open, &QPushButton::clicked, this, [this] {
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open image"), QString(),
+                                                      tr("Images (*.png *.jpg *.jpeg *.bmp)"));
+    QString err;
+    if (!path.isEmpty() && !openImageFile(path, &err))
+      Q_EMIT error(err);
+  });
+  return src;
+}
 
+QLayout* InpaintPanel::buildMaskTools() {
   auto* tools = new QHBoxLayout;
   auto toolButton = [&](const QString& text, const QString& tip, auto fn) {
     auto* b = new QPushButton(text);
@@ -119,8 +147,10 @@ InpaintPanel::InpaintPanel(QWidget* parent) : QWidget(parent) {
     if (!path.isEmpty() && !m_canvas->saveMask(path, &err))
       Q_EMIT error(err);
   });
-  left->addLayout(tools);
+  return tools;
+}
 
+QLayout* InpaintPanel::buildPresetRow() {
   auto* presets = new QHBoxLayout;
   m_preset = new QComboBox;
   for (const auto& kind : maskPresetKinds())
@@ -141,10 +171,11 @@ InpaintPanel::InpaintPanel(QWidget* parent) : QWidget(parent) {
   presets->addWidget(new QLabel(tr("drop %")));
   presets->addWidget(m_dropPercent);
   presets->addWidget(apply);
-  left->addLayout(presets);
-  root->addLayout(left, 3);
+  connect(apply, &QPushButton::clicked, this, [this] { applyPreset(m_preset->currentText()); });
+  return presets;
+}
 
-  auto* right = new QVBoxLayout;
+QWidget* InpaintPanel::buildRecoveryForm() {
   auto* settings = new QGroupBox(tr("Recovery"));
   settings->setMaximumWidth(5 * (kThumb + 8));
   auto* form = new QFormLayout(settings);
@@ -171,8 +202,12 @@ InpaintPanel::InpaintPanel(QWidget* parent) : QWidget(parent) {
   m_status = new QLabel;
   m_status->setWordWrap(true);
   form->addRow(m_status);
-  right->addWidget(settings);
+  connect(m_run, &QPushButton::clicked, this, &InpaintPanel::runClicked);
+  return settings;
+}
 
+QLayout* InpaintPanel::buildStageGrid() {
+  // One column per stage: title, thumbnail, scores.
   auto* grid = new QGridLayout;
   const QStringList titles{tr("input"), tr("1: inference + G"), tr("2: + masked z-Langevin"),
                            tr("3: + x-Langevin"), tr("spread over chains")};
@@ -194,23 +229,7 @@ InpaintPanel::InpaintPanel(QWidget* parent) : QWidget(parent) {
     m_stageImages.push_back(img);
     m_stageScores.push_back(scores);
   }
-  right->addLayout(grid);
-  m_curve = new CurvePlot(tr("Langevin step (z, then x)"), tr("hole PSNR (dB)"));
-  m_curve->setMinimumHeight(200);
-  right->addWidget(m_curve, 1);
-  root->addLayout(right, 2);
-
-  connect(useTest, &QPushButton::clicked, this, [this] { useTestImage(m_testBox->value()); });
-  connect(open, &QPushButton::clicked, this, [this] {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open image"), QString(),
-                                                      tr("Images (*.png *.jpg *.jpeg *.bmp)"));
-    QString err;
-    if (!path.isEmpty() && !openImageFile(path, &err))
-      Q_EMIT error(err);
-  });
-  connect(apply, &QPushButton::clicked, this, [this] { applyPreset(m_preset->currentText()); });
-  connect(m_run, &QPushButton::clicked, this, &InpaintPanel::runClicked);
-  setEnabled(false);
+  return grid;
 }
 
 void InpaintPanel::setModelShape(const std::vector<int64_t>& shape) {

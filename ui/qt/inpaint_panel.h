@@ -14,6 +14,7 @@ class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
+class QLayout;
 class QPushButton;
 class QSpinBox;
 
@@ -43,6 +44,11 @@ Q_SIGNALS:
   void error(const QString& message);
 
 private:
+  QLayout* buildSourceRow();
+  QLayout* buildMaskTools();
+  QLayout* buildPresetRow();
+  QWidget* buildRecoveryForm();
+  QLayout* buildStageGrid();
   void runClicked();
   void setImagePixels(std::vector<float> pixels, const QString& what);
   void showResult(const InpaintResult& r);

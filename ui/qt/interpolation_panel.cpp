@@ -90,6 +90,18 @@ InterpolationPanel::InterpolationPanel(QWidget* parent) : QWidget(parent) {
   // Settings on top, the strip and the profile below, so the panel fits a dock; it scrolls.
   auto* root = new QVBoxLayout(this);
   root->setContentsMargins(4, 4, 4, 4);
+  root->addLayout(buildSettingsForm());
+  auto* right = new QVBoxLayout;
+  m_strip = new ImageRows;
+  m_strip->setMinimumHeight(160);
+  m_profile = new CurvePlot(tr("λ along the path"), tr("energy E"));
+  m_profile->setMinimumHeight(200);
+  right->addWidget(m_strip, 3);
+  right->addWidget(m_profile, 2);
+  root->addLayout(right, 1);
+}
+
+QLayout* InterpolationPanel::buildSettingsForm() {
   auto* form = new QFormLayout;
   m_ends = new QComboBox;
   m_ends->addItem(tr("two prior draws (synthesis)"), "prior");
@@ -107,10 +119,6 @@ InterpolationPanel::InterpolationPanel(QWidget* parent) : QWidget(parent) {
                              "prior instead of dipping towards the origin"));
   m_xSteps = spin(0, 10000, 30, tr("x-Langevin steps on each decoded point (0: none)"));
   m_run = new QPushButton(tr("Interpolate"));
-  auto* png = new QPushButton(tr("PNG…"));
-  png->setToolTip(tr("Export the strip as PNG"));
-  auto* gif = new QPushButton(tr("GIF…"));
-  gif->setToolTip(tr("Export the walk along the path as an animated GIF"));
   form->addRow(tr("ends"), m_ends);
   form->addRow(tr("seed"), m_seed);
   form->addRow(tr("image A"), m_indexA);
@@ -120,27 +128,25 @@ InterpolationPanel::InterpolationPanel(QWidget* parent) : QWidget(parent) {
   form->addRow(m_spherical);
   form->addRow(tr("x-steps"), m_xSteps);
   form->addRow(m_run);
-  auto* exports = new QHBoxLayout;
-  exports->addWidget(png);
-  exports->addWidget(gif);
-  form->addRow(exports);
+  form->addRow(buildExportRow());
   m_note = new QLabel;
   m_note->setWordWrap(true);
   form->addRow(m_note);
-  root->addLayout(form);
-
-  auto* right = new QVBoxLayout;
-  m_strip = new ImageRows;
-  m_strip->setMinimumHeight(160);
-  m_profile = new CurvePlot(tr("λ along the path"), tr("energy E"));
-  m_profile->setMinimumHeight(200);
-  right->addWidget(m_strip, 3);
-  right->addWidget(m_profile, 2);
-  root->addLayout(right, 1);
-
   connect(m_run, &QPushButton::clicked, this, [this] { Q_EMIT post(request()); });
+  return form;
+}
+
+QLayout* InterpolationPanel::buildExportRow() {
+  auto* png = new QPushButton(tr("PNG…"));
+  png->setToolTip(tr("Export the strip as PNG"));
+  auto* gif = new QPushButton(tr("GIF…"));
+  gif->setToolTip(tr("Export the walk along the path as an animated GIF"));
+  auto* exports = new QHBoxLayout;
+  exports->addWidget(png);
+  exports->addWidget(gif);
   connect(png, &QPushButton::clicked, this, &InterpolationPanel::exportPng);
   connect(gif, &QPushButton::clicked, this, &InterpolationPanel::exportGif);
+  return exports;
 }
 
 cmd::Interpolate InterpolationPanel::request() const {

@@ -13,6 +13,7 @@
 class QCheckBox;
 class QComboBox;
 class QLabel;
+class QLayout;
 class QPushButton;
 class QSpinBox;
 
@@ -55,6 +56,8 @@ Q_SIGNALS:
   void exportGif();
 
 private:
+  QLayout* buildSettingsForm();
+  QLayout* buildExportRow();
   void showResult(const InterpolationResult& r);
 
   std::shared_ptr<const InterpolationResult> m_shown;

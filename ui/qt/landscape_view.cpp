@@ -32,6 +32,56 @@ float percentile(std::vector<float> v, double q) {
   return v[k];
 }
 
+/// What the point shader draws: tails (segments between consecutive snapshots up to the cursor,
+/// older = fainter), start rings, current discs, and a path over the landscape.
+struct Particles {
+  std::vector<Vertex> tails, starts, current, path;
+};
+
+/// Index of the last snapshot at or before the cursor (the newest one while following).
+int lastSnapshotAt(const std::vector<TraceSnapshot>& snaps, int cursorStep) {
+  if (cursorStep < 0)
+    return static_cast<int>(snaps.size()) - 1;
+  int last = 0;
+  for (int i = 0; i < static_cast<int>(snaps.size()); ++i)
+    if (snaps[i].step <= cursorStep)
+      last = i;
+  return last;
+}
+
+Particles particlesOf(const Trace* trace, int cursorStep, const std::vector<float>& path) {
+  constexpr int kTail = 24;
+  Particles out;
+  if (trace && trace->stateShape.size() == 1 && trace->stateShape[0] == 2 &&
+      !trace->snapshots.empty()) {
+    const auto& snaps = trace->snapshots;
+    const int last = lastSnapshotAt(snaps, cursorStep);
+    const int chains = trace->chains;
+    const int first = std::max(0, last - kTail);
+    for (int i = first + 1; i <= last; ++i) {
+      const float age = float(last - i) / kTail;
+      const float a = 0.85f * (1.0f - age);
+      for (int c = 0; c < chains; ++c) {
+        const float* p0 = snaps[i - 1].state.data() + 2 * c;
+        const float* p1 = snaps[i].state.data() + 2 * c;
+        out.tails.push_back({p0[0], p0[1], 1.0f, 0.35f, 0.2f, a * 0.6f});
+        out.tails.push_back({p1[0], p1[1], 1.0f, 0.35f, 0.2f, a});
+      }
+    }
+    for (int c = 0; c < chains; ++c) {
+      const float* s = snaps.front().state.data() + 2 * c;
+      out.starts.push_back({s[0], s[1], 0.95f, 0.95f, 0.95f, 0.9f});
+      const float* e = snaps[last].state.data() + 2 * c;
+      out.current.push_back({e[0], e[1], 0.94f, 0.2f, 0.12f, 0.95f});
+    }
+  }
+  for (size_t i = 0; i + 3 < path.size(); i += 2) {
+    out.path.push_back({path[i], path[i + 1], 0.1f, 0.9f, 1.0f, 1.0f});
+    out.path.push_back({path[i + 2], path[i + 3], 0.1f, 0.9f, 1.0f, 1.0f});
+  }
+  return out;
+}
+
 } // namespace
 
 LandscapeView::LandscapeView(QWidget* parent) : QOpenGLWidget(parent) {
@@ -195,63 +245,35 @@ void LandscapeView::paintGL() {
   if (m_landscapeDirty)
     uploadLandscape();
   const QVector4D xf = transform();
-  if (m_landscape && m_landscape->res >= 2) {
-    m_heatProgram->bind();
-    m_heatProgram->setUniformValue("uXform", xf);
-    m_heatProgram->setUniformValue("uEnergyRange", QVector2D(m_eLo, m_eHi));
-    m_heatProgram->setUniformValue("uHasDensity", m_landscape->logDensity.empty() ? 0 : 1);
-    m_heatProgram->setUniformValue("uDensityTop", m_dTop);
-    m_heatProgram->setUniformValue("uContourStep", m_dStep);
-    glActiveTexture(GL_TEXTURE0);
-    glBindTexture(GL_TEXTURE_2D, m_energyTex);
-    glActiveTexture(GL_TEXTURE1);
-    glBindTexture(GL_TEXTURE_2D, m_densityTex);
-    glActiveTexture(GL_TEXTURE0);
-    m_heatProgram->setUniformValue("uEnergy", 0);
-    m_heatProgram->setUniformValue("uDensity", 1);
-    m_quadVao.bind();
-    glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
-    m_quadVao.release();
-    m_heatProgram->release();
-  }
+  drawHeatmap(xf);
+  drawParticles(xf);
+  drawCaption();
+}
 
-  // Chains: tails (segments between consecutive snapshots up to the cursor, older = fainter),
-  // start rings and current discs.
-  std::vector<Vertex> lines, starts, current, path;
-  if (m_trace && m_trace->stateShape.size() == 1 && m_trace->stateShape[0] == 2 &&
-      !m_trace->snapshots.empty()) {
-    const auto& snaps = m_trace->snapshots;
-    int last = static_cast<int>(snaps.size()) - 1;
-    if (m_cursorStep >= 0) {
-      last = 0;
-      for (int i = 0; i < static_cast<int>(snaps.size()); ++i)
-        if (snaps[i].step <= m_cursorStep)
-          last = i;
-    }
-    const int chains = m_trace->chains;
-    const int tail = 24;
-    const int first = std::max(0, last - tail);
-    for (int i = first + 1; i <= last; ++i) {
-      const float age = float(last - i) / tail;
-      const float a = 0.85f * (1.0f - age);
-      for (int c = 0; c < chains; ++c) {
-        const float* p0 = snaps[i - 1].state.data() + 2 * c;
-        const float* p1 = snaps[i].state.data() + 2 * c;
-        lines.push_back({p0[0], p0[1], 1.0f, 0.35f, 0.2f, a * 0.6f});
-        lines.push_back({p1[0], p1[1], 1.0f, 0.35f, 0.2f, a});
-      }
-    }
-    for (int c = 0; c < chains; ++c) {
-      const float* s = snaps.front().state.data() + 2 * c;
-      starts.push_back({s[0], s[1], 0.95f, 0.95f, 0.95f, 0.9f});
-      const float* e = snaps[last].state.data() + 2 * c;
-      current.push_back({e[0], e[1], 0.94f, 0.2f, 0.12f, 0.95f});
-    }
-  }
-  for (size_t i = 0; i + 3 < m_path.size(); i += 2) {
-    path.push_back({m_path[i], m_path[i + 1], 0.1f, 0.9f, 1.0f, 1.0f});
-    path.push_back({m_path[i + 2], m_path[i + 3], 0.1f, 0.9f, 1.0f, 1.0f});
-  }
+void LandscapeView::drawHeatmap(const QVector4D& xf) {
+  if (!m_landscape || m_landscape->res < 2)
+    return;
+  m_heatProgram->bind();
+  m_heatProgram->setUniformValue("uXform", xf);
+  m_heatProgram->setUniformValue("uEnergyRange", QVector2D(m_eLo, m_eHi));
+  m_heatProgram->setUniformValue("uHasDensity", m_landscape->logDensity.empty() ? 0 : 1);
+  m_heatProgram->setUniformValue("uDensityTop", m_dTop);
+  m_heatProgram->setUniformValue("uContourStep", m_dStep);
+  glActiveTexture(GL_TEXTURE0);
+  glBindTexture(GL_TEXTURE_2D, m_energyTex);
+  glActiveTexture(GL_TEXTURE1);
+  glBindTexture(GL_TEXTURE_2D, m_densityTex);
+  glActiveTexture(GL_TEXTURE0);
+  m_heatProgram->setUniformValue("uEnergy", 0);
+  m_heatProgram->setUniformValue("uDensity", 1);
+  m_quadVao.bind();
+  glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
+  m_quadVao.release();
+  m_heatProgram->release();
+}
+
+void LandscapeView::drawParticles(const QVector4D& xf) {
+  const Particles parts = particlesOf(m_trace.get(), m_cursorStep, m_path);
   glEnable(GL_BLEND);
   glBlendFunc(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA);
   glEnable(GL_PROGRAM_POINT_SIZE);
@@ -272,14 +294,16 @@ void LandscapeView::paintGL() {
     m_pointProgram->setUniformValue("uPointSize", size * float(devicePixelRatioF()));
     glDrawArrays(mode, 0, GLsizei(v.size()));
   };
-  draw(lines, GL_LINES, 0, 1);
-  draw(path, GL_LINES, 0, 1);
-  draw(starts, GL_POINTS, 2, 9);
-  draw(current, GL_POINTS, 1, 7);
+  draw(parts.tails, GL_LINES, 0, 1);
+  draw(parts.path, GL_LINES, 0, 1);
+  draw(parts.starts, GL_POINTS, 2, 9);
+  draw(parts.current, GL_POINTS, 1, 7);
   m_pointVao.release();
   m_pointProgram->release();
   glDisable(GL_BLEND);
+}
 
+void LandscapeView::drawCaption() {
   QPainter p(this);
   p.setPen(Qt::white);
   QString caption;

@@ -43,6 +43,9 @@ protected:
 private:
   void releaseGl();
   void uploadLandscape();
+  void drawHeatmap(const QVector4D& xf);
+  void drawParticles(const QVector4D& xf);
+  void drawCaption();
   QVector4D transform() const;
   QPointF toWidget(float x, float y) const;
 

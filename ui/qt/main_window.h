@@ -1,16 +1,19 @@
-// MainWindow: composes the panels (docks with objectNames, layout saved and restored), the
-// menus and the status bar, and routes session snapshots to the panels. It owns the shared
-// step cursor and the playback of a finished trace. It never touches a tensor: everything
-// goes through SessionHost (commands in, snapshots out). GUI thread only.
+// MainWindow: composes the panels (docks with objectNames, layout saved and restored), menus and
+// status bar, and routes session snapshots to the panels; one file per duty (main_window_*.cpp).
+// The policies behind it (step cursor, repeat, landscape refresh, GIF frames) are ui/common's.
+// It never touches a tensor: everything goes through SessionHost. GUI thread only.
 #pragma once
 
+#include "landscape_refresh.h"
+#include "revision_repeat.h"
 #include "session_host.h"
+#include "step_cursor.h"
 
+#include <QElapsedTimer>
 #include <QMainWindow>
 #include <QPointer>
 #include <QTimer>
 
-#include <map>
 #include <string>
 
 class QAction;
@@ -58,7 +61,7 @@ public:
   InterpolationPanel* interpolationPanel() const { return m_interp; }
   /// Shows a dock and raises it in its tab group.
   void showPanel(const QString& objectName);
-  int cursorStep() const { return m_cursorStep; }
+  int cursorStep() const { return m_cursor.step(); }
   QString statusText() const;
   QString lastErrorShown() const { return m_lastError; }
 
@@ -77,35 +80,77 @@ protected:
   void closeEvent(QCloseEvent* event) override;
 
 private:
-  void buildDocks();
-  void buildMenus();
-  void buildStatusBar();
+  // Composition (main_window.cpp).
   QDockWidget* addPanel(const QString& title, const QString& objectName, QWidget* widget,
                         Qt::DockWidgetArea area);
-  void onSnapshot(const Snapshot& snap);
-  void onError(const QString& message);
-  void applyTraces(const Snapshot& snap);
-  void updateStatus(const Snapshot& snap);
-  void maybeRepeat(const Snapshot& snap);
-  void maybeRequestLandscape(const Snapshot& snap);
-  void startRevisions();
-  void adoptMethod(const SessionSnapshot& snap);
-  void rebuildChainActions(const MethodInfo& info);
-  std::shared_ptr<const Trace> traceOf(const Snapshot& snap, const std::string& chain) const;
+  QDockWidget* dock(const QString& objectName) const;
+  void buildDocks();
+  void buildControlsDock();
+  void buildChainDocks();
+  void buildPlotDocks();
+  void buildLogDock();
+  void buildToolDocks();
+  void arrangeDocks();
+  void connectViews();
+  void connectToolPanels();
+  void connectControls();
+  void buildStatusBar();
+  void restoreWindowLayout();
+  void startTimers();
+  QString offerShippedModels();
   void log(const QString& line);
+  void onError(const QString& message);
+
+  // Menus (main_window_menus.cpp).
+  void buildMenus();
+  void buildFileMenu();
+  void buildExportMenu(QMenu* file);
+  void buildRunMenu();
+  void buildViewMenu();
+  void buildHelpMenu();
+  void buildPlaybackKeys();
+  void toggleTraining();
+  void showShortcutSheet();
+  void rebuildChainActions(const MethodInfo& info);
+  void addRecent(const QString& path);
+  void rebuildRecentMenu();
+
+  // Exports (main_window_exports.cpp).
+  QString chooseSavePath(const QString& title, const QString& suggested, const QString& filter);
+  void exportPanelPng(QWidget* widget, const QString& name);
+  void exportCsv(CurvePlot* plot, const QString& name);
+  void exportTrajectoryGif();
+  void exportInterpolationPng();
+  void exportInterpolationGif();
+
+  // Models (main_window_models.cpp).
+  void forgetModel();
+  SessionOptions sessionOptions(const QString& checkpoint) const;
+  RunConfig baseConfig() const;
+
+  // Snapshot routing (main_window_snapshots.cpp).
+  void onSnapshot(const Snapshot& snap);
+  void adoptMethod(const SessionSnapshot& snap);
+  void applyTraces(const SessionSnapshot& snap);
+  void showDataTrace(const SessionSnapshot& snap);
+  void showLatentTrace(const SessionSnapshot& snap);
+  void showLossesAndLandscape(const SessionSnapshot& snap);
+  void showMessage(const SessionSnapshot& snap);
+  void offerLastGoodCheckpoint(const SessionSnapshot& snap);
+  void showInterpolationPath(const SessionSnapshot& snap);
+  void updateStatus(const SessionSnapshot& snap);
+  void postDueRequests(const SessionSnapshot& snap);
+  std::vector<cmd::RunChain> revisionRuns() const;
+  void startRevisions();
+  void maybeRepeat(const SessionSnapshot& snap);
+  int64_t nowMs() const { return m_clock.elapsed(); }
+
+  // The shared step cursor (main_window_cursor.cpp).
+  void setShownTraces(std::shared_ptr<const Trace> data, std::shared_ptr<const Trace> latent);
+  void showCursor();
   void stepCursor(int delta);
   void togglePlayback();
   void playbackTick();
-  int traceLastStep() const;
-  void addRecent(const QString& path);
-  void rebuildRecentMenu();
-  void exportPanelPng(QWidget* widget, const QString& name);
-  void exportTrajectoryGif();
-  void exportInterpolationGif();
-  void exportCsv(CurvePlot* plot, const QString& name);
-  QString chooseSavePath(const QString& title, const QString& suggested, const QString& filter);
-  SessionOptions sessionOptions(const QString& checkpoint) const;
-  RunConfig baseConfig() const;
 
   AppOptions m_options;
   SessionHost* m_host = nullptr;
@@ -146,16 +191,11 @@ private:
   QString m_lastError;
   RunState m_lastState = RunState::Loading;
   bool m_configLoaded = false;
-  bool m_revisedOnce = false;
-  int m_cursorStep = -1;
+  QElapsedTimer m_clock;  // the policies' time base (ms)
+  StepCursor m_cursor;
   QTimer m_playback;
-  // Revision repeat: each chain's trace in place when the last revisions were posted.
-  std::map<std::string, std::shared_ptr<const Trace>> m_atPost;
-  qint64 m_postedAtMs = 0;
-  uint64_t m_repeatCount = 0;
-  uint64_t m_errorsAtPost = 0;
-  long m_landscapeRequestedAt = -1000000;
-  qint64 m_landscapeRequestMs = 0;
+  RevisionRepeat m_repeat;
+  LandscapeRefresh m_landscapeRefresh;
 };
 
 } // namespace ebm::ui

@@ -1,11 +1,10 @@
-// SessionHost: the GUI's handle on the core. It owns one ebm::Session, forwards commands to
-// it (never waiting on compute) and polls its snapshot on a ~30 Hz timer, emitting
-// snapshotChanged only when the core published something new. GUI thread only.
-// Replacing the session (new model, other preset) hands the old one to a background
-// thread to be joined, so the window never blocks on a chain that is still stopping.
+// SessionHost: the Qt adapter over SessionPoller (ui/common), which owns the ebm::Session and
+// its replacement policy. It adds what is Qt's: a ~30 Hz poll timer and signals, emitting
+// snapshotChanged only when the core published something new and errorReported once per new
+// error. Commands go in without waiting on compute. GUI thread only.
 #pragma once
 
-#include "session.h"
+#include "session_poller.h"
 
 #include <QObject>
 #include <QTimer>
@@ -13,8 +12,6 @@
 #include <memory>
 
 namespace ebm::ui {
-
-using Snapshot = std::shared_ptr<const SessionSnapshot>;
 
 class SessionHost : public QObject {
   Q_OBJECT
@@ -24,25 +21,24 @@ public:
 
   /// Starts a new session (the old one is stopped and joined off the GUI thread).
   void open(const RunConfig& config, const SessionOptions& options);
-  bool hasSession() const { return m_session != nullptr; }
+  bool hasSession() const { return m_poller.hasSession(); }
 
-  void post(Command command);
+  void post(Command command) { m_poller.post(std::move(command)); }
   /// Live settings of a named chain (see Session::setChainSettings).
-  bool setChainSettings(const std::string& chain, const SettingValues& settings);
+  bool setChainSettings(const std::string& chain, const SettingValues& settings) {
+    return m_poller.setChainSettings(chain, settings);
+  }
 
   /// The most recent snapshot seen by the poll timer (never null after open()).
-  Snapshot current() const { return m_current; }
+  Snapshot current() const { return m_poller.current(); }
   /// Reads the session's snapshot now (cheap; for tests and immediate UI feedback).
   Snapshot pollNow();
 
-  /// Wall-clock intervals between poll ticks (ms), bounded ring; for the frame benchmark.
-  const std::vector<double>& tickIntervals() const { return m_tickIntervals; }
-  void clearTickIntervals() {
-    m_tickIntervals.clear();
-    m_handlerMs.clear();
-  }
+  /// Wall-clock intervals between poll ticks (ms), bounded; for the frame benchmark.
+  const std::vector<double>& tickIntervals() const { return m_poller.pollIntervals(); }
+  void clearTickIntervals() { m_poller.clearTimings(); }
   /// Time the GUI spent handling each new snapshot (ms): what the panels cost per update.
-  const std::vector<double>& handlerTimes() const { return m_handlerMs; }
+  const std::vector<double>& handlerTimes() const { return m_poller.handlerTimes(); }
 
 Q_SIGNALS:
   void snapshotChanged(const ebm::ui::Snapshot& snapshot);
@@ -53,14 +49,8 @@ Q_SIGNALS:
 private:
   void tick();
 
-  std::unique_ptr<Session> m_session;
-  Snapshot m_current;
-  uint64_t m_lastSequence = UINT64_MAX;
-  uint64_t m_lastErrorCount = 0;
+  SessionPoller m_poller;
   QTimer m_timer;
-  qint64 m_lastTickNs = 0;
-  std::vector<double> m_tickIntervals;
-  std::vector<double> m_handlerMs;
 };
 
 } // namespace ebm::ui

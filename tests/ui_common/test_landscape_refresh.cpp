@@ -1,0 +1,62 @@
+// Landscape refresh: asked for on 2-D data only, when none is shown or training moved on by N
+// iterations, and never twice within the minimum interval.
+#include "landscape_refresh.h"
+
+#include <gtest/gtest.h>
+
+namespace {
+
+using ebm::Landscape;
+using ebm::SessionSnapshot;
+using ebm::ui::LandscapeRefresh;
+
+SessionSnapshot planeAt(long iteration, long landscapeIteration = -1) {
+  SessionSnapshot s;
+  s.dataShape = {2};
+  s.iteration = iteration;
+  if (landscapeIteration >= 0) {
+    auto l = std::make_shared<Landscape>();
+    l->iteration = landscapeIteration;
+    s.landscape = l;
+  }
+  return s;
+}
+
+TEST(LandscapeRefresh, OnlyForPointsInThePlane) {
+  LandscapeRefresh r;
+  SessionSnapshot images;
+  images.dataShape = {1, 32, 32};
+  EXPECT_FALSE(r.next(images, 0));
+  const auto req = r.next(planeAt(3000), 0);
+  ASSERT_TRUE(req);
+  EXPECT_EQ(req->res, 128);
+  EXPECT_DOUBLE_EQ(req->lo, -1.5);
+  EXPECT_DOUBLE_EQ(req->hi, 1.5);
+}
+
+TEST(LandscapeRefresh, EveryNIterationsAndAtMostEvery500Ms) {
+  LandscapeRefresh r({64, -2, 2, 20, 500});
+  ASSERT_TRUE(r.next(planeAt(3000), 0));
+  EXPECT_FALSE(r.next(planeAt(3000), 100));       // none shown yet, but asked 100 ms ago
+  EXPECT_TRUE(r.next(planeAt(3000), 600));        // still none shown: ask again
+  EXPECT_FALSE(r.next(planeAt(3010, 3000), 2000));  // shown and only 10 iterations on
+  EXPECT_TRUE(r.next(planeAt(3020, 3000), 2000));
+  EXPECT_FALSE(r.next(planeAt(3100, 3000), 2200));  // due, but too soon
+  const auto req = r.next(planeAt(3100, 3020), 2600);
+  ASSERT_TRUE(req);
+  EXPECT_EQ(req->res, 64);
+}
+
+TEST(LandscapeRefresh, ANewModelAsksAgainButKeepsTheInterval) {
+  LandscapeRefresh r;
+  ASSERT_TRUE(r.next(planeAt(5000, 2000), 0));
+  // A checkpoint at an earlier iteration: the request made at 5000 would hold it back.
+  EXPECT_FALSE(r.next(planeAt(3000, 2000), 1000));
+  r.reset();
+  EXPECT_TRUE(r.next(planeAt(3000, 2000), 1000));
+  r.reset();
+  EXPECT_FALSE(r.next(planeAt(3000, 2000), 1200));  // within 500 ms of the last request
+  EXPECT_TRUE(r.next(planeAt(3000, 2000), 1500));
+}
+
+} // namespace

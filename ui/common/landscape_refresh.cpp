@@ -1,0 +1,25 @@
+#include "landscape_refresh.h"
+
+#include <algorithm>
+
+namespace ebm::ui {
+
+bool isPlaneData(const SessionSnapshot& snap) {
+  return snap.dataShape.size() == 1 && snap.dataShape[0] == 2;
+}
+
+std::optional<cmd::EvaluateLandscape> LandscapeRefresh::next(const SessionSnapshot& snap,
+                                                             int64_t nowMs) {
+  if (!isPlaneData(snap))
+    return std::nullopt;
+  const long shown = snap.landscape ? snap.landscape->iteration : kNever;
+  if (snap.landscape && snap.iteration - std::max(shown, m_requestedAt) < m_options.everyIterations)
+    return std::nullopt;
+  if (m_requestMs && nowMs - *m_requestMs < m_options.minIntervalMs)
+    return std::nullopt;
+  m_requestedAt = snap.iteration;
+  m_requestMs = nowMs;
+  return cmd::EvaluateLandscape{m_options.res, m_options.lo, m_options.hi};
+}
+
+} // namespace ebm::ui

@@ -1,0 +1,131 @@
+// MainWindow's exports: PNG of any panel, CSV of a plot's curves, the x-trajectory and the
+// interpolation walk as animated GIFs. The file dialogs and the drawing are Qt's; the frames'
+// order, size and encoding are ui/common's TrajectoryGif.
+#include "main_window.h"
+
+#include "curve_plot.h"
+#include "image_grid_view.h"
+#include "interpolation_panel.h"
+#include "landscape_view.h"
+#include "trajectory_gif.h"
+
+#include <QFileDialog>
+#include <QStackedWidget>
+
+#include <cstring>
+
+namespace ebm::ui {
+namespace {
+
+constexpr int kTrajectoryCellPixels = 48;
+constexpr int kInterpolationCellPixels = 96;
+
+GifFrame gifFrameOf(const QImage& image) {
+  const QImage img = image.convertToFormat(QImage::Format_RGB888);
+  GifFrame f;
+  f.width = img.width();
+  f.height = img.height();
+  f.rgb.resize(size_t(f.width) * f.height * 3);
+  for (int y = 0; y < f.height; ++y)
+    std::memcpy(f.rgb.data() + size_t(y) * f.width * 3, img.constScanLine(y),
+                size_t(f.width) * 3);
+  return f;
+}
+
+} // namespace
+
+QString MainWindow::chooseSavePath(const QString& title, const QString& suggested,
+                                   const QString& filter) {
+  return QFileDialog::getSaveFileName(this, title, suggested, filter);
+}
+
+void MainWindow::exportPanelPng(QWidget* widget, const QString& name) {
+  const QString path = chooseSavePath(tr("Export PNG"), name + ".png", tr("PNG images (*.png)"));
+  if (path.isEmpty())
+    return;
+  const QPixmap pm = widget->grab();
+  if (!pm.save(path, "PNG"))
+    onError(tr("cannot write %1").arg(path));
+  else
+    log(tr("wrote %1").arg(path));
+}
+
+void MainWindow::exportCsv(CurvePlot* plot, const QString& name) {
+  const QString path = chooseSavePath(tr("Export CSV"), name + ".csv", tr("CSV files (*.csv)"));
+  if (path.isEmpty())
+    return;
+  QString error;
+  if (!plot->exportCsv(path, &error))
+    onError(error);
+  else
+    log(tr("wrote %1").arg(path));
+}
+
+void MainWindow::exportTrajectoryGif() {
+  if (!m_shownData || m_shownData->snapshots.empty()) {
+    onError(tr("no x-trajectory to export yet: run an x-revision first"));
+    return;
+  }
+  const QString path =
+      chooseSavePath(tr("Export GIF"), "x-trajectory.gif", tr("GIF animations (*.gif)"));
+  if (!path.isEmpty())
+    writeTrajectoryGif(path);
+}
+
+bool MainWindow::writeTrajectoryGif(const QString& path) {
+  if (!m_shownData || m_shownData->snapshots.empty()) {
+    onError(tr("no x-trajectory to export yet: run an x-revision first"));
+    return false;
+  }
+  // Each frame is what the samples view shows with the cursor at that step.
+  const bool twoD = m_xStack->currentWidget() == m_landscape;
+  const auto render = [&](int step) {
+    if (!twoD)
+      return gifFrameOf(m_xGrid->renderUpTo(step, kTrajectoryCellPixels));
+    m_landscape->setCursorStep(step);
+    return gifFrameOf(m_landscape->grabFramebuffer());
+  };
+  const GifExportResult r = TrajectoryGif::write(path.toStdString(), *m_shownData, render);
+  showCursor();  // the landscape goes back to the shared cursor
+  if (!r.ok) {
+    onError(QString::fromStdString(r.error));
+    return false;
+  }
+  log(tr("wrote %1 (%2 frames)").arg(path).arg(r.frames));
+  return true;
+}
+
+void MainWindow::exportInterpolationPng() {
+  const QString path =
+      chooseSavePath(tr("Export PNG"), "interpolation.png", tr("PNG images (*.png)"));
+  if (path.isEmpty())
+    return;
+  if (!m_interp->strip()->render(64).save(path, "PNG"))
+    onError(tr("cannot write %1").arg(path));
+  else
+    log(tr("wrote %1").arg(path));
+}
+
+void MainWindow::exportInterpolationGif() {
+  const auto images = m_interp->frames(kInterpolationCellPixels);
+  if (images.empty()) {
+    onError(tr("no interpolation of images to export yet: press Interpolate first"));
+    return;
+  }
+  const QString path =
+      chooseSavePath(tr("Export GIF"), "interpolation.gif", tr("GIF animations (*.gif)"));
+  if (path.isEmpty())
+    return;
+  std::vector<GifFrame> frames;
+  for (const auto& img : images)
+    frames.push_back(gifFrameOf(img));
+  appendReverse(frames);  // there and back, so the loop is seamless
+  const GifExportResult r =
+      TrajectoryGif::writeFrames(path.toStdString(), frames, TrajectoryGif::kInterpolationDelayCs);
+  if (r.ok)
+    log(tr("wrote %1").arg(path));
+  else
+    onError(QString::fromStdString(r.error));
+}
+
+} // namespace ebm::ui

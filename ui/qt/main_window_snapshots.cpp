@@ -1,0 +1,245 @@
+// MainWindow's snapshot routing: each new session snapshot goes to the panels that show it
+// (controls, chain views, plots, tools, status bar), a new method re-targets the chain views,
+// and the requests ui/common's policies find due (landscape, repeated revisions) are posted.
+#include "main_window.h"
+
+#include "controls_panel.h"
+#include "curve_plot.h"
+#include "image_grid_view.h"
+#include "inpaint_panel.h"
+#include "interpolation_panel.h"
+#include "landscape_view.h"
+#include "latent_plane.h"
+
+#include <QDockWidget>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QStackedWidget>
+
+namespace ebm::ui {
+namespace {
+
+QString human(int64_t bytes) {
+  if (bytes <= 0)
+    return QObject::tr("–");
+  return QString("%1 MiB").arg(double(bytes) / (1024.0 * 1024.0), 0, 'f', 0);
+}
+
+ChainBundle bundleOf(const Trace& t, const std::vector<std::vector<float>>& rows) {
+  ChainBundle b;
+  b.x.assign(t.steps.begin(), t.steps.end());
+  b.values = rows;
+  for (const auto& c : t.changes)
+    b.marks.emplace_back(c.step, QString::fromStdString(c.what));
+  return b;
+}
+
+bool modelChanged(const SessionSnapshot* prev, const SessionSnapshot& snap) {
+  return !prev || prev->config.name != snap.config.name ||
+         prev->checkpointPath != snap.checkpointPath ||
+         prev->config.model.family != snap.config.model.family || !prev->methodInfo ||
+         prev->methodInfo != snap.methodInfo;
+}
+
+bool isReady(const SessionSnapshot& snap) {
+  return snap.state != RunState::Loading && snap.state != RunState::Failed;
+}
+
+} // namespace
+
+void MainWindow::onSnapshot(const Snapshot& snapshot) {
+  const Snapshot prev = m_snap;
+  m_snap = snapshot;
+  const SessionSnapshot& snap = *snapshot;
+  const bool ready = isReady(snap);
+  if (ready && (!m_configLoaded || modelChanged(prev.get(), snap))) {
+    m_controls->loadMethod(snap);
+    adoptMethod(snap);
+    m_configLoaded = true;
+  }
+  m_controls->showSnapshot(snap);
+  if (ready && !snap.checkpointPath.empty() &&
+      (!prev || prev->checkpointPath != snap.checkpointPath))
+    addRecent(QString::fromStdString(snap.checkpointPath));  // loaded or saved: worth reopening
+  showMessage(snap);
+  if (snap.state == RunState::Diverged && m_lastState != RunState::Diverged)
+    offerLastGoodCheckpoint(snap);
+  m_lastState = snap.state;
+  applyTraces(snap);
+  m_inpaint->showSnapshot(snap);
+  m_interp->showSnapshot(snap);
+  showInterpolationPath(snap);
+  updateStatus(snap);
+  if (ready)
+    postDueRequests(snap);
+}
+
+void MainWindow::adoptMethod(const SessionSnapshot& snap) {
+  // The data-space view shows the first chain whose states are data (a landscape on 2-D data),
+  // the latent view the first chain that decodes its states; their plots follow them.
+  m_dataChain.clear();
+  m_latentChain.clear();
+  for (const auto& c : snap.methodInfo->chains) {
+    if (c.dataSpace && m_dataChain.empty())
+      m_dataChain = c.name;
+    if (c.decodes && m_latentChain.empty())
+      m_latentChain = c.name;
+  }
+  const ChainSpec* data = snap.methodInfo->chain(m_dataChain);
+  const ChainSpec* latent = snap.methodInfo->chain(m_latentChain);
+  m_dataDock->setWindowTitle(data ? QString::fromStdString(data->title) : tr("Samples"));
+  m_latentDock->setWindowTitle(latent ? QString::fromStdString(latent->title)
+                                      : tr("Latent chain"));
+  m_energy->clear(data ? tr("no %1-chain yet").arg(QString::fromStdString(data->name))
+                       : tr("this model has no data-space chain"));
+  m_mse->clear(latent ? tr("no %1-chain yet").arg(QString::fromStdString(latent->name))
+                      : tr("%1 has no latent chain").arg(
+                            QString::fromStdString(snap.methodInfo->title)));
+  setShownTraces(nullptr, nullptr);
+  rebuildChainActions(*snap.methodInfo);
+  const bool twoD = isPlaneData(snap);
+  m_xStack->setCurrentWidget(twoD ? static_cast<QWidget*>(m_landscape) : m_xGrid);
+  m_zStack->setCurrentWidget(twoD ? static_cast<QWidget*>(m_latent) : m_zGrid);
+  m_landscapeRefresh.reset();
+}
+
+void MainWindow::applyTraces(const SessionSnapshot& snap) {
+  showDataTrace(snap);
+  showLatentTrace(snap);
+  showLossesAndLandscape(snap);
+  showCursor();
+}
+
+void MainWindow::showDataTrace(const SessionSnapshot& snap) {
+  const auto trace = traceOf(&snap, m_dataChain);
+  if (!trace || trace == m_shownData)
+    return;
+  setShownTraces(trace, m_shownLatent);
+  m_xGrid->setTrace(trace);
+  m_landscape->setTrace(trace);
+  const ChainSpec* spec = snap.methodInfo ? snap.methodInfo->chain(m_dataChain) : nullptr;
+  m_energy->setBundle(bundleOf(*trace, trace->energy),
+                      spec ? QString::fromStdString(spec->energyLabel) : tr("energy"));
+}
+
+void MainWindow::showLatentTrace(const SessionSnapshot& snap) {
+  const auto trace = traceOf(&snap, m_latentChain);
+  if (!trace || trace == m_shownLatent)
+    return;
+  setShownTraces(m_shownData, trace);
+  m_zGrid->setTrace(trace);
+  m_latent->setTrace(trace);
+  if (!trace->mse.empty())
+    m_mse->setBundle(bundleOf(*trace, trace->mse), "MSE");
+}
+
+void MainWindow::showLossesAndLandscape(const SessionSnapshot& snap) {
+  if (snap.losses != m_shownLosses) {
+    m_shownLosses = snap.losses;
+    if (m_shownLosses && !m_shownLosses->rows.empty()) {
+      NamedLines l;
+      l.x.assign(m_shownLosses->iterations.begin(), m_shownLosses->iterations.end());
+      for (const auto& n : m_shownLosses->names)
+        l.names.push_back(QString::fromStdString(n));
+      l.rows = m_shownLosses->rows;
+      m_losses->setLines(l);
+    }
+  }
+  if (snap.landscape != m_shownLandscape) {
+    m_shownLandscape = snap.landscape;
+    m_landscape->setLandscape(m_shownLandscape);
+  }
+}
+
+void MainWindow::showMessage(const SessionSnapshot& snap) {
+  if (snap.lastMessage == m_lastMessage)
+    return;
+  m_lastMessage = snap.lastMessage;
+  if (m_lastMessage.empty())
+    return;
+  const QString message = QString::fromStdString(m_lastMessage);
+  // Repeated revisions alternate two messages; log each kind once per run of repeats.
+  if (!m_recentMessages.contains(message))
+    log(message);
+  m_recentMessages.append(message);
+  while (m_recentMessages.size() > 3)
+    m_recentMessages.removeFirst();
+  m_msgLabel->setStyleSheet({});
+  m_msgLabel->setText(message);
+}
+
+void MainWindow::offerLastGoodCheckpoint(const SessionSnapshot& snap) {
+  // Training stops on divergence; offer the last good checkpoint without blocking.
+  const QString good = QString::fromStdString(snap.checkpointPath);
+  auto* box = new QMessageBox(QMessageBox::Warning, tr("Training diverged"),
+                              QString::fromStdString(snap.lastError), QMessageBox::NoButton,
+                              this);
+  box->setAttribute(Qt::WA_DeleteOnClose);
+  if (!good.isEmpty()) {
+    auto* load = box->addButton(tr("Load last good checkpoint"), QMessageBox::AcceptRole);
+    connect(load, &QPushButton::clicked, this, [this, good] { loadCheckpoint(good); });
+  }
+  box->addButton(QMessageBox::Close);
+  box->setModal(false);
+  box->show();
+  m_divergedBox = box;
+}
+
+void MainWindow::showInterpolationPath(const SessionSnapshot& snap) {
+  if (snap.interpolation == m_shownInterp)
+    return;
+  m_shownInterp = snap.interpolation;
+  // On 2-D data the path is drawn over the landscape.
+  const bool twoD = m_shownInterp && m_shownInterp->shape.size() == 1 &&
+                    m_shownInterp->shape[0] == 2;
+  m_landscape->setPath(twoD ? m_shownInterp->decoded : std::vector<float>{});
+}
+
+void MainWindow::updateStatus(const SessionSnapshot& s) {
+  QString state = QString::fromUtf8(toString(s.state));
+  if (s.state == RunState::Diverged)
+    state = tr("diverged at iteration %1").arg(s.divergedAt);
+  if (s.revisionRunning)
+    state += tr(" · revising");
+  m_stateLabel->setText(state);
+  m_iterLabel->setText(tr("iteration %1 · epoch %2").arg(s.iteration).arg(s.epoch));
+  m_rateLabel->setText(tr("%1 it/s · %2 Langevin steps/s")
+                           .arg(s.itersPerSecond, 0, 'f', 2)
+                           .arg(s.langevinStepsPerSecond, 0, 'f', 0));
+  m_deviceLabel->setText(QString::fromStdString(s.device));
+  m_memLabel->setText(tr("RSS %1").arg(human(s.residentBytes)));
+}
+
+void MainWindow::postDueRequests(const SessionSnapshot& snap) {
+  if (auto landscape = m_landscapeRefresh.next(snap, nowMs()))
+    m_host->post(*landscape);
+  if (m_options.autoRevise && m_repeat.firstDue(snap))
+    startRevisions();
+  else
+    maybeRepeat(snap);
+}
+
+std::vector<cmd::RunChain> MainWindow::revisionRuns() const {
+  std::vector<cmd::RunChain> runs;
+  for (auto* g : m_controls->chainGroups())
+    runs.push_back(g->runCommand());
+  return runs;
+}
+
+void MainWindow::startRevisions() {
+  m_cursor.follow();
+  for (const auto& run : m_repeat.start(m_snap.get(), revisionRuns(), nowMs()))
+    m_host->post(run);
+}
+
+void MainWindow::maybeRepeat(const SessionSnapshot& snap) {
+  RepeatGate gate;
+  gate.enabled = m_controls->repeat();
+  gate.playing = m_cursor.playing();
+  gate.cursorParked = m_cursor.parked();
+  for (const auto& run : m_repeat.next(snap, revisionRuns(), gate, nowMs()))
+    m_host->post(run);
+}
+
+} // namespace ebm::ui
