@@ -119,9 +119,16 @@ struct RunConfig {
   TrainConfig train;
   DataConfig data;
   RuntimeConfig runtime;
+  /// The method's own table, named after train.method with '-' written '_' (methodTableName),
+  /// one sub-table per chain, e.g. [test_analytic.walk] step_size = 0.3: settings the method
+  /// declares in its chain schemas, checked against them by validate(). (Dual-MCMC's settings
+  /// live in the shared [model], [x], [z] and [train] tables, which predate this seam.)
+  std::map<std::string, SettingValues> methodSettings;
 
   /// Throws ConfigError naming the first bad field (e.g. "x.step_size = -1: must be > 0").
   void validate() const;
+  /// The method table's part of validate(): every chain known to train.method's schemas.
+  void validateMethodSettings() const;
   /// Parses TOML text; unknown keys are an error; missing keys keep defaults. Validates.
   static RunConfig fromToml(const std::string& text, const std::string& origin = "<string>");
   static RunConfig fromFile(const std::string& path);
@@ -132,6 +139,9 @@ struct RunConfig {
   /// Applies "section.key=value" (TOML value syntax, e.g. x.step_size=0.3, data.toy="rings").
   void applyOverride(const std::string& assignment);
 };
+
+/// The name of a method's own TOML table: "test-analytic" -> "test_analytic".
+std::string methodTableName(const std::string& method);
 
 /// Directories searched for presets and shipped checkpoints, in order:
 /// $EBM_LAB_RESOURCES, the source tree's resources/ (compiled in), <exe>/../share/ebm-lab.

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "errors.h"
+#include "methods/method.h"
 
 #include <toml++/toml.h>
 
@@ -447,13 +448,52 @@ void readField(const Field& f, const toml::node& n, const std::string& origin) {
       f.ref);
 }
 
-/// Merges a parsed document into `cfg`; any key the registry does not know is an error.
+/// The method's own table: one sub-table of settings per chain (numbers, booleans, strings).
+void readMethodTable(RunConfig& cfg, const std::string& name, const toml::node& node,
+                     const std::string& origin) {
+  const toml::table* table = node.as_table();
+  if (!table)
+    throw ConfigError(name + ": expected a table, got " + std::string(typeName(node)) + " (" +
+                      where(node.source(), origin) + ")");
+  for (auto&& [chain, sub] : *table) {
+    const std::string prefix = name + "." + std::string(chain.str());
+    const toml::table* values = sub.as_table();
+    if (!values)
+      throw ConfigError(prefix + ": expected a table of one chain's settings, e.g. [" + name +
+                        ".<chain>] (" + where(sub.source(), origin) + ")");
+    SettingValues& v = cfg.methodSettings[std::string(chain.str())];
+    for (auto&& [key, value] : *values) {
+      const std::string k(key.str());
+      if (const auto* i = value.as_integer())
+        v.numbers[k] = static_cast<double>(i->get());
+      else if (const auto* f = value.as_floating_point())
+        v.numbers[k] = f->get();
+      else if (const auto* b = value.as_boolean())
+        v.numbers[k] = b->get() ? 1.0 : 0.0;
+      else if (const auto* str = value.as_string())
+        v.choices[k] = str->get();
+      else
+        throw ConfigError(prefix + "." + k + ": expected a number, a boolean or a string, got " +
+                          std::string(typeName(value)) + " (" + where(value.source(), origin) +
+                          ")");
+    }
+  }
+}
+
+/// Merges a parsed document into `cfg`; any key the registry does not know is an error, but for
+/// the table of the method the document (or else `cfg`) names in train.method.
 void applyTable(RunConfig& cfg, const toml::table& root, const std::string& origin) {
   const std::vector<Field> fields = fieldsOf(cfg);
+  const std::string methodTable =
+      methodTableName(root["train"]["method"].value_or(cfg.train.method));
   for (auto&& [k, node] : root) {
     const std::string key(k.str());
     if (const Field* f = findField(fields, "", key)) {
       readField(*f, node, origin);
+      continue;
+    }
+    if (key == methodTable) {
+      readMethodTable(cfg, key, node, origin);
       continue;
     }
     if (!isSection(fields, key))
@@ -557,6 +597,12 @@ std::string resourceTomlPath(std::string_view subdir, const std::string& name,
 // ---------------------------------------------------------------------------------------------
 // RunConfig
 
+std::string methodTableName(const std::string& method) {
+  std::string name = method;
+  std::replace(name.begin(), name.end(), '-', '_');
+  return name;
+}
+
 void RunConfig::validate() const {
   for (const Field& f : fieldsOf(*this)) {
     if (f.applies && !f.applies(*this))
@@ -564,6 +610,7 @@ void RunConfig::validate() const {
     if (const auto problem = violation(f))
       throw ConfigError(f.name() + " = " + displayValue(f.ref) + ": " + *problem);
   }
+  validateMethodSettings();
   // A short-run EBM has no generator to start its chains from.
   if (train.mode == "short-run" && x.init != "gaussian" && x.init != "uniform")
     throw ConfigError("train.mode = \"short-run\" starts x-chains from noise: it requires "
@@ -631,6 +678,27 @@ void RunConfig::validate() const {
   }
 }
 
+void RunConfig::validateMethodSettings() const {
+  if (methodSettings.empty())
+    return;
+  const std::string table = methodTableName(train.method);
+  const auto info = describeMethod(*this);  // ConfigError for an unknown method
+  for (const auto& [chain, values] : methodSettings) {
+    const ChainSpec* spec = info->chain(chain);
+    if (!spec) {
+      std::vector<std::string> names;
+      for (const auto& c : info->chains)
+        names.push_back(c.name);
+      throw ConfigError("[" + table + "." + chain + "]: " + train.method +
+                        " has no chain named '" + chain + "' (its chains: " +
+                        join(names, ", ") + ")");
+    }
+    const std::string problem = validateSettings(*spec, values);
+    if (!problem.empty())
+      throw ConfigError(table + "." + problem);
+  }
+}
+
 RunConfig RunConfig::fromToml(const std::string& text, const std::string& origin) {
   std::string error;
   const std::optional<toml::table> doc = tryParse(text, origin, &error);
@@ -668,6 +736,15 @@ std::string RunConfig::toToml() const {
     out += " = ";
     out += tomlValue(f.ref);
     out += '\n';
+  }
+  for (const auto& [chain, values] : methodSettings) {
+    out += "\n[" + methodTableName(train.method) + "." + chain + "]\n";
+    for (const auto& [key, v] : values.numbers)
+      out += key + " = " + (v == std::floor(v) && std::fabs(v) < 1e15
+                                ? std::to_string(static_cast<long long>(v))
+                                : tomlDouble(v)) + "\n";
+    for (const auto& [key, v] : values.choices)
+      out += key + " = " + quoteToml(v) + "\n";
   }
   return out;
 }
@@ -712,6 +789,19 @@ void RunConfig::applyOverride(const std::string& assignment) {
                            ? findField(fields, "", key)
                            : findField(fields, std::string_view(key).substr(0, dot),
                                        std::string_view(key).substr(dot + 1));
+  if (!field && key.rfind(methodTableName(train.method) + ".", 0) == 0) {
+    // The method's own table: [<table>.<chain>] key, validated against the chain's schema.
+    std::string error;
+    std::optional<toml::table> doc = tryParse(key + " = " + value, origin, &error);
+    if (!doc)
+      doc = tryParse(key + " = " + quoteToml(value), origin, &error);
+    if (!doc)
+      throw ConfigError("cannot parse the value of " + origin + ": " + error);
+    applyTable(next, *doc, origin);
+    next.validate();
+    *this = std::move(next);
+    return;
+  }
   if (!field)
     throw ConfigError("unknown key " + key + " in " + origin);
 

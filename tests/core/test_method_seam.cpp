@@ -4,6 +4,7 @@
 #include "analytic_method.h"
 
 #include "cli/cli.h"
+#include "errors.h"
 #include "methods/checkpoint.h"
 #include "methods/method.h"
 #include "session.h"
@@ -126,6 +127,51 @@ TEST_F(MethodSeam, TrainingMovesThetaToTheDataMeanAndCheckpointsRoundTrip) {
   const auto opened = openCheckpoint(dir + "/checkpoint.safetensors", "cpu");
   EXPECT_EQ(opened.info.iteration, 150);
   EXPECT_EQ(opened.method->name(), test::kAnalyticMethod);
+}
+
+TEST_F(MethodSeam, ItsOwnTomlTableIsReadCheckedWrittenAndOverridden) {
+  const std::string text = analyticConfig().toToml() + "\n[test_analytic.walk]\nstep_size = 0.05\n";
+  RunConfig cfg = RunConfig::fromToml(text, "seam.toml");
+  EXPECT_EQ(cfg.methodSettings.at("walk").number("step_size"), 0.05);
+  // Written back and read again, the table survives.
+  const RunConfig again = RunConfig::fromToml(cfg.toToml(), "again.toml");
+  EXPECT_EQ(again.methodSettings.at("walk").number("step_size"), 0.05);
+  // Its values are checked against the chain's schema, naming table, chain and key.
+  try {
+    RunConfig::fromToml(analyticConfig().toToml() + "\n[test_analytic.walk]\nstep_size = -1\n",
+                        "bad.toml");
+    ADD_FAILURE() << "a negative step size was accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("test_analytic.walk.step_size = -1"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_THROW(RunConfig::fromToml(analyticConfig().toToml() + "\n[test_analytic.x]\nsteps = 3\n",
+                                   "chain.toml"),
+               ConfigError);
+  // Another method's table is not this one's: Dual-MCMC's config refuses it as unknown.
+  EXPECT_THROW(RunConfig::fromToml(RunConfig::fromPreset("toy2d").toToml() +
+                                       "\n[test_analytic.walk]\nstep_size = 0.1\n",
+                                   "other.toml"),
+               ConfigError);
+  cfg.applyOverride("test_analytic.walk.steps=7");
+  EXPECT_EQ(cfg.methodSettings.at("walk").number("steps"), 7);
+  EXPECT_THROW(cfg.applyOverride("test_analytic.walk.noise=0.1"), ConfigError);
+
+  // A session starts its chain from the table, and a checkpoint's config keeps a live change.
+  const auto dir = test::tempDir("seam_table");
+  SessionOptions opts;
+  opts.runDir = dir;
+  Session s(cfg, opts);
+  auto snap = idleSession(s);
+  EXPECT_EQ(snap->chains.at("walk").settings.number("step_size"), 0.05);
+  SettingValues v;
+  v.numbers["step_size"] = 0.07;
+  ASSERT_TRUE(s.setChainSettings("walk", v));
+  s.post(cmd::SaveCheckpoint{});
+  idleSession(s);
+  const auto info = readCheckpointInfo(dir + "/checkpoint.safetensors");
+  EXPECT_EQ(info.config.methodSettings.at("walk").number("step_size"), 0.07);
+  EXPECT_EQ(info.config.methodSettings.at("walk").number("steps"), 7);
 }
 
 int runCli(std::vector<std::string> args) {

@@ -139,12 +139,19 @@ public:
     return runChain(kernel, start, ctx.live("walk"), control).to(torch::kCPU);
   }
 
-  SettingValues chainSettings(const RunConfig&, const std::string& chain) const override {
+  // The chain's settings live in the method's own table, [test_analytic.walk].
+  SettingValues chainSettings(const RunConfig& config, const std::string& chain) const override {
     if (chain != "walk")
       throw Error("test-analytic has no chain named '" + chain + "'");
-    return defaultSettings(m_info.chains.front());
+    SettingValues v = defaultSettings(m_info.chains.front());
+    if (auto it = config.methodSettings.find(chain); it != config.methodSettings.end())
+      v.merge(it->second);
+    return v;
   }
-  void storeChainSettings(RunConfig&, const std::string&, const SettingValues&) const override {}
+  void storeChainSettings(RunConfig& config, const std::string& chain,
+                          const SettingValues& values) const override {
+    config.methodSettings[chain] = values;
+  }
   double stepsPerIteration(const std::map<std::string, SettingValues>& s) const override {
     auto it = s.find("walk");
     return it == s.end() ? 0.0 : it->second.number("steps");

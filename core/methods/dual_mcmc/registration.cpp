@@ -78,7 +78,7 @@ ChainSpec zChain() {
   c.decodes = true;
   c.hasTarget = true;
   c.hasMse = true;
-  c.inits = {"inference", "inference-mean", "gaussian", "uniform"};
+  c.inits = {"inference-mean", "inference", "gaussian", "uniform"};
   auto sigma = number("sigma", "sigma", SettingType::Real, 0, 1e6, 0.3,
                       "observation std of the generator in the posterior");
   sigma.minExclusive = true;
