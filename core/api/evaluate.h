@@ -13,7 +13,7 @@
 namespace ebm {
 
 struct ReconstructionOptions {
-  std::string checkpoint;             // a Dual-MCMC checkpoint (.safetensors)
+  std::string checkpoint;             // a checkpoint of a model with a latent space
   int images = 100;                   // images of the split, first N
   std::string split = "test";         // test | train
   int batch = 100;                    // chains per batch (BatchNorm statistics depend on it;

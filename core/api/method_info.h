@@ -73,7 +73,7 @@ struct Capabilities {
 
 struct MethodInfo {
   std::string name;                  // registered name (train.method)
-  std::string title;                 // e.g. "Dual-MCMC teaching"
+  std::string title;                 // what titles and messages call the method
   Capabilities capabilities;
   std::vector<ChainSpec> chains;     // in the order the controls show them
   std::vector<std::string> lossNames;

@@ -1,5 +1,5 @@
-// Sample quality of a trained Dual-MCMC model, for the generator's samples x0 = G(z) and for
-// the EBM-revised samples x~ (the paper's "gen" and "EBM" columns): Fréchet distances on
+// Sample quality of a trained model with a generator and an energy, for the generator's samples
+// x0 = G(z) and for the EBM-revised samples x~ (the paper's "gen" and "EBM" columns): Fréchet distances on
 // features of an in-project classifier (e.g. "FMNIST-FD"; not FID) or, if the user supplies a
 // TorchScript InceptionV3, FID; on 2-D data MMD and the true log-density. Runs on the calling
 // thread (CLI, tests); no Qt/GL.
@@ -16,7 +16,7 @@ namespace ebm {
 /// How samples are drawn: x0 = G(z), z ~ N(0, I), G in training mode (BatchNorm batch statistics,
 /// as the reference's FID code), then x-Langevin from x0 for the revised samples.
 struct SampleOptions {
-  std::string checkpoint;  // a Dual-MCMC checkpoint (.safetensors)
+  std::string checkpoint;  // a checkpoint of a model with a generator and an energy
   int samples = 1000;      // generated samples (and reference images) to compare
   int batch = 100;         // samples per generator batch (BatchNorm statistics depend on it)
   int xSteps = -1;         // k_x of the revision (-1 = the checkpoint's x.steps)

@@ -28,13 +28,27 @@ void LatentPlane::setCursorStep(int step) {
   redraw();
 }
 
+void LatentPlane::setPlaceholder(const QString& text) {
+  m_placeholder = text;
+  redraw();
+}
+
 void LatentPlane::redraw() {
   m_plot->clearPlottables();
   int64_t dims = 1;
   if (m_trace)
     for (auto d : m_trace->stateShape)
       dims *= d;
-  if (!m_trace || dims != 2 || m_trace->snapshots.empty()) {
+  const bool empty = !m_trace || dims != 2 || m_trace->snapshots.empty();
+  if (!m_note) {
+    m_note = new QCPItemText(m_plot);
+    m_note->position->setType(QCPItemPosition::ptAxisRectRatio);
+    m_note->position->setCoords(0.5, 0.5);
+    m_note->setColor(Qt::gray);
+  }
+  m_note->setText(m_placeholder);
+  m_note->setVisible(empty && !m_placeholder.isEmpty());
+  if (empty) {
     m_plot->replot(QCustomPlot::rpQueuedReplot);
     return;
   }

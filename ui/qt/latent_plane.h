@@ -10,6 +10,7 @@
 #include <memory>
 
 class QCustomPlot;
+class QCPItemText;
 
 namespace ebm::ui {
 
@@ -19,11 +20,15 @@ public:
   explicit LatentPlane(QWidget* parent = nullptr);
   void setTrace(std::shared_ptr<const Trace> trace);
   void setCursorStep(int step);
+  /// What the empty plane says (e.g. that the loaded method has no latent chain).
+  void setPlaceholder(const QString& text);
   QCustomPlot* plot() const { return m_plot; }
 
 private:
   void redraw();
   QCustomPlot* m_plot = nullptr;
+  QCPItemText* m_note = nullptr;
+  QString m_placeholder;
   std::shared_ptr<const Trace> m_trace;
   int m_cursorStep = -1;
 };

@@ -251,12 +251,13 @@ void MainWindow::connectControls() {
   connect(c, &ControlsPanel::saveNow, this, [this] { m_host->post(cmd::SaveCheckpoint{}); });
   connect(c, &ControlsPanel::chainSettingsEdited, this,
           [this](const QString& chain, const SettingValues& v) {
-            if (m_host->setChainSettings(chain.toStdString(), v))
-              log(tr("%1 settings: s = %2, n = %3, K = %4 (from the next step)")
-                      .arg(chain)
-                      .arg(v.number("step_size"))
-                      .arg(v.number("noise"))
-                      .arg(v.integer("steps")));
+            if (!m_host->setChainSettings(chain.toStdString(), v))
+              return;
+            QStringList parts;
+            for (const auto& [key, value] : v.numbers)
+              parts << QString::fromStdString(key) + " = " + QString::number(value, 'g', 4);
+            log(tr("%1-chain settings: %2 (live ones from the next step)")
+                    .arg(chain, parts.join(", ")));
           });
   connect(c, &ControlsPanel::runChainRequested, this, [this](const QString& chain) {
     m_cursor.follow();  // the views follow the new trace from its first snapshot

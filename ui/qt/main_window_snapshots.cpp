@@ -97,6 +97,14 @@ void MainWindow::adoptMethod(const SessionSnapshot& snap) {
                       : tr("%1 has no latent chain").arg(
                             QString::fromStdString(snap.methodInfo->title)));
   setShownTraces(nullptr, nullptr);
+  // The views drop the previous model's chains; a method without a latent chain says so.
+  m_xGrid->setTrace(nullptr);
+  m_zGrid->setTrace(nullptr);
+  m_landscape->setTrace(nullptr);
+  m_latent->setTrace(nullptr);
+  m_latent->setPlaceholder(latent ? QString()
+                                  : tr("%1 has no latent chain")
+                                        .arg(QString::fromStdString(snap.methodInfo->title)));
   rebuildChainActions(*snap.methodInfo);
   const bool twoD = isPlaneData(snap);
   m_xStack->setCurrentWidget(twoD ? static_cast<QWidget*>(m_landscape) : m_xGrid);
