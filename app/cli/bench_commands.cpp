@@ -20,9 +20,9 @@ namespace {
 // Time per training iteration over a k_x x k_z grid (the time rows of Tables 4 and 5).
 int sweep(const BenchOptions& bench, const std::string& csvPath) {
   const auto r = runSweep(bench);
-  std::printf("preset %s, mode %s, batch %d, %s, data %s, %s\n", r.preset.c_str(),
-              r.mode.c_str(), r.batchSize, r.twoChains ? "two x-chains" : "one x-chain",
-              r.data.c_str(), r.device.c_str());
+  std::printf("preset %s, mode %s, batch %d, %s, data %s, %s\n", r.preset.c_str(), r.mode.c_str(),
+              r.batchSize, r.twoChains ? "two x-chains" : "one x-chain", r.data.c_str(),
+              r.device.c_str());
   std::printf("%6s %6s %14s %10s\n", "k_x", "k_z", "ms/iteration", "it/s");
   std::vector<std::vector<double>> rows;
   for (const auto& row : r.rows) {

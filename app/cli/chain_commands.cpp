@@ -17,7 +17,7 @@ struct ChainArgs {
   int chains = 16, steps = -1, every = 0;
   double stepSize = 0, noise = -1;
   uint64_t seed = 1;
-  std::vector<std::string> sets;  // key=value settings of the chain
+  std::vector<std::string> sets; // key=value settings of the chain
 };
 
 struct ChainCommands {
@@ -70,14 +70,13 @@ SettingValues requestedSettings(const ChainArgs& a, const ChainSpec& spec) {
     const auto preset = samplerPresetSettings(a.sampler);
     if (auto it = preset.find(spec.name); it != preset.end()) {
       v.merge(it->second);
-      std::printf("sampler %s on the %s-chain: k_%s = %g, s_%s = %g, n_%s = %g\n",
-                  a.sampler.c_str(), spec.name.c_str(), spec.name.c_str(),
-                  v.number("steps", std::nan("")), spec.name.c_str(),
-                  v.number("step_size", std::nan("")), spec.name.c_str(),
-                  v.number("noise", std::nan("")));
+      std::printf(
+          "sampler %s on the %s-chain: k_%s = %g, s_%s = %g, n_%s = %g\n", a.sampler.c_str(),
+          spec.name.c_str(), spec.name.c_str(), v.number("steps", std::nan("")), spec.name.c_str(),
+          v.number("step_size", std::nan("")), spec.name.c_str(), v.number("noise", std::nan("")));
     } else {
-      std::printf("sampler %s has no [%s] settings; the checkpoint's are used\n",
-                  a.sampler.c_str(), spec.name.c_str());
+      std::printf("sampler %s has no [%s] settings; the checkpoint's are used\n", a.sampler.c_str(),
+                  spec.name.c_str());
     }
   }
   if (a.steps >= 0)
@@ -134,8 +133,8 @@ int runChain(const ChainArgs& a, bool reconstruct) {
 void addChainOptions(CLI::App* cmd, ChainArgs& a, const char* what) {
   cmd->add_option("--checkpoint", a.checkpoint, "Checkpoint (.safetensors)")->required();
   cmd->add_option("--out,-o", a.out, "Output folder")->capture_default_str();
-  cmd->add_option("--chain", a.chain, std::string("Chain of the method to run (default: ") +
-                                          what + ")");
+  cmd->add_option("--chain", a.chain,
+                  std::string("Chain of the method to run (default: ") + what + ")");
   cmd->add_option("--chains", a.chains, "Number of chains")->capture_default_str();
   cmd->add_option("--steps", a.steps, "Langevin steps k (default: the checkpoint's)");
   cmd->add_option("--step-size", a.stepSize, "Step size s");

@@ -36,8 +36,8 @@ int run(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   installSignalHandlers();
   try {
-    for (const int rc : {runTrainCommands(*training), runChainCommands(*chains),
-                         runBenchCommands(*bench)})
+    for (const int rc :
+         {runTrainCommands(*training), runChainCommands(*chains), runBenchCommands(*bench)})
       if (rc >= 0)
         return rc;
     if (const int rc = runEvaluationCommands(*evaluations); rc >= 0)

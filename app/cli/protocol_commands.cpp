@@ -24,7 +24,9 @@ std::shared_ptr<ProtocolCommands> addProtocolCommands(CLI::App& app) {
                  "(1: inference + generator, 2: + masked z-Langevin, 3: + x-Langevin on the "
                  "missing pixels)");
   auto* ip = c->inpaint;
-  ip->add_option("--checkpoint", c->table.checkpoint, "Checkpoint (.safetensors) of a model with a latent space")->required();
+  ip->add_option("--checkpoint", c->table.checkpoint,
+                 "Checkpoint (.safetensors) of a model with a latent space")
+      ->required();
   ip->add_option("--out", c->inpaintOut, "Output folder (inpaint.csv, examples.png)");
   ip->add_option("--images", c->table.images, "Test images (the first N of the test split)");
   ip->add_option("--batch", c->table.batch, "Images per batch (BatchNorm batch statistics)");
@@ -53,16 +55,21 @@ std::shared_ptr<ProtocolCommands> addProtocolCommands(CLI::App& app) {
   c->interpolate = app.add_subcommand(
       "interpolate", "Latent interpolation strips (Fig. 4) with the energy along each path");
   auto* it = c->interpolate;
-  it->add_option("--checkpoint", c->strips.checkpoint, "Checkpoint (.safetensors) of a model with a latent space")->required();
-  it->add_option("--out", c->interpOut, "Output folder (interpolation.png, energy.csv, "
-                                        "profile.csv)");
-  it->add_option("--ends", c->strips.ends, "prior (two seeded draws per row: synthesis) | data "
-                                           "(test images 0-1, 2-3, ...: reconstruction)")
+  it->add_option("--checkpoint", c->strips.checkpoint,
+                 "Checkpoint (.safetensors) of a model with a latent space")
+      ->required();
+  it->add_option("--out", c->interpOut,
+                 "Output folder (interpolation.png, energy.csv, "
+                 "profile.csv)");
+  it->add_option("--ends", c->strips.ends,
+                 "prior (two seeded draws per row: synthesis) | data "
+                 "(test images 0-1, 2-3, ...: reconstruction)")
       ->check(CLI::IsMember({"prior", "data"}));
   it->add_option("--rows", c->strips.rows, "Paths (rows)");
   it->add_option("--points", c->strips.points, "Points per path, ends included");
   it->add_flag("--spherical", c->strips.spherical, "Spherical interpolation (slerp)");
-  it->add_option("--z-steps", c->strips.zSteps, "data ends: z-Langevin steps on the inferred means");
+  it->add_option("--z-steps", c->strips.zSteps,
+                 "data ends: z-Langevin steps on the inferred means");
   it->add_option("--x-steps", c->strips.xSteps, "x-Langevin steps after decoding (adds a row)");
   it->add_option("--seed", c->strips.seed, "Seed of the first row");
   it->add_option("--device", c->strips.device, "auto | cpu | cuda");
@@ -82,8 +89,8 @@ int runProtocolCommands(const ProtocolCommands& c) {
     for (size_t i = 0; i < t.rows.size(); ++i) {
       const auto& r = t.rows[i];
       std::printf("%-7s %d %-24s %7.1f%% %10.2f %9.2f %10.4f %9.4f\n", r.kind.c_str(), r.stage,
-                  r.stageName.c_str(), 100 * r.missingFraction, r.scores.psnrHole,
-                  r.scores.psnrAll, r.scores.ssimHole, r.scores.ssimAll);
+                  r.stageName.c_str(), 100 * r.missingFraction, r.scores.psnrHole, r.scores.psnrAll,
+                  r.scores.ssimHole, r.scores.ssimAll);
       csv.push_back({double(i / 3), double(r.stage), r.missingFraction, r.scores.psnrHole,
                      r.scores.psnrAll, r.scores.ssimHole, r.scores.ssimAll, r.scores.mseHole});
     }

@@ -14,7 +14,9 @@ std::atomic<bool> g_interrupted{false};
 
 namespace {
 
-void onSignal(int) { g_interrupted = true; }
+void onSignal(int) {
+  g_interrupted = true;
+}
 
 double lossValue(const LossHistory& h, const std::string& name) {
   for (size_t k = 0; k < h.names.size(); ++k)
@@ -78,7 +80,7 @@ void printProgress(const SessionSnapshot& s, double elapsed) {
 }
 
 int settingsError(Session& session) {
-  session.post(cmd::StopRevision{});  // a no-op command that publishes the message
+  session.post(cmd::StopRevision{}); // a no-op command that publishes the message
   session.waitIdle(5);
   std::cerr << "error: " << session.snapshot()->lastError << "\n";
   return 1;
@@ -98,7 +100,8 @@ std::unique_ptr<Session> openCheckpointSession(const std::string& checkpoint,
 }
 
 RunConfig ConfigArgs::build() const {
-  RunConfig cfg = configFile.empty() ? RunConfig::fromPreset(preset) : RunConfig::fromFile(configFile);
+  RunConfig cfg =
+      configFile.empty() ? RunConfig::fromPreset(preset) : RunConfig::fromFile(configFile);
   // Every override is validated on its own, so settings that are only valid together (e.g.
   // train.mode=short-run with x.init=uniform) are applied in an order that keeps each step
   // valid; an override that never fits reports its own error.

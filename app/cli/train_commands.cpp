@@ -46,9 +46,10 @@ void followTraining(Session& session, double seconds) {
     if (snap->state == RunState::Diverged)
       return;
     if (g_interrupted || (seconds > 0 && elapsed >= seconds)) {
-      std::cerr << "\n" << (g_interrupted ? "interrupted: " : "time limit reached: ")
+      std::cerr << "\n"
+                << (g_interrupted ? "interrupted: " : "time limit reached: ")
                 << "saving and stopping\n";
-      session.post(cmd::StopTraining{});  // stops at the next step, then saves
+      session.post(cmd::StopTraining{}); // stops at the next step, then saves
       session.waitIdle(600);
       return;
     }
@@ -69,8 +70,8 @@ int train(const TrainCommands& c) {
     return 1;
   auto snap = session.snapshot();
   std::cerr << snap->lastMessage << "\n"
-            << "method " << snap->method << ", data " << snap->data << ", device "
-            << snap->device << ", run folder " << c.out << "\n";
+            << "method " << snap->method << ", data " << snap->data << ", device " << snap->device
+            << ", run folder " << c.out << "\n";
   session.post(cmd::StartTraining{cfg.train.iterations});
   followTraining(session, c.seconds);
   session.waitIdle(600);

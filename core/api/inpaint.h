@@ -1,8 +1,9 @@
-// Inpainting with a model that has a latent space and an energy (METHODS §4.4, the reconstructed A.3 protocol) in three
-// stages: (1) the inference model on the masked image, decoded by the generator; (2) + masked
-// z-Langevin, whose likelihood sees only observed pixels; (3) + x-Langevin on the EBM moving only
-// the missing pixels. Observed pixels are always the data's own. The header is plain C++ (the
-// session hands results to the GUI); the functions run on the calling (worker) thread.
+// Inpainting with a model that has a latent space and an energy (METHODS §4.4, the reconstructed
+// A.3 protocol) in three stages: (1) the inference model on the masked image, decoded by the
+// generator; (2) + masked z-Langevin, whose likelihood sees only observed pixels; (3) + x-Langevin
+// on the EBM moving only the missing pixels. Observed pixels are always the data's own. The header
+// is plain C++ (the session hands results to the GUI); the functions run on the calling (worker)
+// thread.
 #pragma once
 
 #include "masks.h"

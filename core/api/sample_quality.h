@@ -1,8 +1,8 @@
-// Sample quality of a trained model with a generator and an energy, for the generator's samples
-// x0 = G(z) and for the EBM-revised samples x~ (the paper's "gen" and "EBM" columns): Fréchet distances on
-// features of an in-project classifier (e.g. "FMNIST-FD"; not FID) or, if the user supplies a
-// TorchScript InceptionV3, FID; on 2-D data MMD and the true log-density. Runs on the calling
-// thread (CLI, tests); no Qt/GL.
+// Sample quality of a trained model with a generator and an energy, for the generator's samples x0
+// = G(z) and for the EBM-revised samples x~ (the paper's "gen" and "EBM" columns): Fréchet
+// distances on features of an in-project classifier (e.g. "FMNIST-FD"; not FID) or, if the user
+// supplies a TorchScript InceptionV3, FID; on 2-D data MMD and the true log-density. Runs on the
+// calling thread (CLI, tests); no Qt/GL.
 #pragma once
 
 #include "config.h"

@@ -1,7 +1,7 @@
 // The record of one run of a method's chain (e.g. x-Langevin on the EBM, z-Langevin on the
-// generator posterior): per step and per chain values, the settings in force at each step, and bounded
-// snapshots of the chain state. Plain C++ so the GUI can read it; a Trace inside a
-// session snapshot is immutable and may be read from any thread.
+// generator posterior): per step and per chain values, the settings in force at each step, and
+// bounded snapshots of the chain state. Plain C++ so the GUI can read it; a Trace inside a session
+// snapshot is immutable and may be read from any thread.
 #pragma once
 
 #include <cstdint>

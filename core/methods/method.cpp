@@ -1,8 +1,8 @@
 #include "methods/method.h"
 
 #include "errors.h"
-#include "methods/capabilities.h"
 #include "io/safetensors.h"
+#include "methods/capabilities.h"
 
 #include <map>
 #include <mutex>

@@ -1,7 +1,7 @@
 // The energy, generator and inference networks of Cui & Han, NeurIPS 2023 (METHODS §1.2, §1.3,
-// §4.5): the EBM (outputs the energy E = -f), the generator (latent (B, nz, 1, 1)) and the inference model
-// (mu and log-variance heads). Families: MLPs for 2-D data, conv nets for 28/32-px images
-// (CIFAR-10 topology) and 64-px images (CelebA-64 topology). Worker thread only; no Qt/GL.
+// §4.5): the EBM (outputs the energy E = -f), the generator (latent (B, nz, 1, 1)) and the
+// inference model (mu and log-variance heads). Families: MLPs for 2-D data, conv nets for 28/32-px
+// images (CIFAR-10 topology) and 64-px images (CelebA-64 topology). Worker thread only; no Qt/GL.
 #pragma once
 
 #include "config.h"

@@ -11,7 +11,9 @@ std::vector<float> toFloats(const torch::Tensor& t) {
 }
 
 // Per-chain L2 norm of a (B, ...) tensor.
-torch::Tensor rowNorm(const torch::Tensor& t) { return t.flatten(1).norm(2, 1); }
+torch::Tensor rowNorm(const torch::Tensor& t) {
+  return t.flatten(1).norm(2, 1);
+}
 
 // Records one step's values and keeps snapshots bounded by thinning: when the list is full,
 // every other snapshot is dropped and the interval doubles (the first one always stays).
@@ -33,8 +35,8 @@ public:
     kernel.describe(t);
   }
 
-  void row(int step, double stepSize, double noise, const KernelEval& e,
-           const torch::Tensor& drift, const torch::Tensor& noiseT) {
+  void row(int step, double stepSize, double noise, const KernelEval& e, const torch::Tensor& drift,
+           const torch::Tensor& noiseT) {
     if (!m_trace)
       return;
     Trace& t = *m_trace;
@@ -144,7 +146,9 @@ double ChainKernel::driftCoefficient(const SettingValues& s) const {
   return 0.5 * step * step;
 }
 
-double ChainKernel::noiseStd(const SettingValues& s) const { return s.number("noise"); }
+double ChainKernel::noiseStd(const SettingValues& s) const {
+  return s.number("noise");
+}
 
 torch::Tensor runChain(ChainKernel& kernel, const torch::Tensor& start,
                        const LiveValue<SettingValues>& settings, const ChainControl& control,

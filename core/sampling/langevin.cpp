@@ -30,9 +30,9 @@ private:
 };
 
 struct PosteriorScales {
-  double likelihood;  // c in c SSE: 1 / sigma^2 (reference) or 1 / (2 sigma^2) (half_sse)
-  double prior;       // 1 / sigma_p^2
-  double priorSigma;  // sigma_p
+  double likelihood; // c in c SSE: 1 / sigma^2 (reference) or 1 / (2 sigma^2) (half_sse)
+  double prior;      // 1 / sigma_p^2
+  double priorSigma; // sigma_p
   torch::Tensor priorTerm(const torch::Tensor& z) const {
     return z.pow(2).flatten(1).sum(1) / (2.0 * priorSigma * priorSigma);
   }
@@ -119,9 +119,12 @@ SettingValues toSettings(const LangevinXConfig& c) {
 
 SettingValues toSettings(const LangevinZConfig& c) {
   SettingValues s;
-  s.numbers = {{"steps", c.steps},         {"step_size", c.stepSize},
-               {"noise", c.noise},         {"sigma", c.sigma},
-               {"prior_sigma", c.priorSigma}, {"half_sse", c.halfSse ? 1.0 : 0.0},
+  s.numbers = {{"steps", c.steps},
+               {"step_size", c.stepSize},
+               {"noise", c.noise},
+               {"sigma", c.sigma},
+               {"prior_sigma", c.priorSigma},
+               {"half_sse", c.halfSse ? 1.0 : 0.0},
                {"snapshot_every", c.snapshotEvery}};
   s.choices = {{"init", c.init}};
   return s;

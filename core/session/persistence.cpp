@@ -2,11 +2,11 @@
 // after everything succeeded, so a bad file leaves the running session intact. Worker thread.
 #include "session/session_impl.h"
 
-#include "errors.h"
 #include "base/runtime.h"
-#include "report.h"
+#include "errors.h"
 #include "methods/checkpoint.h"
 #include "models/models.h"
+#include "report.h"
 
 #include <filesystem>
 
@@ -14,8 +14,7 @@ namespace ebm {
 namespace {
 
 // Live settings for every chain of a freshly built method, from the run config.
-std::shared_ptr<ChainSettingsSet> makeChainSet(const TrainingMethod& method,
-                                               const RunConfig& cfg) {
+std::shared_ptr<ChainSettingsSet> makeChainSet(const TrainingMethod& method, const RunConfig& cfg) {
   auto set = std::make_shared<ChainSettingsSet>();
   set->info = std::make_shared<const MethodInfo>(method.info());
   for (const auto& spec : set->info->chains)
@@ -34,7 +33,7 @@ void Session::Impl::build(RunConfig cfg, const std::string& checkpoint) {
     info = readCheckpointInfo(checkpoint);
     const auto keepRuntime = cfg.runtime;
     cfg = info.config;
-    cfg.runtime = keepRuntime;  // where to run is the user's choice, not the file's
+    cfg.runtime = keepRuntime; // where to run is the user's choice, not the file's
   }
   cfg.validate();
   threads = configureThreads(cfg.runtime.threads);
@@ -56,10 +55,10 @@ void Session::Impl::build(RunConfig cfg, const std::string& checkpoint) {
   chainGen = makeGenerator(device, cfg.train.seed + 2);
   iteration = checkpoint.empty() ? 0 : info.iteration;
   epoch = checkpoint.empty() ? 0 : info.epoch;
-  itersPerEpoch = cfg.train.itersPerEpoch > 0
-                      ? cfg.train.itersPerEpoch
-                      : (data->size() > 0 ? std::max<long>(1, data->size() / cfg.train.batchSize)
-                                          : 100);
+  itersPerEpoch =
+      cfg.train.itersPerEpoch > 0
+          ? cfg.train.itersPerEpoch
+          : (data->size() > 0 ? std::max<long>(1, data->size() / cfg.train.batchSize) : 100);
   method->setEpoch(epoch);
   losses = std::make_shared<LossHistory>();
   losses->names = method->info().lossNames;
@@ -76,9 +75,9 @@ void Session::Impl::build(RunConfig cfg, const std::string& checkpoint) {
     std::filesystem::create_directories(options.runDir);
     config.writeFile(options.runDir + "/config.toml");
   }
-  lastMessage = checkpoint.empty() ? "new " + cfg.train.method + " model (" + cfg.name + ")"
-                                   : "loaded " + checkpoint + " at iteration " +
-                                         std::to_string(iteration);
+  lastMessage = checkpoint.empty()
+                    ? "new " + cfg.train.method + " model (" + cfg.name + ")"
+                    : "loaded " + checkpoint + " at iteration " + std::to_string(iteration);
 }
 
 RunConfig Session::Impl::effectiveConfig() const {
@@ -130,8 +129,7 @@ void Session::Impl::load(const std::string& path) {
   try {
     build(config, path);
   } catch (...) {
-    state = method ? (before == RunState::Training ? RunState::Paused : before)
-                   : RunState::Failed;
+    state = method ? (before == RunState::Training ? RunState::Paused : before) : RunState::Failed;
     throw;
   }
 }

@@ -3,9 +3,9 @@
 // asks the method for a capability and says what the loaded model cannot do. Worker thread only.
 #include "session/session_impl.h"
 
-#include "errors.h"
 #include "base/runtime.h"
 #include "data/toy2d.h"
+#include "errors.h"
 #include "methods/capabilities.h"
 #include "models/models.h"
 #include "tasks/inpainting.h"
@@ -16,7 +16,7 @@
 namespace ebm {
 namespace {
 
-constexpr double kPublishInterval = 0.03;  // snapshots while a chain runs (~30 Hz)
+constexpr double kPublishInterval = 0.03; // snapshots while a chain runs (~30 Hz)
 
 // Revisions flag the session busy for as long as they run, whatever they throw.
 struct RevisionGuard {
@@ -110,10 +110,10 @@ void Session::Impl::fetchTestImages(const cmd::FetchTestImages& c) {
   auto cpu = makeGenerator(torch::kCPU, 0);
   const auto all = data->heldOut(c.first + c.count, cpu);
   const int64_t have = std::max<int64_t>(0, all.size(0) - c.first);
-  const auto x = all.narrow(0, std::min<int64_t>(c.first, all.size(0)), have).contiguous()
-                     .to(torch::kFloat);
+  const auto x =
+      all.narrow(0, std::min<int64_t>(c.first, all.size(0)), have).contiguous().to(torch::kFloat);
   testImages = std::make_shared<const std::vector<float>>(x.data_ptr<float>(),
-                                                         x.data_ptr<float>() + x.numel());
+                                                          x.data_ptr<float>() + x.numel());
   testImagesFirst = c.first;
 }
 
@@ -129,8 +129,8 @@ void Session::Impl::runInterpolate(const cmd::Interpolate& c) {
   {
     RevisionGuard busyFlag(revisionRunning);
     publish();
-    interpolation = std::make_shared<const InterpolationResult>(
-        interpolate(*method, config, s, &chainStop));
+    interpolation =
+        std::make_shared<const InterpolationResult>(interpolate(*method, config, s, &chainStop));
   }
   lastMessage = "interpolation: " + std::to_string(s.points) + " points between " +
                 (s.ends == "prior" ? std::string("two prior draws") : std::string("two images"));
@@ -147,8 +147,9 @@ void Session::Impl::runInpaint(const cmd::Inpaint& c) {
   };
   try {
     RevisionGuard busyFlag(revisionRunning);
-    inpainting = std::make_shared<const InpaintResult>(inpaint(
-        *method, config, image, dataShape(config.model), {c.mask}, c.settings, onStage, &chainStop));
+    inpainting = std::make_shared<const InpaintResult>(inpaint(*method, config, image,
+                                                               dataShape(config.model), {c.mask},
+                                                               c.settings, onStage, &chainStop));
   } catch (...) {
     inpaintStage.clear();
     throw;

@@ -32,12 +32,18 @@ template <class... Ts> Overloaded(Ts...) -> Overloaded<Ts...>;
 
 const char* toString(RunState s) {
   switch (s) {
-  case RunState::Loading: return "loading";
-  case RunState::Idle: return "idle";
-  case RunState::Training: return "training";
-  case RunState::Paused: return "paused";
-  case RunState::Diverged: return "diverged";
-  case RunState::Failed: return "failed";
+  case RunState::Loading:
+    return "loading";
+  case RunState::Idle:
+    return "idle";
+  case RunState::Training:
+    return "training";
+  case RunState::Paused:
+    return "paused";
+  case RunState::Diverged:
+    return "diverged";
+  case RunState::Failed:
+    return "failed";
   }
   return "?";
 }
@@ -86,7 +92,7 @@ void Session::Impl::run() {
   } catch (const std::exception& e) {
     fail(e.what());
   }
-  publish();  // before clearing busy: waitIdle() callers then see the built state
+  publish(); // before clearing busy: waitIdle() callers then see the built state
   busy = false;
   while (!quit) {
     std::optional<Command> next;
@@ -108,7 +114,7 @@ void Session::Impl::run() {
     else if (state == RunState::Training)
       trainOne();
     else if (republish.exchange(false))
-      publish();  // an idle session shows a new setting or a refused one at once
+      publish(); // an idle session shows a new setting or a refused one at once
     {
       std::lock_guard<std::mutex> lock(queueMutex);
       busy = !queue.empty() || state == RunState::Training;
@@ -185,7 +191,7 @@ Session::~Session() = default;
 void Session::post(Command command) {
   if (std::holds_alternative<cmd::StopTraining>(command) ||
       std::holds_alternative<cmd::StopRevision>(command))
-    m_impl->chainStop = true;  // the running chain ends at its next step
+    m_impl->chainStop = true; // the running chain ends at its next step
   {
     std::lock_guard<std::mutex> lock(m_impl->queueMutex);
     m_impl->queue.push_back(std::move(command));
@@ -221,7 +227,7 @@ std::shared_ptr<const SessionSnapshot> Session::snapshot() const {
 
 bool Session::waitIdle(double timeoutSeconds) const {
   const auto t0 = SessionClock::now();
-  for (;;) {  // checks at least once, so a zero timeout is a poll
+  for (;;) { // checks at least once, so a zero timeout is a poll
     {
       std::lock_guard<std::mutex> lock(m_impl->queueMutex);
       if (m_impl->queue.empty() && !m_impl->busy)

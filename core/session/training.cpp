@@ -5,7 +5,7 @@
 namespace ebm {
 namespace {
 
-constexpr double kTrainingTraceInterval = 0.1;  // record a training iteration's chains at ~10 Hz
+constexpr double kTrainingTraceInterval = 0.1; // record a training iteration's chains at ~10 Hz
 
 } // namespace
 

@@ -61,7 +61,7 @@ TEST_F(MethodSeam, SessionRunsItsChainWithLiveSettingsAndRefusesForeignOnes) {
   EXPECT_EQ(snap->chains.at("walk").settings.number("step_size"), 0.2);
 
   SettingValues foreign;
-  foreign.numbers["noise"] = 0.1;  // Dual-MCMC's x-chain has it; this chain does not
+  foreign.numbers["noise"] = 0.1; // Dual-MCMC's x-chain has it; this chain does not
   EXPECT_FALSE(s.setChainSettings("walk", foreign));
   EXPECT_FALSE(s.setChainSettings("x", {}));
   SettingValues step;
@@ -77,7 +77,7 @@ TEST_F(MethodSeam, SessionRunsItsChainWithLiveSettingsAndRefusesForeignOnes) {
   EXPECT_TRUE(view.trace->finished);
   for (double s : view.trace->stepSize)
     EXPECT_DOUBLE_EQ(s, 0.1);
-  for (double n : view.trace->noise)  // the kernel's noise std is its step size
+  for (double n : view.trace->noise) // the kernel's noise std is its step size
     EXPECT_DOUBLE_EQ(n, 0.1);
 }
 
@@ -190,8 +190,8 @@ TEST_F(MethodSeam, TheCliTrainsAndSamplesIt) {
             0);
   ASSERT_TRUE(std::filesystem::exists(dir + "/run/checkpoint.safetensors"));
   testing::internal::CaptureStdout();
-  const int rc = runCli({"sample", "--checkpoint", dir + "/run/checkpoint.safetensors",
-                         "--steps", "12", "--chains", "8", "--out", dir + "/sample"});
+  const int rc = runCli({"sample", "--checkpoint", dir + "/run/checkpoint.safetensors", "--steps",
+                         "12", "--chains", "8", "--out", dir + "/sample"});
   const std::string out = testing::internal::GetCapturedStdout();
   ASSERT_EQ(rc, 0) << out;
   EXPECT_NE(out.find("walk-revision: 8 chains, 12 steps"), std::string::npos) << out;

@@ -1,9 +1,9 @@
 #include "analytic_method.h"
 
 #include "errors.h"
+#include "io/safetensors.h"
 #include "methods/capabilities.h"
 #include "methods/method.h"
-#include "io/safetensors.h"
 #include "sampling/chain_driver.h"
 
 namespace ebm::test {
@@ -85,8 +85,7 @@ class AnalyticMethod : public TrainingMethod, public EnergyModel {
 public:
   AnalyticMethod(const RunConfig& config, torch::Device device)
       : m_info(describe(config)), m_device(device), m_lr(0.05),
-        m_theta(torch::full({1, 2}, 1.0f, torch::TensorOptions().device(device))),
-        m_net(m_theta) {
+        m_theta(torch::full({1, 2}, 1.0f, torch::TensorOptions().device(device))), m_net(m_theta) {
     if (config.model.family != "mlp" || config.model.dataDim != 2)
       throw ConfigError("test-analytic models 2-D data (model.family = \"mlp\", data_dim = 2)");
   }
@@ -126,10 +125,10 @@ public:
   torch::Tensor revise(const RevisionRequest& request, MethodContext& ctx) override {
     if (request.chain != "walk")
       throw Error("test-analytic has no chain named '" + request.chain + "'");
-    const auto start = request.init == "batch"
-                           ? request.batch.to(m_device)
-                           : torch::randn({request.chains, 2}, *ctx.gen,
-                                          torch::TensorOptions().device(m_device));
+    const auto start =
+        request.init == "batch"
+            ? request.batch.to(m_device)
+            : torch::randn({request.chains, 2}, *ctx.gen, torch::TensorOptions().device(m_device));
     AnalyticKernel kernel(m_theta);
     ChainControl control;
     control.gen = ctx.gen;

@@ -74,14 +74,17 @@ TEST(MethodSeamWindow, ATestMethodGetsItsControlsChainAndPlotsFromItsSchema) {
 
   // Its live setting reaches the core, and its Run button revises the chain.
   walk->realBox("step_size")->setValue(0.1);
-  ASSERT_TRUE(waitFor([&] {
-    return w.host().pollNow()->chains.at("walk").settings.number("step_size") == 0.1;
-  }, 10)) << w.host().pollNow()->lastError;
+  ASSERT_TRUE(waitFor(
+      [&] { return w.host().pollNow()->chains.at("walk").settings.number("step_size") == 0.1; },
+      10))
+      << w.host().pollNow()->lastError;
   QTest::mouseClick(walk->runButton(), Qt::LeftButton);
-  ASSERT_TRUE(waitFor([&] {
-    const auto t = traceOf(*w.host().pollNow(), "walk");
-    return t && t->finished;
-  }, 60));
+  ASSERT_TRUE(waitFor(
+      [&] {
+        const auto t = traceOf(*w.host().pollNow(), "walk");
+        return t && t->finished;
+      },
+      60));
   const auto trace = traceOf(*w.host().pollNow(), "walk");
   EXPECT_DOUBLE_EQ(trace->stepSize.front(), 0.1);
 

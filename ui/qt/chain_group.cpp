@@ -30,7 +30,9 @@ int decimalsFor(const SettingSpec& s) {
   return s.max - s.min > 1000 ? 3 : 4;
 }
 
-QString number(double v) { return QString::number(v, 'g', 4); }
+QString number(double v) {
+  return QString::number(v, 'g', 4);
+}
 
 } // namespace
 
@@ -236,8 +238,8 @@ void ChainGroup::updateRule() {
     numbers += tr(" (½s² = %1, T = (n/s)² = %2)")
                    .arg(number(0.5 * step * step), QString::number(temperature, 'g', 3));
   }
-  m_rule->setText("<tt>" + QString::fromStdString(m_spec.updateRule).toHtmlEscaped() +
-                  "</tt><br>" + numbers);
+  m_rule->setText("<tt>" + QString::fromStdString(m_spec.updateRule).toHtmlEscaped() + "</tt><br>" +
+                  numbers);
 }
 
 } // namespace ebm::ui

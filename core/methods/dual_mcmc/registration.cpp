@@ -104,12 +104,12 @@ ChainSpec zChain() {
 
 std::vector<std::string> lossNames(const std::string& mode) {
   if (mode == "cooperative")
-    return {"loss_E", "E_data", "E_neg", "loss_G", "G_sample", "loss_I", "I_gen", "x_shift",
-            "lr_E"};
+    return {"loss_E", "E_data", "E_neg",   "loss_G", "G_sample",
+            "loss_I", "I_gen",  "x_shift", "lr_E"};
   if (mode == "short-run")
     return {"loss_E", "E_data", "E_neg", "x_shift", "lr_E"};
-  return {"loss_E", "E_data", "E_neg", "loss_G", "G_data", "G_sample",
-          "loss_I", "I_real", "I_gen", "x_shift", "z_mse", "lr_E"};
+  return {"loss_E", "E_data", "E_neg", "loss_G",  "G_data", "G_sample",
+          "loss_I", "I_real", "I_gen", "x_shift", "z_mse",  "lr_E"};
 }
 
 } // namespace
@@ -121,7 +121,7 @@ MethodInfo describeDualMcmc(const RunConfig& config) {
   info.capabilities.energy = true;
   info.capabilities.latentModel = true;
   info.capabilities.samplesFromNoise = true;
-  info.capabilities.initializer = config.train.mode != "short-run";  // the generator proposes
+  info.capabilities.initializer = config.train.mode != "short-run"; // the generator proposes
   info.chains = {xChain(), zChain()};
   info.lossNames = lossNames(config.train.mode);
   info.headlineLosses = {"loss_E", "E_data", "E_neg"};
