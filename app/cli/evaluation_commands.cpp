@@ -221,110 +221,125 @@ int runClassifier(EvaluationCommands& c) {
   return 0;
 }
 
-} // namespace
-
-std::shared_ptr<EvaluationCommands> addEvaluationCommands(CLI::App& app) {
-  auto c = std::make_shared<EvaluationCommands>();
-
-  c->recon = app.add_subcommand(
+void addReconCommand(CLI::App& app, EvaluationCommands& c) {
+  c.recon = app.add_subcommand(
       "eval-recon", "Reconstruction error (the paper's Table 3 and Fig. 3): per-pixel MSE in the "
                     "[-1,1] and [0,1] scales, PSNR and SSIM against the number of z-Langevin "
                     "steps, for inference-started and noise-started chains on the same images "
                     "with the same noise");
-  auto* r = c->recon;
-  r->add_option("--checkpoint", c->rec.checkpoint, "Checkpoint (.safetensors)")->required();
-  addSplitOption(r, c->rec.split, "Data split to reconstruct");
-  r->add_option("--images", c->rec.images, "Images of the split (first N)")->capture_default_str();
-  r->add_option("--batch", c->rec.batch, "Chains per batch")->capture_default_str();
-  r->add_option("--steps", c->rec.steps, "z-step counts, e.g. --steps 0 10 30")
+  auto* r = c.recon;
+  r->add_option("--checkpoint", c.rec.checkpoint, "Checkpoint (.safetensors)")->required();
+  addSplitOption(r, c.rec.split, "Data split to reconstruct");
+  r->add_option("--images", c.rec.images, "Images of the split (first N)")->capture_default_str();
+  r->add_option("--batch", c.rec.batch, "Chains per batch")->capture_default_str();
+  r->add_option("--steps", c.rec.steps, "z-step counts, e.g. --steps 0 10 30")
       ->capture_default_str();
-  r->add_option("--init", c->rec.inits, "Chain starts: inference-mean, inference, gaussian, uniform")
+  r->add_option("--init", c.rec.inits, "Chain starts: inference-mean, inference, gaussian, uniform")
       ->capture_default_str();
-  r->add_option("--seed", c->rec.seed, "Seed (same noise for every row)")->capture_default_str();
-  r->add_flag("--bn-running-stats", c->rec.generatorEval,
+  r->add_option("--seed", c.rec.seed, "Seed (same noise for every row)")->capture_default_str();
+  r->add_flag("--bn-running-stats", c.rec.generatorEval,
               "Run the z-chains and decode with the generator's BatchNorm running statistics "
               "(default: batch statistics, as the reference)");
-  r->add_option("--device", c->rec.device, "auto | cpu | cuda")->capture_default_str();
-  r->add_option("--out,-o", c->recOut, "Output folder (recon.csv)")->capture_default_str();
+  r->add_option("--device", c.rec.device, "auto | cpu | cuda")->capture_default_str();
+  r->add_option("--out,-o", c.recOut, "Output folder (recon.csv)")->capture_default_str();
+}
 
-  c->ood = app.add_subcommand(
+void addOodCommand(CLI::App& app, EvaluationCommands& c) {
+  c.ood = app.add_subcommand(
       "eval-ood", "Out-of-distribution detection: AUROC of the energy score -E(x), a data split "
                   "against noise, transformed images and optionally another data set");
-  auto* o = c->ood;
-  o->add_option("--checkpoint", c->oodOpts.checkpoint, "Checkpoint (.safetensors)")->required();
-  addSplitOption(o, c->oodOpts.split, "In-distribution split");
-  o->add_option("--images", c->oodOpts.images, "In-distribution images (and as many OOD ones)")
+  auto* o = c.ood;
+  o->add_option("--checkpoint", c.oodOpts.checkpoint, "Checkpoint (.safetensors)")->required();
+  addSplitOption(o, c.oodOpts.split, "In-distribution split");
+  o->add_option("--images", c.oodOpts.images, "In-distribution images (and as many OOD ones)")
       ->capture_default_str();
-  o->add_option("--set", c->oodOpts.sets, "OOD sets: uniform, vflip, hflip, invert")
+  o->add_option("--set", c.oodOpts.sets, "OOD sets: uniform, vflip, hflip, invert")
       ->capture_default_str();
-  o->add_option("--ood-path", c->oodOpts.oodPath,
+  o->add_option("--ood-path", c.oodOpts.oodPath,
                 "Another data set as an extra OOD set: an IDX image file (e.g. MNIST "
                 "t10k-images-idx3-ubyte.gz), an MNIST-layout folder, a binary CIFAR-10 folder, "
                 "a binary CIFAR-100 folder (cifar-100-binary, its test.bin) or record file "
                 "(.bin), or a folder of PNG/JPEG/BMP images (its test/ folder if it has train/ "
                 "and test/; centre-cropped and resized); padded/resized and grey<->colour "
                 "converted to the model's shape");
-  o->add_option("--seed", c->oodOpts.seed, "Seed of the noise set")->capture_default_str();
-  o->add_option("--device", c->oodOpts.device, "auto | cpu | cuda")->capture_default_str();
-  o->add_option("--out,-o", c->oodOut, "Output folder (ood.csv)")->capture_default_str();
+  o->add_option("--seed", c.oodOpts.seed, "Seed of the noise set")->capture_default_str();
+  o->add_option("--device", c.oodOpts.device, "auto | cpu | cuda")->capture_default_str();
+  o->add_option("--out,-o", c.oodOut, "Output folder (ood.csv)")->capture_default_str();
+}
 
-  c->fd = app.add_subcommand(
+void addFdCommand(CLI::App& app, EvaluationCommands& c) {
+  c.fd = app.add_subcommand(
       "eval-fd", "Sample quality as Fréchet distances of generator samples x0 and revised "
                  "samples x~ to a data split: on features of the in-project classifier "
                  "(FMNIST-FD for Fashion-MNIST; not FID) and/or, given a TorchScript InceptionV3, "
                  "FID. Also prints the distance of real images of the other split (the floor)");
-  auto* f = c->fd;
-  addSamplingOptions(f, c->fdOpts.sampling);
-  f->add_option("--classifier", c->fdOpts.classifier,
+  auto* f = c.fd;
+  addSamplingOptions(f, c.fdOpts.sampling);
+  f->add_option("--classifier", c.fdOpts.classifier,
                 "Classifier file written by train-classifier (.safetensors)");
-  f->add_option("--inception", c->fdOpts.inception,
+  f->add_option("--inception", c.fdOpts.inception,
                 "TorchScript InceptionV3 (.pt) mapping (B,3,299,299) images to pool3 (B,2048) "
                 "features; images are resized bilinearly, grey replicated to 3 channels");
-  f->add_option("--inception-range", c->fdOpts.inceptionRange,
+  f->add_option("--inception-range", c.fdOpts.inceptionRange,
                 "Pixel range the Inception module expects: 01 ([0,1], pytorch-fid), pm1 "
                 "([-1,1]) or 255")
       ->check(CLI::IsMember({"01", "pm1", "255"}))
       ->capture_default_str();
-  addSplitOption(f, c->fdOpts.split, "Reference split");
-  f->add_flag("--paper-protocol", c->fdPaperProtocol,
+  addSplitOption(f, c.fdOpts.split, "Reference split");
+  f->add_flag("--paper-protocol", c.fdPaperProtocol,
               "The reference's FID protocol (METHODS §1.7): 50000 samples in batches of 100, "
               "training-split statistics, test-time sampler k_x 70, s_x 0.4, n_x 0.001, "
               "Inception input (x+1)/2 clamped to [0,1]; options given explicitly override it. "
               "Every difference from the protocol is printed, one line each");
-  f->add_option("--out,-o", c->fdOut, "Output folder (fd.csv)")->capture_default_str();
+  f->add_option("--out,-o", c.fdOut, "Output folder (fd.csv)")->capture_default_str();
+}
 
-  c->toy = app.add_subcommand(
+void addToyCommand(CLI::App& app, EvaluationCommands& c) {
+  c.toy = app.add_subcommand(
       "eval-toy", "Sample quality on 2-D toy data: squared MMD (RBF kernels at several "
                   "bandwidths) to fresh true samples and the mean true log-density, for "
                   "generator samples x0 and revised samples x~");
-  c->toyOpts.samples = 2000;
-  c->toyOpts.batch = 500;
-  addSamplingOptions(c->toy, c->toyOpts);
-  c->toy->add_option("--out,-o", c->toyOut, "Output folder (toy.csv)")->capture_default_str();
+  c.toyOpts.samples = 2000;
+  c.toyOpts.batch = 500;
+  addSamplingOptions(c.toy, c.toyOpts);
+  c.toy->add_option("--out,-o", c.toyOut, "Output folder (toy.csv)")->capture_default_str();
+}
 
-  c->classifier = app.add_subcommand(
+void addClassifierCommand(CLI::App& app, EvaluationCommands& c) {
+  c.classifier = app.add_subcommand(
       "train-classifier", "Train the small conv classifier whose features define the classifier "
                           "Fréchet distance of eval-fd (train split; prints test accuracy)");
-  auto* k = c->classifier;
-  c->cls.out = "runs/fmnist-classifier.safetensors";
-  k->add_option("--out,-o", c->cls.out, "Classifier file to write (.safetensors)")
+  auto* k = c.classifier;
+  c.cls.out = "runs/fmnist-classifier.safetensors";
+  k->add_option("--out,-o", c.cls.out, "Classifier file to write (.safetensors)")
       ->capture_default_str();
-  k->add_option("--data-kind", c->cls.dataKind, "fashion-mnist | idx | cifar10")
+  k->add_option("--data-kind", c.cls.dataKind, "fashion-mnist | idx | cifar10")
       ->check(CLI::IsMember({"fashion-mnist", "idx", "cifar10"}))
       ->capture_default_str();
-  k->add_option("--data-path", c->cls.dataPath, "Data folder")->capture_default_str();
-  k->add_flag("--no-pad32", c->noPad32,
+  k->add_option("--data-path", c.cls.dataPath, "Data folder")->capture_default_str();
+  k->add_flag("--no-pad32", c.noPad32,
               "Keep 28x28 images (default: pad to 32x32 like the fmnist presets)");
-  k->add_option("--epochs", c->cls.epochs, "Passes over the train split")->capture_default_str();
-  k->add_option("--batch", c->cls.batch, "Mini-batch size")->capture_default_str();
-  k->add_option("--lr", c->cls.lr, "Adam learning rate (halved every epoch)")
+  k->add_option("--epochs", c.cls.epochs, "Passes over the train split")->capture_default_str();
+  k->add_option("--batch", c.cls.batch, "Mini-batch size")->capture_default_str();
+  k->add_option("--lr", c.cls.lr, "Adam learning rate (halved every epoch)")
       ->capture_default_str();
-  k->add_option("--width", c->cls.width, "Channels of the first conv block")->capture_default_str();
-  k->add_option("--features", c->cls.features, "Feature dimension (penultimate layer)")
+  k->add_option("--width", c.cls.width, "Channels of the first conv block")->capture_default_str();
+  k->add_option("--features", c.cls.features, "Feature dimension (penultimate layer)")
       ->capture_default_str();
-  k->add_option("--limit", c->cls.limit, "Use at most N training images (0 = all)");
-  k->add_option("--seed", c->cls.seed, "Seed")->capture_default_str();
-  k->add_option("--threads", c->cls.threads, "Intra-op threads (0 = all cores)");
+  k->add_option("--limit", c.cls.limit, "Use at most N training images (0 = all)");
+  k->add_option("--seed", c.cls.seed, "Seed")->capture_default_str();
+  k->add_option("--threads", c.cls.threads, "Intra-op threads (0 = all cores)");
+}
+
+} // namespace
+
+std::shared_ptr<EvaluationCommands> addEvaluationCommands(CLI::App& app) {
+  auto c = std::make_shared<EvaluationCommands>();
+  addReconCommand(app, *c);
+  addOodCommand(app, *c);
+  addFdCommand(app, *c);
+  addToyCommand(app, *c);
+  addClassifierCommand(app, *c);
   return c;
 }
 

@@ -173,6 +173,78 @@ void writeTo(std::ofstream& os, const std::string& header,
 
 // ---------------------------------------------------------------- reading
 
+// The size of a regular, non-empty file long enough for the header length.
+uint64_t checkedFileSize(const std::string& path) {
+  std::error_code ec;
+  const fs::file_status status = fs::status(path, ec);
+  if (status.type() == fs::file_type::not_found)
+    fail(path, "no such file");
+  if (ec)
+    fail(path, "cannot access: " + ec.message());
+  if (!fs::is_regular_file(status))
+    fail(path, "not a regular file");
+  const uint64_t fileSize = fs::file_size(path, ec);
+  if (ec)
+    fail(path, "cannot get the file size: " + ec.message());
+  if (fileSize == 0)
+    fail(path, "file is empty");
+  if (fileSize < kLengthPrefixBytes)
+    fail(path,
+         "file has " + std::to_string(fileSize) + " bytes, fewer than the 8-byte header length");
+  return fileSize;
+}
+
+// The JSON header's text, after its little-endian length, which must fit the file and the limit.
+std::string readHeaderText(const std::string& path, std::istream& is, uint64_t fileSize) {
+  std::array<unsigned char, kLengthPrefixBytes> prefix{};
+  if (!is.read(reinterpret_cast<char*>(prefix.data()), prefix.size()))
+    fail(path, "cannot read the header length");
+  uint64_t headerSize = 0;
+  for (size_t i = prefix.size(); i-- > 0;)
+    headerSize = (headerSize << 8) | prefix[i];
+
+  if (headerSize == 0)
+    fail(path, "header length is 0");
+  if (headerSize > kMaxHeaderBytes)
+    fail(path, "header length " + std::to_string(headerSize) + " exceeds the limit of " +
+                   std::to_string(kMaxHeaderBytes) + " bytes (corrupt file?)");
+  if (kLengthPrefixBytes + headerSize > fileSize)
+    fail(path, "truncated: header says " + std::to_string(headerSize) +
+                   " bytes of JSON but file has " + std::to_string(fileSize - kLengthPrefixBytes) +
+                   " after the length");
+
+  std::string text(headerSize, '\0');
+  if (!is.read(text.data(), static_cast<std::streamsize>(headerSize)))
+    fail(path, "cannot read the " + std::to_string(headerSize) + "-byte header");
+  return text;
+}
+
+// The header as a JSON object whose top-level keys are unique.
+json parseHeader(const std::string& path, const std::string& text) {
+  // nlohmann keeps the last of duplicate keys silently; a duplicated tensor name is corruption,
+  // so catch it while parsing.
+  std::string duplicate;
+  std::set<std::string> keys;
+  const json::parser_callback_t noteDuplicates = [&](int depth, json::parse_event_t event,
+                                                     json& parsed) {
+    if (event == json::parse_event_t::key && depth == 1 && duplicate.empty() &&
+        !keys.insert(parsed.get<std::string>()).second)
+      duplicate = parsed.get<std::string>();
+    return true;
+  };
+  json header;
+  try {
+    header = json::parse(text, noteDuplicates);
+  } catch (const json::exception& e) {
+    fail(path, std::string("header is not valid JSON: ") + e.what());
+  }
+  if (!header.is_object())
+    fail(path, "header is not a JSON object");
+  if (!duplicate.empty())
+    fail(path, "header names tensor " + inQuotes(duplicate) + " twice");
+  return header;
+}
+
 struct Entry {
   std::string name;
   const DtypeInfo* dtype;
@@ -288,6 +360,25 @@ void checkLayout(const std::string& path, std::vector<Entry>& entries, uint64_t 
                    std::to_string(dataSize) + " at the end belong to no tensor");
 }
 
+// Reads checked entries, in file order and tiling the data region, one after another straight
+// into fresh tensor storage.
+std::vector<std::pair<std::string, torch::Tensor>>
+readTensors(const std::string& path, std::istream& is, const std::vector<Entry>& entries) {
+  std::vector<std::pair<std::string, torch::Tensor>> tensors;
+  tensors.reserve(entries.size());
+  for (const Entry& e : entries) {
+    std::vector<int64_t> sizes(e.shape.begin(), e.shape.end());
+    torch::Tensor t = torch::empty(sizes, torch::TensorOptions().dtype(e.dtype->type));
+    const uint64_t nbytes = e.end - e.begin;
+    if (nbytes > 0 &&
+        !is.read(static_cast<char*>(t.data_ptr()), static_cast<std::streamsize>(nbytes)))
+      fail(path, "truncated while reading tensor " + inQuotes(e.name) +
+                     " (the file changed while being read?)");
+    tensors.emplace_back(e.name, std::move(t));
+  }
+  return tensors;
+}
+
 } // namespace
 
 torch::Tensor SafeTensors::find(const std::string& name) const {
@@ -325,69 +416,13 @@ void writeSafeTensors(const std::string& path, const SafeTensors& st) {
 }
 
 SafeTensors readSafeTensors(const std::string& path) {
-  std::error_code ec;
-  const fs::file_status status = fs::status(path, ec);
-  if (status.type() == fs::file_type::not_found)
-    fail(path, "no such file");
-  if (ec)
-    fail(path, "cannot access: " + ec.message());
-  if (!fs::is_regular_file(status))
-    fail(path, "not a regular file");
-  const uint64_t fileSize = fs::file_size(path, ec);
-  if (ec)
-    fail(path, "cannot get the file size: " + ec.message());
-  if (fileSize == 0)
-    fail(path, "file is empty");
-  if (fileSize < kLengthPrefixBytes)
-    fail(path,
-         "file has " + std::to_string(fileSize) + " bytes, fewer than the 8-byte header length");
-
+  const uint64_t fileSize = checkedFileSize(path);
   std::ifstream is(path, std::ios::binary);
   if (!is)
     fail(path, std::string("cannot open: ") + std::strerror(errno));
-  std::array<unsigned char, kLengthPrefixBytes> prefix{};
-  if (!is.read(reinterpret_cast<char*>(prefix.data()), prefix.size()))
-    fail(path, "cannot read the header length");
-  uint64_t headerSize = 0;
-  for (size_t i = prefix.size(); i-- > 0;)
-    headerSize = (headerSize << 8) | prefix[i];
-
-  if (headerSize == 0)
-    fail(path, "header length is 0");
-  if (headerSize > kMaxHeaderBytes)
-    fail(path, "header length " + std::to_string(headerSize) + " exceeds the limit of " +
-                   std::to_string(kMaxHeaderBytes) + " bytes (corrupt file?)");
-  if (kLengthPrefixBytes + headerSize > fileSize)
-    fail(path, "truncated: header says " + std::to_string(headerSize) +
-                   " bytes of JSON but file has " + std::to_string(fileSize - kLengthPrefixBytes) +
-                   " after the length");
-  const uint64_t dataSize = fileSize - kLengthPrefixBytes - headerSize;
-
-  std::string text(headerSize, '\0');
-  if (!is.read(text.data(), static_cast<std::streamsize>(headerSize)))
-    fail(path, "cannot read the " + std::to_string(headerSize) + "-byte header");
-
-  // nlohmann keeps the last of duplicate keys silently; a duplicated tensor name is corruption,
-  // so catch it while parsing.
-  std::string duplicate;
-  std::set<std::string> keys;
-  const json::parser_callback_t noteDuplicates = [&](int depth, json::parse_event_t event,
-                                                     json& parsed) {
-    if (event == json::parse_event_t::key && depth == 1 && duplicate.empty() &&
-        !keys.insert(parsed.get<std::string>()).second)
-      duplicate = parsed.get<std::string>();
-    return true;
-  };
-  json header;
-  try {
-    header = json::parse(text, noteDuplicates);
-  } catch (const json::exception& e) {
-    fail(path, std::string("header is not valid JSON: ") + e.what());
-  }
-  if (!header.is_object())
-    fail(path, "header is not a JSON object");
-  if (!duplicate.empty())
-    fail(path, "header names tensor " + inQuotes(duplicate) + " twice");
+  const std::string text = readHeaderText(path, is, fileSize);
+  const uint64_t dataSize = fileSize - kLengthPrefixBytes - text.size();
+  const json header = parseHeader(path, text);
 
   SafeTensors out;
   std::vector<Entry> entries;
@@ -399,20 +434,8 @@ SafeTensors readSafeTensors(const std::string& path) {
       entries.push_back(parseEntry(path, it.key(), it.value(), dataSize));
   }
   checkLayout(path, entries, dataSize);
-
-  // Everything checked: the entries are now in file order and tile the data region, so read them
-  // one after another straight into fresh tensor storage.
-  out.tensors.reserve(entries.size());
-  for (const Entry& e : entries) {
-    std::vector<int64_t> sizes(e.shape.begin(), e.shape.end());
-    torch::Tensor t = torch::empty(sizes, torch::TensorOptions().dtype(e.dtype->type));
-    const uint64_t nbytes = e.end - e.begin;
-    if (nbytes > 0 &&
-        !is.read(static_cast<char*>(t.data_ptr()), static_cast<std::streamsize>(nbytes)))
-      fail(path, "truncated while reading tensor " + inQuotes(e.name) +
-                     " (the file changed while being read?)");
-    out.tensors.emplace_back(e.name, std::move(t));
-  }
+  // Everything is checked before the first tensor byte is read.
+  out.tensors = readTensors(path, is, entries);
   return out;
 }
 

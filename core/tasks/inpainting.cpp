@@ -6,6 +6,7 @@
 #include "sampling/langevin.h"
 #include "eval/metrics.h"
 #include "base/runtime.h"
+#include "tasks/generator_mode.h"
 
 #include <algorithm>
 
@@ -75,13 +76,10 @@ void curve(const Trace& t, bool decoded, const torch::Tensor& orig, const torch:
   }
 }
 
-} // namespace
-
-InpaintResult inpaint(TrainingMethod& method, const RunConfig& config, const std::vector<float>& images,
-                      const std::vector<int64_t>& shape, const std::vector<Mask>& masks,
-                      const InpaintSettings& settings,
-                      const std::function<void(const std::string&)>& progress,
-                      const std::atomic<bool>* stop) {
+// Checks the data, the masks and the settings before anything is computed; returns the number
+// of images.
+int checkedImageCount(const std::vector<float>& images, const std::vector<int64_t>& shape,
+                      const std::vector<Mask>& masks, const InpaintSettings& settings) {
   if (shape.size() != 3)
     throw Error("inpainting needs image data (C x H x W); this model's data are not images");
   const int64_t per = shape[0] * shape[1] * shape[2];
@@ -105,28 +103,138 @@ InpaintResult inpaint(TrainingMethod& method, const RunConfig& config, const std
   if (settings.zSteps < 0 || settings.xSteps < 0 || !(settings.zStepSize > 0) ||
       !(settings.xStepSize > 0) || settings.zNoise < 0 || settings.xNoise < 0)
     throw Error("inpainting: step counts must be >= 0, step sizes > 0 and noise >= 0");
+  return n;
+}
 
+// The originals and masks on the model's device, and their copies with each image repeated once
+// per chain (the chains of image i at i*chains..i*chains+chains-1), which every stage works on.
+struct Problem {
+  int images = 0, chains = 1;
+  torch::Tensor x, mask;      // (N, C, H, W) originals; (N, 1, H, W) masks, 1 = observed
+  torch::Tensor xr, mr, hole; // x and mask repeated per chain; hole = 1 - mr
+  std::vector<Box> boxes;     // the hole's bounding box, per image
+};
+
+Problem setUp(const std::vector<float>& images, const std::vector<int64_t>& shape,
+              const std::vector<Mask>& masks, int n, int chains, torch::Device device) {
+  Problem p;
+  p.images = n;
+  p.chains = chains;
+  p.x = torch::from_blob(const_cast<float*>(images.data()), {n, shape[0], shape[1], shape[2]},
+                         torch::kFloat)
+            .to(device);
+  std::vector<float> maskValues;
+  maskValues.reserve(size_t(n) * shape[1] * shape[2]);
+  for (const auto& m : masks) {
+    for (auto v : m.observed)
+      maskValues.push_back(v ? 1.0f : 0.0f);
+    p.boxes.push_back(holeBox(m));
+  }
+  // clone(): on the CPU, to() would keep aliasing maskValues, which dies with this function.
+  p.mask = torch::from_blob(maskValues.data(), {n, 1, shape[1], shape[2]}, torch::kFloat)
+               .clone()
+               .to(device);
+  p.xr = p.x.repeat_interleave(chains, 0);
+  p.mr = p.mask.repeat_interleave(chains, 0);
+  p.hole = 1.0 - p.mr;
+  return p;
+}
+
+using Progress = std::function<void(const std::string&)>;
+
+// Stage 1: the inference model reads the masked image (holes grey), the generator decodes.
+// Returns the inferred latents, stage 2's starts.
+torch::Tensor inferenceStage(LatentModel& latent, const Problem& p, const Progress& progress,
+                             InpaintResult& out) {
+  const std::string name = "inference + generator";
+  if (progress)
+    progress(name);
+  torch::Tensor z0, rec1;
+  {
+    torch::NoGradGuard noGrad;
+    z0 = latent.encoder().forward(p.xr * p.mr).mu;
+    rec1 = p.mr * p.xr + p.hole * latent.decoder().forward(z0);
+  }
+  out.stages.push_back({name, toVector(rec1), score(rec1, p.xr, p.hole, p.boxes, p.chains)});
+  return z0;
+}
+
+// Stage 2: z-Langevin on the posterior of the observed pixels only. Returns the decoded
+// recoveries, stage 3's starts.
+torch::Tensor maskedZLangevinStage(Generator& G, const LangevinZConfig& base,
+                                   const InpaintSettings& s, ChainControl control, const Problem& p,
+                                   const torch::Tensor& z0, const Progress& progress,
+                                   InpaintResult& out) {
+  const std::string name = "+ masked z-Langevin";
+  if (progress)
+    progress(name);
+  LangevinZConfig zc = base;
+  zc.steps = s.zSteps;
+  zc.stepSize = s.zStepSize;
+  zc.noise = s.zNoise;
+  zc.snapshotEvery = std::max(1, s.zSteps / 40);
+  Trace zTrace;
+  control.trace = &zTrace;
+  const auto zTilde = langevinZ(G, p.xr, z0, zc, control, p.mr);
+  torch::Tensor rec2;
+  {
+    torch::NoGradGuard noGrad;
+    rec2 = p.mr * p.xr + p.hole * G.forward(zTilde);
+  }
+  out.stages.push_back({name, toVector(rec2), score(rec2, p.xr, p.hole, p.boxes, p.chains)});
+  curve(zTrace, true, p.xr, p.mr, out.zCurveSteps, out.zCurvePsnrHole);
+  return rec2;
+}
+
+// Stage 3: x-Langevin on the EBM; gradient and noise reach only the missing pixels, so the
+// observed ones stay exactly the data's. Returns the final recoveries.
+torch::Tensor xLangevinStage(EnergyNet& energy, const LangevinXConfig& base,
+                             const InpaintSettings& s, ChainControl control, const Problem& p,
+                             const torch::Tensor& rec2, const Progress& progress,
+                             InpaintResult& out) {
+  const std::string name = "+ x-Langevin";
+  if (progress)
+    progress(name);
+  LangevinXConfig xc = base;
+  xc.steps = s.xSteps;
+  xc.stepSize = s.xStepSize;
+  xc.noise = s.xNoise;
+  xc.snapshotEvery = std::max(1, s.xSteps / 40);
+  Trace xTrace;
+  control.trace = &xTrace;
+  const auto rec3 = langevinX(energy, rec2, xc, control, p.mr);
+  if (xTrace.diverged)
+    throw Error("inpainting: the x-chain diverged (" + xTrace.message +
+                "); try a smaller x step size");
+  out.stages.push_back({name, toVector(rec3), score(rec3, p.xr, p.hole, p.boxes, p.chains)});
+  curve(xTrace, false, p.xr, p.mr, out.xCurveSteps, out.xCurvePsnrHole);
+  return rec3;
+}
+
+// Per-pixel std over each image's chains (images x H x W); zeros with a single chain.
+torch::Tensor spreadMap(const torch::Tensor& rec, const std::vector<int64_t>& shape,
+                        const Problem& p) {
+  if (p.chains <= 1)
+    return torch::zeros({p.images, shape[1], shape[2]},
+                        torch::TensorOptions().dtype(torch::kFloat).device(rec.device()));
+  const auto perImage = rec.view({p.images, p.chains, shape[0], shape[1], shape[2]});
+  return perImage.std(1, /*unbiased=*/false).mean(1);
+}
+
+} // namespace
+
+InpaintResult inpaint(TrainingMethod& method, const RunConfig& config, const std::vector<float>& images,
+                      const std::vector<int64_t>& shape, const std::vector<Mask>& masks,
+                      const InpaintSettings& settings,
+                      const std::function<void(const std::string&)>& progress,
+                      const std::atomic<bool>* stop) {
+  const int n = checkedImageCount(images, shape, masks, settings);
+  const int chains = std::max(1, settings.chains);
   auto& latent = requireLatent(method, "inpainting");
   auto& energy = requireEnergy(method, "inpainting's x-stage");
   Generator& G = latent.decoder();
   const auto device = G.parameters().front().device();
-  const auto opt = torch::TensorOptions().dtype(torch::kFloat).device(device);
-  auto x = torch::from_blob(const_cast<float*>(images.data()), {n, shape[0], shape[1], shape[2]},
-                            torch::kFloat)
-               .to(device);
-  std::vector<float> maskValues;
-  maskValues.reserve(size_t(n) * shape[1] * shape[2]);
-  std::vector<Box> boxes;
-  for (const auto& m : masks) {
-    for (auto v : m.observed)
-      maskValues.push_back(v ? 1.0f : 0.0f);
-    boxes.push_back(holeBox(m));
-  }
-  auto mask = torch::from_blob(maskValues.data(), {n, 1, shape[1], shape[2]}, torch::kFloat)
-                  .to(device);
-  const auto xr = x.repeat_interleave(chains, 0);
-  const auto mr = mask.repeat_interleave(chains, 0);
-  const auto hole = 1.0 - mr;
+  const Problem p = setUp(images, shape, masks, n, chains, device);
   auto gen = makeGenerator(device, settings.seed);
 
   InpaintResult out;
@@ -134,79 +242,19 @@ InpaintResult inpaint(TrainingMethod& method, const RunConfig& config, const std
   out.images = n;
   out.chains = chains;
   out.original = images;
-  out.masked = toVector(x * mask);
+  out.masked = toVector(p.x * p.mask);
   out.masks = masks;
 
-  struct ModeGuard {  // the generator's BatchNorm mode for this call only
-    Generator& g;
-    bool eval;
-    ModeGuard(Generator& gen, bool e) : g(gen), eval(e) {
-      if (eval)
-        g.eval();
-    }
-    ~ModeGuard() {
-      if (eval)
-        g.train();
-    }
-  } mode(G, settings.generatorEval);
-
-  // Stage 1: the inference model reads the masked image (holes grey), the generator decodes.
-  if (progress)
-    progress("inference + generator");
-  torch::Tensor z0, rec1;
-  {
-    torch::NoGradGuard noGrad;
-    z0 = latent.encoder().forward(xr * mr).mu;
-    rec1 = mr * xr + hole * G.forward(z0);
-  }
-  out.stages.push_back({"inference + generator", toVector(rec1), score(rec1, xr, hole, boxes, chains)});
-
-  // Stage 2: z-Langevin on the posterior of the observed pixels only.
-  if (progress)
-    progress("+ masked z-Langevin");
-  LangevinZConfig zc = config.z;
-  zc.steps = settings.zSteps;
-  zc.stepSize = settings.zStepSize;
-  zc.noise = settings.zNoise;
-  zc.snapshotEvery = std::max(1, settings.zSteps / 40);
-  Trace zTrace;
-  ChainControl zControl;
-  zControl.gen = &gen;
-  zControl.stop = stop;
-  zControl.trace = &zTrace;
-  zControl.maxSnapshots = 64;
-  const auto zTilde = langevinZ(G, xr, z0, zc, zControl, mr);
-  torch::Tensor rec2;
-  {
-    torch::NoGradGuard noGrad;
-    rec2 = mr * xr + hole * G.forward(zTilde);
-  }
-  out.stages.push_back({"+ masked z-Langevin", toVector(rec2), score(rec2, xr, hole, boxes, chains)});
-  curve(zTrace, true, xr, mr, out.zCurveSteps, out.zCurvePsnrHole);
-
-  // Stage 3: x-Langevin on the EBM; gradient and noise reach only the missing pixels, so the
-  // observed ones stay exactly the data's.
-  if (progress)
-    progress("+ x-Langevin");
-  LangevinXConfig xc = config.x;
-  xc.steps = settings.xSteps;
-  xc.stepSize = settings.xStepSize;
-  xc.noise = settings.xNoise;
-  xc.snapshotEvery = std::max(1, settings.xSteps / 40);
-  Trace xTrace;
-  ChainControl xControl = zControl;
-  xControl.trace = &xTrace;
-  const auto rec3 = langevinX(energy.energyNet(), rec2, xc, xControl, mr);
-  if (xTrace.diverged)
-    throw Error("inpainting: the x-chain diverged (" + xTrace.message +
-                "); try a smaller x step size");
-  out.stages.push_back({"+ x-Langevin", toVector(rec3), score(rec3, xr, hole, boxes, chains)});
-  curve(xTrace, false, xr, mr, out.xCurveSteps, out.xCurvePsnrHole);
-
-  const auto perImage = rec3.view({n, chains, shape[0], shape[1], shape[2]});
-  const auto spread = chains > 1 ? perImage.std(1, /*unbiased=*/false).mean(1)
-                                 : torch::zeros({n, shape[1], shape[2]}, opt);
-  out.stdMap = toVector(spread);
+  const GeneratorModeGuard mode(G, settings.generatorEval);
+  ChainControl control;  // stages 2 and 3 draw their noise from one generator, in turn
+  control.gen = &gen;
+  control.stop = stop;
+  control.maxSnapshots = 64;
+  const auto z0 = inferenceStage(latent, p, progress, out);
+  const auto rec2 = maskedZLangevinStage(G, config.z, settings, control, p, z0, progress, out);
+  const auto rec3 =
+      xLangevinStage(energy.energyNet(), config.x, settings, control, p, rec2, progress, out);
+  out.stdMap = toVector(spreadMap(rec3, shape, p));
   return out;
 }
 

@@ -5,6 +5,7 @@
 #include "errors.h"
 #include "sampling/langevin.h"
 #include "base/runtime.h"
+#include "tasks/generator_mode.h"
 
 #include <cmath>
 
@@ -46,16 +47,104 @@ std::vector<double> linspace(int n) {
   return v;
 }
 
-} // namespace
-
-InterpolationResult interpolate(TrainingMethod& method, const RunConfig& config,
-                                const InterpolationSettings& s, const std::atomic<bool>* stop) {
+void checkSettings(const InterpolationSettings& s) {
   if (s.points < 2 || s.points > 256)
     throw Error("interpolation: points = " + std::to_string(s.points) + " must be 2..256");
   if (s.profilePoints < 2 || s.profilePoints > 1024)
     throw Error("interpolation: profile points must be 2..1024");
   if (s.xSteps < 0 || s.zSteps < 0)
     throw Error("interpolation: step counts must be >= 0");
+}
+
+// The path's ends z(0) and z(1), each (1, nz, 1, 1).
+struct Ends {
+  torch::Tensor a, b;
+};
+
+// ends = prior: two seeded draws z ~ N(0, I).
+Ends priorEnds(int nz, torch::Generator& gen, torch::Device device) {
+  const auto z = torch::randn({2, nz, 1, 1}, gen, torch::TensorOptions().device(device));
+  return {z.narrow(0, 0, 1), z.narrow(0, 1, 1)};
+}
+
+// ends = data: the inference model's means of the two images, revised by s.zSteps z-Langevin
+// steps (Eq. 21) when asked for; the images go to out.ends.
+Ends dataEnds(LatentModel& latent, const LangevinZConfig& base, const InterpolationSettings& s,
+              const std::vector<int64_t>& sampleShape, torch::Device device, torch::Generator& gen,
+              const std::atomic<bool>* stop, InterpolationResult& out) {
+  int64_t per = 1;
+  for (auto d : sampleShape)
+    per *= d;
+  if (static_cast<int64_t>(s.imageA.size()) != per || static_cast<int64_t>(s.imageB.size()) != per)
+    throw Error("interpolation: the two end images must each have " + std::to_string(per) +
+                " values (the model's sample shape)");
+  std::vector<float> both(s.imageA);
+  both.insert(both.end(), s.imageB.begin(), s.imageB.end());
+  std::vector<int64_t> shape{2};
+  shape.insert(shape.end(), sampleShape.begin(), sampleShape.end());
+  const auto x = torch::from_blob(both.data(), shape, torch::kFloat).clone().to(device);
+  torch::Tensor mu;
+  {
+    torch::NoGradGuard noGrad;
+    mu = latent.encoder().forward(x).mu;
+  }
+  if (s.zSteps > 0) {
+    LangevinZConfig zc = base;
+    zc.steps = s.zSteps;
+    ChainControl c;
+    c.gen = &gen;
+    c.stop = stop;
+    mu = langevinZ(latent.decoder(), x, mu, zc, c);
+  }
+  out.ends = toVector(x);
+  return {mu.narrow(0, 0, 1), mu.narrow(0, 1, 1)};
+}
+
+// Decodes the path at out.lambdas into out.latents and out.decoded (and, for data ends, the end
+// reconstructions); returns the decoded points.
+torch::Tensor decodePath(Generator& G, const Ends& ends, const InterpolationSettings& s,
+                         InterpolationResult& out) {
+  torch::NoGradGuard noGrad;
+  const auto zPath = path(ends.a, ends.b, out.lambdas, s.spherical);
+  out.latents = toVector(zPath);
+  auto decoded = G.forward(zPath);
+  out.decoded = toVector(decoded);
+  // The path's ends are z(0) = ends.a and z(1) = ends.b exactly; with batch statistics an image
+  // depends on its batch, so the end reconstructions are those of the path's own batch and
+  // equal the strip's ends in either mode.
+  if (s.ends == "data")
+    out.endRecons =
+        toVector(torch::cat({decoded.narrow(0, 0, 1), decoded.narrow(0, s.points - 1, 1)}));
+  return decoded;
+}
+
+// E(G(z(lambda))) on the denser grid of out.profileLambdas.
+std::vector<double> energyProfile(Generator& G, EnergyModel& energy, const Ends& ends,
+                                  const std::vector<double>& lambdas, bool spherical) {
+  torch::NoGradGuard noGrad;
+  const auto profile = G.forward(path(ends.a, ends.b, lambdas, spherical));
+  return toDoubles(energy.energy(profile));
+}
+
+// x-Langevin on the EBM (Eq. 5) from the decoded points, into out.revised and out.energyRevised.
+void reviseDecoded(EnergyModel& energy, const LangevinXConfig& base, int steps,
+                   const torch::Tensor& decoded, torch::Generator& gen,
+                   const std::atomic<bool>* stop, InterpolationResult& out) {
+  LangevinXConfig xc = base;
+  xc.steps = steps;
+  ChainControl c;
+  c.gen = &gen;
+  c.stop = stop;
+  const auto revised = langevinX(energy.energyNet(), decoded, xc, c);
+  out.revised = toVector(revised);
+  out.energyRevised = toDoubles(energy.energy(revised));
+}
+
+} // namespace
+
+InterpolationResult interpolate(TrainingMethod& method, const RunConfig& config,
+                                const InterpolationSettings& s, const std::atomic<bool>* stop) {
+  checkSettings(s);
   auto& latent = requireLatent(method, "interpolation");
   auto& energy = requireEnergy(method, "the interpolation's energy profile");
   Generator& G = latent.decoder();
@@ -63,9 +152,6 @@ InterpolationResult interpolate(TrainingMethod& method, const RunConfig& config,
   auto gen = makeGenerator(device, s.seed);
   const int nz = latent.latentDim();
   const auto sampleShape = dataShape(config.model);
-  int64_t per = 1;
-  for (auto d : sampleShape)
-    per *= d;
 
   InterpolationResult out;
   out.shape = sampleShape;
@@ -75,80 +161,24 @@ InterpolationResult interpolate(TrainingMethod& method, const RunConfig& config,
 
   // One BatchNorm mode for everything the generator does here: refining the data latents,
   // decoding the path and the end reconstructions (settings.generatorEval).
-  struct ModeGuard {
-    Generator& g;
-    bool eval;
-    ~ModeGuard() {
-      if (eval)
-        g.train();
-    }
-  } mode{G, s.generatorEval};
-  if (s.generatorEval)
-    G.eval();
-
-  torch::Tensor za, zb;
-  if (s.ends == "prior") {
-    const auto z = torch::randn({2, nz, 1, 1}, gen, torch::TensorOptions().device(device));
-    za = z.narrow(0, 0, 1);
-    zb = z.narrow(0, 1, 1);
-  } else if (s.ends == "data") {
-    if (static_cast<int64_t>(s.imageA.size()) != per || static_cast<int64_t>(s.imageB.size()) != per)
-      throw Error("interpolation: the two end images must each have " + std::to_string(per) +
-                  " values (the model's sample shape)");
-    std::vector<float> both(s.imageA);
-    both.insert(both.end(), s.imageB.begin(), s.imageB.end());
-    std::vector<int64_t> shape{2};
-    shape.insert(shape.end(), sampleShape.begin(), sampleShape.end());
-    const auto x = torch::from_blob(both.data(), shape, torch::kFloat).clone().to(device);
-    torch::Tensor mu;
-    {
-      torch::NoGradGuard noGrad;
-      mu = latent.encoder().forward(x).mu;
-    }
-    if (s.zSteps > 0) {
-      LangevinZConfig zc = config.z;
-      zc.steps = s.zSteps;
-      ChainControl c;
-      c.gen = &gen;
-      c.stop = stop;
-      mu = langevinZ(G, x, mu, zc, c);
-    }
-    za = mu.narrow(0, 0, 1);
-    zb = mu.narrow(0, 1, 1);
-    out.ends = toVector(x);
-  } else {
+  const GeneratorModeGuard mode(G, s.generatorEval);
+  Ends ends;
+  if (s.ends == "prior")
+    ends = priorEnds(nz, gen, device);
+  else if (s.ends == "data")
+    ends = dataEnds(latent, config.z, s, sampleShape, device, gen, stop, out);
+  else
     throw Error("interpolation: ends = '" + s.ends + "': expected prior or data");
-  }
 
-  torch::Tensor decoded;
-  {
-    torch::NoGradGuard noGrad;
-    const auto zPath = path(za, zb, out.lambdas, s.spherical);
-    out.nz = nz;
-    out.latents = toVector(zPath);
-    decoded = G.forward(zPath);
-    out.decoded = toVector(decoded);
-    // The path's ends are z(0) = za and z(1) = zb exactly; with batch statistics an image
-    // depends on its batch, so the end reconstructions are those of the path's own batch and
-    // equal the strip's ends in either mode.
-    if (s.ends == "data")
-      out.endRecons = toVector(torch::cat({decoded.narrow(0, 0, 1),
-                                           decoded.narrow(0, s.points - 1, 1)}));
-    const auto profile = G.forward(path(za, zb, out.profileLambdas, s.spherical));
-    out.profileEnergy = toDoubles(energy.energy(profile));
-  }
+  out.nz = nz;
+  // The generator's passes keep their order: in batch-statistics mode each one moves
+  // BatchNorm's running statistics.
+  const auto decoded = decodePath(G, ends, s, out);
+  out.profileEnergy = energyProfile(G, energy, ends, out.profileLambdas, s.spherical);
   out.energyDecoded = toDoubles(energy.energy(decoded));
-  if (s.xSteps > 0) {
-    // The x-chain needs gradients of E, so it runs outside the no-grad block.
-    LangevinXConfig xc = config.x;
-    xc.steps = s.xSteps;
-    ChainControl c;
-    c.gen = &gen;
-    c.stop = stop;
-    const auto revised = langevinX(energy.energyNet(), decoded, xc, c);
-    out.revised = toVector(revised);
-    out.energyRevised = toDoubles(energy.energy(revised));
-  }
+  // The x-chain needs gradients of E, so it runs outside the no-grad blocks.
+  if (s.xSteps > 0)
+    reviseDecoded(energy, config.x, s.xSteps, decoded, gen, stop, out);
   return out;
 }
 

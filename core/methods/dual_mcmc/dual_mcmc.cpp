@@ -37,6 +37,13 @@ torch::Generator initGenerator(const MethodContext& ctx) {
   return makeGenerator(ctx.device, ctx.gen->current_seed() ^ 0x9E3779B97F4A7C15ULL);
 }
 
+IterationResult interrupted(const std::string& message) {
+  IterationResult result;
+  result.interrupted = true;
+  result.message = message;
+  return result;
+}
+
 } // namespace
 
 torch::Tensor gaussianNll(const torch::Tensor& z, const Posterior& q) {
@@ -125,115 +132,161 @@ torch::Tensor DualMcmc::initialZ(const torch::Tensor& x, const std::string& init
   throw ConfigError("z.init = " + init + ": expected inference, inference-mean, gaussian or uniform");
 }
 
+// What Algorithm 1's steps hand on to the later ones (METHODS §1.6).
+struct DualMcmc::XChain { // step 1
+  torch::Tensor z;        // the prior draw
+  torch::Tensor x0;       // G(z), with its graph (step 3's sample term)
+  torch::Tensor xTilde;   // x0 revised by x-Langevin, detached
+};
+
+struct DualMcmc::ZChain { // step 2, dual mode only (undefined otherwise)
+  Posterior q;            // I(x), with its graph (step 4's real pairs)
+  torch::Tensor zTilde;   // the revised latents of the data, detached
+};
+
+struct DualMcmc::GeneratorStep { // step 3's loss and its terms
+  torch::Tensor loss, data, sample;
+};
+
+struct DualMcmc::InferenceStep { // step 4's loss and its terms
+  torch::Tensor loss, real, generated;
+};
+
 IterationResult DualMcmc::iterate(const torch::Tensor& batch, MethodContext& ctx) {
   TORCH_CHECK(ctx.gen, "DualMcmc::iterate: the context has no generator");
   const auto& xLive = ctx.live("x");
   const auto& zLive = ctx.live("z");
   const auto& t = m_config.train;
   const auto x = batch.to(m_device);
-  const int64_t B = x.size(0);
   const auto xcfg = toXConfig(xLive.peek());
   const double temperature = t.useTemperature ? xTemperature(xcfg) : 1.0;
   if (m_mode == Mode::ShortRun)
     return iterateShortRun(x, ctx, temperature);
-  const bool dual = m_mode == Mode::Dual;
-  IterationResult result;
 
+  // Steps 1-5 in the reference's order: every random draw and every update in the same place,
+  // so a seeded run repeats the recorded one bit for bit (ChainGolden).
+  const XChain xs = sampleAndReviseX(x.size(0), xLive, ctx);
+  const ZChain zs = m_mode == Mode::Dual ? inferAndReviseZ(x, zLive, ctx) : ZChain{};
+  if (ctx.stopRequested())
+    return interrupted("iteration interrupted by a stop request; no update made");
+  const GeneratorStep g = updateGenerator(x, xs, zs);
+  const InferenceStep i = updateInference(xs, zs);
+
+  // 5. EBM: negatives from the updated generator revised again (fine_tune), or x~ (Eq. 7).
+  torch::Tensor negatives = xs.xTilde;
+  if (t.twoChains) {
+    negatives = reviseFromUpdatedGenerator(xs.z, xLive, ctx);
+    if (ctx.stopRequested())
+      return interrupted("iteration interrupted by a stop request after the G and I updates");
+  }
+  const auto energyStep = updateEnergy(x, negatives, temperature);
+
+  IterationResult result;
+  result.losses = lossValues(energyStep, g, i, xs, x[0].numel());
+  checkDivergence(result);
+  return result;
+}
+
+DualMcmc::XChain DualMcmc::sampleAndReviseX(int64_t n, const LiveValue<SettingValues>& xLive,
+                                            MethodContext& ctx) {
   // 1. Sample and revise x: x0 = G(z) keeps its graph; x~ = x-Langevin from x0 (Eq. 5). With
   // x.steps = 0 this is generator-only sampling, x~ = x0.
-  const auto z = sampleLatent(static_cast<int>(B), *ctx.gen);
-  const auto x0 = m_G->forward(z);
-  const auto xTilde =
-      langevinX(*m_E, x0.detach(), xLive, chainControl(ctx, ctx.trace("x"), false));
+  XChain xs;
+  xs.z = sampleLatent(static_cast<int>(n), *ctx.gen);
+  xs.x0 = m_G->forward(xs.z);
+  xs.xTilde = langevinX(*m_E, xs.x0.detach(), xLive, chainControl(ctx, ctx.trace("x"), false));
+  return xs;
+}
 
+DualMcmc::ZChain DualMcmc::inferAndReviseZ(const torch::Tensor& x,
+                                           const LiveValue<SettingValues>& zLive,
+                                           MethodContext& ctx) {
   // 2. Infer and revise z (dual only): z~ = z-Langevin on the posterior (Eq. 21), started as
   // the run's z.init says: from q(z|x) ("Inf + L") or, for the ablation rows "L = k", from the
   // prior. With prior starts I still learns from both pairs in step 4 (it only stops steering
   // the chain), so the checkpoint's inference model stays comparable in eval-recon.
-  Posterior q;
-  torch::Tensor zTilde;
-  if (dual) {
-    q = m_I->forward(x);
-    const auto z0 = initialZ(x, m_config.z.init, *ctx.gen, &q);
-    zTilde = langevinZ(*m_G, x, z0, zLive, chainControl(ctx, ctx.trace("z"), false));
-  }
-  if (ctx.stopRequested()) {
-    result.interrupted = true;
-    result.message = "iteration interrupted by a stop request; no update made";
-    return result;
-  }
+  ZChain zs;
+  zs.q = m_I->forward(x);
+  const auto z0 = initialZ(x, m_config.z.init, *ctx.gen, &zs.q);
+  zs.zTilde = langevinZ(*m_G, x, z0, zLive, chainControl(ctx, ctx.trace("z"), false));
+  return zs;
+}
 
+DualMcmc::GeneratorStep DualMcmc::updateGenerator(const torch::Tensor& x, const XChain& xs,
+                                                  const ZChain& zs) {
   // 3. Generator: learns from data through z~ and from the EBM through x~ (Eq. 8). Cooperative
   // learning keeps only the second term, so the data batch never reaches G's update.
+  const auto& t = m_config.train;
+  const double B = static_cast<double>(x.size(0));
   m_optG->zeroGrad();
-  const auto gSample = (x0 - xTilde).pow(2).sum() / static_cast<double>(B);
-  torch::Tensor gData, lossG = t.sFactor * gSample;
-  if (dual) {
-    gData = (m_G->forward(zTilde) - x).pow(2).sum() / static_cast<double>(B);
-    lossG = t.gFactor * gData + lossG;
+  GeneratorStep g;
+  g.sample = (xs.x0 - xs.xTilde).pow(2).sum() / B;
+  g.loss = t.sFactor * g.sample;
+  if (m_mode == Mode::Dual) {
+    g.data = (m_G->forward(zs.zTilde) - x).pow(2).sum() / B;
+    g.loss = t.gFactor * g.data + g.loss;
   }
-  lossG.backward();
+  g.loss.backward();
   m_optG->step();
+  return g;
+}
 
+DualMcmc::InferenceStep DualMcmc::updateInference(const XChain& xs, const ZChain& zs) {
   // 4. Inference model: real pairs (x, z~) and generated pairs (x~, z) (Eq. 9); cooperative
   // learning has no real pairs (no z-chain on data), so I learns from generated pairs only.
+  const auto& t = m_config.train;
   m_optI->zeroGrad();
-  const auto iGen = gaussianNll(z, m_I->forward(xTilde)).mean();
-  torch::Tensor iReal, lossI = t.iFactor * iGen;
-  if (dual) {
-    iReal = gaussianNll(zTilde, q).mean();
-    lossI = t.gFactor * iReal + lossI;
+  InferenceStep i;
+  i.generated = gaussianNll(xs.z, m_I->forward(xs.xTilde)).mean();
+  i.loss = t.iFactor * i.generated;
+  if (m_mode == Mode::Dual) {
+    i.real = gaussianNll(zs.zTilde, zs.q).mean();
+    i.loss = t.gFactor * i.real + i.loss;
   }
-  lossI.backward();
+  i.loss.backward();
   m_optI->step();
+  return i;
+}
 
-  // 5. EBM: negatives from the updated generator revised again (fine_tune), or x~ (Eq. 7).
-  torch::Tensor negatives = xTilde;
-  if (t.twoChains) {
-    torch::Tensor start;
-    {
-      torch::NoGradGuard noGrad;
-      start = m_G->forward(z);
-    }
-    negatives = langevinX(*m_E, start, xLive, chainControl(ctx, nullptr, false));
-    if (ctx.stopRequested()) {
-      result.interrupted = true;
-      result.message = "iteration interrupted by a stop request after the G and I updates";
-      return result;
-    }
+torch::Tensor DualMcmc::reviseFromUpdatedGenerator(const torch::Tensor& z,
+                                                   const LiveValue<SettingValues>& xLive,
+                                                   MethodContext& ctx) {
+  // Step 5's second x-chain (fine_tune): the same z decoded by the updated G, revised again.
+  torch::Tensor start;
+  {
+    torch::NoGradGuard noGrad;
+    start = m_G->forward(z);
   }
-  const auto [lossE, eData, eNeg] = updateEnergy(x, negatives, temperature);
+  return langevinX(*m_E, start, xLive, chainControl(ctx, nullptr, false));
+}
 
-  const double xShift = scalar((xTilde - x0.detach()).pow(2).flatten(1).sum(1).sqrt().mean());
-  if (dual) {
-    // Per-pixel MSE of G(z~) before the G update, from the data term (no extra G forward,
-    // which in training mode would also move BatchNorm's running statistics).
-    const double zMse = scalar(gData) / static_cast<double>(x[0].numel());
-    result.losses = {scalar(lossE), scalar(eData),   scalar(eNeg),  scalar(lossG),
-                     scalar(gData), scalar(gSample), scalar(lossI), scalar(iReal),
-                     scalar(iGen),  xShift,          zMse,          m_optE->lr()};
-  } else {
-    result.losses = {scalar(lossE), scalar(eData), scalar(eNeg), scalar(lossG), scalar(gSample),
-                     scalar(lossI), scalar(iGen),  xShift,       m_optE->lr()};
-  }
-  checkDivergence(result);
-  return result;
+std::vector<double> DualMcmc::lossValues(const std::array<torch::Tensor, 3>& energyStep,
+                                         const GeneratorStep& g, const InferenceStep& i,
+                                         const XChain& xs, int64_t pixels) const {
+  const auto& [lossE, eData, eNeg] = energyStep;
+  const double xShift = scalar((xs.xTilde - xs.x0.detach()).pow(2).flatten(1).sum(1).sqrt().mean());
+  if (m_mode != Mode::Dual)
+    return {scalar(lossE),  scalar(eData),       scalar(eNeg), scalar(g.loss), scalar(g.sample),
+            scalar(i.loss), scalar(i.generated), xShift,       m_optE->lr()};
+  // Per-pixel MSE of G(z~) before the G update, from the data term (no extra G forward,
+  // which in training mode would also move BatchNorm's running statistics).
+  const double zMse = scalar(g.data) / static_cast<double>(pixels);
+  return {scalar(lossE),       scalar(eData),    scalar(eNeg),   scalar(g.loss),
+          scalar(g.data),      scalar(g.sample), scalar(i.loss), scalar(i.real),
+          scalar(i.generated), xShift,           zMse,           m_optE->lr()};
 }
 
 IterationResult DualMcmc::iterateShortRun(const torch::Tensor& x, MethodContext& ctx,
                                           double temperature) {
   // Short-run EBM (the "no generator" baseline): x-chains start from noise and the EBM learns
   // from them alone; G and I take no part and keep their weights.
-  IterationResult result;
   const auto start = initialX(static_cast<int>(x.size(0)), m_config.x.init, *ctx.gen);
   const auto negatives =
       langevinX(*m_E, start, ctx.live("x"), chainControl(ctx, ctx.trace("x"), false));
-  if (ctx.stopRequested()) {
-    result.interrupted = true;
-    result.message = "iteration interrupted by a stop request; no update made";
-    return result;
-  }
+  if (ctx.stopRequested())
+    return interrupted("iteration interrupted by a stop request; no update made");
   const auto [lossE, eData, eNeg] = updateEnergy(x, negatives, temperature);
+  IterationResult result;
   result.losses = {scalar(lossE), scalar(eData), scalar(eNeg),
                    scalar((negatives - start).pow(2).flatten(1).sum(1).sqrt().mean()),
                    m_optE->lr()};

@@ -72,6 +72,28 @@ public:
 private:
   enum class Mode { Dual, Cooperative, ShortRun };
 
+  // Algorithm 1's steps (METHODS §1.6) in iterate()'s order; their results are defined in
+  // dual_mcmc.cpp.
+  struct XChain;
+  struct ZChain;
+  struct GeneratorStep;
+  struct InferenceStep;
+  /// Step 1: z ~ N(0, I), x0 = G(z) with its graph, x~ by x-Langevin from x0.
+  XChain sampleAndReviseX(int64_t n, const LiveValue<SettingValues>& xLive, MethodContext& ctx);
+  /// Step 2 (dual mode): q = I(x) with its graph, z~ by z-Langevin from z.init.
+  ZChain inferAndReviseZ(const torch::Tensor& x, const LiveValue<SettingValues>& zLive,
+                         MethodContext& ctx);
+  /// Steps 3 and 4: one Adam step each for G and I.
+  GeneratorStep updateGenerator(const torch::Tensor& x, const XChain& xs, const ZChain& zs);
+  InferenceStep updateInference(const XChain& xs, const ZChain& zs);
+  /// Step 5's negatives with train.twoChains: G(z) of the updated G, revised by x-Langevin.
+  torch::Tensor reviseFromUpdatedGenerator(const torch::Tensor& z,
+                                           const LiveValue<SettingValues>& xLive,
+                                           MethodContext& ctx);
+  /// The iteration's losses in the order of m_info.lossNames (dual or cooperative).
+  std::vector<double> lossValues(const std::array<torch::Tensor, 3>& energyStep,
+                                 const GeneratorStep& g, const InferenceStep& i, const XChain& xs,
+                                 int64_t pixels) const;
   IterationResult iterateShortRun(const torch::Tensor& x, MethodContext& ctx, double temperature);
   /// The EBM step shared by every mode: L_E = (mean E(x) - mean E(negatives)) / T, one Adam
   /// step. Returns {L_E, mean E(x), mean E(negatives)}.
