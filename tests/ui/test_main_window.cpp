@@ -139,7 +139,8 @@ TEST(MainWindow, CorruptCheckpointIsReportedAndTheModelSurvives) {
   EXPECT_EQ(w->host().pollNow()->config.name, "toy2d");
   // Still working: a revision runs on the model that was there.
   auto before = xTraceOf(*w->host().pollNow());
-  QTest::mouseClick(w->controls()->chainGroup("x")->runButton(), Qt::LeftButton);
+  // The window re-enables Run once it has shown the failed load's last snapshot.
+  ASSERT_TRUE(ebm::ui::test::clickWhenEnabled(w->controls()->chainGroup("x")->runButton()));
   ASSERT_TRUE(waitFor([&] {
     auto s = w->host().pollNow();
     return xTraceOf(*s) && xTraceOf(*s) != before && xTraceOf(*s)->finished;

@@ -78,7 +78,7 @@ TEST(MethodSeamWindow, ATestMethodGetsItsControlsChainAndPlotsFromItsSchema) {
       [&] { return w.host().pollNow()->chains.at("walk").settings.number("step_size") == 0.1; },
       10))
       << w.host().pollNow()->lastError;
-  QTest::mouseClick(walk->runButton(), Qt::LeftButton);
+  ASSERT_TRUE(ebm::ui::test::clickWhenEnabled(walk->runButton()));
   ASSERT_TRUE(waitFor(
       [&] {
         const auto t = traceOf(*w.host().pollNow(), "walk");

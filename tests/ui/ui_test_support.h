@@ -2,7 +2,9 @@
 // condition holds (the tests drive the real window; they never block its thread otherwise).
 #pragma once
 
+#include <QAbstractButton>
 #include <QApplication>
+#include <QTest>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QString>
@@ -35,6 +37,15 @@ inline bool waitFor(const std::function<bool()>& pred, double seconds) {
     QThread::msleep(5);
   }
   return pred();
+}
+
+/// Clicks `button` once the window has enabled it (it follows the snapshots at ~30 Hz, so right
+/// after a command it may still show the state before); returns false if it never was.
+inline bool clickWhenEnabled(QAbstractButton* button, double seconds = 10) {
+  if (!waitFor([&] { return button->isEnabled(); }, seconds))
+    return false;
+  QTest::mouseClick(button, Qt::LeftButton);
+  return true;
 }
 
 /// The latest trace of the method's chain named `chain` (nullptr when none yet).
