@@ -67,4 +67,9 @@ std::string describeDevice(torch::Device device) {
 int64_t peakResidentBytes() { return procStatusKb("VmHWM") * 1024; }
 int64_t residentBytes() { return procStatusKb("VmRSS") * 1024; }
 
+std::vector<float> toFloats(const torch::Tensor& t) {
+  const auto c = t.detach().to(torch::kCPU, torch::kFloat).contiguous();
+  return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+}
+
 } // namespace ebm

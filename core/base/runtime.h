@@ -6,6 +6,7 @@
 #include <torch/torch.h>
 
 #include <string>
+#include <vector>
 
 namespace ebm {
 
@@ -19,6 +20,9 @@ int configureThreads(int requested);
 
 /// A random generator for `device`, seeded.
 torch::Generator makeGenerator(torch::Device device, uint64_t seed);
+
+/// The values of `t` as floats on the CPU, in row-major order (any device, dtype or layout).
+std::vector<float> toFloats(const torch::Tensor& t);
 
 /// Human-readable device name, e.g. "cpu (2 threads)" or "cuda:0".
 std::string describeDevice(torch::Device device);

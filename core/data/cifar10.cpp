@@ -34,7 +34,7 @@ const Layout kCifar100{"CIFAR-100", {20, 100}, 1};  // coarse (20 superclasses),
 constexpr const char* kSubfolder = "cifar-10-batches-bin";
 constexpr const char* kSubfolder100 = "cifar-100-binary";
 
-[[noreturn]] void fail(const std::string& path, const std::string& what) {
+[[noreturn]] void failCifar(const std::string& path, const std::string& what) {
   throw DataError(path + ": " + what);
 }
 
@@ -44,7 +44,7 @@ std::vector<std::string> splitFiles(const std::string& folder, const std::string
             "data_batch_5.bin"};
   if (split == "test")
     return {"test_batch.bin"};
-  fail(folder, "unknown split '" + split + "' (expected 'train' or 'test')");
+  failCifar(folder, "unknown split '" + split + "' (expected 'train' or 'test')");
 }
 
 // The folder holding the batch files: `folder` itself, or its cifar-10-batches-bin subfolder
@@ -53,9 +53,9 @@ fs::path batchFolder(const std::string& folder, const std::string& firstFile,
                      const char* subfolder = kSubfolder) {
   std::error_code ec;
   if (!fs::exists(folder, ec))
-    fail(folder, "cannot open (no such folder)");
+    failCifar(folder, "cannot open (no such folder)");
   if (!fs::is_directory(folder, ec))
-    fail(folder, "not a folder");
+    failCifar(folder, "not a folder");
   const fs::path sub = fs::path(folder) / subfolder;
   if (!fs::exists(fs::path(folder) / firstFile, ec) && fs::is_directory(sub, ec))
     return sub;
@@ -74,21 +74,21 @@ Batch openBatch(const fs::path& file, const Layout& layout) {
   batch.path = file.string();
   std::error_code ec;
   if (fs::is_directory(file, ec))
-    fail(batch.path, "cannot open (is a directory)");
+    failCifar(batch.path, "cannot open (is a directory)");
   batch.in.open(file, std::ios::binary);
   if (!batch.in) {
     const int err = errno;
-    fail(batch.path, "cannot open (" + std::generic_category().message(err) + ")");
+    failCifar(batch.path, "cannot open (" + std::generic_category().message(err) + ")");
   }
   batch.in.seekg(0, std::ios::end);
   const std::streamoff size = batch.in.tellg();
   if (size < 0)
-    fail(batch.path, "cannot determine the file size");
+    failCifar(batch.path, "cannot determine the file size");
   if (size == 0)
-    fail(batch.path, "empty file (0 bytes)");
+    failCifar(batch.path, "empty file (0 bytes)");
   const int64_t recordBytes = layout.recordBytes();
   if (size % recordBytes != 0)
-    fail(batch.path, std::to_string(size) + " bytes is not a whole number of " +
+    failCifar(batch.path, std::to_string(size) + " bytes is not a whole number of " +
                          std::to_string(recordBytes) + "-byte records of " + layout.name +
                          " (truncated, or another CIFAR variant?)");
   batch.in.seekg(0);
@@ -135,7 +135,7 @@ ImageSet loadBatches(const std::vector<fs::path>& files, const Layout& layout, i
     batch.in.read(reinterpret_cast<char*>(buffer.data()), static_cast<std::streamsize>(bytes));
     const std::streamsize got = batch.in.gcount();
     if (got != bytes) // the file shrank after it was sized, or a read error
-      fail(batch.path,
+      failCifar(batch.path,
            "read error: expected " + std::to_string(bytes) + " bytes, read " + std::to_string(got));
     batch.in.close();
 
@@ -145,7 +145,7 @@ ImageSet loadBatches(const std::vector<fs::path>& files, const Layout& layout, i
       const uint8_t* record = buffer.data() + r * recordBytes;
       for (size_t l = 0; l < labelBytes; ++l)
         if (record[l] >= layout.classes[l])
-          fail(batch.path, "record " + std::to_string(r) + " has " +
+          failCifar(batch.path, "record " + std::to_string(r) + " has " +
                                (labelBytes > 1 ? (l == 0 ? "coarse " : "fine ") : "") +
                                "label " + std::to_string(record[l]) + " (expected 0.." +
                                std::to_string(layout.classes[l] - 1) + "); not a " + layout.name +
@@ -176,7 +176,7 @@ ImageSet loadCifar100(const std::string& path, const std::string& split, int lim
   if (fs::is_regular_file(path, ec))
     return loadBatches({fs::path(path)}, kCifar100, limit);
   if (split != "train" && split != "test")
-    fail(path, "unknown split '" + split + "' (expected 'train' or 'test')");
+    failCifar(path, "unknown split '" + split + "' (expected 'train' or 'test')");
   const std::string name = split + ".bin";
   const fs::path dir = batchFolder(path, name, kSubfolder100);
   return loadBatches({dir / name}, kCifar100, limit);

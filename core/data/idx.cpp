@@ -26,7 +26,7 @@ constexpr uint64_t kMaxDataBytes = uint64_t(1) << 33;
 constexpr size_t kReadChunk = size_t(16) << 20;
 constexpr size_t kInflateInput = size_t(1) << 16;
 
-[[noreturn]] void fail(const std::string& path, const std::string& what) {
+[[noreturn]] void failIdx(const std::string& path, const std::string& what) {
   throw DataError(path + ": " + what);
 }
 
@@ -58,7 +58,7 @@ public:
   size_t read(uint8_t* dst, size_t n) override {
     m_in.read(reinterpret_cast<char*>(dst), static_cast<std::streamsize>(n));
     if (m_in.bad())
-      fail(m_path, "read error");
+      failIdx(m_path, "read error");
     return static_cast<size_t>(m_in.gcount());
   }
 
@@ -75,7 +75,7 @@ public:
       : m_in(in), m_path(path), m_buffer(kInflateInput) {
     // 15 + 16: maximum window, and expect a gzip (not zlib) wrapper with its CRC check.
     if (inflateInit2(&m_zs, 15 + 16) != Z_OK)
-      fail(m_path, "cannot initialise zlib");
+      failIdx(m_path, "cannot initialise zlib");
   }
   ~GzipSource() override { inflateEnd(&m_zs); }
   GzipSource(const GzipSource&) = delete;
@@ -89,7 +89,7 @@ public:
           m_done = true;
           break;
         }
-        fail(m_path, "gzip stream corrupt (unexpected end of compressed data)");
+        failIdx(m_path, "gzip stream corrupt (unexpected end of compressed data)");
       }
       if (m_memberEnded) { // more input after a complete member: the next member follows
         inflateReset(&m_zs);
@@ -105,7 +105,7 @@ public:
       } else if (ret == Z_BUF_ERROR && m_zs.avail_in == 0) {
         continue; // needs more input; the loop refills or reports the truncation
       } else if (ret != Z_OK) {
-        fail(m_path, std::string("gzip stream corrupt (") +
+        failIdx(m_path, std::string("gzip stream corrupt (") +
                          (m_zs.msg ? m_zs.msg : "zlib error " + std::to_string(ret)) + ")");
       }
     }
@@ -117,7 +117,7 @@ private:
     m_in.read(reinterpret_cast<char*>(m_buffer.data()),
               static_cast<std::streamsize>(m_buffer.size()));
     if (m_in.bad())
-      fail(m_path, "read error");
+      failIdx(m_path, "read error");
     m_zs.next_in = m_buffer.data();
     m_zs.avail_in = static_cast<uInt>(m_in.gcount());
     return m_zs.avail_in > 0;
@@ -148,19 +148,19 @@ IdxArray parseIdx(ByteSource& src, const std::string& path) {
   uint8_t magic[4];
   const size_t magicBytes = src.read(magic, 4);
   if (magicBytes < 4)
-    fail(path, "not an IDX file (only " + std::to_string(magicBytes) + " bytes)");
+    failIdx(path, "not an IDX file (only " + std::to_string(magicBytes) + " bytes)");
   if (magic[0] != 0 || magic[1] != 0)
-    fail(path, "not an IDX file (magic " + hex(readBigEndian32(magic), 8) + ")");
+    failIdx(path, "not an IDX file (magic " + hex(readBigEndian32(magic), 8) + ")");
   if (magic[2] != kUnsignedByte)
-    fail(path, "unsupported element type " + hex(magic[2], 2) + " (only 0x08, unsigned byte)");
+    failIdx(path, "unsupported element type " + hex(magic[2], 2) + " (only 0x08, unsigned byte)");
   const int ndims = magic[3];
   if (ndims == 0)
-    fail(path, "not an IDX file (0 dimensions)");
+    failIdx(path, "not an IDX file (0 dimensions)");
 
   std::vector<uint8_t> header(static_cast<size_t>(ndims) * 4);
   const size_t headerBytes = src.read(header.data(), header.size());
   if (headerBytes < header.size())
-    fail(path, "truncated: expected " + std::to_string(header.size()) + " header bytes, found " +
+    failIdx(path, "truncated: expected " + std::to_string(header.size()) + " header bytes, found " +
                    std::to_string(headerBytes));
 
   IdxArray out;
@@ -180,7 +180,7 @@ IdxArray parseIdx(ByteSource& src, const std::string& path) {
   if (anyZero)
     total = 0;
   else if (tooLarge || total > kMaxDataBytes)
-    fail(path, "dimensions " + dimsText(out.dims) + " are too large (more than 2^33 bytes)");
+    failIdx(path, "dimensions " + dimsText(out.dims) + " are too large (more than 2^33 bytes)");
 
   size_t got = 0;
   while (got < total) {
@@ -192,14 +192,14 @@ IdxArray parseIdx(ByteSource& src, const std::string& path) {
       break;
   }
   if (got < total)
-    fail(path, "truncated: expected " + std::to_string(total) + " data bytes, found " +
+    failIdx(path, "truncated: expected " + std::to_string(total) + " data bytes, found " +
                    std::to_string(got));
 
   // Drain to the end rather than peeking one byte: for gzip this also verifies the CRC, so a
   // corrupt stream is reported as such and not as a size problem.
   const uint64_t extra = drain(src);
   if (extra > 0)
-    fail(path, "trailing bytes: " + std::to_string(extra) + " after the " + std::to_string(total) +
+    failIdx(path, "trailing bytes: " + std::to_string(extra) + " after the " + std::to_string(total) +
                    " data bytes of a " + dimsText(out.dims) + " array");
   return out;
 }
@@ -213,7 +213,7 @@ std::string findSplitFile(const std::string& folder, const std::string& base) {
     return raw.string();
   if (fs::exists(gz, ec))
     return gz.string();
-  fail(raw.string() + "[.gz]", "cannot open (neither the raw nor the .gz file exists)");
+  failIdx(raw.string() + "[.gz]", "cannot open (neither the raw nor the .gz file exists)");
 }
 
 } // namespace
@@ -221,11 +221,11 @@ std::string findSplitFile(const std::string& folder, const std::string& base) {
 IdxArray readIdx(const std::string& path) {
   std::error_code ec;
   if (fs::is_directory(path, ec))
-    fail(path, "cannot open (is a directory)");
+    failIdx(path, "cannot open (is a directory)");
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     const int err = errno;
-    fail(path, "cannot open (" + std::generic_category().message(err) + ")");
+    failIdx(path, "cannot open (" + std::generic_category().message(err) + ")");
   }
   uint8_t sniff[2] = {0, 0};
   in.read(reinterpret_cast<char*>(sniff), 2);
@@ -256,18 +256,18 @@ ImageSet loadMnistFolder(const std::string& folder, const std::string& split, bo
   else if (split == "test")
     prefix = "t10k";
   else
-    fail(folder, "unknown split '" + split + "' (expected 'train' or 'test')");
+    failIdx(folder, "unknown split '" + split + "' (expected 'train' or 'test')");
 
   const std::string imagesPath = findSplitFile(folder, prefix + "-images-idx3-ubyte");
   const std::string labelsPath = findSplitFile(folder, prefix + "-labels-idx1-ubyte");
   IdxArray images = readIdx(imagesPath);
   if (images.dims.size() != 3)
-    fail(imagesPath, "expected a 3-D image array (N, H, W), found " + dimsText(images.dims));
+    failIdx(imagesPath, "expected a 3-D image array (N, H, W), found " + dimsText(images.dims));
   IdxArray labels = readIdx(labelsPath);
   if (labels.dims.size() != 1)
-    fail(labelsPath, "expected a 1-D label array, found " + dimsText(labels.dims));
+    failIdx(labelsPath, "expected a 1-D label array, found " + dimsText(labels.dims));
   if (labels.dims[0] != images.dims[0])
-    fail(labelsPath, std::to_string(labels.dims[0]) + " labels but " + imagesPath + " holds " +
+    failIdx(labelsPath, std::to_string(labels.dims[0]) + " labels but " + imagesPath + " holds " +
                          std::to_string(images.dims[0]) + " images");
 
   int64_t n = images.dims[0];

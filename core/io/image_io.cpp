@@ -77,7 +77,7 @@ constexpr float kViridis[kViridisPoints][3] = {
     {0.945636f, 0.899815f, 0.112838f}, {0.993248f, 0.906157f, 0.143936f},
 };
 
-[[noreturn]] void fail(const std::string& path, const std::string& problem) {
+[[noreturn]] void failImage(const std::string& path, const std::string& problem) {
   throw Error(path + ": " + problem);
 }
 
@@ -92,19 +92,19 @@ void writeFileAtomically(const std::string& path, const char* data, size_t size)
   std::error_code ec;
   // Checked up front because a failed open() alone cannot tell the caller what is wrong.
   if (!parent.empty() && !fs::is_directory(parent, ec))
-    fail(path, "directory " + parent.string() + " does not exist");
+    failImage(path, "directory " + parent.string() + " does not exist");
   const std::string tmp = path + ".tmp";
   {
     errno = 0;
     std::ofstream os(tmp, std::ios::binary | std::ios::trunc);
     if (!os)
-      fail(path, "cannot create " + tmp + ": " + errnoText());
+      failImage(path, "cannot create " + tmp + ": " + errnoText());
     os.write(data, static_cast<std::streamsize>(size));
     os.close();
     if (!os) {
       const std::string reason = errnoText();
       fs::remove(tmp, ec);
-      fail(path, "writing " + tmp + " failed: " + reason);
+      failImage(path, "writing " + tmp + " failed: " + reason);
     }
   }
   fs::rename(tmp, path, ec);
@@ -112,7 +112,7 @@ void writeFileAtomically(const std::string& path, const char* data, size_t size)
     const std::string reason = ec.message();
     std::error_code ignored;
     fs::remove(tmp, ignored);
-    fail(path, "cannot rename " + tmp + " over it: " + reason);
+    failImage(path, "cannot rename " + tmp + " over it: " + reason);
   }
 }
 
@@ -189,21 +189,21 @@ bool clipSegment(double& x0, double& y0, double& x1, double& y1, double lo, doub
 void writePng(const std::string& path, const Image& image) {
   if (image.width <= 0 || image.height <= 0 || image.width > kMaxImageSide ||
       image.height > kMaxImageSide)
-    fail(path, "cannot write a " + std::to_string(image.width) + "x" +
+    failImage(path, "cannot write a " + std::to_string(image.width) + "x" +
                    std::to_string(image.height) + " image");
   if (image.channels < 1 || image.channels > 4)
-    fail(path, "cannot write an image with " + std::to_string(image.channels) + " channels");
+    failImage(path, "cannot write an image with " + std::to_string(image.channels) + " channels");
   const size_t expected =
       static_cast<size_t>(image.width) * static_cast<size_t>(image.height) * image.channels;
   if (image.pixels.size() != expected)
-    fail(path, "image has " + std::to_string(image.pixels.size()) + " bytes, expected " +
+    failImage(path, "image has " + std::to_string(image.pixels.size()) + " bytes, expected " +
                    std::to_string(expected));
   PngSink sink;
   const int ok =
       stbi_write_png_to_func(appendToSink, &sink, image.width, image.height, image.channels,
                              image.pixels.data(), image.width * image.channels);
   if (!ok || sink.failed)
-    fail(path, "PNG encoding failed (out of memory?)");
+    failImage(path, "PNG encoding failed (out of memory?)");
   writeFileAtomically(path, reinterpret_cast<const char*>(sink.bytes.data()), sink.bytes.size());
 }
 
@@ -449,7 +449,7 @@ void writeCsv(const std::string& path, const std::vector<std::string>& header,
   text += '\n';
   for (size_t r = 0; r < rows.size(); ++r) {
     if (rows[r].size() > header.size())
-      fail(path, "row " + std::to_string(r) + " has " + std::to_string(rows[r].size()) +
+      failImage(path, "row " + std::to_string(r) + " has " + std::to_string(rows[r].size()) +
                      " values but the header only " + std::to_string(header.size()) + " columns");
     for (size_t i = 0; i < rows[r].size(); ++i) {
       if (i)

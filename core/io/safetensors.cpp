@@ -70,7 +70,7 @@ const DtypeInfo* dtypeByType(torch::ScalarType type) {
   return nullptr;
 }
 
-[[noreturn]] void fail(const std::string& path, const std::string& problem) {
+[[noreturn]] void failSafetensors(const std::string& path, const std::string& problem) {
   throw CheckpointError(path + ": " + problem);
 }
 
@@ -78,7 +78,7 @@ std::string inQuotes(const std::string& name) {
   return "'" + name + "'";
 }
 
-std::string shapeString(const std::vector<uint64_t>& shape) {
+std::string shapeText(const std::vector<uint64_t>& shape) {
   std::ostringstream os;
   os << '[';
   for (size_t i = 0; i < shape.size(); ++i)
@@ -104,20 +104,20 @@ std::vector<PreparedTensor> prepareTensors(const std::string& path, const SafeTe
   std::set<std::string> seen;
   for (const auto& [name, tensor] : st.tensors) {
     if (name == kMetadataKey)
-      fail(path, "cannot write a tensor named '" + name + "' (reserved for metadata)");
+      failSafetensors(path, "cannot write a tensor named '" + name + "' (reserved for metadata)");
     if (!seen.insert(name).second)
-      fail(path, "cannot write: duplicate tensor name " + inQuotes(name));
+      failSafetensors(path, "cannot write: duplicate tensor name " + inQuotes(name));
     if (!tensor.defined())
-      fail(path, "cannot write: tensor " + inQuotes(name) + " is undefined");
+      failSafetensors(path, "cannot write: tensor " + inQuotes(name) + " is undefined");
     const DtypeInfo* dtype = dtypeByType(tensor.scalar_type());
     if (!dtype)
-      fail(path, "cannot write: tensor " + inQuotes(name) + " has unsupported dtype " +
+      failSafetensors(path, "cannot write: tensor " + inQuotes(name) + " has unsupported dtype " +
                      std::string(c10::toString(tensor.scalar_type())));
     torch::Tensor cpu;
     try {
       cpu = tensor.detach().to(torch::kCPU).contiguous();
     } catch (const c10::Error& e) {
-      fail(path, "cannot write: tensor " + inQuotes(name) +
+      failSafetensors(path, "cannot write: tensor " + inQuotes(name) +
                      " cannot be moved to CPU: " + e.what_without_backtrace());
     }
     const uint64_t nbytes = static_cast<uint64_t>(cpu.numel()) * dtype->itemSize;
@@ -146,7 +146,7 @@ std::string buildHeader(const std::string& path, const std::vector<PreparedTenso
   try {
     text = header.dump();
   } catch (const json::exception& e) {
-    fail(path, std::string("cannot write: a tensor name or metadata string is not UTF-8 (") +
+    failSafetensors(path, std::string("cannot write: a tensor name or metadata string is not UTF-8 (") +
                    e.what() + ")");
   }
   // The Python writer pads with spaces so the data region starts 8-byte aligned; readers that map
@@ -178,18 +178,18 @@ uint64_t checkedFileSize(const std::string& path) {
   std::error_code ec;
   const fs::file_status status = fs::status(path, ec);
   if (status.type() == fs::file_type::not_found)
-    fail(path, "no such file");
+    failSafetensors(path, "no such file");
   if (ec)
-    fail(path, "cannot access: " + ec.message());
+    failSafetensors(path, "cannot access: " + ec.message());
   if (!fs::is_regular_file(status))
-    fail(path, "not a regular file");
+    failSafetensors(path, "not a regular file");
   const uint64_t fileSize = fs::file_size(path, ec);
   if (ec)
-    fail(path, "cannot get the file size: " + ec.message());
+    failSafetensors(path, "cannot get the file size: " + ec.message());
   if (fileSize == 0)
-    fail(path, "file is empty");
+    failSafetensors(path, "file is empty");
   if (fileSize < kLengthPrefixBytes)
-    fail(path,
+    failSafetensors(path,
          "file has " + std::to_string(fileSize) + " bytes, fewer than the 8-byte header length");
   return fileSize;
 }
@@ -198,24 +198,24 @@ uint64_t checkedFileSize(const std::string& path) {
 std::string readHeaderText(const std::string& path, std::istream& is, uint64_t fileSize) {
   std::array<unsigned char, kLengthPrefixBytes> prefix{};
   if (!is.read(reinterpret_cast<char*>(prefix.data()), prefix.size()))
-    fail(path, "cannot read the header length");
+    failSafetensors(path, "cannot read the header length");
   uint64_t headerSize = 0;
   for (size_t i = prefix.size(); i-- > 0;)
     headerSize = (headerSize << 8) | prefix[i];
 
   if (headerSize == 0)
-    fail(path, "header length is 0");
+    failSafetensors(path, "header length is 0");
   if (headerSize > kMaxHeaderBytes)
-    fail(path, "header length " + std::to_string(headerSize) + " exceeds the limit of " +
+    failSafetensors(path, "header length " + std::to_string(headerSize) + " exceeds the limit of " +
                    std::to_string(kMaxHeaderBytes) + " bytes (corrupt file?)");
   if (kLengthPrefixBytes + headerSize > fileSize)
-    fail(path, "truncated: header says " + std::to_string(headerSize) +
+    failSafetensors(path, "truncated: header says " + std::to_string(headerSize) +
                    " bytes of JSON but file has " + std::to_string(fileSize - kLengthPrefixBytes) +
                    " after the length");
 
   std::string text(headerSize, '\0');
   if (!is.read(text.data(), static_cast<std::streamsize>(headerSize)))
-    fail(path, "cannot read the " + std::to_string(headerSize) + "-byte header");
+    failSafetensors(path, "cannot read the " + std::to_string(headerSize) + "-byte header");
   return text;
 }
 
@@ -236,12 +236,12 @@ json parseHeader(const std::string& path, const std::string& text) {
   try {
     header = json::parse(text, noteDuplicates);
   } catch (const json::exception& e) {
-    fail(path, std::string("header is not valid JSON: ") + e.what());
+    failSafetensors(path, std::string("header is not valid JSON: ") + e.what());
   }
   if (!header.is_object())
-    fail(path, "header is not a JSON object");
+    failSafetensors(path, "header is not a JSON object");
   if (!duplicate.empty())
-    fail(path, "header names tensor " + inQuotes(duplicate) + " twice");
+    failSafetensors(path, "header names tensor " + inQuotes(duplicate) + " twice");
   return header;
 }
 
@@ -265,19 +265,19 @@ Entry parseEntry(const std::string& path, const std::string& name, const json& v
                  uint64_t dataSize) {
   const std::string what = "tensor " + inQuotes(name);
   if (!v.is_object())
-    fail(path, what + ": entry is not a JSON object");
+    failSafetensors(path, what + ": entry is not a JSON object");
   Entry e{name, nullptr, {}, 0, 0};
 
   const auto dt = v.find("dtype");
   if (dt == v.end() || !dt->is_string())
-    fail(path, what + ": missing or non-string \"dtype\"");
+    failSafetensors(path, what + ": missing or non-string \"dtype\"");
   e.dtype = dtypeByName(dt->get<std::string>());
   if (!e.dtype)
-    fail(path, what + ": unknown dtype \"" + dt->get<std::string>() + "\"");
+    failSafetensors(path, what + ": unknown dtype \"" + dt->get<std::string>() + "\"");
 
   const auto sh = v.find("shape");
   if (sh == v.end() || !sh->is_array())
-    fail(path, what + ": missing or non-array \"shape\"");
+    failSafetensors(path, what + ": missing or non-array \"shape\"");
   // Both the element count and the byte count must fit int64 (torch's sizes and numel are
   // signed), so a crafted shape cannot wrap around and pass the size check with few bytes.
   constexpr uint64_t kLimit = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
@@ -285,37 +285,37 @@ Entry parseEntry(const std::string& path, const std::string& name, const json& v
   for (const json& d : *sh) {
     const auto dim = nonNegativeInteger(d);
     if (!dim)
-      fail(path,
+      failSafetensors(path,
            what + ": shape " + sh->dump() + " has an entry that is not a non-negative integer");
     e.shape.push_back(*dim);
   }
   for (uint64_t dim : e.shape) {
     if (dim > kLimit || (dim != 0 && numel > kLimit / dim))
-      fail(path, what + ": shape " + shapeString(e.shape) + " has too many elements");
+      failSafetensors(path, what + ": shape " + shapeText(e.shape) + " has too many elements");
     numel *= dim;
   }
   if (numel > kLimit / e.dtype->itemSize)
-    fail(path, what + ": shape " + shapeString(e.shape) + " has too many bytes");
+    failSafetensors(path, what + ": shape " + shapeText(e.shape) + " has too many bytes");
   const uint64_t nbytes = numel * e.dtype->itemSize;
 
   const auto off = v.find("data_offsets");
   if (off == v.end() || !off->is_array() || off->size() != 2)
-    fail(path, what + ": \"data_offsets\" must be an array of two integers");
+    failSafetensors(path, what + ": \"data_offsets\" must be an array of two integers");
   const auto begin = nonNegativeInteger((*off)[0]);
   const auto end = nonNegativeInteger((*off)[1]);
   if (!begin || !end)
-    fail(path, what + ": data_offsets " + off->dump() + " are not non-negative integers");
+    failSafetensors(path, what + ": data_offsets " + off->dump() + " are not non-negative integers");
   e.begin = *begin;
   e.end = *end;
   const std::string offsets =
       "data_offsets [" + std::to_string(e.begin) + ", " + std::to_string(e.end) + "]";
   if (e.begin > e.end)
-    fail(path, what + ": " + offsets + " end before they begin");
+    failSafetensors(path, what + ": " + offsets + " end before they begin");
   if (e.end - e.begin != nbytes)
-    fail(path, what + ": " + offsets + " do not match shape " + shapeString(e.shape) + " of " +
+    failSafetensors(path, what + ": " + offsets + " do not match shape " + shapeText(e.shape) + " of " +
                    e.dtype->name + " (" + std::to_string(nbytes) + " bytes)");
   if (e.end > dataSize)
-    fail(path, what + ": " + offsets + " run past the end of the data region (" +
+    failSafetensors(path, what + ": " + offsets + " run past the end of the data region (" +
                    std::to_string(dataSize) + " bytes; truncated file?)");
   return e;
 }
@@ -325,10 +325,10 @@ std::map<std::string, std::string> parseMetadata(const std::string& path, const 
   if (v.is_null())
     return out;
   if (!v.is_object())
-    fail(path, std::string("\"") + kMetadataKey + "\" is not a JSON object");
+    failSafetensors(path, std::string("\"") + kMetadataKey + "\" is not a JSON object");
   for (auto it = v.begin(); it != v.end(); ++it) {
     if (!it.value().is_string())
-      fail(path,
+      failSafetensors(path,
            std::string("\"") + kMetadataKey + "\" value of '" + it.key() + "' is not a string");
     out.emplace(it.key(), it.value().get<std::string>());
   }
@@ -345,18 +345,18 @@ void checkLayout(const std::string& path, std::vector<Entry>& entries, uint64_t 
   const Entry* previous = nullptr;
   for (const Entry& e : entries) {
     if (e.begin < cursor)
-      fail(path, "tensor " + inQuotes(e.name) + " (bytes " + std::to_string(e.begin) + ".." +
+      failSafetensors(path, "tensor " + inQuotes(e.name) + " (bytes " + std::to_string(e.begin) + ".." +
                      std::to_string(e.end) + ") overlaps tensor " + inQuotes(previous->name) +
                      " (ending at " + std::to_string(cursor) + ")");
     if (e.begin > cursor)
-      fail(path, "gap in the data region: bytes " + std::to_string(cursor) + ".." +
+      failSafetensors(path, "gap in the data region: bytes " + std::to_string(cursor) + ".." +
                      std::to_string(e.begin) + " before tensor " + inQuotes(e.name) +
                      " belong to no tensor");
     cursor = e.end;
     previous = &e;
   }
   if (cursor != dataSize)
-    fail(path, "gap in the data region: bytes " + std::to_string(cursor) + ".." +
+    failSafetensors(path, "gap in the data region: bytes " + std::to_string(cursor) + ".." +
                    std::to_string(dataSize) + " at the end belong to no tensor");
 }
 
@@ -372,7 +372,7 @@ readTensors(const std::string& path, std::istream& is, const std::vector<Entry>&
     const uint64_t nbytes = e.end - e.begin;
     if (nbytes > 0 &&
         !is.read(static_cast<char*>(t.data_ptr()), static_cast<std::streamsize>(nbytes)))
-      fail(path, "truncated while reading tensor " + inQuotes(e.name) +
+      failSafetensors(path, "truncated while reading tensor " + inQuotes(e.name) +
                      " (the file changed while being read?)");
     tensors.emplace_back(e.name, std::move(t));
   }
@@ -397,18 +397,18 @@ void writeSafeTensors(const std::string& path, const SafeTensors& st) {
   try {
     std::ofstream os(tmp, std::ios::binary | std::ios::trunc);
     if (!os)
-      fail(path, "cannot create " + tmp + ": " + std::strerror(errno));
+      failSafetensors(path, "cannot create " + tmp + ": " + std::strerror(errno));
     writeTo(os, header, tensors);
     os.flush();
     os.close();
     // A full disk or I/O error surfaces only here; renaming a short file would replace a good
     // checkpoint with a broken one.
     if (!os)
-      fail(path, "writing " + tmp + " failed: " + std::strerror(errno));
+      failSafetensors(path, "writing " + tmp + " failed: " + std::strerror(errno));
     std::error_code ec;
     fs::rename(tmp, path, ec);
     if (ec)
-      fail(path, "cannot rename " + tmp + " over it: " + ec.message());
+      failSafetensors(path, "cannot rename " + tmp + " over it: " + ec.message());
   } catch (...) {
     fs::remove(tmp, ignored);
     throw;
@@ -419,7 +419,7 @@ SafeTensors readSafeTensors(const std::string& path) {
   const uint64_t fileSize = checkedFileSize(path);
   std::ifstream is(path, std::ios::binary);
   if (!is)
-    fail(path, std::string("cannot open: ") + std::strerror(errno));
+    failSafetensors(path, std::string("cannot open: ") + std::strerror(errno));
   const std::string text = readHeaderText(path, is, fileSize);
   const uint64_t dataSize = fileSize - kLengthPrefixBytes - text.size();
   const json header = parseHeader(path, text);

@@ -13,7 +13,7 @@
 namespace ebm {
 namespace {
 
-constexpr const char* kFormat = "ebm-lab-classifier";
+constexpr const char* kClassifierFormat = "ebm-lab-classifier";
 
 void addConvBlock(torch::nn::Sequential& body, int64_t in, int64_t out) {
   body->push_back(torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, 3).padding(1).bias(false)));
@@ -148,7 +148,7 @@ void saveClassifier(const std::string& path, FeatureClassifierImpl& net,
   for (const auto& b : net.named_buffers())
     st.tensors.emplace_back(b.key(), b.value().detach());
   const ClassifierOptions& o = net.options();
-  metadata["format"] = kFormat;
+  metadata["format"] = kClassifierFormat;
   metadata["channels"] = std::to_string(o.channels);
   metadata["image_size"] = std::to_string(o.imageSize);
   metadata["width"] = std::to_string(o.width);
@@ -161,10 +161,10 @@ void saveClassifier(const std::string& path, FeatureClassifierImpl& net,
 FeatureClassifier loadClassifier(const std::string& path) {
   const SafeTensors st = readSafeTensors(path);
   const auto format = st.metadata.find("format");
-  if (format == st.metadata.end() || format->second != kFormat)
+  if (format == st.metadata.end() || format->second != kClassifierFormat)
     throw CheckpointError(path + ": not a classifier file (metadata format is '" +
                           (format == st.metadata.end() ? std::string() : format->second) +
-                          "', expected '" + kFormat + "'; write one with train-classifier)");
+                          "', expected '" + kClassifierFormat + "'; write one with train-classifier)");
   ClassifierOptions o;
   o.channels = parseInt(st, "channels", path);
   o.imageSize = parseInt(st, "image_size", path);

@@ -1,14 +1,10 @@
 #include "sampling/chain_driver.h"
+#include "base/runtime.h"
 
 #include <cmath>
 
 namespace ebm {
 namespace {
-
-std::vector<float> toFloats(const torch::Tensor& t) {
-  auto c = t.detach().to(torch::kCPU, torch::kFloat).contiguous();
-  return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
-}
 
 // Per-chain L2 norm of a (B, ...) tensor.
 torch::Tensor rowNorm(const torch::Tensor& t) {

@@ -1,12 +1,8 @@
 #include "sampling/langevin.h"
+#include "base/runtime.h"
 
 namespace ebm {
 namespace {
-
-std::vector<float> toFloats(const torch::Tensor& t) {
-  auto c = t.detach().to(torch::kCPU, torch::kFloat).contiguous();
-  return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
-}
 
 // Eq. 5: the gradient of E at x; E itself only when the trace shows it.
 class EnergyKernel : public ChainKernel {

@@ -13,11 +13,6 @@
 namespace ebm {
 namespace {
 
-std::vector<float> toVector(const torch::Tensor& t) {
-  const auto c = t.detach().to(torch::kCPU, torch::kFloat).contiguous();
-  return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
-}
-
 // The hole's bounding box per image (the whole image when nothing is missing).
 struct Box {
   int64_t top = 0, left = 0, height = 0, width = 0;
@@ -155,7 +150,7 @@ torch::Tensor inferenceStage(LatentModel& latent, const Problem& p, const Progre
     z0 = latent.encoder().forward(p.xr * p.mr).mu;
     rec1 = p.mr * p.xr + p.hole * latent.decoder().forward(z0);
   }
-  out.stages.push_back({name, toVector(rec1), score(rec1, p.xr, p.hole, p.boxes, p.chains)});
+  out.stages.push_back({name, toFloats(rec1), score(rec1, p.xr, p.hole, p.boxes, p.chains)});
   return z0;
 }
 
@@ -181,7 +176,7 @@ torch::Tensor maskedZLangevinStage(Generator& G, const LangevinZConfig& base,
     torch::NoGradGuard noGrad;
     rec2 = p.mr * p.xr + p.hole * G.forward(zTilde);
   }
-  out.stages.push_back({name, toVector(rec2), score(rec2, p.xr, p.hole, p.boxes, p.chains)});
+  out.stages.push_back({name, toFloats(rec2), score(rec2, p.xr, p.hole, p.boxes, p.chains)});
   curve(zTrace, true, p.xr, p.mr, out.zCurveSteps, out.zCurvePsnrHole);
   return rec2;
 }
@@ -206,7 +201,7 @@ torch::Tensor xLangevinStage(EnergyNet& energy, const LangevinXConfig& base,
   if (xTrace.diverged)
     throw Error("inpainting: the x-chain diverged (" + xTrace.message +
                 "); try a smaller x step size");
-  out.stages.push_back({name, toVector(rec3), score(rec3, p.xr, p.hole, p.boxes, p.chains)});
+  out.stages.push_back({name, toFloats(rec3), score(rec3, p.xr, p.hole, p.boxes, p.chains)});
   curve(xTrace, false, p.xr, p.mr, out.xCurveSteps, out.xCurvePsnrHole);
   return rec3;
 }
@@ -242,7 +237,7 @@ InpaintResult inpaint(TrainingMethod& method, const RunConfig& config, const std
   out.images = n;
   out.chains = chains;
   out.original = images;
-  out.masked = toVector(p.x * p.mask);
+  out.masked = toFloats(p.x * p.mask);
   out.masks = masks;
 
   const GeneratorModeGuard mode(G, settings.generatorEval);
@@ -254,7 +249,7 @@ InpaintResult inpaint(TrainingMethod& method, const RunConfig& config, const std
   const auto rec2 = maskedZLangevinStage(G, config.z, settings, control, p, z0, progress, out);
   const auto rec3 =
       xLangevinStage(energy.energyNet(), config.x, settings, control, p, rec2, progress, out);
-  out.stdMap = toVector(spreadMap(rec3, shape, p));
+  out.stdMap = toFloats(spreadMap(rec3, shape, p));
   return out;
 }
 

@@ -12,11 +12,6 @@
 namespace ebm {
 namespace {
 
-std::vector<float> toVector(const torch::Tensor& t) {
-  const auto c = t.detach().to(torch::kCPU, torch::kFloat).contiguous();
-  return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
-}
-
 std::vector<double> toDoubles(const torch::Tensor& t) {
   const auto c = t.detach().to(torch::kCPU, torch::kDouble).contiguous();
   return std::vector<double>(c.data_ptr<double>(), c.data_ptr<double>() + c.numel());
@@ -96,7 +91,7 @@ Ends dataEnds(LatentModel& latent, const LangevinZConfig& base, const Interpolat
     c.stop = stop;
     mu = langevinZ(latent.decoder(), x, mu, zc, c);
   }
-  out.ends = toVector(x);
+  out.ends = toFloats(x);
   return {mu.narrow(0, 0, 1), mu.narrow(0, 1, 1)};
 }
 
@@ -106,15 +101,15 @@ torch::Tensor decodePath(Generator& G, const Ends& ends, const InterpolationSett
                          InterpolationResult& out) {
   torch::NoGradGuard noGrad;
   const auto zPath = path(ends.a, ends.b, out.lambdas, s.spherical);
-  out.latents = toVector(zPath);
+  out.latents = toFloats(zPath);
   auto decoded = G.forward(zPath);
-  out.decoded = toVector(decoded);
+  out.decoded = toFloats(decoded);
   // The path's ends are z(0) = ends.a and z(1) = ends.b exactly; with batch statistics an image
   // depends on its batch, so the end reconstructions are those of the path's own batch and
   // equal the strip's ends in either mode.
   if (s.ends == "data")
     out.endRecons =
-        toVector(torch::cat({decoded.narrow(0, 0, 1), decoded.narrow(0, s.points - 1, 1)}));
+        toFloats(torch::cat({decoded.narrow(0, 0, 1), decoded.narrow(0, s.points - 1, 1)}));
   return decoded;
 }
 
@@ -136,7 +131,7 @@ void reviseDecoded(EnergyModel& energy, const LangevinXConfig& base, int steps,
   c.gen = &gen;
   c.stop = stop;
   const auto revised = langevinX(energy.energyNet(), decoded, xc, c);
-  out.revised = toVector(revised);
+  out.revised = toFloats(revised);
   out.energyRevised = toDoubles(energy.energy(revised));
 }
 

@@ -15,7 +15,7 @@
 namespace ebm {
 namespace {
 
-RunConfig smallToy() {
+RunConfig ablationToy() {
   RunConfig cfg = RunConfig::fromPreset("toy2d");
   cfg.runtime.device = "cpu";
   cfg.model.ebmWidth = 32;
@@ -27,8 +27,8 @@ RunConfig smallToy() {
   return cfg;
 }
 
-struct Harness {
-  explicit Harness(const RunConfig& cfg)
+struct AblationHarness {
+  explicit AblationHarness(const RunConfig& cfg)
       : method(cfg, torch::kCPU), gen(makeGenerator(torch::kCPU, 31)), settings(method, cfg),
         ctx(settings.context(torch::kCPU, gen)) {}
   IterationResult step(const torch::Tensor& batch) { return method.iterate(batch, ctx); }
@@ -89,7 +89,7 @@ TEST(Ablations, ModeRoundTripsAndValidates) {
     EXPECT_NE(std::string(e.what()).find("train.mode"), std::string::npos) << e.what();
   }
   // A short-run EBM has no generator to start from.
-  RunConfig s = smallToy();
+  RunConfig s = ablationToy();
   s.train.mode = "short-run";
   EXPECT_THROW(s.validate(), ConfigError);
   s.x.init = "uniform";
@@ -100,9 +100,9 @@ TEST(Ablations, ModeRoundTripsAndValidates) {
 
 TEST(Ablations, ZeroXStepsTrainsOnGeneratorSamples) {
   configureThreads(1);
-  RunConfig cfg = smallToy();
+  RunConfig cfg = ablationToy();
   cfg.x.steps = 0;  // generator-only sampling: x~ = x0
-  Harness h(cfg);
+  AblationHarness h(cfg);
   const auto eBefore = params(h.method, "E.");
   const auto r = h.step(batchFrom(1));
   ASSERT_FALSE(r.diverged) << r.message;
@@ -119,9 +119,9 @@ TEST(Ablations, NoiseStartedZChainsDoNotDependOnTheInferenceModel) {
   // The generator update sees I only through the z-chain's start: with prior starts (the paper's
   // "L = k" rows) a different I gives the same G; with inference starts ("Inf + L") it does not.
   for (const std::string init : {"gaussian", "inference"}) {
-    RunConfig cfg = smallToy();
+    RunConfig cfg = ablationToy();
     cfg.z.init = init;
-    Harness a(cfg), b(cfg);
+    AblationHarness a(cfg), b(cfg);
     perturb(b.method.inference(), 9);
     a.step(batch);
     b.step(batch);
@@ -129,7 +129,7 @@ TEST(Ablations, NoiseStartedZChainsDoNotDependOnTheInferenceModel) {
     EXPECT_EQ(equalG, init == "gaussian") << "z.init = " << init;
   }
   // initialZ itself: a prior start ignores the data and the inference model.
-  Harness h(smallToy());
+  AblationHarness h(ablationToy());
   auto g1 = makeGenerator(torch::kCPU, 4), g2 = makeGenerator(torch::kCPU, 4);
   const auto za = h.method.initialZ(batchFrom(5), "gaussian", g1);
   perturb(h.method.inference(), 3);
@@ -141,9 +141,9 @@ TEST(Ablations, CooperativeGeneratorUpdateNeverReadsTheData) {
   configureThreads(1);
   const auto batch1 = batchFrom(7), batch2 = batchFrom(8);
   for (const std::string mode : {"cooperative", "dual"}) {
-    RunConfig cfg = smallToy();
+    RunConfig cfg = ablationToy();
     cfg.train.mode = mode;
-    Harness a(cfg), b(cfg);
+    AblationHarness a(cfg), b(cfg);
     const auto ra = a.step(batch1);
     const auto rb = b.step(batch2);
     ASSERT_FALSE(ra.diverged || rb.diverged) << ra.message << rb.message;
@@ -152,9 +152,9 @@ TEST(Ablations, CooperativeGeneratorUpdateNeverReadsTheData) {
     // The EBM still learns from the data in both modes.
     EXPECT_FALSE(same(params(a.method, "E."), params(b.method, "E."))) << mode;
   }
-  RunConfig cfg = smallToy();
+  RunConfig cfg = ablationToy();
   cfg.train.mode = "cooperative";
-  Harness h(cfg);
+  AblationHarness h(cfg);
   const auto names = h.method.info().lossNames;
   EXPECT_EQ(std::count(names.begin(), names.end(), "G_data"), 0);
   const auto iBefore = params(h.method, "I.");
@@ -166,10 +166,10 @@ TEST(Ablations, CooperativeGeneratorUpdateNeverReadsTheData) {
 
 TEST(Ablations, ShortRunTrainsOnlyTheEbmFromNoise) {
   configureThreads(1);
-  RunConfig cfg = smallToy();
+  RunConfig cfg = ablationToy();
   cfg.train.mode = "short-run";
   cfg.x.init = "uniform";
-  Harness a(cfg), b(cfg);
+  AblationHarness a(cfg), b(cfg);
   perturb(b.method.generator(), 11);
   const auto g0 = params(a.method, "G."), i0 = params(a.method, "I."), e0 = params(a.method, "E.");
   const auto batch = batchFrom(12);

@@ -18,7 +18,7 @@ namespace {
 
 const std::string kGolden = std::string(EBM_SOURCE_DIR) + "/tests/data/golden_traces.bin";
 
-std::vector<char> readAll(const std::string& path) {
+std::vector<char> readGolden(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return std::vector<char>((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
@@ -32,7 +32,7 @@ TEST(ChainGolden, XAndZTracesAreBitIdenticalToTheRecordedOnes) {
     std::ofstream(kGolden, std::ios::binary).write(bytes.data(), bytes.size());
     GTEST_SKIP() << "wrote " << kGolden;
   }
-  const auto golden = readAll(kGolden);
+  const auto golden = readGolden(kGolden);
   ASSERT_FALSE(golden.empty()) << kGolden << " is missing";
   ASSERT_EQ(golden.size(), bytes.size()) << "the traces have another shape than the recorded ones";
   size_t firstDiff = 0;

@@ -23,7 +23,7 @@ constexpr int kRecordBytes = 3073;
 constexpr int kPlane = 1024;
 
 // A scratch folder per test: ctest may run the tests of this binary in parallel processes.
-fs::path scratchDir() {
+fs::path cifarScratchDir() {
   const auto* info = testing::UnitTest::GetInstance()->current_test_info();
   fs::path dir = fs::path(EBM_TEST_TMP) / "cifar10" /
                  (std::string(info->test_suite_name()) + "." + info->name());
@@ -57,7 +57,7 @@ std::vector<uint8_t> planeRecord(uint8_t label, uint8_t red, uint8_t green, uint
   return rec;
 }
 
-std::string writeFile(const fs::path& path, const std::vector<uint8_t>& bytes) {
+std::string writeCifarFile(const fs::path& path, const std::vector<uint8_t>& bytes) {
   std::ofstream out(path, std::ios::binary);
   out.write(reinterpret_cast<const char*>(bytes.data()),
             static_cast<std::streamsize>(bytes.size()));
@@ -82,7 +82,7 @@ std::string batchName(int file) {
 // Writes data_batch_1..5.bin (files 0..4) and test_batch.bin (file 5) into `dir`.
 void writeAllBatches(const fs::path& dir) {
   for (int file = 0; file < 6; ++file)
-    writeFile(dir / batchName(file), batchBytes(file));
+    writeCifarFile(dir / batchName(file), batchBytes(file));
 }
 
 // Checks image i of `set` against the pattern record with the given seed.
@@ -97,7 +97,7 @@ void expectPattern(const ebm::ImageSet& set, int64_t i, int seed) {
 }
 
 // Expects `fn` to throw a DataError whose message contains every fragment.
-template <typename Fn> void expectDataError(Fn fn, const std::vector<std::string>& fragments) {
+template <typename Fn> void expectCifarError(Fn fn, const std::vector<std::string>& fragments) {
   try {
     fn();
     ADD_FAILURE() << "no exception";
@@ -109,7 +109,7 @@ template <typename Fn> void expectDataError(Fn fn, const std::vector<std::string
 }
 
 TEST(Cifar10, LoadsTestSplitWithShapesAndLabels) {
-  const fs::path dir = scratchDir();
+  const fs::path dir = cifarScratchDir();
   writeAllBatches(dir);
   const ebm::ImageSet set = ebm::loadCifar10(dir.string(), "test");
   EXPECT_EQ(set.images.sizes(), (std::vector<int64_t>{3, 3, 32, 32}));
@@ -126,11 +126,11 @@ TEST(Cifar10, LoadsTestSplitWithShapesAndLabels) {
 }
 
 TEST(Cifar10, MapsRedGreenBluePlanesToChannels) {
-  const fs::path dir = scratchDir();
+  const fs::path dir = cifarScratchDir();
   auto bytes = planeRecord(4, 255, 0, 128);
   const auto second = planeRecord(9, 0, 255, 1);
   bytes.insert(bytes.end(), second.begin(), second.end());
-  writeFile(dir / "test_batch.bin", bytes);
+  writeCifarFile(dir / "test_batch.bin", bytes);
 
   const ebm::ImageSet set = ebm::loadCifar10(dir.string(), "test");
   ASSERT_EQ(set.images.size(0), 2);
@@ -147,7 +147,7 @@ TEST(Cifar10, MapsRedGreenBluePlanesToChannels) {
 }
 
 TEST(Cifar10, TrainConcatenatesTheFiveBatchesInOrder) {
-  const fs::path dir = scratchDir();
+  const fs::path dir = cifarScratchDir();
   writeAllBatches(dir);
   const ebm::ImageSet set = ebm::loadCifar10(dir.string(), "train");
   EXPECT_EQ(set.images.sizes(), (std::vector<int64_t>{15, 3, 32, 32}));
@@ -159,7 +159,7 @@ TEST(Cifar10, TrainConcatenatesTheFiveBatchesInOrder) {
 }
 
 TEST(Cifar10, LimitKeepsTheFirstImages) {
-  const fs::path dir = scratchDir();
+  const fs::path dir = cifarScratchDir();
   writeAllBatches(dir);
   const ebm::ImageSet four = ebm::loadCifar10(dir.string(), "train", 4); // crosses into batch 2
   EXPECT_EQ(four.images.sizes(), (std::vector<int64_t>{4, 3, 32, 32}));
@@ -174,16 +174,16 @@ TEST(Cifar10, LimitKeepsTheFirstImages) {
 }
 
 TEST(Cifar10, LimitStopsBeforeLaterFiles) {
-  const fs::path dir = scratchDir();
-  writeFile(dir / "data_batch_1.bin", batchBytes(0));
-  writeFile(dir / "data_batch_2.bin", std::vector<uint8_t>(100)); // broken, but never read
+  const fs::path dir = cifarScratchDir();
+  writeCifarFile(dir / "data_batch_1.bin", batchBytes(0));
+  writeCifarFile(dir / "data_batch_2.bin", std::vector<uint8_t>(100)); // broken, but never read
   const ebm::ImageSet set = ebm::loadCifar10(dir.string(), "train", 3);
   EXPECT_EQ(set.images.size(0), 3);
   EXPECT_EQ(set.labels.size(0), 3);
 }
 
 TEST(Cifar10, FindsTheBatchFolderInsideItsParent) {
-  const fs::path parent = scratchDir();
+  const fs::path parent = cifarScratchDir();
   const fs::path dir = parent / "cifar-10-batches-bin";
   fs::create_directories(dir);
   writeAllBatches(dir);
@@ -196,47 +196,47 @@ TEST(Cifar10, FindsTheBatchFolderInsideItsParent) {
 }
 
 TEST(Cifar10, TruncatedFileThrows) {
-  const fs::path dir = scratchDir();
+  const fs::path dir = cifarScratchDir();
   auto bytes = batchBytes(5);
   bytes.resize(bytes.size() - 5);
-  const std::string path = writeFile(dir / "test_batch.bin", bytes);
-  expectDataError(
+  const std::string path = writeCifarFile(dir / "test_batch.bin", bytes);
+  expectCifarError(
       [&] { ebm::loadCifar10(dir.string(), "test"); },
       {path, std::to_string(bytes.size()) + " bytes", "not a whole number of 3073-byte records"});
 }
 
 TEST(Cifar10, LabelAboveNineThrows) {
-  const fs::path dir = scratchDir();
+  const fs::path dir = cifarScratchDir();
   writeAllBatches(dir);
   auto bytes = batchBytes(1);
   bytes[1 * kRecordBytes] = 200; // label byte of record 1
-  const std::string path = writeFile(dir / "data_batch_2.bin", bytes);
-  expectDataError([&] { ebm::loadCifar10(dir.string(), "train"); },
+  const std::string path = writeCifarFile(dir / "data_batch_2.bin", bytes);
+  expectCifarError([&] { ebm::loadCifar10(dir.string(), "train"); },
                   {path, "record 1 has label 200", "not a CIFAR-10 binary file"});
   // With a limit that stops inside batch 1 the bad file is not read.
   EXPECT_EQ(ebm::loadCifar10(dir.string(), "train", 2).images.size(0), 2);
 }
 
 TEST(Cifar10, MissingBatchFileThrows) {
-  const fs::path dir = scratchDir();
+  const fs::path dir = cifarScratchDir();
   writeAllBatches(dir);
   fs::remove(dir / "data_batch_3.bin");
-  expectDataError([&] { ebm::loadCifar10(dir.string(), "train"); },
+  expectCifarError([&] { ebm::loadCifar10(dir.string(), "train"); },
                   {(dir / "data_batch_3.bin").string(), "cannot open"});
   fs::remove(dir / "test_batch.bin");
-  expectDataError([&] { ebm::loadCifar10(dir.string(), "test"); },
+  expectCifarError([&] { ebm::loadCifar10(dir.string(), "test"); },
                   {(dir / "test_batch.bin").string(), "cannot open"});
 }
 
 TEST(Cifar10, MissingFolderThrows) {
-  const std::string missing = (scratchDir() / "no-such-folder").string();
-  expectDataError([&] { ebm::loadCifar10(missing, "train"); }, {missing, "cannot open"});
+  const std::string missing = (cifarScratchDir() / "no-such-folder").string();
+  expectCifarError([&] { ebm::loadCifar10(missing, "train"); }, {missing, "cannot open"});
 }
 
 TEST(Cifar10, UnknownSplitThrows) {
-  const fs::path dir = scratchDir();
+  const fs::path dir = cifarScratchDir();
   writeAllBatches(dir);
-  expectDataError([&] { ebm::loadCifar10(dir.string(), "valid"); },
+  expectCifarError([&] { ebm::loadCifar10(dir.string(), "valid"); },
                   {dir.string(), "unknown split 'valid'"});
 }
 
@@ -274,11 +274,11 @@ std::vector<uint8_t> cifar100Records(int count, int firstSeed) {
 }
 
 TEST(Cifar100, ReadsFineLabelsAndPixelPlanesFromFolderParentOrFile) {
-  const fs::path parent = scratchDir();
+  const fs::path parent = cifarScratchDir();
   const fs::path dir = parent / "cifar-100-binary";
   fs::create_directories(dir);
-  writeFile(dir / "train.bin", cifar100Records(4, 0));
-  const std::string test = writeFile(dir / "test.bin", cifar100Records(3, 40));
+  writeCifarFile(dir / "train.bin", cifar100Records(4, 0));
+  const std::string test = writeCifarFile(dir / "test.bin", cifar100Records(3, 40));
   const ebm::ImageSet set = ebm::loadCifar100(dir.string(), "test");
   EXPECT_EQ(set.images.sizes(), (std::vector<int64_t>{3, 3, 32, 32}));
   ASSERT_EQ(set.labels.sizes(), (std::vector<int64_t>{3}));
@@ -295,29 +295,29 @@ TEST(Cifar100, ReadsFineLabelsAndPixelPlanesFromFolderParentOrFile) {
 }
 
 TEST(Cifar100, BadFilesGiveClearErrors) {
-  const fs::path dir = scratchDir();
+  const fs::path dir = cifarScratchDir();
   // CIFAR-10 records (3073 bytes) are not CIFAR-100 records (3074 bytes).
-  const std::string ten = writeFile(dir / "test.bin", batchBytes(0));
-  expectDataError([&] { ebm::loadCifar100(dir.string(), "test"); },
+  const std::string ten = writeCifarFile(dir / "test.bin", batchBytes(0));
+  expectCifarError([&] { ebm::loadCifar100(dir.string(), "test"); },
                   {ten, std::to_string(3 * kRecordBytes) + " bytes",
                    "not a whole number of 3074-byte records of CIFAR-100"});
   auto bytes = cifar100Records(3, 0);
   bytes[3074 + 1] = 150;  // fine label of record 1
-  writeFile(dir / "test.bin", bytes);
-  expectDataError([&] { ebm::loadCifar100(dir.string(), "test"); },
+  writeCifarFile(dir / "test.bin", bytes);
+  expectCifarError([&] { ebm::loadCifar100(dir.string(), "test"); },
                   {ten, "record 1 has fine label 150", "0..99", "not a CIFAR-100 binary file"});
   bytes = cifar100Records(3, 0);
   bytes[2 * 3074] = 25;  // coarse label of record 2
-  writeFile(dir / "test.bin", bytes);
-  expectDataError([&] { ebm::loadCifar100(dir.string(), "test"); },
+  writeCifarFile(dir / "test.bin", bytes);
+  expectCifarError([&] { ebm::loadCifar100(dir.string(), "test"); },
                   {"record 2 has coarse label 25", "0..19"});
-  writeFile(dir / "test.bin", {});
-  expectDataError([&] { ebm::loadCifar100(dir.string(), "test"); }, {ten, "empty file"});
-  expectDataError([&] { ebm::loadCifar100(dir.string(), "train"); },
+  writeCifarFile(dir / "test.bin", {});
+  expectCifarError([&] { ebm::loadCifar100(dir.string(), "test"); }, {ten, "empty file"});
+  expectCifarError([&] { ebm::loadCifar100(dir.string(), "train"); },
                   {(dir / "train.bin").string(), "cannot open"});
-  expectDataError([&] { ebm::loadCifar100(dir.string(), "valid"); }, {"unknown split 'valid'"});
+  expectCifarError([&] { ebm::loadCifar100(dir.string(), "valid"); }, {"unknown split 'valid'"});
   const std::string missing = (dir / "no-such-folder").string();
-  expectDataError([&] { ebm::loadCifar100(missing, "test"); }, {missing, "cannot open"});
+  expectCifarError([&] { ebm::loadCifar100(missing, "test"); }, {missing, "cannot open"});
 }
 
 } // namespace

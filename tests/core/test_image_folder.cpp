@@ -87,7 +87,7 @@ torch::Tensor firstN(int64_t n) {
 }
 
 /// Runs `f`, expects a DataError whose message contains every needle.
-void expectDataError(const std::function<void()>& f, std::initializer_list<std::string> needles) {
+void expectFolderError(const std::function<void()>& f, std::initializer_list<std::string> needles) {
   try {
     f();
     ADD_FAILURE() << "no DataError thrown";
@@ -218,7 +218,7 @@ TEST(ImageFolder, TrainAndTestSubfoldersAreTheSplit) {
     EXPECT_NE(f.find("test"), std::string::npos) << f;
 
   fs::remove_all(dir / "test" / "nested");
-  expectDataError([&] { ImageFolder(dir.string(), options(8, 1)); },
+  expectFolderError([&] { ImageFolder(dir.string(), options(8, 1)); },
                   {(dir / "test").string(), "contains no PNG, JPEG or BMP images"});
 }
 
@@ -233,40 +233,40 @@ TEST(ImageFolder, DecodedImagesAreCachedWithinTheBudget) {
 
   fs::remove(dir / "img002.png");
   EXPECT_TRUE(torch::equal(cached.load(FolderSplit::Train, firstN(4)), first));
-  expectDataError([&] { uncached.load(FolderSplit::Train, firstN(4)); },
+  expectFolderError([&] { uncached.load(FolderSplit::Train, firstN(4)); },
                   {(dir / "img002.png").string(), "cannot decode"});
 }
 
 TEST(ImageFolder, BadFoldersGiveClearErrors) {
   const fs::path root = test::tempDir("image_folder/errors");
   const fs::path missing = root / "missing";
-  expectDataError([&] { ImageFolder(missing.string(), options(8, 1)); },
+  expectFolderError([&] { ImageFolder(missing.string(), options(8, 1)); },
                   {missing.string(), "does not exist"});
 
   std::ofstream(root / "file.png") << "x";
-  expectDataError([&] { ImageFolder((root / "file.png").string(), options(8, 1)); },
+  expectFolderError([&] { ImageFolder((root / "file.png").string(), options(8, 1)); },
                   {"file.png", "is not a folder"});
 
   const fs::path empty = root / "empty";
   fs::create_directories(empty / "sub");
   std::ofstream(empty / "readme.txt") << "no images here\n";
-  expectDataError([&] { ImageFolder(empty.string(), options(8, 1)); },
+  expectFolderError([&] { ImageFolder(empty.string(), options(8, 1)); },
                   {empty.string(), "contains no PNG, JPEG or BMP images"});
 
   const fs::path corrupt = root / "corrupt";
   writeImage(corrupt / "good.png", 8, 8, 1, constant(7));
   std::ofstream(corrupt / "broken.png") << "this is no PNG at all";
-  expectDataError([&] { ImageFolder(corrupt.string(), options(8, 1)); },
+  expectFolderError([&] { ImageFolder(corrupt.string(), options(8, 1)); },
                   {(corrupt / "broken.png").string(), "cannot read image"});
 
   const fs::path mixed = root / "mixed";
   writeImage(mixed / "colour.png", 8, 8, 3, constant(7));
   writeImage(mixed / "grey.png", 8, 8, 1, constant(7));
-  expectDataError([&] { ImageFolder(mixed.string(), options(8, 3)); },
+  expectFolderError([&] { ImageFolder(mixed.string(), options(8, 3)); },
                   {"mixes grey and colour", "colour.png has 3 channels", "grey.png has 1 channel"});
 
   const fs::path grey = greyFolder("errors_grey", 3);
-  expectDataError([&] { ImageFolder(grey.string(), options(8, 3)); },
+  expectFolderError([&] { ImageFolder(grey.string(), options(8, 3)); },
                   {grey.string(), "grey images", "model.channels = 3"});
 }
 
@@ -282,7 +282,7 @@ TEST(ImageFolder, TruncatedImageIsNamedWhenDecoded) {
   std::ofstream(victim, std::ios::binary | std::ios::trunc)
       .write(bytes.data(), 40); // the header survives, the pixel data does not
   ImageFolder folder(dir.string(), options(8, 1));
-  expectDataError([&] { folder.load(FolderSplit::Train, firstN(3)); },
+  expectFolderError([&] { folder.load(FolderSplit::Train, firstN(3)); },
                   {victim.string(), "cannot decode image"});
 }
 
@@ -316,7 +316,7 @@ TEST(FolderDataSource, TrainingNeverSeesHeldOutImages) {
     EXPECT_NEAR((held[b].mean().item<double>() + 1) * 127.5, 10 * (2 * b + 1) + 5, 0.5);
 
   data.path = (dir / "missing").string();
-  expectDataError([&] { makeDataSource(data, model); }, {"does not exist"});
+  expectFolderError([&] { makeDataSource(data, model); }, {"does not exist"});
 }
 
 // A synthetic aligned CelebA image (178x218, colour): four 74x74 quadrants of distinct colours
@@ -376,7 +376,7 @@ TEST(ImageFolder, CropBoxCutsTheReferenceFaceBox) {
   // An image the box does not fit is named when it is decoded.
   writeImage(dir / "small.png", 100, 100, 3, constant(5));
   ImageFolder mixed(dir.string(), o);
-  expectDataError([&] { mixed.load(FolderSplit::Train, firstN(2)); },
+  expectFolderError([&] { mixed.load(FolderSplit::Train, firstN(2)); },
                   {"small.png", "100x100", "crop box", "data.crop_box"});
 }
 

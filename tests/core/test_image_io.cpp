@@ -28,7 +28,7 @@ using ebm::Plot2d;
 constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
 
 // Each test uses its own file names so ctest may run them in parallel.
-std::string tmpFile(const std::string& name) {
+std::string imageTmpFile(const std::string& name) {
   const fs::path dir = fs::path(EBM_TEST_TMP) / "image_io";
   fs::create_directories(dir);
   return (dir / name).string();
@@ -77,7 +77,7 @@ const uint8_t* pixelAt(const Image& img, int x, int y) {
 // ----- writePng -----------------------------------------------------------------------------
 
 TEST(WritePng, WritesSignatureAndHeader) {
-  const std::string path = tmpFile("rgb.png");
+  const std::string path = imageTmpFile("rgb.png");
   ebm::writePng(path, solidImage(7, 5, 3, 200));
   const auto b = readBytes(path);
   ASSERT_GE(b.size(), 33u);
@@ -93,7 +93,7 @@ TEST(WritePng, WritesSignatureAndHeader) {
 }
 
 TEST(WritePng, GreyImageAndOverwrite) {
-  const std::string path = tmpFile("grey.png");
+  const std::string path = imageTmpFile("grey.png");
   ebm::writePng(path, solidImage(3, 3, 3, 0));
   ebm::writePng(path, solidImage(11, 2, 1, 90));
   const auto b = readBytes(path);
@@ -104,13 +104,13 @@ TEST(WritePng, GreyImageAndOverwrite) {
 }
 
 TEST(WritePng, MissingDirectoryThrowsNamingThePath) {
-  const std::string path = tmpFile("no_such_dir") + "/sub/out.png";
+  const std::string path = imageTmpFile("no_such_dir") + "/sub/out.png";
   expectErrorMentioning([&] { ebm::writePng(path, solidImage(2, 2, 3, 0)); }, path);
   EXPECT_FALSE(fs::exists(path));
 }
 
 TEST(WritePng, InconsistentImageThrows) {
-  const std::string path = tmpFile("bad.png");
+  const std::string path = imageTmpFile("bad.png");
   Image img = solidImage(4, 4, 3, 0);
   img.pixels.pop_back();
   expectErrorMentioning([&] { ebm::writePng(path, img); }, path);
@@ -391,7 +391,7 @@ std::vector<std::string> splitLines(const std::string& text) {
 }
 
 TEST(WriteCsv, RoundTrip) {
-  const std::string path = tmpFile("table.csv");
+  const std::string path = imageTmpFile("table.csv");
   const float lossA = 0.1f, lossB = -3.14159274e-7f;
   ebm::writeCsv(path, {"iteration", "loss", "energy"},
                 {{0, lossA, 2.5}, {1234567890, lossB, -7}, {3, 1e30}});
@@ -409,7 +409,7 @@ TEST(WriteCsv, RoundTrip) {
 }
 
 TEST(WriteCsv, NonFiniteAndQuoting) {
-  const std::string path = tmpFile("nan.csv");
+  const std::string path = imageTmpFile("nan.csv");
   const double inf = std::numeric_limits<double>::infinity();
   ebm::writeCsv(path, {"a", "b,c", "say \"hi\""},
                 {{std::numeric_limits<double>::quiet_NaN(), inf, -inf}});
@@ -417,12 +417,12 @@ TEST(WriteCsv, NonFiniteAndQuoting) {
 }
 
 TEST(WriteCsv, ErrorsNameThePath) {
-  const std::string missing = tmpFile("missing_dir") + "/x/table.csv";
+  const std::string missing = imageTmpFile("missing_dir") + "/x/table.csv";
   expectErrorMentioning([&] { ebm::writeCsv(missing, {"a"}, {{1}}); }, missing);
-  const std::string path = tmpFile("long_row.csv");
+  const std::string path = imageTmpFile("long_row.csv");
   expectErrorMentioning([&] { ebm::writeCsv(path, {"a"}, {{1, 2}}); }, path);
   // Writing where a directory stands fails at the rename and leaves no temporary file.
-  const std::string dir = tmpFile("is_a_dir.csv");
+  const std::string dir = imageTmpFile("is_a_dir.csv");
   fs::create_directories(dir);
   expectErrorMentioning([&] { ebm::writeCsv(dir, {"a"}, {{1}}); }, dir);
   EXPECT_FALSE(fs::exists(dir + ".tmp"));

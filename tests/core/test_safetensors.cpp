@@ -62,7 +62,7 @@ std::string readFile(const std::string& path) {
   return os.str();
 }
 
-void writeFile(const std::string& path, const std::string& bytes) {
+void writeBytes(const std::string& path, const std::string& bytes) {
   std::ofstream os(path, std::ios::binary | std::ios::trunc);
   os.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   ASSERT_TRUE(os.good()) << path;
@@ -87,8 +87,8 @@ uint64_t headerLength(const std::string& path) {
 }
 
 // A file with the given JSON header (unpadded) followed by `dataBytes` zero bytes.
-void writeRaw(const std::string& path, const std::string& header, size_t dataBytes) {
-  writeFile(path, lengthPrefix(header.size()) + header + std::string(dataBytes, '\0'));
+void writeRawTensor(const std::string& path, const std::string& header, size_t dataBytes) {
+  writeBytes(path, lengthPrefix(header.size()) + header + std::string(dataBytes, '\0'));
 }
 
 // The raw bytes of a tensor, for bit-exact comparison (NaN payloads, -0.0).
@@ -199,7 +199,7 @@ TEST(SafeTensors, ReadsHandAssembledFile) {
   data.append(reinterpret_cast<const char*>(ints), sizeof ints);
   data.append(reinterpret_cast<const char*>(&half), sizeof half);
   const std::string path = tmpFile("hand.safetensors");
-  writeFile(path, lengthPrefix(header.size()) + header + data);
+  writeBytes(path, lengthPrefix(header.size()) + header + data);
 
   const SafeTensors st = readSafeTensors(path);
   ASSERT_EQ(st.tensors.size(), 2u);
@@ -262,13 +262,13 @@ TEST(SafeTensors, MissingFileNamesPath) {
 
 TEST(SafeTensors, EmptyFileFails) {
   const std::string path = tmpFile("empty.safetensors");
-  writeFile(path, "");
+  writeBytes(path, "");
   expectReadFails(path, "empty");
 }
 
 TEST(SafeTensors, FileShorterThanLengthFails) {
   const std::string path = tmpFile("short.safetensors");
-  writeFile(path, std::string("\x10\0\0\0", 4));
+  writeBytes(path, std::string("\x10\0\0\0", 4));
   expectReadFails(path, "fewer than the 8-byte header length");
 }
 
@@ -289,13 +289,13 @@ TEST(SafeTensors, TruncatedHeaderFails) {
 
 TEST(SafeTensors, AbsurdHeaderLengthFails) {
   const std::string path = tmpFile("absurd_length.safetensors");
-  writeFile(path, lengthPrefix(uint64_t{1} << 62) + "{}      ");
+  writeBytes(path, lengthPrefix(uint64_t{1} << 62) + "{}      ");
   expectReadFails(path, "exceeds the limit");
 }
 
 TEST(SafeTensors, ZeroHeaderLengthFails) {
   const std::string path = tmpFile("zero_length.safetensors");
-  writeFile(path, lengthPrefix(0) + "{}");
+  writeBytes(path, lengthPrefix(0) + "{}");
   expectReadFails(path, "header length is 0");
 }
 
@@ -311,7 +311,7 @@ class CorruptHeader : public testing::TestWithParam<BadHeader> {};
 TEST_P(CorruptHeader, Fails) {
   const BadHeader& c = GetParam();
   const std::string path = tmpFile(std::string("corrupt_") + c.name + ".safetensors");
-  writeRaw(path, c.header, c.dataBytes);
+  writeRawTensor(path, c.header, c.dataBytes);
   expectReadFails(path, c.problem);
 }
 
@@ -401,7 +401,7 @@ TEST(SafeTensors, FailedRenameRemovesTmp) {
 
 TEST(SafeTensors, StaleTmpIsReplaced) {
   const std::string path = tmpFile("stale.safetensors");
-  writeFile(path + ".tmp", "left over by a crash");
+  writeBytes(path + ".tmp", "left over by a crash");
   SafeTensors st;
   st.tensors = {{"a", torch::arange(4)}};
   writeSafeTensors(path, st);

@@ -21,7 +21,7 @@
 namespace ebm {
 namespace {
 
-const std::string kFmnist = "/usr/share/datasets/fashion-mnist";
+const std::string kFmnistDir = "/usr/share/datasets/fashion-mnist";
 
 std::string shipped(const std::string& name) {
   return std::string(EBM_SOURCE_DIR) + "/resources/checkpoints/" + name;
@@ -218,7 +218,7 @@ TEST(SampleQuality, PaperProtocolDifferencesNameEachDeviation) {
 // Trains a deliberately tiny classifier on a slice of Fashion-MNIST (seconds), then measures the
 // shipped model with it. The full-size classifier is trained by `ebm-lab-cli train-classifier`.
 TEST(Classifier, LearnsAndRanksRealImagesAboveSamples) {
-  if (!std::filesystem::exists(kFmnist))
+  if (!std::filesystem::exists(kFmnistDir))
     GTEST_SKIP() << "Fashion-MNIST is not installed";
   configureThreads(2);
   const auto dir = test::tempDir("classifier_fd");
