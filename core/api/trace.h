@@ -17,6 +17,12 @@ struct TraceSnapshot {
   std::vector<float> decoded;  // z-chains: G(z_t) in data space; empty for x-chains
 };
 
+/// A kernel-specific per-chain row, e.g. "recovery_distance" (|y - x~| of a recovery chain).
+struct TraceRow {
+  std::string name;
+  std::vector<std::vector<float>> values;  // one entry per recorded step, `chains` values each
+};
+
 /// A change of a live setting, effective from `step` on.
 struct SettingChange {
   int step = 0;
@@ -40,6 +46,7 @@ struct Trace {
   std::vector<std::vector<float>> noiseNorm; // |n * xi| per chain
   std::vector<double> stepSize;              // s in force at each recorded step
   std::vector<double> noise;                 // noise std the kernel used at each recorded step
+  std::vector<TraceRow> extras;              // kernel-specific rows, in the order first recorded
   std::vector<SettingChange> changes;
 
   std::vector<TraceSnapshot> snapshots;  // every `snapshotEvery` steps, thinned to stay bounded
@@ -54,6 +61,13 @@ struct Trace {
   int lastStep() const { return steps.empty() ? -1 : steps.back(); }
   /// States are latents decoded into data space (snapshots carry `decoded`).
   bool decodes() const { return !decodedShape.empty(); }
+  /// The extra row called `name`, or nullptr.
+  const TraceRow* extra(const std::string& name) const {
+    for (const auto& r : extras)
+      if (r.name == name)
+        return &r;
+    return nullptr;
+  }
   /// Mean over chains of a per-chain row.
   static double mean(const std::vector<float>& row);
 };

@@ -31,12 +31,14 @@ public:
     kernel.describe(t);
   }
 
-  void row(int step, double stepSize, double noise, const KernelEval& e, const torch::Tensor& drift,
-           const torch::Tensor& noiseT) {
+  void row(int step, int level, double stepSize, double noise, const KernelEval& e,
+           const torch::Tensor& drift, const torch::Tensor& noiseT) {
     if (!m_trace)
       return;
     Trace& t = *m_trace;
     t.steps.push_back(step);
+    if (level >= 0)
+      t.levels.push_back(level);
     t.stepSize.push_back(stepSize);
     t.noise.push_back(noise);
     t.energy.push_back(toFloats(e.energy));
@@ -46,6 +48,8 @@ public:
     t.noiseNorm.push_back(noiseT.defined() ? toFloats(rowNorm(noiseT)) : nan);
     if (e.mse.defined())
       t.mse.push_back(toFloats(e.mse));
+    for (const auto& [name, values] : e.extras)
+      extraRow(t, name).values.push_back(toFloats(values));
   }
 
   void maybeSnapshot(int step, const torch::Tensor& state, const torch::Tensor& decoded,
@@ -97,6 +101,14 @@ public:
   }
 
 private:
+  static TraceRow& extraRow(Trace& t, const std::string& name) {
+    for (auto& r : t.extras)
+      if (r.name == name)
+        return r;
+    t.extras.push_back({name, {}});
+    return t.extras.back();
+  }
+
   Trace* m_trace;
   const ChainControl& m_control;
 };
@@ -126,7 +138,7 @@ void recordFinal(ChainKernel& kernel, Recorder& rec, const ChainControl& control
   }
   torch::NoGradGuard noGrad;
   const auto e = kernel.evaluateFinal(state, s);
-  rec.row(step, s.number("step_size"), kernel.noiseStd(s), e, {}, {});
+  rec.row(step, kernel.level(), kernel.recordedStepSize(s), kernel.noiseStd(s), e, {}, {});
   if (!torch::isfinite(e.energy).all().item<bool>()) {
     out.diverged = true;
     out.message = "non-finite " + kernel.quantity() + " after " + kernel.chainName() + "-step " +
@@ -172,21 +184,27 @@ torch::Tensor runChain(ChainKernel& kernel, const torch::Tensor& start,
     const auto e = kernel.evaluate(state, cfg, rec.active());
     const double driftCoef = kernel.driftCoefficient(cfg);
     const double noiseStd = kernel.noiseStd(cfg);
+    const auto noiseFactor = kernel.noiseFactor(cfg);
     torch::NoGradGuard noGrad;
     if (!rec.active() && !free.defined()) {
       // Fast path (training chains): in place, fewest operations. The noise is drawn even when
       // its std is 0 so that recorded and unrecorded chains with one seed see the same numbers.
       state.add_(e.grad, -driftCoef);
-      state.add_(torch::randn(state.sizes(), *control.gen, state.options()), noiseStd);
+      auto xi = torch::randn(state.sizes(), *control.gen, state.options());
+      if (noiseFactor.defined())
+        xi.mul_(noiseFactor);
+      state.add_(xi, noiseStd);
       continue;
     }
     auto drift = e.grad * (-driftCoef);
     auto noise = torch::randn(state.sizes(), *control.gen, state.options()) * noiseStd;
+    if (noiseFactor.defined())
+      noise = noise * noiseFactor;
     if (free.defined()) {
       drift = drift * free;
       noise = noise * free;
     }
-    rec.row(step, cfg.number("step_size"), noiseStd, e, drift, noise);
+    rec.row(step, kernel.level(), kernel.recordedStepSize(cfg), noiseStd, e, drift, noise);
     rec.maybeSnapshot(step, state, e.decoded, step == 0);
     rec.notify();
     // A per-step check costs a device sync, so it runs only when a trace is recorded (which
@@ -195,7 +213,7 @@ torch::Tensor runChain(ChainKernel& kernel, const torch::Tensor& start,
       out.diverged = true;
       out.message = "non-finite " + kernel.quantity() + " at " + kernel.chainName() + "-step " +
                     std::to_string(step) + " (step size " +
-                    std::to_string(cfg.number("step_size")) + ")";
+                    std::to_string(kernel.recordedStepSize(cfg)) + ")";
       break;
     }
     state = state + drift + noise;

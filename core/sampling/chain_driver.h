@@ -2,7 +2,8 @@
 // may change them mid-chain), checks the stop flag, records the trace (values, setting changes,
 // thinned snapshots), stops on a non-finite value and reports progress. A kernel supplies only
 // what differs between chains: the gradient of its potential at a state, and what it records.
-// The update is state <- state - c(s) grad + sigma(s) xi, restricted to `free` entries when given.
+// The update is state <- state - c(s) grad + sigma(s) r xi, restricted to `free` entries when
+// given; r is the kernel's optional per-chain noise factor (1 unless it supplies one).
 // Worker thread only; no Qt/GL.
 #pragma once
 
@@ -15,6 +16,8 @@
 #include <atomic>
 #include <functional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace ebm {
 
@@ -34,6 +37,8 @@ struct KernelEval {
   torch::Tensor grad;     // d energy / d state, the shape of the state
   torch::Tensor decoded;  // optional: the state mapped into data space (latent chains)
   torch::Tensor mse;      // optional: per-chain MSE against the chain's target
+  // optional: further per-chain (B) rows the trace records under these names
+  std::vector<std::pair<std::string, torch::Tensor>> extras;
 };
 
 class ChainKernel {
@@ -53,6 +58,13 @@ public:
   /// Drift coefficient c and noise std sigma of the update (Langevin: s^2 / 2 and n).
   virtual double driftCoefficient(const SettingValues& s) const;
   virtual double noiseStd(const SettingValues& s) const;
+  /// Per-chain factor (B, 1, ...) on the noise std, for a batch whose chains run at different
+  /// step sizes (recovery chains over a batch of noise levels); undefined (default) = 1.
+  virtual torch::Tensor noiseFactor(const SettingValues&) const { return {}; }
+  /// The step size the trace shows (default: the "step_size" setting).
+  virtual double recordedStepSize(const SettingValues& s) const { return s.number("step_size"); }
+  /// The noise level the trace's `levels` row shows; < 0 (default): no level row.
+  virtual int level() const { return -1; }
 };
 
 /// Runs `kernel` from `start` (detached) for as many steps as the live "steps" setting says.
