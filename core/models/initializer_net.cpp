@@ -106,7 +106,7 @@ struct AttentionImpl : nn::Module {
 };
 TORCH_MODULE(Attention);
 
-void checkOptions(const InitializerOptions& o) {
+void checkInitializerOptions(const InitializerOptions& o) {
   if (o.family != "unet" && o.family != "mlp")
     throw ConfigError("initializer: family must be unet or mlp, got '" + o.family + "'");
   if (o.inChannels < 1 || o.dim < 1 || o.tembDim < 2 || o.tembDim % 2 != 0 ||
@@ -144,7 +144,7 @@ struct InitializerNetImpl::Plan {
 
 InitializerNetImpl::InitializerNetImpl(InitializerOptions options)
     : m_options(std::move(options)), m_plan(std::make_shared<Plan>()) {
-  checkOptions(m_options);
+  checkInitializerOptions(m_options);
   const bool unet = m_options.family == "unet";
   const int64_t emb = unet ? 4 * m_options.dim : m_options.tembDim;
   m_time1 = register_module("time1", nn::Linear(m_options.tembDim, emb));

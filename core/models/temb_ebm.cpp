@@ -21,7 +21,7 @@ void glorotUniform(torch::Tensor& weight, torch::Tensor& bias, double scale) {
     bias.zero_();
 }
 
-void checkOptions(const TembEbmOptions& o) {
+void checkEbmOptions(const TembEbmOptions& o) {
   if (o.family != "conv" && o.family != "mlp")
     throw ConfigError("time-conditioned EBM: family must be conv or mlp, got '" + o.family + "'");
   if (o.variant != "drl" && o.variant != "cdrl")
@@ -43,7 +43,7 @@ torch::Tensor leakyRelu02(const torch::Tensor& x) {
 }
 
 TembEbmImpl::TembEbmImpl(TembEbmOptions options) : m_options(std::move(options)) {
-  checkOptions(m_options);
+  checkEbmOptions(m_options);
   m_drl = m_options.variant == "drl";
   m_conv = m_options.family == "conv";
   buildTimeBranch();
