@@ -33,7 +33,8 @@ void SpectralNormState::init(torch::nn::Module& owner, const torch::Tensor& weig
   m_v = owner.register_buffer("weight_v", normalized(torch::randn({cols}, weight.options())));
 }
 
-torch::Tensor SpectralNormState::normalise(const torch::Tensor& weight, bool training) {
+torch::Tensor SpectralNormState::normalise(const torch::Tensor& weight, bool training,
+                                           bool oneSided) {
   const auto mat = weight.reshape({weight.size(0), -1});
   const bool needGrad = torch::GradMode::is_enabled() && weight.requires_grad();
   torch::Tensor wv;  // W v after the power iteration, reusable when no gradient is needed
@@ -47,14 +48,14 @@ torch::Tensor SpectralNormState::normalise(const torch::Tensor& weight, bool tra
     // sigma = u^T W v; with W v from above this is bit-identical to recomputing it.
     torch::NoGradGuard noGrad;
     const auto sigma = torch::dot(m_u, wv.defined() ? wv : torch::mv(mat, m_v));
-    return weight / sigma;
+    return weight / (oneSided ? sigma.clamp_min(1.0) : sigma);
   }
   // u and v are constants for autograd; in training they are cloned (as PyTorch does) because
   // the next forward updates the buffers in place while this graph may still be alive.
   const auto u = training ? m_u.clone() : m_u.detach();
   const auto v = training ? m_v.clone() : m_v.detach();
   const auto sigma = torch::dot(u, torch::mv(mat, v));
-  return weight / sigma;
+  return weight / (oneSided ? sigma.clamp_min(1.0) : sigma);
 }
 
 double SpectralNormState::stepNoGrad(const torch::Tensor& weight, bool training) {
@@ -141,16 +142,21 @@ torch::Tensor SnLinearImpl::forward(const torch::Tensor& x) {
 }
 
 torch::Tensor SnLinearImpl::currentWeight() {
-  return options.spectral_norm() ? sn.normalise(weight, is_training()) : weight;
+  return options.spectral_norm() ? sn.normalise(weight, is_training(), options.one_sided())
+                                  : weight;
 }
 
 double SnLinearImpl::currentScaleNoGrad() {
-  return options.spectral_norm() ? 1.0 / sn.stepNoGrad(weight, is_training()) : 1.0;
+  if (!options.spectral_norm())
+    return 1.0;
+  const double sigma = sn.stepNoGrad(weight, is_training());
+  return 1.0 / (options.one_sided() ? std::max(sigma, 1.0) : sigma);
 }
 
 torch::Tensor SnLinearImpl::effectiveWeight() {
   torch::NoGradGuard noGrad;
-  return options.spectral_norm() ? sn.normalise(weight, false) : weight.clone();
+  return options.spectral_norm() ? sn.normalise(weight, false, options.one_sided())
+                                 : weight.clone();
 }
 
 SnConv2dImpl::SnConv2dImpl(const SnConv2dOptions& opts) : options(opts) {
@@ -171,13 +177,16 @@ SnConv2dImpl::SnConv2dImpl(const SnConv2dOptions& opts) : options(opts) {
 torch::Tensor SnConv2dImpl::forward(const torch::Tensor& x) {
   TORCH_CHECK(x.dim() == 4 && x.size(1) == options.in_channels(), "SnConv2d expects (B, ",
               options.in_channels(), ", H, W) input, got ", x.sizes());
-  const auto w = options.spectral_norm() ? sn.normalise(weight, is_training()) : weight;
+  const auto w = options.spectral_norm()
+                     ? sn.normalise(weight, is_training(), options.one_sided())
+                     : weight;
   return torch::conv2d(x, w, bias, options.stride(), options.padding());
 }
 
 torch::Tensor SnConv2dImpl::effectiveWeight() {
   torch::NoGradGuard noGrad;
-  return options.spectral_norm() ? sn.normalise(weight, false) : weight.clone();
+  return options.spectral_norm() ? sn.normalise(weight, false, options.one_sided())
+                                 : weight.clone();
 }
 
 } // namespace ebm

@@ -15,6 +15,7 @@ struct SnLinearOptions {
   TORCH_ARG(int64_t, out_features);
   TORCH_ARG(bool, bias) = true;
   TORCH_ARG(bool, spectral_norm) = true;
+  TORCH_ARG(bool, one_sided) = false;  // W / max(sigma, 1): only shrinks (DRL, METHODS §2.6)
 };
 
 struct SnConv2dOptions {
@@ -27,6 +28,7 @@ struct SnConv2dOptions {
   TORCH_ARG(int64_t, padding) = 0;
   TORCH_ARG(bool, bias) = true;
   TORCH_ARG(bool, spectral_norm) = true;
+  TORCH_ARG(bool, one_sided) = false;  // W / max(sigma, 1): only shrinks (DRL, METHODS §2.6)
 };
 
 /// Shared power-iteration state for one weight matrix viewed as (out, -1).
@@ -34,8 +36,10 @@ class SpectralNormState {
 public:
   /// Registers weight_u / weight_v buffers on `owner`, initialised as normalised N(0,1) draws.
   void init(torch::nn::Module& owner, const torch::Tensor& weight);
-  /// W / sigma; advances the power iteration when `training` (METHODS §4.1 B1).
-  torch::Tensor normalise(const torch::Tensor& weight, bool training);
+  /// W / sigma; advances the power iteration when `training` (METHODS §4.1 B1). One-sided:
+  /// W / max(sigma, 1), which leaves a layer initialised near zero near zero (DRL's second conv
+  /// of each residual block, METHODS §2.6).
+  torch::Tensor normalise(const torch::Tensor& weight, bool training, bool oneSided = false);
   /// sigma of the current u, v (no power iteration), for diagnostics.
   double sigma(const torch::Tensor& weight) const;
   /// Without autograd: advances the power iteration when `training` and returns sigma, so a

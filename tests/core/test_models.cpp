@@ -27,6 +27,26 @@ TEST(SpectralNorm, LinearTopSingularValueIsOne) {
   EXPECT_NEAR(topSingularValue(layer->effectiveWeight()), 1.0, 1e-3);
 }
 
+TEST(SpectralNorm, OneSidedOnlyShrinks) {
+  // DRL's one-sided variant (METHODS §2.6, §4.7 item 2): a small weight passes unchanged, a large
+  // one is scaled to unit spectral norm.
+  torch::manual_seed(2);
+  SnConv2d small(SnConv2dOptions(4, 4, 3).padding(1).one_sided(true));
+  SnConv2d large(SnConv2dOptions(4, 4, 3).padding(1).one_sided(true));
+  {
+    torch::NoGradGuard g;
+    small->weight.normal_(0.0, 1e-3);
+    large->weight.normal_(0.0, 3.0);
+  }
+  const auto x = torch::randn({2, 4, 5, 5});
+  for (int i = 0; i < 60; ++i) {
+    small->forward(x);
+    large->forward(x);
+  }
+  EXPECT_TRUE(torch::equal(small->effectiveWeight(), small->weight));
+  EXPECT_NEAR(topSingularValue(large->effectiveWeight().reshape({4, -1})), 1.0, 1e-3);
+}
+
 TEST(SpectralNorm, ConvTopSingularValueIsOneAndEvalModeFreezesVectors) {
   torch::manual_seed(2);
   SnConv2d conv(SnConv2dOptions(3, 8, 3).padding(1));
