@@ -103,8 +103,8 @@ RunConfig ConfigArgs::build() const {
   RunConfig cfg =
       configFile.empty() ? RunConfig::fromPreset(preset) : RunConfig::fromFile(configFile);
   // Every override is validated on its own, so settings that are only valid together (e.g.
-  // train.mode=short-run with x.init=uniform, aliases of the method's table) are applied in an order that keeps each step
-  // valid; an override that never fits reports its own error.
+  // train.mode=short-run with x.init=uniform, aliases of the method's table) are applied in an
+  // order that keeps each step valid; an override that never fits reports its own error.
   std::vector<std::string> pending = overrides;
   while (!pending.empty()) {
     std::vector<std::string> refused;

@@ -1,9 +1,9 @@
 // Dual-MCMC teaching (Cui & Han, NeurIPS 2023; METHODS §1.6, Algorithm 1): an EBM, a
 // generator and an inference model learned together through x-Langevin (EBM, started
 // from the generator) and z-Langevin (generator posterior, started from the inference
-// model). dual_mcmc.train.mode selects the paper's ablations (§3.3, Tab. 4-5): cooperative learning
-// (G and I taught by the EBM alone) and a short-run EBM (chains from noise, no G). Worker
-// thread only; no Qt/GL.
+// model). dual_mcmc.train.mode selects the paper's ablations (§3.3, Tab. 4-5): cooperative
+// learning (G and I taught by the EBM alone) and a short-run EBM (chains from noise, no G).
+// Worker thread only; no Qt/GL.
 #pragma once
 
 #include "methods/capabilities.h"

@@ -12,7 +12,7 @@
 namespace ebm {
 namespace {
 
-constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr double kUnbounded = std::numeric_limits<double>::infinity();
 
 SettingSpec number(std::string key, std::string label, SettingType type, double lo, double hi,
                    double def, std::string tooltip, bool live = true) {
@@ -54,7 +54,7 @@ SettingSpec real(std::string key, std::string label, double lo, double hi, doubl
 }
 
 SettingSpec positive(std::string key, std::string label, double def, std::string tooltip) {
-  auto s = real(std::move(key), std::move(label), 0, kInf, def, std::move(tooltip));
+  auto s = real(std::move(key), std::move(label), 0, kUnbounded, def, std::move(tooltip));
   s.minExclusive = true;
   return s;
 }
@@ -174,16 +174,16 @@ SettingsTable trainTable() {
       positive("lr_e", "EBM learning rate", d.lrE, "Adam learning rate of E"),
       positive("lr_g", "generator learning rate", d.lrG, "Adam learning rate of G"),
       positive("lr_i", "inference learning rate", d.lrI, "Adam learning rate of I"),
-      real("wd_e", "EBM weight decay", 0, kInf, d.wdE, "coupled L2 weight decay of E"),
-      real("wd_g", "generator weight decay", 0, kInf, d.wdG, "coupled L2 weight decay of G"),
-      real("wd_i", "inference weight decay", 0, kInf, d.wdI, "coupled L2 weight decay of I"),
+      real("wd_e", "EBM weight decay", 0, kUnbounded, d.wdE, "coupled L2 weight decay of E"),
+      real("wd_g", "generator weight decay", 0, kUnbounded, d.wdG, "coupled L2 weight decay of G"),
+      real("wd_i", "inference weight decay", 0, kUnbounded, d.wdI, "coupled L2 weight decay of I"),
       beta("beta1", d.beta1),
       beta("beta2", d.beta2),
       lrDecay,
-      real("g_factor", "data weight", 0, kInf, d.gFactor, "weight of the data terms"),
-      real("s_factor", "sample weight", 0, kInf, d.sFactor,
+      real("g_factor", "data weight", 0, kUnbounded, d.gFactor, "weight of the data terms"),
+      real("s_factor", "sample weight", 0, kUnbounded, d.sFactor,
            "weight of the EBM-sample term of L_G"),
-      real("i_factor", "generated-pair weight", 0, kInf, d.iFactor,
+      real("i_factor", "generated-pair weight", 0, kUnbounded, d.iFactor,
            "weight of the generated-pair term of L_I"),
       flag("two_chains", "two x-chains", d.twoChains,
            "a second x-chain from the updated G gives the EBM's negatives (the reference's "
