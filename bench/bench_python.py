@@ -88,7 +88,13 @@ def load_preset(name):
     else:
         path = os.path.join(PRESET_DIR, name + ".toml")
     with open(path, "rb") as f:
-        return tomllib.load(f)
+        cfg = tomllib.load(f)
+    # Dual-MCMC's own settings live in [dual_mcmc.model], [dual_mcmc.x], [dual_mcmc.z] and
+    # [dual_mcmc.train]; this script reads them where older presets kept them, beside the
+    # shared keys of [model] and [train].
+    for table, values in cfg.pop("dual_mcmc", {}).items():
+        cfg.setdefault(table, {}).update(values)
+    return cfg
 
 
 def x_temperature(xcfg):

@@ -10,7 +10,7 @@ mkdir -p "$out"
 "$cli" presets | grep -qx "toy2d"
 
 "$cli" train --preset toy2d --set model.ebm_width=32 --set model.gen_width=32 \
-  --set model.inf_width=32 --set x.steps=5 --iterations 20 --threads 2 --out "$out/run" 2>/dev/null
+  --set model.inf_width=32 --set dual_mcmc.x.steps=5 --iterations 20 --threads 2 --out "$out/run" 2>/dev/null
 test -s "$out/run/checkpoint.safetensors"
 test -s "$out/run/config.toml"
 grep -q "^iteration,loss_E" "$out/run/losses.csv"

@@ -156,7 +156,8 @@ int runFd(EvaluationCommands& c) {
   }
   // Said before the (long) sampling, one line per difference, whether or not it was asked for.
   const auto info = ebm::readCheckpointInfo(c.fdOpts.sampling.checkpoint);
-  const auto differences = ebm::paperProtocolDifferences(c.fdOpts, info.config.x);
+  const auto differences =
+      ebm::paperProtocolDifferences(c.fdOpts, ebm::toXConfig(info.config.methodTable("x")));
   if (differences.empty())
     std::printf("the paper's FID protocol (METHODS §1.7): 50000 samples, training-split "
                 "statistics, k_x 70, s_x 0.4, n_x 0.001, Inception on (x+1)/2 in [0,1]\n");

@@ -103,8 +103,8 @@ RunConfig ConfigArgs::build() const {
   RunConfig cfg =
       configFile.empty() ? RunConfig::fromPreset(preset) : RunConfig::fromFile(configFile);
   // Every override is validated on its own, so settings that are only valid together (e.g.
-  // train.mode=short-run with x.init=uniform) are applied in an order that keeps each step
-  // valid; an override that never fits reports its own error.
+  // train.mode=short-run with x.init=uniform, aliases of the method's table) are applied in an
+  // order that keeps each step valid; an override that never fits reports its own error.
   std::vector<std::string> pending = overrides;
   while (!pending.empty()) {
     std::vector<std::string> refused;
@@ -134,7 +134,9 @@ void addConfigOptions(CLI::App* app, ConfigArgs& a) {
   app->add_option("--preset,-p", a.preset, "Preset name (see `presets`)")->capture_default_str();
   app->add_option("--config,-c", a.configFile, "Run config file (TOML); overrides --preset");
   app->add_option("--set,-s", a.overrides,
-                  "Override a config field, e.g. --set x.step_size=0.3 (repeatable)");
+                  "Override a config field, e.g. --set data.toy=rings, or a setting of the "
+                  "method's own table, --set <method>.<table>.<key>=value (older names such as "
+                  "x.step_size=0.3 still work) (repeatable)");
   app->add_option("--device", a.device, "auto | cpu | cuda");
   app->add_option("--threads", a.threads, "Intra-op threads (0 = all cores)");
 }

@@ -32,7 +32,7 @@ struct SweepResult {
   std::string preset, data, device;
   int batchSize = 0;
   bool twoChains = false;
-  std::string mode;  // train.mode of the timed iterations
+  std::string mode;  // the method's training mode (its train table's mode), if it has one
 };
 
 /// Times one training iteration for every (k_x, k_z) pair of the options' sweep lists.

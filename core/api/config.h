@@ -11,73 +11,24 @@
 
 namespace ebm {
 
-/// Network architecture of the three models (METHODS §1.3, §4.5).
+/// The data's shape, which every method's networks take (METHODS §4.5). A method's own widths
+/// and latent sizes live in its table ([<method>.model]).
 struct ModelConfig {
   std::string family = "mlp";  // network family: "mlp" (2-D data) or "conv" (images)
   int dataDim = 2;             // mlp only: dimension of a data point (>= 1)
-  int imageSize = 32;          // conv only: image side in pixels (28 or 32: the CIFAR-10
-                               // topology at constant width; 64: the CelebA-64 topology, whose
-                               // widths halve per level from ebm_width/gen_width at the bottom)
+  int imageSize = 32;          // conv only: image side in pixels (28, 32 or 64)
   int channels = 1;            // conv only: 1 (grey) or 3 (colour)
-  int nz = 2;                  // latent dimension (1..4096); latents are (B, nz, 1, 1)
-  int ebmWidth = 128;          // EBM hidden width / conv channels ndf (1..4096; at 64 px a
-                               // multiple of 16)
-  int genWidth = 128;          // generator hidden width / conv channels ngf (1..4096; at 64 px
-                               // a multiple of 16)
-  int infWidth = 128;          // inference model hidden width / conv channels nif (1..4096)
-  bool genTanh = false;        // tanh on the generator output (images: true)
-  bool spectralNorm = true;    // spectral norm on every conv/linear layer of the EBM
 };
 
-/// x-Langevin on the EBM (METHODS §1.5): x <- x - s^2/2 dE/dx + n xi.
-struct LangevinXConfig {
-  int steps = 30;               // k_x, number of steps (0..100000)
-  double stepSize = 0.5;        // s_x (> 0, <= 100)
-  double noise = 1e-3;          // n_x, noise std (>= 0, <= 100)
-  int snapshotEvery = 5;        // keep the chain state every k steps (1..100000)
-  std::string init = "generator";  // generator | gaussian | uniform | batch
-};
-
-/// z-Langevin on the generator posterior (METHODS §1.5).
-struct LangevinZConfig {
-  int steps = 10;               // k_z (0..100000)
-  double stepSize = 0.1;        // s_z (> 0, <= 100)
-  double noise = 0.1;           // n_z, noise std (>= 0, <= 100)
-  double sigma = 0.3;           // generator observation std sigma (> 0)
-  double priorSigma = 1.0;      // prior std of z (> 0)
-  bool halfSse = false;         // textbook 1/2 SSE/sigma^2 instead of the reference's SSE/sigma^2
-  int snapshotEvery = 1;        // keep the chain state every k steps (1..100000)
-  std::string init = "inference";  // chain start, in training and z-revisions: inference
-                                   // (mu + sigma eps) | inference-mean | gaussian (prior N(0, I),
-                                   // the paper's "L = k" ablation rows) | uniform (U(-1, 1))
-};
-
-/// Optimisation (METHODS §1.4, §1.6).
+/// What every method's training loop shares; a method's own optimisation settings live in its
+/// table ([<method>.train]).
 struct TrainConfig {
-  std::string method = "dual-mcmc";  // training method (registered name)
-  std::string mode = "dual";    // what learns from what (dual-mcmc only; paper Tab. 4-5, §3.3):
-                                // "dual" = Dual-MCMC teaching; "cooperative" = G and I learn
-                                // only from the EBM's revised samples (no data term, no
-                                // z-Langevin on data); "short-run" = the EBM alone, x-chains
-                                // from x.init noise (gaussian | uniform), G and I not trained
+  TrainConfig();                // method = the registry's default method
+  std::string method;           // training method (registered name; default: the one whose
+                                // registration says it is the lab's default)
   int batchSize = 100;          // B (1..100000)
   long iterations = 10000;      // total iterations of a `train` run (>= 0)
-  int itersPerEpoch = 0;        // iterations per LR-decay epoch; 0 = data size / B (>= 0)
-  double lrE = 1e-4;            // EBM learning rate (> 0)
-  double lrG = 3e-4;            // generator learning rate (> 0)
-  double lrI = 1e-4;            // inference learning rate (> 0)
-  double wdE = 0.0;             // coupled L2 weight decay of E (>= 0)
-  double wdG = 5e-4;            // coupled L2 weight decay of G (>= 0)
-  double wdI = 5e-4;            // coupled L2 weight decay of I (>= 0)
-  double beta1 = 0.0;           // Adam beta1 [0, 1)
-  double beta2 = 0.9;           // Adam beta2 [0, 1)
-  double lrDecay = 0.998;       // ExponentialLR gamma per epoch (0, 1]
-  double gFactor = 1.0;         // weight of the data terms (>= 0)
-  double sFactor = 50.0;        // weight of the EBM-sample term of L_G (>= 0)
-  double iFactor = 0.1;         // weight of the generated-pair term of L_I (>= 0)
-  bool twoChains = true;        // reference: second x-chain from the updated G (fine_tune);
-                                // false: reuse x~ as EBM negatives (paper Eq. 7)
-  bool useTemperature = true;   // divide L_E by T = (n_x/s_x)^2 (use_temp)
+  int itersPerEpoch = 0;        // iterations per epoch (LR schedules); 0 = data size / B (>= 0)
   int checkpointEvery = 500;    // write a checkpoint every N iterations (0 = only at the end)
   int logEvery = 10;            // append a loss row every N iterations (>= 1)
   unsigned long long seed = 1234;  // RNG seed for initialisation, batches and chains
@@ -114,21 +65,29 @@ struct RuntimeConfig {
 struct RunConfig {
   std::string name = "run";     // free-form run name
   ModelConfig model;
-  LangevinXConfig x;
-  LangevinZConfig z;
   TrainConfig train;
   DataConfig data;
   RuntimeConfig runtime;
-  /// The method's own table, named after train.method with '-' written '_' (methodTableName),
-  /// one sub-table per chain, e.g. [test_analytic.walk] step_size = 0.3: settings the method
-  /// declares in its chain schemas, checked against them by validate(). (Dual-MCMC's settings
-  /// live in the shared [model], [x], [z] and [train] tables, which predate this seam.)
+  /// The method's own table, named after train.method with '-' written '_' (methodTableName):
+  /// one sub-table per chain and per settings table the method declares, e.g.
+  /// [test_analytic.walk] step_size = 0.3. Holds what the file says; keys it leaves out take the
+  /// schema's defaults (methodTable()). Checked against the schemas by validate(). Older files
+  /// that kept a method's settings in shared tables (e.g. [x] step_size) are read through the
+  /// aliases the method declares.
   std::map<std::string, SettingValues> methodSettings;
 
-  /// Throws ConfigError naming the first bad field (e.g. "x.step_size = -1: must be > 0").
+  /// Throws ConfigError naming the first bad field (e.g. "data.limit = -1: must be >= 0", or
+  /// "<method>.<chain>.step_size = -1: must be > 0 and <= 100" in the method's table).
   void validate() const;
-  /// The method table's part of validate(): every chain known to train.method's schemas.
+  /// The method table's part of validate(): every sub-table known to train.method's schemas
+  /// (chains and settings tables), every value in range, and the method's own cross-checks.
   void validateMethodSettings() const;
+  /// A chain's or settings table's values: the schema's defaults with methodSettings over them.
+  /// Throws ConfigError for an unknown method or a name that is neither a chain nor a table.
+  SettingValues methodTable(const std::string& name) const;
+  /// Switches to another method; the old method's table is dropped (it does not fit the new
+  /// one's schemas), so the new method starts from its defaults.
+  void setMethod(const std::string& method);
   /// Parses TOML text; unknown keys are an error; missing keys keep defaults. Validates.
   static RunConfig fromToml(const std::string& text, const std::string& origin = "<string>");
   static RunConfig fromFile(const std::string& path);
@@ -136,7 +95,9 @@ struct RunConfig {
   static RunConfig fromPreset(const std::string& name);
   std::string toToml() const;
   void writeFile(const std::string& path) const;
-  /// Applies "section.key=value" (TOML value syntax, e.g. x.step_size=0.3, data.toy="rings").
+  /// Applies "section.key=value" (TOML value syntax, e.g. data.toy="rings", or a key of the
+  /// method's table: <method>.<table>.<key>=value, or an alias the method declares for it such as
+  /// x.step_size=0.3). Changing train.method drops the old method's table (setMethod).
   void applyOverride(const std::string& assignment);
 };
 
@@ -152,9 +113,10 @@ std::string findResource(const std::string& relative);
 std::vector<std::string> presetNames();
 
 /// Applies the sampler preset `resources/samplers/<name>.toml` (or a .toml path): a partial
-/// config of [x] and/or [z] keys, e.g. "paper-test", the reference's test-time x-sampler. Only
-/// the keys present change; the result is validated. Throws ConfigError for an unknown preset,
-/// a key outside [x] and [z] or a bad value, leaving `config` unchanged.
+/// config of chain settings, one [table] per chain of the config's method (e.g. [x] in
+/// "paper-test", the reference's test-time x-sampler), stored in the method's table. Only the
+/// keys present change; the result is validated. Throws ConfigError for an unknown preset, a
+/// table that is not one of the method's chains or a bad value, leaving `config` unchanged.
 void applySamplerPreset(RunConfig& config, const std::string& name);
 /// A sampler preset as settings of named chains: each [table] names a chain, its keys are that
 /// chain's settings (numbers and booleans as numbers, strings as choices). The session checks

@@ -25,7 +25,8 @@ struct SettingSpec {
   std::string tooltip;         // a sentence on what it does
   bool live = true;            // takes effect at the next Langevin step of a running chain
   bool logScale = false;       // a widget should step it multiplicatively
-  bool minExclusive = false;   // the range is (min, max] rather than [min, max]
+  bool minExclusive = false;   // the range excludes min, e.g. (min, max]
+  bool maxExclusive = false;   // the range excludes max, e.g. [min, max)
 };
 
 /// Values of a settings schema, by key: numbers (Int, Real, Bool as 0 / 1) and choices.
@@ -61,6 +62,15 @@ struct ChainSpec {
   std::vector<SettingSpec> settings;
 };
 
+/// A table of a method's settings that belong to no chain (its networks, its optimisation): read
+/// from the method's own TOML table `[<method>.<name>]` and checked against `settings` like a
+/// chain's. Front ends show no widgets for them; they are fixed for a run.
+struct SettingsTable {
+  std::string name;   // "model", "train", ...: the sub-table's name
+  std::string title;  // a line saying what it holds
+  std::vector<SettingSpec> settings;
+};
+
 /// What a loaded model can do. Tasks, evaluations and panels ask for these, never for a method.
 struct Capabilities {
   bool energy = false;            // an energy E(x) on data (OOD scores, landscapes, x-revision)
@@ -76,18 +86,25 @@ struct MethodInfo {
   std::string title;                 // what titles and messages call the method
   Capabilities capabilities;
   std::vector<ChainSpec> chains;     // in the order the controls show them
+  std::vector<SettingsTable> tables;  // its settings outside the chains, in file order
   std::vector<std::string> lossNames;
   std::vector<std::string> headlineLosses;  // the loss names a status line shows
 
   const ChainSpec* chain(const std::string& name) const;
+  const SettingsTable* table(const std::string& name) const;
+  /// The settings schema of a chain or a table called `name`, or nullptr.
+  const std::vector<SettingSpec>* schema(const std::string& name) const;
 };
 
 /// Checks `values` against `spec`: every key must be known, numbers in range and whole for Int,
 /// choices among the allowed. Returns "" or a message naming the chain, key and bad value
 /// ("x.step_size = -1: must be > 0").
 std::string validateSettings(const ChainSpec& spec, const SettingValues& values);
+/// The same for a settings table ("train.lr_e = 0: must be > 0").
+std::string validateSettings(const SettingsTable& table, const SettingValues& values);
 /// The schema's defaults.
 SettingValues defaultSettings(const ChainSpec& spec);
+SettingValues defaultSettings(const std::vector<SettingSpec>& schema);
 /// "step_size 0.5 -> 0.2" for every key whose value differs.
 std::vector<std::string> describeChanges(const SettingValues& before, const SettingValues& after);
 

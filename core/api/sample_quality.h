@@ -6,6 +6,7 @@
 #pragma once
 
 #include "config.h"
+#include "langevin_settings.h"
 
 #include <cstdint>
 #include <string>
@@ -19,7 +20,7 @@ struct SampleOptions {
   std::string checkpoint;  // a checkpoint of a model with a generator and an energy
   int samples = 1000;      // generated samples (and reference images) to compare
   int batch = 100;         // samples per generator batch (BatchNorm statistics depend on it)
-  int xSteps = -1;         // k_x of the revision (-1 = the checkpoint's x.steps)
+  int xSteps = -1;         // k_x of the revision (-1 = the checkpoint's x-chain steps)
   double xStepSize = 0;    // s_x (0 = the checkpoint's)
   double xNoise = -1;      // n_x (-1 = the checkpoint's)
   uint64_t seed = 1;

@@ -66,7 +66,6 @@ Rule interval(double lo, bool loOpen, double hi, bool hiOpen) {
 }
 Rule between(double lo, double hi) { return interval(lo, false, hi, false); }
 Rule atLeast(double lo) { return interval(lo, false, kInf, false); }
-Rule above(double lo) { return interval(lo, true, kInf, false); }
 Rule valuesIn(std::vector<double> values) {
   Rule r;
   r.kind = Rule::Kind::Values;
@@ -100,22 +99,12 @@ struct Field {
 bool isMlp(const RunConfig& c) { return c.model.family == "mlp"; }
 bool isConv(const RunConfig& c) { return c.model.family == "conv"; }
 
-/// The one description of every field, in file order. Top-level keys come first because TOML
-/// puts everything after a [table] header into that table.
+/// The one description of every shared field, in file order. Top-level keys come first because
+/// TOML puts everything after a [table] header into that table. A method's own settings are not
+/// here: they live in its table (methodSettings), described by its schemas.
 std::vector<Field> fieldsOf(RunConfig& c) {
-  const Rule width = between(1, 4096);
-  const Rule steps = between(0, 100000);
-  const Rule every = between(1, 100000);
-  const Rule stepSize = interval(0, true, 100, false);
-  const Rule noise = between(0, 100);
-  const Rule positive = above(0);
   const Rule nonNegative = atLeast(0);
-  const Rule beta = interval(0, false, 1, true);
-  const Rule xInit = oneOf({"generator", "gaussian", "uniform", "batch"});
-  const Rule zInit = oneOf({"inference", "inference-mean", "gaussian", "uniform"});
   ModelConfig& m = c.model;
-  LangevinXConfig& x = c.x;
-  LangevinZConfig& z = c.z;
   TrainConfig& t = c.train;
   DataConfig& d = c.data;
   RuntimeConfig& r = c.runtime;
@@ -126,47 +115,11 @@ std::vector<Field> fieldsOf(RunConfig& c) {
       {"model", "data_dim", &m.dataDim, atLeast(1), isMlp},
       {"model", "image_size", &m.imageSize, valuesIn({28, 32, 64}), isConv},
       {"model", "channels", &m.channels, valuesIn({1, 3}), isConv},
-      {"model", "nz", &m.nz, width},
-      {"model", "ebm_width", &m.ebmWidth, width},
-      {"model", "gen_width", &m.genWidth, width},
-      {"model", "inf_width", &m.infWidth, width},
-      {"model", "gen_tanh", &m.genTanh, {}},
-      {"model", "spectral_norm", &m.spectralNorm, {}},
-
-      {"x", "steps", &x.steps, steps},
-      {"x", "step_size", &x.stepSize, stepSize},
-      {"x", "noise", &x.noise, noise},
-      {"x", "snapshot_every", &x.snapshotEvery, every},
-      {"x", "init", &x.init, xInit},
-
-      {"z", "steps", &z.steps, steps},
-      {"z", "step_size", &z.stepSize, stepSize},
-      {"z", "noise", &z.noise, noise},
-      {"z", "sigma", &z.sigma, positive},
-      {"z", "prior_sigma", &z.priorSigma, positive},
-      {"z", "half_sse", &z.halfSse, {}},
-      {"z", "snapshot_every", &z.snapshotEvery, every},
-      {"z", "init", &z.init, zInit},
 
       {"train", "method", &t.method, nonEmpty()},
-      {"train", "mode", &t.mode, oneOf({"dual", "cooperative", "short-run"})},
       {"train", "batch_size", &t.batchSize, between(1, 100000)},
       {"train", "iterations", &t.iterations, nonNegative},
       {"train", "iters_per_epoch", &t.itersPerEpoch, nonNegative},
-      {"train", "lr_e", &t.lrE, positive},
-      {"train", "lr_g", &t.lrG, positive},
-      {"train", "lr_i", &t.lrI, positive},
-      {"train", "wd_e", &t.wdE, nonNegative},
-      {"train", "wd_g", &t.wdG, nonNegative},
-      {"train", "wd_i", &t.wdI, nonNegative},
-      {"train", "beta1", &t.beta1, beta},
-      {"train", "beta2", &t.beta2, beta},
-      {"train", "lr_decay", &t.lrDecay, interval(0, true, 1, false)},
-      {"train", "g_factor", &t.gFactor, nonNegative},
-      {"train", "s_factor", &t.sFactor, nonNegative},
-      {"train", "i_factor", &t.iFactor, nonNegative},
-      {"train", "two_chains", &t.twoChains, {}},
-      {"train", "use_temperature", &t.useTemperature, {}},
       {"train", "checkpoint_every", &t.checkpointEvery, nonNegative},
       {"train", "log_every", &t.logEvery, atLeast(1)},
       {"train", "seed", &t.seed, {}},
@@ -448,44 +401,130 @@ void readField(const Field& f, const toml::node& n, const std::string& origin) {
       f.ref);
 }
 
-/// The method's own table: one sub-table of settings per chain (numbers, booleans, strings).
+const SettingSpec* findSpecIn(const std::vector<SettingSpec>& schema, const std::string& key) {
+  for (const SettingSpec& s : schema)
+    if (s.key == key)
+      return &s;
+  return nullptr;
+}
+
+/// Stores one value of the method's table under `key` (numbers, booleans as 0 / 1, strings as
+/// choices). With the key's schema the TOML type must fit it (an Int an integer, a Bool a
+/// boolean, a Choice a string); ranges are checked later. `name` is what an error calls it.
+void storeSetting(SettingValues& v, const std::string& key, const toml::node& value,
+                  const std::string& name, const std::string& origin, const SettingSpec* spec) {
+  const auto wrongType = [&](std::string_view expected) {
+    throw ConfigError(name + ": expected " + std::string(expected) + ", got " +
+                      std::string(typeName(value)) + " (" + where(value.source(), origin) + ")");
+  };
+  if (spec) {
+    switch (spec->type) {
+    case SettingType::Int:
+      if (!value.is_integer())
+        wrongType("an integer");
+      break;
+    case SettingType::Real:
+      if (!value.is_number())
+        wrongType("a number");
+      break;
+    case SettingType::Bool:
+      if (!value.is_boolean())
+        wrongType("a boolean");
+      break;
+    case SettingType::Choice:
+      if (!value.is_string())
+        wrongType("a string");
+      break;
+    }
+  }
+  if (const auto* i = value.as_integer())
+    v.numbers[key] = static_cast<double>(i->get());
+  else if (const auto* f = value.as_floating_point())
+    v.numbers[key] = f->get();
+  else if (const auto* b = value.as_boolean())
+    v.numbers[key] = b->get() ? 1.0 : 0.0;
+  else if (const auto* str = value.as_string())
+    v.choices[key] = str->get();
+  else
+    wrongType("a number, a boolean or a string");
+}
+
+/// The schemas of the method a document is read for (none for an unknown method): they fix the
+/// TOML type of each key of its table.
+class MethodSchemas {
+public:
+  MethodSchemas(const std::string& method, const RunConfig& cfg) {
+    if (const auto registration = findMethod(method)) {
+      RunConfig described = cfg;
+      described.train.method = method;
+      m_info = registration->describe(described);
+      m_aliases = registration->aliases;
+    }
+  }
+  const SettingSpec* spec(const std::string& table, const std::string& key) const {
+    const auto* schema = m_info ? m_info->schema(table) : nullptr;
+    return schema ? findSpecIn(*schema, key) : nullptr;
+  }
+  const std::vector<SettingAlias>& aliases() const { return m_aliases; }
+
+private:
+  std::optional<MethodInfo> m_info;
+  std::vector<SettingAlias> m_aliases;
+};
+
+/// The method's own table: one sub-table of settings per chain or settings table.
 void readMethodTable(RunConfig& cfg, const std::string& name, const toml::node& node,
-                     const std::string& origin) {
+                     const MethodSchemas& schemas, const std::string& origin) {
   const toml::table* table = node.as_table();
   if (!table)
     throw ConfigError(name + ": expected a table, got " + std::string(typeName(node)) + " (" +
                       where(node.source(), origin) + ")");
-  for (auto&& [chain, sub] : *table) {
-    const std::string prefix = name + "." + std::string(chain.str());
-    const toml::table* values = sub.as_table();
-    if (!values)
-      throw ConfigError(prefix + ": expected a table of one chain's settings, e.g. [" + name +
-                        ".<chain>] (" + where(sub.source(), origin) + ")");
-    SettingValues& v = cfg.methodSettings[std::string(chain.str())];
-    for (auto&& [key, value] : *values) {
+  for (auto&& [sub, values] : *table) {
+    const std::string prefix = name + "." + std::string(sub.str());
+    const toml::table* entries = values.as_table();
+    if (!entries)
+      throw ConfigError(prefix + ": expected a table of settings, e.g. [" + name +
+                        ".<chain>] (" + where(values.source(), origin) + ")");
+    const std::string subName(sub.str());
+    SettingValues& v = cfg.methodSettings[subName];
+    for (auto&& [key, value] : *entries) {
       const std::string k(key.str());
-      if (const auto* i = value.as_integer())
-        v.numbers[k] = static_cast<double>(i->get());
-      else if (const auto* f = value.as_floating_point())
-        v.numbers[k] = f->get();
-      else if (const auto* b = value.as_boolean())
-        v.numbers[k] = b->get() ? 1.0 : 0.0;
-      else if (const auto* str = value.as_string())
-        v.choices[k] = str->get();
-      else
-        throw ConfigError(prefix + "." + k + ": expected a number, a boolean or a string, got " +
-                          std::string(typeName(value)) + " (" + where(value.source(), origin) +
-                          ")");
+      storeSetting(v, k, value, prefix + "." + k, origin, schemas.spec(subName, k));
     }
   }
 }
 
+/// The aliases train.method declares for its settings' older places (none for an unknown method).
+std::vector<SettingAlias> aliasesOf(const std::string& method) {
+  const auto m = findMethod(method);
+  return m ? m->aliases : std::vector<SettingAlias>{};
+}
+
+const SettingAlias* findAlias(const std::vector<SettingAlias>& aliases, std::string_view section,
+                              std::string_view key) {
+  for (const SettingAlias& a : aliases)
+    if (a.section == section && a.key == key)
+      return &a;
+  return nullptr;
+}
+
+bool isAliasSection(const std::vector<SettingAlias>& aliases, std::string_view section) {
+  return std::any_of(aliases.begin(), aliases.end(),
+                     [&](const SettingAlias& a) { return a.section == section; });
+}
+
 /// Merges a parsed document into `cfg`; any key the registry does not know is an error, but for
-/// the table of the method the document (or else `cfg`) names in train.method.
+/// the table of the method the document (or else `cfg`) names in train.method and the older
+/// places of its settings that the method declares as aliases. A document that switches to
+/// another method drops the old method's table (RunConfig::setMethod).
 void applyTable(RunConfig& cfg, const toml::table& root, const std::string& origin) {
   const std::vector<Field> fields = fieldsOf(cfg);
-  const std::string methodTable =
-      methodTableName(root["train"]["method"].value_or(cfg.train.method));
+  const std::string method = root["train"]["method"].value_or(cfg.train.method);
+  if (method != cfg.train.method)
+    cfg.methodSettings.clear();
+  const std::string methodTable = methodTableName(method);
+  const MethodSchemas schemas(method, cfg);
+  const std::vector<SettingAlias>& aliases = schemas.aliases();
   for (auto&& [k, node] : root) {
     const std::string key(k.str());
     if (const Field* f = findField(fields, "", key)) {
@@ -493,10 +532,11 @@ void applyTable(RunConfig& cfg, const toml::table& root, const std::string& orig
       continue;
     }
     if (key == methodTable) {
-      readMethodTable(cfg, key, node, origin);
+      readMethodTable(cfg, key, node, schemas, origin);
       continue;
     }
-    if (!isSection(fields, key))
+    const bool shared = isSection(fields, key);
+    if (!shared && !isAliasSection(aliases, key))
       throw ConfigError("unknown " + std::string(node.is_table() ? "table " : "key ") + key +
                         " in " + where(k.source(), origin));
     const toml::table* table = node.as_table();
@@ -504,11 +544,15 @@ void applyTable(RunConfig& cfg, const toml::table& root, const std::string& orig
       throw ConfigError(key + ": expected a table, got " + std::string(typeName(node)) + " (" +
                         where(node.source(), origin) + ")");
     for (auto&& [k2, node2] : *table) {
-      const Field* f = findField(fields, key, k2.str());
-      if (!f)
-        throw ConfigError("unknown key " + key + "." + std::string(k2.str()) + " in " +
-                          where(k2.source(), origin));
-      readField(*f, node2, origin);
+      const std::string name = key + "." + std::string(k2.str());
+      if (const Field* f = shared ? findField(fields, key, k2.str()) : nullptr) {
+        readField(*f, node2, origin);
+      } else if (const SettingAlias* a = findAlias(aliases, key, k2.str())) {
+        storeSetting(cfg.methodSettings[a->table], a->tableKey, node2, name, origin,
+                     schemas.spec(a->table, a->tableKey));
+      } else {
+        throw ConfigError("unknown key " + name + " in " + where(k2.source(), origin));
+      }
     }
   }
 }
@@ -592,6 +636,67 @@ std::string resourceTomlPath(std::string_view subdir, const std::string& name,
   }
 }
 
+/// A number of the method's table as TOML: its schema's type when known (an Int as an integer, a
+/// Bool as true / false, a Real as a float), else an integer when it is whole.
+std::string settingToml(double v, const SettingSpec* spec) {
+  if (spec && spec->type == SettingType::Bool)
+    return v != 0.0 ? "true" : "false";
+  const bool whole = v == std::floor(v) && std::fabs(v) < 1e15;
+  if (whole && (!spec || spec->type == SettingType::Int))
+    return std::to_string(static_cast<long long>(v));
+  return tomlDouble(v);
+}
+
+/// One sub-table of the method's table: every key of its schema, in schema order, with the
+/// stored value or the default; then any stored key the schema lacks.
+std::string settingsToml(const std::string& header, const std::vector<SettingSpec>& schema,
+                         const SettingValues& stored) {
+  SettingValues v = defaultSettings(schema);
+  v.merge(stored);
+  std::string out = "\n[" + header + "]\n";
+  for (const SettingSpec& spec : schema) {
+    if (spec.type == SettingType::Choice)
+      out += spec.key + " = " + quoteToml(v.choice(spec.key)) + "\n";
+    else
+      out += spec.key + " = " + settingToml(v.number(spec.key), &spec) + "\n";
+  }
+  for (const auto& [key, number] : stored.numbers)
+    if (!findSpecIn(schema, key))
+      out += key + " = " + settingToml(number, nullptr) + "\n";
+  for (const auto& [key, choice] : stored.choices)
+    if (!findSpecIn(schema, key))
+      out += key + " = " + quoteToml(choice) + "\n";
+  return out;
+}
+
+/// The method's table as TOML: with a registered method every settings table and chain it
+/// declares, with every key (defaults filled in), so that a checkpoint's config says everything;
+/// then whatever else methodSettings holds, as it is.
+std::string methodTableToml(const RunConfig& cfg) {
+  const std::string prefix = methodTableName(cfg.train.method) + ".";
+  const auto stored = [&](const std::string& name) {
+    const auto it = cfg.methodSettings.find(name);
+    return it == cfg.methodSettings.end() ? SettingValues{} : it->second;
+  };
+  std::string out;
+  std::set<std::string> written;
+  if (findMethod(cfg.train.method)) {
+    const auto info = describeMethod(cfg);
+    for (const SettingsTable& t : info->tables) {
+      out += settingsToml(prefix + t.name, t.settings, stored(t.name));
+      written.insert(t.name);
+    }
+    for (const ChainSpec& c : info->chains) {
+      out += settingsToml(prefix + c.name, c.settings, stored(c.name));
+      written.insert(c.name);
+    }
+  }
+  for (const auto& [name, values] : cfg.methodSettings)
+    if (!written.count(name))
+      out += settingsToml(prefix + name, {}, values);
+  return out;
+}
+
 } // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -611,19 +716,6 @@ void RunConfig::validate() const {
       throw ConfigError(f.name() + " = " + displayValue(f.ref) + ": " + *problem);
   }
   validateMethodSettings();
-  // A short-run EBM has no generator to start its chains from.
-  if (train.mode == "short-run" && x.init != "gaussian" && x.init != "uniform")
-    throw ConfigError("train.mode = \"short-run\" starts x-chains from noise: it requires "
-                      "x.init = \"gaussian\" or \"uniform\" (got " + quoteToml(x.init) + ")");
-  // The 64-px topology halves its widths four times from the bottom level.
-  if (model.family == "conv" && model.imageSize == 64) {
-    for (const auto& [key, width] : {std::pair{"ebm_width", model.ebmWidth},
-                                     std::pair{"gen_width", model.genWidth}})
-      if (width % 16 != 0)
-        throw ConfigError("model." + std::string(key) + " = " + std::to_string(width) +
-                          ": must be a multiple of 16 with model.image_size = 64 (the widths "
-                          "halve over four levels)");
-  }
   // The crop box: [left, top, right, bottom], a non-empty square (PIL's box convention).
   const std::string box = "data.crop_box = [" + join(data.cropBox, ", ") + "]";
   if (data.cropBox.size() != 4)
@@ -679,25 +771,55 @@ void RunConfig::validate() const {
 }
 
 void RunConfig::validateMethodSettings() const {
-  if (methodSettings.empty())
-    return;
+  const auto registration = findMethod(train.method);
+  if (!registration) {
+    if (methodSettings.empty())
+      return;  // an unknown method is reported where it is built
+    describeMethod(*this);  // ConfigError naming the known methods
+  }
   const std::string table = methodTableName(train.method);
-  const auto info = describeMethod(*this);  // ConfigError for an unknown method
-  for (const auto& [chain, values] : methodSettings) {
-    const ChainSpec* spec = info->chain(chain);
-    if (!spec) {
+  const MethodInfo info = registration->describe(*this);
+  for (const auto& [name, values] : methodSettings) {
+    std::string problem;
+    if (const ChainSpec* chain = info.chain(name)) {
+      problem = validateSettings(*chain, values);
+    } else if (const SettingsTable* settings = info.table(name)) {
+      problem = validateSettings(*settings, values);
+    } else {
       std::vector<std::string> names;
-      for (const auto& c : info->chains)
+      for (const auto& c : info.chains)
         names.push_back(c.name);
-      throw ConfigError("[" + table + "." + chain + "]: " + train.method +
-                        " has no chain named '" + chain + "' (its chains: " +
+      for (const auto& t : info.tables)
+        names.push_back(t.name);
+      throw ConfigError("[" + table + "." + name + "]: " + train.method +
+                        " has no chain or settings table named '" + name + "' (it has: " +
                         join(names, ", ") + ")");
     }
-    const std::string problem = validateSettings(*spec, values);
     if (!problem.empty())
       throw ConfigError(table + "." + problem);
   }
+  if (registration->check)
+    registration->check(*this);
 }
+
+SettingValues RunConfig::methodTable(const std::string& name) const {
+  const auto info = describeMethod(*this);
+  const std::vector<SettingSpec>* schema = info->schema(name);
+  if (!schema)
+    throw ConfigError(train.method + " has no chain or settings table named '" + name + "'");
+  SettingValues v = defaultSettings(*schema);
+  if (const auto it = methodSettings.find(name); it != methodSettings.end())
+    v.merge(it->second);
+  return v;
+}
+
+void RunConfig::setMethod(const std::string& method) {
+  if (method != train.method)
+    methodSettings.clear();
+  train.method = method;
+}
+
+TrainConfig::TrainConfig() : method(defaultMethodName()) {}
 
 RunConfig RunConfig::fromToml(const std::string& text, const std::string& origin) {
   std::string error;
@@ -737,16 +859,7 @@ std::string RunConfig::toToml() const {
     out += tomlValue(f.ref);
     out += '\n';
   }
-  for (const auto& [chain, values] : methodSettings) {
-    out += "\n[" + methodTableName(train.method) + "." + chain + "]\n";
-    for (const auto& [key, v] : values.numbers)
-      out += key + " = " + (v == std::floor(v) && std::fabs(v) < 1e15
-                                ? std::to_string(static_cast<long long>(v))
-                                : tomlDouble(v)) + "\n";
-    for (const auto& [key, v] : values.choices)
-      out += key + " = " + quoteToml(v) + "\n";
-  }
-  return out;
+  return out + methodTableToml(*this);
 }
 
 void RunConfig::writeFile(const std::string& path) const {
@@ -789,8 +902,13 @@ void RunConfig::applyOverride(const std::string& assignment) {
                            ? findField(fields, "", key)
                            : findField(fields, std::string_view(key).substr(0, dot),
                                        std::string_view(key).substr(dot + 1));
-  if (!field && key.rfind(methodTableName(train.method) + ".", 0) == 0) {
-    // The method's own table: [<table>.<chain>] key, validated against the chain's schema.
+  const bool ownTable = !field && key.rfind(methodTableName(train.method) + ".", 0) == 0;
+  const bool alias = !field && dot != std::string::npos &&
+                     findAlias(aliasesOf(train.method), std::string_view(key).substr(0, dot),
+                               std::string_view(key).substr(dot + 1));
+  if (ownTable || alias) {
+    // The method's own table, <table>.<name>.<key>, or an older place of one of its settings
+    // (e.g. x.step_size): validated against the schemas. A bare word is taken as a string.
     std::string error;
     std::optional<toml::table> doc = tryParse(key + " = " + value, origin, &error);
     if (!doc)
@@ -882,14 +1000,25 @@ void applySamplerPreset(RunConfig& config, const std::string& name) {
   if (!doc)
     throw ConfigError("TOML parse error at " + error);
   // A sampler preset must not touch the model, data or training: it is applied to the config
-  // of a trained checkpoint.
-  for (auto&& [key, node] : *doc)
-    if (key.str() != "x" && key.str() != "z")
-      throw ConfigError("sampler preset " + path + " sets " + std::string(key.str()) +
-                        ": only the [x] and [z] tables are allowed (" +
-                        where(key.source(), path) + ")");
+  // of a trained checkpoint. Its tables name chains of the config's method.
+  const auto info = describeMethod(config);
+  std::vector<std::string> chains;
+  for (const ChainSpec& c : info->chains)
+    chains.push_back(c.name);
   RunConfig next = config;
-  applyTable(next, *doc, path);
+  for (auto&& [key, node] : *doc) {
+    const std::string chain(key.str());
+    const toml::table* table = node.as_table();
+    if (!info->chain(chain) || !table)
+      throw ConfigError("sampler preset " + path + " sets " + chain + ": only tables named after " +
+                        config.train.method + "'s chains are allowed ([" + join(chains, "], [") +
+                        "]) (" + where(key.source(), path) + ")");
+    for (auto&& [k, value] : *table) {
+      const std::string key(k.str());
+      storeSetting(next.methodSettings[chain], key, value, chain + "." + key, path,
+                   findSpecIn(info->chain(chain)->settings, key));
+    }
+  }
   try {
     next.validate();
   } catch (const ConfigError& e) {

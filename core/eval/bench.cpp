@@ -65,6 +65,21 @@ torch::Tensor benchBatch(const RunConfig& cfg, bool synthetic, torch::Generator&
   return batch;
 }
 
+// A settings table of the preset's method (its optimisation settings, say), or nothing when the
+// method declares no table of that name.
+SettingValues methodTableOrNone(const RunConfig& cfg, const std::string& name) {
+  return describeMethod(cfg)->schema(name) ? cfg.methodTable(name) : SettingValues{};
+}
+
+// The config with one chain's step count changed, validated (names a bad count).
+RunConfig withSteps(const TrainingMethod& method, RunConfig cfg, const std::string& chain,
+                    int steps) {
+  SettingValues v = method.chainSettings(cfg, chain);
+  v.numbers["steps"] = steps;
+  method.storeChainSettings(cfg, chain, v);
+  return cfg;
+}
+
 nlohmann::json benchPreset(const std::string& preset, const BenchOptions& o,
                            torch::Device device) {
   RunConfig cfg = RunConfig::fromPreset(preset);
@@ -79,9 +94,11 @@ nlohmann::json benchPreset(const std::string& preset, const BenchOptions& o,
   const torch::Tensor batch = benchBatch(cfg, o.synthetic, cpuGen, dataNote);
 
   // One Langevin step = settings with steps = 1 (forward + input gradient + update).
-  LangevinXConfig xs = cfg.x;
+  const SettingValues xSettings = method.chainSettings(cfg, "x");
+  const SettingValues zSettings = method.chainSettings(cfg, "z");
+  LangevinXConfig xs = toXConfig(xSettings);
   xs.steps = 1;
-  LangevinZConfig zs = cfg.z;
+  LangevinZConfig zs = toZConfig(zSettings);
   zs.steps = 1;
   ChainControl ctl;
   ctl.gen = &gen;
@@ -103,9 +120,9 @@ nlohmann::json benchPreset(const std::string& preset, const BenchOptions& o,
   j["preset"] = preset;
   j["data"] = dataNote;
   j["batch_size"] = B;
-  j["x_steps"] = cfg.x.steps;
-  j["z_steps"] = cfg.z.steps;
-  j["two_chains"] = cfg.train.twoChains;
+  j["x_steps"] = xSettings.integer("steps");
+  j["z_steps"] = zSettings.integer("steps");
+  j["two_chains"] = methodTableOrNone(cfg, "train").flag("two_chains");
   j["params"] = {{"E", parameterCount(energy.energyNet())},
                  {"G", parameterCount(latent.decoder())},
                  {"I", parameterCount(latent.encoder())}};
@@ -142,8 +159,10 @@ SweepResult runSweep(const BenchOptions& o) {
   if (!method->info().chain("x") || !method->info().chain("z"))
     throw Error("bench sweep: preset " + o.sweepPreset + " trains '" + cfg.train.method +
                 "', which has no x- and z-chains to sweep");
-  const std::vector<int> kxs = o.sweepKx.empty() ? std::vector<int>{cfg.x.steps} : o.sweepKx;
-  const std::vector<int> kzs = o.sweepKz.empty() ? std::vector<int>{cfg.z.steps} : o.sweepKz;
+  const int xSteps = method->chainSettings(cfg, "x").integer("steps");
+  const int zSteps = method->chainSettings(cfg, "z").integer("steps");
+  const std::vector<int> kxs = o.sweepKx.empty() ? std::vector<int>{xSteps} : o.sweepKx;
+  const std::vector<int> kzs = o.sweepKz.empty() ? std::vector<int>{zSteps} : o.sweepKz;
   auto gen = makeGenerator(device, 7);
   auto cpuGen = makeGenerator(torch::kCPU, 7);
   SweepResult result;
@@ -151,13 +170,12 @@ SweepResult runSweep(const BenchOptions& o) {
   result.preset = o.sweepPreset;
   result.device = describeDevice(device);
   result.batchSize = cfg.train.batchSize;
-  result.twoChains = cfg.train.twoChains;
-  result.mode = cfg.train.mode;
+  const SettingValues train = methodTableOrNone(cfg, "train");
+  result.twoChains = train.flag("two_chains");
+  result.mode = train.choice("mode");
   for (const int kx : kxs) {
     for (const int kz : kzs) {
-      RunConfig probe = cfg;
-      probe.x.steps = kx;
-      probe.z.steps = kz;
+      RunConfig probe = withSteps(*method, withSteps(*method, cfg, "x", kx), "z", kz);
       probe.validate();  // names a bad step count
       // The iteration re-reads its chain settings every step, so one model serves every pair.
       FixedChainSettings settings(*method, probe);

@@ -42,7 +42,7 @@ Drawn drawSamples(TrainingMethod& model, const RunConfig& cfg, const SampleOptio
     throw Error("sample quality: samples and batch must be at least 2 (got " +
                 std::to_string(o.samples) + " and " + std::to_string(o.batch) + ")");
   Drawn d;
-  d.x = cfg.x;
+  d.x = toXConfig(model.chainSettings(cfg, "x"));
   if (o.xSteps >= 0)
     d.x.steps = o.xSteps;
   if (o.xStepSize > 0)
@@ -50,7 +50,7 @@ Drawn drawSamples(TrainingMethod& model, const RunConfig& cfg, const SampleOptio
   if (o.xNoise >= 0)
     d.x.noise = o.xNoise;
   RunConfig probe = cfg;
-  probe.x = d.x;
+  model.storeChainSettings(probe, "x", toSettings(d.x));
   probe.validate();  // names the bad setting
   auto& latent = requireLatent(model, "sampling from the generator");
   auto& energy = requireEnergy(model, "the x-revision of samples");

@@ -69,6 +69,24 @@ std::vector<std::string> methodNames() {
   return names;
 }
 
+std::optional<MethodRegistration> findMethod(const std::string& name) {
+  auto& r = registry();
+  std::lock_guard<std::mutex> lock(r.mutex);
+  auto it = r.methods.find(name);
+  if (it == r.methods.end())
+    return std::nullopt;
+  return it->second;
+}
+
+std::string defaultMethodName() {
+  auto& r = registry();
+  std::lock_guard<std::mutex> lock(r.mutex);
+  for (const auto& [name, m] : r.methods)
+    if (m.isDefault)
+      return name;
+  return r.methods.empty() ? std::string() : r.methods.begin()->first;
+}
+
 std::shared_ptr<const MethodInfo> describeMethod(const RunConfig& config) {
   return std::make_shared<const MethodInfo>(find(config.train.method).describe(config));
 }

@@ -17,6 +17,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -106,11 +107,25 @@ private:
   std::map<std::string, std::unique_ptr<LiveValue<SettingValues>>> m_live;
 };
 
+/// An old place of one of a method's settings: `[section] key` in files written before the
+/// method had its own table, read as `[<method>.<table>] tableKey` (and `--set section.key=v`).
+struct SettingAlias {
+  std::string section;   // the old TOML table, e.g. "x" or "train"
+  std::string key;       // the old key, e.g. "step_size"
+  std::string table;     // the chain or settings table of the method's own table
+  std::string tableKey;  // the key there
+};
+
 /// What the registry knows of a method: how to describe it and how to build it.
 struct MethodRegistration {
   std::string name;  // the value of train.method
   std::function<MethodInfo(const RunConfig&)> describe;
   std::function<std::unique_ptr<TrainingMethod>(const RunConfig&, torch::Device)> make;
+  bool isDefault = false;  // train.method's default (one method of the lab says so)
+  std::vector<SettingAlias> aliases;  // where older files kept its settings
+  /// Checks that only hold between settings (e.g. a mode that needs a particular chain start),
+  /// after every value passed its schema; throws ConfigError naming the keys. May be empty.
+  std::function<void(const RunConfig&)> check;
 };
 
 /// Adds (or replaces) a method. Built-in methods need no call: every folder
@@ -124,6 +139,11 @@ std::shared_ptr<const MethodInfo> describeMethod(const RunConfig& config);
 /// Builds the method named by config.train.method; throws ConfigError for an unknown name.
 std::unique_ptr<TrainingMethod> makeMethod(const RunConfig& config, torch::Device device);
 std::vector<std::string> methodNames();
+/// The registration of `name`, or nothing when no method has that name.
+std::optional<MethodRegistration> findMethod(const std::string& name);
+/// train.method's default: the method whose registration has isDefault (else the first name in
+/// order; "" when none is registered).
+std::string defaultMethodName();
 
 /// Copies `src` into each named tensor of `dst` after checking presence, dtype and shape.
 void loadNamedTensors(const std::vector<std::pair<std::string, torch::Tensor>>& dst,

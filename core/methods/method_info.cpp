@@ -1,6 +1,7 @@
 #include "method_info.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <sstream>
 
@@ -13,10 +14,75 @@ std::string formatNumber(double v) {
   return os.str();
 }
 
+// A value in a validation message: a whole number as an integer (10000000000, not 1e+10),
+// anything else in its shortest exact form.
+std::string formatValue(double v) {
+  if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 1e15)
+    return std::to_string(static_cast<long long>(v));
+  char buf[64];
+  const auto res = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, res.ptr);
+}
+
+// "must be > 0 and <= 100"; an infinite bound is left out ("must be > 0").
 std::string rangeText(const SettingSpec& s) {
   std::ostringstream os;
-  os << "must be " << (s.minExclusive ? "> " : ">= ") << s.min << " and <= " << s.max;
+  os << "must be";
+  if (std::isfinite(s.min))
+    os << (s.minExclusive ? " > " : " >= ") << s.min;
+  if (std::isfinite(s.min) && std::isfinite(s.max))
+    os << " and";
+  if (std::isfinite(s.max))
+    os << (s.maxExclusive ? " < " : " <= ") << s.max;
   return os.str();
+}
+
+const SettingSpec* findSpec(const std::vector<SettingSpec>& schema, const std::string& key) {
+  for (const auto& s : schema)
+    if (s.key == key)
+      return &s;
+  return nullptr;
+}
+
+// Checks `values` against `schema`; `name` prefixes every key, `owner` says whose setting an
+// unknown key is not ("the x-chain", "the train table").
+std::string validateAgainst(const std::string& name, const std::string& owner,
+                            const std::vector<SettingSpec>& schema, const SettingValues& values) {
+  const std::string prefix = name + ".";
+  for (const auto& [key, v] : values.numbers) {
+    const SettingSpec* s = findSpec(schema, key);
+    if (!s)
+      return prefix + key + ": unknown setting of " + owner;
+    const std::string head = prefix + key + " = " + formatValue(v) + ": ";
+    if (s->type == SettingType::Choice)
+      return head + "expects one of its choices, not a number";
+    if (!std::isfinite(v))
+      return head + "must be a finite number";
+    if (s->type == SettingType::Bool && v != 0.0 && v != 1.0)
+      return head + "must be true or false";
+    if (s->type == SettingType::Int && v != std::floor(v))
+      return head + "must be a whole number";
+    if (s->type == SettingType::Int || s->type == SettingType::Real) {
+      const bool low = s->minExclusive ? v <= s->min : v < s->min;
+      const bool high = s->maxExclusive ? v >= s->max : v > s->max;
+      if (low || high)
+        return head + rangeText(*s);
+    }
+  }
+  for (const auto& [key, v] : values.choices) {
+    const SettingSpec* s = findSpec(schema, key);
+    if (!s)
+      return prefix + key + ": unknown setting of " + owner;
+    if (s->type != SettingType::Choice)
+      return prefix + key + " = \"" + v + "\": expects a number";
+    if (std::find(s->choices.begin(), s->choices.end(), v) == s->choices.end()) {
+      std::string allowed;
+      for (const auto& c : s->choices)
+        allowed += (allowed.empty() ? "" : " | ") + c;
+      return prefix + key + " = \"" + v + "\": must be one of " + allowed;
+    }
+  }
+  return {};
 }
 
 } // namespace
@@ -53,52 +119,34 @@ const ChainSpec* MethodInfo::chain(const std::string& name) const {
   return nullptr;
 }
 
-std::string validateSettings(const ChainSpec& spec, const SettingValues& values) {
-  const auto find = [&](const std::string& key) -> const SettingSpec* {
-    for (const auto& s : spec.settings)
-      if (s.key == key)
-        return &s;
-    return nullptr;
-  };
-  const std::string prefix = spec.name + ".";
-  for (const auto& [key, v] : values.numbers) {
-    const SettingSpec* s = find(key);
-    if (!s)
-      return prefix + key + ": unknown setting of the " + spec.name + "-chain";
-    const std::string head = prefix + key + " = " + formatNumber(v) + ": ";
-    if (s->type == SettingType::Choice)
-      return head + "expects one of its choices, not a number";
-    if (!std::isfinite(v))
-      return head + "must be a finite number";
-    if (s->type == SettingType::Bool && v != 0.0 && v != 1.0)
-      return head + "must be true or false";
-    if (s->type == SettingType::Int && v != std::floor(v))
-      return head + "must be a whole number";
-    if (s->type == SettingType::Int || s->type == SettingType::Real) {
-      const bool low = s->minExclusive ? v <= s->min : v < s->min;
-      if (low || v > s->max)
-        return head + rangeText(*s);
-    }
-  }
-  for (const auto& [key, v] : values.choices) {
-    const SettingSpec* s = find(key);
-    if (!s)
-      return prefix + key + ": unknown setting of the " + spec.name + "-chain";
-    if (s->type != SettingType::Choice)
-      return prefix + key + " = \"" + v + "\": expects a number";
-    if (std::find(s->choices.begin(), s->choices.end(), v) == s->choices.end()) {
-      std::string allowed;
-      for (const auto& c : s->choices)
-        allowed += (allowed.empty() ? "" : " | ") + c;
-      return prefix + key + " = \"" + v + "\": must be one of " + allowed;
-    }
-  }
-  return {};
+const SettingsTable* MethodInfo::table(const std::string& name) const {
+  for (const auto& t : tables)
+    if (t.name == name)
+      return &t;
+  return nullptr;
 }
 
-SettingValues defaultSettings(const ChainSpec& spec) {
+const std::vector<SettingSpec>* MethodInfo::schema(const std::string& name) const {
+  if (const ChainSpec* c = chain(name))
+    return &c->settings;
+  if (const SettingsTable* t = table(name))
+    return &t->settings;
+  return nullptr;
+}
+
+std::string validateSettings(const ChainSpec& spec, const SettingValues& values) {
+  return validateAgainst(spec.name, "the " + spec.name + "-chain", spec.settings, values);
+}
+
+std::string validateSettings(const SettingsTable& table, const SettingValues& values) {
+  return validateAgainst(table.name, "the " + table.name + " table", table.settings, values);
+}
+
+SettingValues defaultSettings(const ChainSpec& spec) { return defaultSettings(spec.settings); }
+
+SettingValues defaultSettings(const std::vector<SettingSpec>& schema) {
   SettingValues v;
-  for (const auto& s : spec.settings) {
+  for (const auto& s : schema) {
     if (s.type == SettingType::Choice)
       v.choices[s.key] = s.defaultChoice;
     else

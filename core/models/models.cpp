@@ -25,7 +25,7 @@ SnConv2d snConv(int64_t in, int64_t out, int64_t k, int64_t pad, bool sn) {
 
 class MlpEnergy : public EnergyNet {
 public:
-  explicit MlpEnergy(const ModelConfig& c) : m_dim(c.dataDim) {
+  explicit MlpEnergy(const NetConfig& c) : m_dim(c.dataDim) {
     const int64_t w = c.ebmWidth;
     const bool sn = c.spectralNorm;
     m_l1 = register_module("l1", SnLinear(SnLinearOptions(c.dataDim, w).spectral_norm(sn)));
@@ -75,7 +75,7 @@ private:
 
 class MlpGenerator : public Generator {
 public:
-  explicit MlpGenerator(const ModelConfig& c) : m_nz(c.nz), m_tanh(c.genTanh) {
+  explicit MlpGenerator(const NetConfig& c) : m_nz(c.nz), m_tanh(c.genTanh) {
     const int64_t w = c.genWidth;
     m_l1 = register_module("l1", torch::nn::Linear(c.nz, w));
     m_bn1 = register_module("bn1", torch::nn::BatchNorm1d(w));
@@ -147,7 +147,7 @@ private:
 
 class MlpInference : public InferenceNet {
 public:
-  explicit MlpInference(const ModelConfig& c) : m_dim(c.dataDim) {
+  explicit MlpInference(const NetConfig& c) : m_dim(c.dataDim) {
     const int64_t w = c.infWidth;
     m_l1 = register_module("l1", torch::nn::Linear(c.dataDim, w));
     m_l2 = register_module("l2", torch::nn::Linear(w, w));
@@ -209,7 +209,7 @@ private:
 
 class ConvEnergy : public EnergyNet {
 public:
-  explicit ConvEnergy(const ModelConfig& c) : m_shape(dataShape(c)) {
+  explicit ConvEnergy(const NetConfig& c) : m_shape(dataShape(c)) {
     const int64_t w = c.ebmWidth;
     const bool sn = c.spectralNorm;
     if (c.imageSize == 64) {
@@ -272,7 +272,7 @@ public:
 };
 
 // Channels at each resolution of the conv generator, from the bottom (fc output) to the top.
-std::vector<int64_t> generatorWidths(const ModelConfig& c) {
+std::vector<int64_t> generatorWidths(const NetConfig& c) {
   const int64_t w = c.genWidth;
   if (c.imageSize == 64) {
     // CelebA-64: 4 -> 8 -> 16 -> 32 -> 64, halving the width at every block.
@@ -287,7 +287,7 @@ std::vector<int64_t> generatorWidths(const ModelConfig& c) {
 
 class ConvGenerator : public Generator {
 public:
-  explicit ConvGenerator(const ModelConfig& c)
+  explicit ConvGenerator(const NetConfig& c)
       : m_nz(c.nz), m_widths(generatorWidths(c)), m_bottom(c.imageSize == 28 ? 7 : 4),
         m_tanh(c.genTanh) {
     const int64_t top = m_widths.back();
@@ -328,7 +328,7 @@ torch::nn::Conv2d plainConv(int64_t in, int64_t out, int64_t k, int64_t stride, 
 
 class ConvInference : public InferenceNet {
 public:
-  explicit ConvInference(const ModelConfig& c) : m_shape(dataShape(c)) {
+  explicit ConvInference(const NetConfig& c) : m_shape(dataShape(c)) {
     const int64_t w = c.infWidth;
     if (c.imageSize == 32 || c.imageSize == 64) {
       // CIFAR-10: 32 -> 32 -> 16 -> 8 -> 4; CelebA-64: 64 -> 32 -> 16 -> 8 -> 4 (a strided
@@ -397,19 +397,25 @@ std::vector<int64_t> dataShape(const ModelConfig& c) {
   return {c.channels, c.imageSize, c.imageSize};
 }
 
-std::shared_ptr<EnergyNet> makeEnergyNet(const ModelConfig& c) {
+std::vector<int64_t> dataShape(const NetConfig& c) {
+  if (c.family == "mlp")
+    return {c.dataDim};
+  return {c.channels, c.imageSize, c.imageSize};
+}
+
+std::shared_ptr<EnergyNet> makeEnergyNet(const NetConfig& c) {
   if (c.family == "mlp")
     return std::make_shared<MlpEnergy>(c);
   return std::make_shared<ConvEnergy>(c);
 }
 
-std::shared_ptr<Generator> makeGeneratorNet(const ModelConfig& c) {
+std::shared_ptr<Generator> makeGeneratorNet(const NetConfig& c) {
   if (c.family == "mlp")
     return std::make_shared<MlpGenerator>(c);
   return std::make_shared<ConvGenerator>(c);
 }
 
-std::shared_ptr<InferenceNet> makeInferenceNet(const ModelConfig& c) {
+std::shared_ptr<InferenceNet> makeInferenceNet(const NetConfig& c) {
   if (c.family == "mlp")
     return std::make_shared<MlpInference>(c);
   return std::make_shared<ConvInference>(c);

@@ -48,12 +48,30 @@ public:
   virtual Posterior forward(const torch::Tensor& x) = 0;
 };
 
-/// Shape of one data sample for a model config, e.g. {2} or {1, 32, 32}.
-std::vector<int64_t> dataShape(const ModelConfig& config);
+/// What the networks are built from: the data's shape (the run config's [model]) and the sizes a
+/// method chooses for its networks.
+struct NetConfig {
+  std::string family = "mlp";  // "mlp" (2-D data) or "conv" (images)
+  int dataDim = 2;             // mlp: dimension of a data point
+  int imageSize = 32;          // conv: 28 or 32 (the CIFAR-10 topology at constant width) or 64
+                               // (the CelebA-64 topology, whose widths halve per level from
+                               // ebmWidth / genWidth at the bottom)
+  int channels = 1;            // conv: 1 or 3
+  int nz = 2;                  // latent dimension; latents are (B, nz, 1, 1)
+  int ebmWidth = 128;          // EBM hidden width / conv channels ndf
+  int genWidth = 128;          // generator hidden width / conv channels ngf
+  int infWidth = 128;          // inference model hidden width / conv channels nif
+  bool genTanh = false;        // tanh on the generator output
+  bool spectralNorm = true;    // spectral norm on every conv/linear layer of the EBM
+};
 
-std::shared_ptr<EnergyNet> makeEnergyNet(const ModelConfig& config);
-std::shared_ptr<Generator> makeGeneratorNet(const ModelConfig& config);
-std::shared_ptr<InferenceNet> makeInferenceNet(const ModelConfig& config);
+/// Shape of one data sample, e.g. {2} or {1, 32, 32}.
+std::vector<int64_t> dataShape(const ModelConfig& config);
+std::vector<int64_t> dataShape(const NetConfig& config);
+
+std::shared_ptr<EnergyNet> makeEnergyNet(const NetConfig& config);
+std::shared_ptr<Generator> makeGeneratorNet(const NetConfig& config);
+std::shared_ptr<InferenceNet> makeInferenceNet(const NetConfig& config);
 
 /// The reference's weights_init (METHODS §1.3): Xavier-normal conv weights, BatchNorm
 /// gains ~ N(0, 1) and zero biases; linear layers keep the default init. Apply before any

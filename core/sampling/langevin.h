@@ -1,10 +1,11 @@
 // Two Langevin kernels on the chain driver (METHODS §1.5, §4.1 B2): x-Langevin on an EBM and
 // z-Langevin on a generator's posterior. Live settings are SettingValues with the keys of
-// LangevinXConfig / LangevinZConfig (steps, step_size, noise, snapshot_every; z also sigma,
-// prior_sigma, half_sse); the fixed-settings forms take the typed configs. Worker thread only.
+// LangevinXConfig / LangevinZConfig (langevin_settings.h: steps, step_size, noise,
+// snapshot_every; z also sigma, prior_sigma, half_sse); the fixed-settings forms take the typed
+// settings. Worker thread only.
 #pragma once
 
-#include "config.h"
+#include "langevin_settings.h"
 #include "models/models.h"
 #include "sampling/chain_driver.h"
 
@@ -31,16 +32,5 @@ torch::Tensor langevinZ(Generator& generator, const torch::Tensor& x, const torc
 torch::Tensor langevinZ(Generator& generator, const torch::Tensor& x, const torch::Tensor& z0,
                         const LangevinZConfig& settings, const ChainControl& control,
                         const torch::Tensor& mask = {});
-
-/// The typed configs as chain settings and back (unknown keys keep the config's defaults).
-SettingValues toSettings(const LangevinXConfig& c);
-SettingValues toSettings(const LangevinZConfig& c);
-LangevinXConfig toXConfig(const SettingValues& s, LangevinXConfig base = {});
-LangevinZConfig toZConfig(const SettingValues& s, LangevinZConfig base = {});
-
-/// Sampling temperature of the x-chain, T = (n_x / s_x)^2 (METHODS §1.5).
-inline double xTemperature(const LangevinXConfig& c) {
-  return (c.noise / c.stepSize) * (c.noise / c.stepSize);
-}
 
 } // namespace ebm

@@ -246,9 +246,11 @@ InpaintResult inpaint(TrainingMethod& method, const RunConfig& config, const std
   control.stop = stop;
   control.maxSnapshots = 64;
   const auto z0 = inferenceStage(latent, p, progress, out);
-  const auto rec2 = maskedZLangevinStage(G, config.z, settings, control, p, z0, progress, out);
+  const auto zBase = toZConfig(method.chainSettings(config, "z"));
+  const auto xBase = toXConfig(method.chainSettings(config, "x"));
+  const auto rec2 = maskedZLangevinStage(G, zBase, settings, control, p, z0, progress, out);
   const auto rec3 =
-      xLangevinStage(energy.energyNet(), config.x, settings, control, p, rec2, progress, out);
+      xLangevinStage(energy.energyNet(), xBase, settings, control, p, rec2, progress, out);
   out.stdMap = toFloats(spreadMap(rec3, shape, p));
   return out;
 }

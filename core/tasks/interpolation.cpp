@@ -161,7 +161,8 @@ InterpolationResult interpolate(TrainingMethod& method, const RunConfig& config,
   if (s.ends == "prior")
     ends = priorEnds(nz, gen, device);
   else if (s.ends == "data")
-    ends = dataEnds(latent, config.z, s, sampleShape, device, gen, stop, out);
+    ends = dataEnds(latent, toZConfig(method.chainSettings(config, "z")), s, sampleShape, device,
+                    gen, stop, out);
   else
     throw Error("interpolation: ends = '" + s.ends + "': expected prior or data");
 
@@ -173,7 +174,8 @@ InterpolationResult interpolate(TrainingMethod& method, const RunConfig& config,
   out.energyDecoded = toDoubles(energy.energy(decoded));
   // The x-chain needs gradients of E, so it runs outside the no-grad blocks.
   if (s.xSteps > 0)
-    reviseDecoded(energy, config.x, s.xSteps, decoded, gen, stop, out);
+    reviseDecoded(energy, toXConfig(method.chainSettings(config, "x")), s.xSteps, decoded, gen,
+                  stop, out);
   return out;
 }
 

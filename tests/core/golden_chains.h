@@ -68,8 +68,8 @@ inline void goldenChainsOf(const std::string& name, GoldenWriter& out) {
                                    ? std::vector<int64_t>{cfg.model.dataDim}
                                    : std::vector<int64_t>{cfg.model.channels, cfg.model.imageSize,
                                                           cfg.model.imageSize};
-  LiveValue<SettingValues> xLive(toSettings(cfg.x));
-  LiveValue<SettingValues> zLive(toSettings(cfg.z));
+  LiveValue<SettingValues> xLive(method->chainSettings(cfg, "x"));
+  LiveValue<SettingValues> zLive(method->chainSettings(cfg, "z"));
   std::atomic<bool> stop{false};
 
   auto gen = makeGenerator(torch::kCPU, 42);

@@ -2,6 +2,7 @@
 // claims to change, checked by what an update may and may not depend on.
 #include "config.h"
 #include "methods/dual_mcmc/dual_mcmc.h"
+#include "test_helpers.h"
 #include "errors.h"
 #include "base/runtime.h"
 #include "data/toy2d.h"
@@ -18,12 +19,12 @@ namespace {
 RunConfig ablationToy() {
   RunConfig cfg = RunConfig::fromPreset("toy2d");
   cfg.runtime.device = "cpu";
-  cfg.model.ebmWidth = 32;
-  cfg.model.genWidth = 32;
-  cfg.model.infWidth = 32;
+  test::DualEdit(cfg)->model.ebmWidth = 32;
+  test::DualEdit(cfg)->model.genWidth = 32;
+  test::DualEdit(cfg)->model.infWidth = 32;
   cfg.train.batchSize = 64;
-  cfg.x.steps = 5;
-  cfg.z.steps = 5;
+  test::DualEdit(cfg)->x.steps = 5;
+  test::DualEdit(cfg)->z.steps = 5;
   return cfg;
 }
 
@@ -79,9 +80,9 @@ double loss(const DualMcmc& m, const IterationResult& r, const std::string& name
 
 TEST(Ablations, ModeRoundTripsAndValidates) {
   RunConfig c;
-  c.train.mode = "cooperative";
-  EXPECT_EQ(RunConfig::fromToml(c.toToml()).train.mode, "cooperative");
-  EXPECT_EQ(RunConfig().train.mode, "dual");
+  test::DualEdit(c)->train.mode = "cooperative";
+  EXPECT_EQ(test::dual(RunConfig::fromToml(c.toToml())).train.mode, "cooperative");
+  EXPECT_EQ(test::dual(RunConfig()).train.mode, "dual");
   try {
     RunConfig::fromToml("[train]\nmode = \"coop\"\n");
     ADD_FAILURE() << "unknown mode accepted";
@@ -90,9 +91,9 @@ TEST(Ablations, ModeRoundTripsAndValidates) {
   }
   // A short-run EBM has no generator to start from.
   RunConfig s = ablationToy();
-  s.train.mode = "short-run";
+  test::DualEdit(s)->train.mode = "short-run";
   EXPECT_THROW(s.validate(), ConfigError);
-  s.x.init = "uniform";
+  test::DualEdit(s)->x.init = "uniform";
   EXPECT_NO_THROW(s.validate());
   EXPECT_NO_THROW(s.applyOverride("x.init=gaussian"));
   EXPECT_THROW(s.applyOverride("x.init=generator"), ConfigError);
@@ -101,7 +102,7 @@ TEST(Ablations, ModeRoundTripsAndValidates) {
 TEST(Ablations, ZeroXStepsTrainsOnGeneratorSamples) {
   configureThreads(1);
   RunConfig cfg = ablationToy();
-  cfg.x.steps = 0;  // generator-only sampling: x~ = x0
+  test::DualEdit(cfg)->x.steps = 0;  // generator-only sampling: x~ = x0
   AblationHarness h(cfg);
   const auto eBefore = params(h.method, "E.");
   const auto r = h.step(batchFrom(1));
@@ -120,7 +121,7 @@ TEST(Ablations, NoiseStartedZChainsDoNotDependOnTheInferenceModel) {
   // "L = k" rows) a different I gives the same G; with inference starts ("Inf + L") it does not.
   for (const std::string init : {"gaussian", "inference"}) {
     RunConfig cfg = ablationToy();
-    cfg.z.init = init;
+    test::DualEdit(cfg)->z.init = init;
     AblationHarness a(cfg), b(cfg);
     perturb(b.method.inference(), 9);
     a.step(batch);
@@ -142,7 +143,7 @@ TEST(Ablations, CooperativeGeneratorUpdateNeverReadsTheData) {
   const auto batch1 = batchFrom(7), batch2 = batchFrom(8);
   for (const std::string mode : {"cooperative", "dual"}) {
     RunConfig cfg = ablationToy();
-    cfg.train.mode = mode;
+    test::DualEdit(cfg)->train.mode = mode;
     AblationHarness a(cfg), b(cfg);
     const auto ra = a.step(batch1);
     const auto rb = b.step(batch2);
@@ -153,7 +154,7 @@ TEST(Ablations, CooperativeGeneratorUpdateNeverReadsTheData) {
     EXPECT_FALSE(same(params(a.method, "E."), params(b.method, "E."))) << mode;
   }
   RunConfig cfg = ablationToy();
-  cfg.train.mode = "cooperative";
+  test::DualEdit(cfg)->train.mode = "cooperative";
   AblationHarness h(cfg);
   const auto names = h.method.info().lossNames;
   EXPECT_EQ(std::count(names.begin(), names.end(), "G_data"), 0);
@@ -167,8 +168,8 @@ TEST(Ablations, CooperativeGeneratorUpdateNeverReadsTheData) {
 TEST(Ablations, ShortRunTrainsOnlyTheEbmFromNoise) {
   configureThreads(1);
   RunConfig cfg = ablationToy();
-  cfg.train.mode = "short-run";
-  cfg.x.init = "uniform";
+  test::DualEdit(cfg)->train.mode = "short-run";
+  test::DualEdit(cfg)->x.init = "uniform";
   AblationHarness a(cfg), b(cfg);
   perturb(b.method.generator(), 11);
   const auto g0 = params(a.method, "G."), i0 = params(a.method, "I."), e0 = params(a.method, "E.");

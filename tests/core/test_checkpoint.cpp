@@ -16,9 +16,11 @@ namespace {
 
 RunConfig smallToy() {
   RunConfig cfg = RunConfig::fromPreset("toy2d");
-  cfg.model.ebmWidth = cfg.model.genWidth = cfg.model.infWidth = 32;
-  cfg.x.steps = 5;
-  cfg.z.steps = 3;
+  test::DualEdit(cfg)->model.ebmWidth = 32;
+  test::DualEdit(cfg)->model.genWidth = 32;
+  test::DualEdit(cfg)->model.infWidth = 32;
+  test::DualEdit(cfg)->x.steps = 5;
+  test::DualEdit(cfg)->z.steps = 3;
   return cfg;
 }
 
@@ -33,7 +35,7 @@ void trainFew(DualMcmc& m, const RunConfig& cfg, int n) {
 TEST(Checkpoint, RoundTripIsBitExactAndCarriesConfigAndIteration) {
   const auto dir = test::tempDir("checkpoint_roundtrip");
   RunConfig cfg = smallToy();
-  cfg.x.stepSize = 0.123456789;
+  test::DualEdit(cfg)->x.stepSize = 0.123456789;
   DualMcmc a(cfg, torch::kCPU);
   trainFew(a, cfg, 3);
   const std::string path = dir + "/a.safetensors";
@@ -45,7 +47,7 @@ TEST(Checkpoint, RoundTripIsBitExactAndCarriesConfigAndIteration) {
   const auto info = loadCheckpointInto(path, b);
   EXPECT_EQ(info.iteration, 3);
   EXPECT_EQ(info.method, "dual-mcmc");
-  EXPECT_EQ(info.config.x.stepSize, 0.123456789);
+  EXPECT_EQ(test::dual(info.config).x.stepSize, 0.123456789);
   const auto sa = a.stateTensors(), sb = b.stateTensors();
   ASSERT_EQ(sa.size(), sb.size());
   for (size_t i = 0; i < sa.size(); ++i) {
@@ -64,7 +66,7 @@ TEST(Checkpoint, OtherArchitectureIsRefusedWithAClearMessageAndNothingChanges) {
   DualMcmc a(cfg, torch::kCPU);
   saveCheckpoint(dir + "/a.safetensors", a, cfg, 0, 0);
   RunConfig wide = cfg;
-  wide.model.ebmWidth = 48;
+  test::DualEdit(wide)->model.ebmWidth = 48;
   DualMcmc b(wide, torch::kCPU);
   std::vector<torch::Tensor> before;
   for (auto& kv : b.stateTensors())

@@ -75,7 +75,7 @@ TEST(DualMcmc, OneIterationUpdatesEveryModelAndReportsFiniteLosses) {
 TEST(DualMcmc, EbmStepLowersDataEnergyRelativeToNegatives) {
   // METHODS §4.7 item 6: loss sign. Same negatives before and after one update.
   RunConfig cfg = toyConfig();
-  cfg.train.twoChains = false;
+  test::DualEdit(cfg)->train.twoChains = false;
   Harness h(cfg);
   auto probeGen = makeGenerator(torch::kCPU, 3);
   const auto data = sampleToy2d("8gaussians", 512, probeGen);
@@ -99,7 +99,8 @@ TEST(DualMcmc, ShortRunOnEightGaussiansLearns) {
     auto g = makeGenerator(torch::kCPU, 5);
     ChainControl ctl;
     ctl.gen = &g;
-    return langevinX(h.method.ebm(), h.method.initialX(1000, "generator", g), cfg.x, ctl);
+    return langevinX(h.method.ebm(), h.method.initialX(1000, "generator", g),
+                     test::dual(cfg).x, ctl);
   };
   const double mmdBefore = mmdRbf(samples(), truth);
   for (int i = 0; i < 400; ++i) {
@@ -161,7 +162,7 @@ TEST(DualMcmc, RevisionsFromDifferentInitialisersShareTheirLangevinNoise) {
   // so end - start must be identical for two initialisers.
   RunConfig cfg = RunConfig::fromPreset("toy2d");
   DualMcmc m(cfg, torch::kCPU);
-  LangevinXConfig xs = cfg.x;
+  LangevinXConfig xs = test::dual(cfg).x;
   xs.stepSize = 1e-12;
   xs.noise = 0.1;
   xs.steps = 5;

@@ -225,9 +225,11 @@ TinyModel tinyFolderModel(const std::string& name, int testImages) {
   c.model.family = "conv";
   c.model.imageSize = 32;
   c.model.channels = 1;
-  c.model.nz = 8;
-  c.model.ebmWidth = c.model.genWidth = c.model.infWidth = 8;
-  c.model.genTanh = true;
+  test::DualEdit(c)->model.nz = 8;
+  test::DualEdit(c)->model.ebmWidth = 8;
+  test::DualEdit(c)->model.genWidth = 8;
+  test::DualEdit(c)->model.infWidth = 8;
+  test::DualEdit(c)->model.genTanh = true;
   c.data.kind = "folder";
   c.data.path = (dir / "data").string();
   c.validate();

@@ -1,5 +1,9 @@
-// Shared fixtures for the core tests: seeded RNG, temp folders, tolerance helpers.
+// Shared fixtures for the core tests: seeded RNG, temp folders, tolerance helpers, Dual-MCMC's
+// settings in a run config.
 #pragma once
+
+#include "config.h"
+#include "methods/dual_mcmc/settings.h"
 
 #include <torch/torch.h>
 
@@ -25,5 +29,24 @@ inline torch::Generator seeded(uint64_t seed) {
 inline bool near(double a, double b, double rel, double abs = 0.0) {
   return std::fabs(a - b) <= rel * std::fabs(b) + abs;
 }
+
+/// Edits Dual-MCMC's settings in a run config's method table for one statement:
+/// `DualEdit(cfg)->x.steps = 5;` reads the settings, and the temporary writes them back when the
+/// statement ends.
+class DualEdit {
+public:
+  explicit DualEdit(RunConfig& cfg) : m_cfg(cfg), m_settings(dualMcmcSettings(cfg)) {}
+  ~DualEdit() { storeDualMcmcSettings(m_cfg, m_settings); }
+  DualEdit(const DualEdit&) = delete;
+  DualEdit& operator=(const DualEdit&) = delete;
+  DualMcmcSettings* operator->() { return &m_settings; }
+
+private:
+  RunConfig& m_cfg;
+  DualMcmcSettings m_settings;
+};
+
+/// Dual-MCMC's settings as `cfg` holds them (defaults where its table is silent).
+inline DualMcmcSettings dual(const RunConfig& cfg) { return dualMcmcSettings(cfg); }
 
 } // namespace ebm::test

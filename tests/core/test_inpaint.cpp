@@ -9,6 +9,7 @@
 #include "interpolate.h"
 #include "tasks/inpainting.h"
 #include "tasks/interpolation.h"
+#include "test_helpers.h"
 #include "sampling/langevin.h"
 #include "masks.h"
 #include "base/runtime.h"
@@ -121,7 +122,7 @@ TEST(Masks, RandomMasksAndPixelDropAreSeeded) {
 // Masked z-Langevin: hidden pixels do not enter the likelihood, so changing them leaves the
 // chain unchanged for the same seed.
 TEST(Inpaint, MaskedZLangevinIgnoresHiddenPixels) {
-  ModelConfig mc;
+  NetConfig mc;
   mc.family = "conv";
   mc.imageSize = 32;
   mc.channels = 1;
@@ -306,7 +307,7 @@ TEST_F(ShippedModel, InterpolationStripEndsAreTheEndReconstructions) {
     torch::NoGradGuard noGrad;
     mu = requireLatent(*model, "the test").encoder().forward(x).mu;
   }
-  LangevinZConfig zc = info.config.z;
+  LangevinZConfig zc = test::dual(info.config).z;
   zc.steps = s.zSteps;
   auto gen = makeGenerator(torch::kCPU, s.seed);
   ChainControl c;

@@ -1,3 +1,4 @@
+#include "methods/dual_mcmc/dual_mcmc.h"
 #include "models/models.h"
 #include "models/spectral_norm.h"
 
@@ -7,6 +8,9 @@
 
 namespace ebm {
 namespace {
+
+/// The networks a preset's Dual-MCMC builds.
+NetConfig nets(const RunConfig& cfg) { return netConfig(cfg.model, dualMcmcSettings(cfg).model); }
 
 double topSingularValue(const torch::Tensor& w) {
   const auto m = w.reshape({w.size(0), -1}).to(torch::kDouble);
@@ -84,7 +88,7 @@ struct Family {
 class ModelShapes : public ::testing::TestWithParam<Family> {};
 
 TEST_P(ModelShapes, ForwardShapesMatchTheContract) {
-  ModelConfig c;
+  NetConfig c;
   c.family = GetParam().family;
   c.imageSize = GetParam().imageSize;
   c.channels = GetParam().channels;
@@ -112,7 +116,7 @@ INSTANTIATE_TEST_SUITE_P(Families, ModelShapes,
                                            Family{"conv", 28, 1}, Family{"conv", 32, 3}));
 
 TEST(Models, WrongInputShapeGivesAMessageWithTheSizes) {
-  ModelConfig c;
+  NetConfig c;
   auto E = makeEnergyNet(c);
   try {
     E->forward(torch::randn({4, 3}));
@@ -124,7 +128,7 @@ TEST(Models, WrongInputShapeGivesAMessageWithTheSizes) {
 
 TEST(Models, ReferenceInitDrawsBatchNormGainsFromStandardNormal) {
   torch::manual_seed(4);
-  ModelConfig c;
+  NetConfig c;
   c.family = "conv";
   c.genWidth = 64;
   auto G = makeGeneratorNet(c);
@@ -147,7 +151,7 @@ namespace {
 
 TEST(Models, HandWrittenEnergyGradientMatchesAutograd) {
   torch::manual_seed(9);
-  ModelConfig c;  // the MLP family overrides energyAndGrad
+  NetConfig c;  // the MLP family overrides energyAndGrad
   auto a = makeEnergyNet(c);
   auto b = makeEnergyNet(c);
   {
@@ -180,7 +184,7 @@ namespace {
 
 TEST(Models, HandWrittenGeneratorVjpMatchesAutogradIncludingBatchNormState) {
   torch::manual_seed(10);
-  ModelConfig c;
+  NetConfig c;
   c.genTanh = true;
   auto a = makeGeneratorNet(c);
   auto b = makeGeneratorNet(c);
@@ -215,9 +219,9 @@ namespace {
 
 TEST(Models, PaperCifar10NetworksHaveThePapersParameterCounts) {
   const RunConfig cfg = RunConfig::fromPreset("paper-cifar10");
-  const double e = static_cast<double>(parameterCount(*makeEnergyNet(cfg.model)));
-  const double g = static_cast<double>(parameterCount(*makeGeneratorNet(cfg.model)));
-  const double i = static_cast<double>(parameterCount(*makeInferenceNet(cfg.model)));
+  const double e = static_cast<double>(parameterCount(*makeEnergyNet(nets(cfg))));
+  const double g = static_cast<double>(parameterCount(*makeGeneratorNet(nets(cfg))));
+  const double i = static_cast<double>(parameterCount(*makeInferenceNet(nets(cfg))));
   EXPECT_NEAR(e / 1e6, 16.79, 0.01);  // METHODS §1.3
   EXPECT_NEAR(g / 1e6, 16.0, 0.05);
   EXPECT_NEAR(i / 1e6, 15.2, 0.05);
@@ -245,9 +249,9 @@ constexpr int64_t kCelebaInfParams = 15210752;
 TEST(Models, PaperCelebA64NetworksMatchTheLayerList) {
   torch::manual_seed(5);
   const RunConfig cfg = RunConfig::fromPreset("paper-celeba64");
-  auto E = makeEnergyNet(cfg.model);
-  auto G = makeGeneratorNet(cfg.model);
-  auto I = makeInferenceNet(cfg.model);
+  auto E = makeEnergyNet(nets(cfg));
+  auto G = makeGeneratorNet(nets(cfg));
+  auto I = makeInferenceNet(nets(cfg));
   EXPECT_EQ(parameterCount(*E), kCelebaEbmParams);
   EXPECT_EQ(parameterCount(*G), kCelebaGenParams);
   EXPECT_EQ(parameterCount(*I), kCelebaInfParams);
@@ -284,7 +288,7 @@ TEST(Models, PaperCelebA64NetworksMatchTheLayerList) {
 }
 
 TEST(Models, SixtyFourPixelTopologyScalesWithTheWidth) {
-  ModelConfig c;
+  NetConfig c;
   c.family = "conv";
   c.imageSize = 64;
   c.channels = 1;

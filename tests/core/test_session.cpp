@@ -17,10 +17,12 @@ namespace {
 
 RunConfig quickToy() {
   RunConfig cfg = RunConfig::fromPreset("toy2d");
-  cfg.model.ebmWidth = cfg.model.genWidth = cfg.model.infWidth = 32;
+  test::DualEdit(cfg)->model.ebmWidth = 32;
+  test::DualEdit(cfg)->model.genWidth = 32;
+  test::DualEdit(cfg)->model.infWidth = 32;
   cfg.train.batchSize = 64;
-  cfg.x.steps = 5;
-  cfg.z.steps = 3;
+  test::DualEdit(cfg)->x.steps = 5;
+  test::DualEdit(cfg)->z.steps = 3;
   cfg.runtime.device = "cpu";
   cfg.runtime.threads = 2;
   return cfg;
@@ -82,7 +84,7 @@ TEST(Session, InvalidLiveSettingIsRefusedWithAMessage) {
   s.post(cmd::StopRevision{});
   s.waitIdle(10);
   EXPECT_NE(s.snapshot()->lastError.find("x.step_size"), std::string::npos);
-  EXPECT_EQ(s.snapshot()->config.x.stepSize, 0.5);
+  EXPECT_EQ(test::dual(s.snapshot()->config).x.stepSize, 0.5);
   EXPECT_EQ(s.snapshot()->chains.at("x").settings.number("step_size"), 0.5);
   xs.numbers = {{"no_such_key", 1}};
   EXPECT_FALSE(s.setChainSettings("x", xs));

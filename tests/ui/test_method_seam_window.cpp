@@ -36,7 +36,7 @@ using ebm::ui::test::waitFor;
 std::string analyticCheckpoint() {
   ebm::test::registerAnalyticMethod();
   ebm::RunConfig cfg = ebm::RunConfig::fromPreset("toy2d");
-  cfg.train.method = ebm::test::kAnalyticMethod;
+  cfg.setMethod(ebm::test::kAnalyticMethod);
   cfg.runtime.device = "cpu";
   const std::string dir = tmpPath("seam-run").toStdString();
   ebm::SessionOptions opts;

@@ -19,7 +19,8 @@ using ebm::ui::SessionPoller;
 
 RunConfig quickToy() {
   RunConfig cfg = RunConfig::fromPreset("toy2d");
-  cfg.model.ebmWidth = cfg.model.genWidth = cfg.model.infWidth = 32;
+  for (const char* width : {"ebm_width", "gen_width", "inf_width"})
+    cfg.applyOverride("dual_mcmc.model." + std::string(width) + "=32");
   cfg.train.batchSize = 64;
   cfg.runtime.device = "cpu";
   cfg.runtime.threads = 1;

@@ -51,16 +51,34 @@ torch::Tensor gaussianNll(const torch::Tensor& z, const Posterior& q) {
   return 0.5 * (q.logvar + d).flatten(1).sum(1);
 }
 
+NetConfig netConfig(const ModelConfig& shape, const DualMcmcNets& nets) {
+  NetConfig c;
+  c.family = shape.family;
+  c.dataDim = shape.dataDim;
+  c.imageSize = shape.imageSize;
+  c.channels = shape.channels;
+  c.nz = nets.nz;
+  c.ebmWidth = nets.ebmWidth;
+  c.genWidth = nets.genWidth;
+  c.infWidth = nets.infWidth;
+  c.genTanh = nets.genTanh;
+  c.spectralNorm = nets.spectralNorm;
+  return c;
+}
+
 DualMcmc::DualMcmc(const RunConfig& config, torch::Device device)
-    : m_config(config), m_info(describeDualMcmc(config)), m_device(device) {
+    : m_config(config), m_settings(dualMcmcSettings(config)), m_info(describeDualMcmc(config)),
+      m_device(device) {
   config.validate();
-  m_mode = config.train.mode == "cooperative" ? Mode::Cooperative
-           : config.train.mode == "short-run" ? Mode::ShortRun
-                                              : Mode::Dual;
+  const std::string& mode = m_settings.train.mode;
+  m_mode = mode == "cooperative" ? Mode::Cooperative
+           : mode == "short-run" ? Mode::ShortRun
+                                 : Mode::Dual;
   torch::manual_seed(config.train.seed);  // initial weights are a function of the seed
-  m_E = makeEnergyNet(config.model);
-  m_G = makeGeneratorNet(config.model);
-  m_I = makeInferenceNet(config.model);
+  const NetConfig nets = netConfig(config.model, m_settings.model);
+  m_E = makeEnergyNet(nets);
+  m_G = makeGeneratorNet(nets);
+  m_I = makeInferenceNet(nets);
   applyReferenceInit(*m_E);
   applyReferenceInit(*m_G);
   applyReferenceInit(*m_I);
@@ -72,7 +90,7 @@ DualMcmc::DualMcmc(const RunConfig& config, torch::Device device)
   m_E->train();
   m_G->train();
   m_I->train();
-  const auto& t = config.train;
+  const auto& t = m_settings.train;
   auto opts = [&](double lr, double wd) {
     AdamOptions o;
     o.lr = lr;
@@ -87,14 +105,15 @@ DualMcmc::DualMcmc(const RunConfig& config, torch::Device device)
 }
 
 void DualMcmc::setEpoch(int epoch) {
-  const double f = std::pow(m_config.train.lrDecay, epoch);
-  m_optE->setLr(m_config.train.lrE * f);
-  m_optG->setLr(m_config.train.lrG * f);
-  m_optI->setLr(m_config.train.lrI * f);
+  const auto& t = m_settings.train;
+  const double f = std::pow(t.lrDecay, epoch);
+  m_optE->setLr(t.lrE * f);
+  m_optG->setLr(t.lrG * f);
+  m_optI->setLr(t.lrI * f);
 }
 
 torch::Tensor DualMcmc::sampleLatent(int n, torch::Generator& gen) {
-  return torch::randn({n, m_config.model.nz, 1, 1}, gen, torch::TensorOptions().device(m_device));
+  return torch::randn({n, m_settings.model.nz, 1, 1}, gen, torch::TensorOptions().device(m_device));
 }
 
 torch::Tensor DualMcmc::initialX(int n, const std::string& init, torch::Generator& gen) {
@@ -127,7 +146,7 @@ torch::Tensor DualMcmc::initialZ(const torch::Tensor& x, const std::string& init
   if (init == "gaussian")
     return sampleLatent(n, gen);
   if (init == "uniform")
-    return torch::rand({n, m_config.model.nz, 1, 1}, gen,
+    return torch::rand({n, m_settings.model.nz, 1, 1}, gen,
                        torch::TensorOptions().device(m_device)) * 2.0 - 1.0;
   throw ConfigError("z.init = " + init + ": expected inference, inference-mean, gaussian or uniform");
 }
@@ -156,7 +175,7 @@ IterationResult DualMcmc::iterate(const torch::Tensor& batch, MethodContext& ctx
   TORCH_CHECK(ctx.gen, "DualMcmc::iterate: the context has no generator");
   const auto& xLive = ctx.live("x");
   const auto& zLive = ctx.live("z");
-  const auto& t = m_config.train;
+  const auto& t = m_settings.train;
   const auto x = batch.to(m_device);
   const auto xcfg = toXConfig(xLive.peek());
   const double temperature = t.useTemperature ? xTemperature(xcfg) : 1.0;
@@ -207,7 +226,7 @@ DualMcmc::ZChain DualMcmc::inferAndReviseZ(const torch::Tensor& x,
   // the chain), so the checkpoint's inference model stays comparable in eval-recon.
   ZChain zs;
   zs.q = m_I->forward(x);
-  const auto z0 = initialZ(x, m_config.z.init, *ctx.gen, &zs.q);
+  const auto z0 = initialZ(x, m_settings.z.init, *ctx.gen, &zs.q);
   zs.zTilde = langevinZ(*m_G, x, z0, zLive, chainControl(ctx, ctx.trace("z"), false));
   return zs;
 }
@@ -216,7 +235,7 @@ DualMcmc::GeneratorStep DualMcmc::updateGenerator(const torch::Tensor& x, const 
                                                   const ZChain& zs) {
   // 3. Generator: learns from data through z~ and from the EBM through x~ (Eq. 8). Cooperative
   // learning keeps only the second term, so the data batch never reaches G's update.
-  const auto& t = m_config.train;
+  const auto& t = m_settings.train;
   const double B = static_cast<double>(x.size(0));
   m_optG->zeroGrad();
   GeneratorStep g;
@@ -234,7 +253,7 @@ DualMcmc::GeneratorStep DualMcmc::updateGenerator(const torch::Tensor& x, const 
 DualMcmc::InferenceStep DualMcmc::updateInference(const XChain& xs, const ZChain& zs) {
   // 4. Inference model: real pairs (x, z~) and generated pairs (x~, z) (Eq. 9); cooperative
   // learning has no real pairs (no z-chain on data), so I learns from generated pairs only.
-  const auto& t = m_config.train;
+  const auto& t = m_settings.train;
   m_optI->zeroGrad();
   InferenceStep i;
   i.generated = gaussianNll(xs.z, m_I->forward(xs.xTilde)).mean();
@@ -280,7 +299,7 @@ IterationResult DualMcmc::iterateShortRun(const torch::Tensor& x, MethodContext&
                                           double temperature) {
   // Short-run EBM (the "no generator" baseline): x-chains start from noise and the EBM learns
   // from them alone; G and I take no part and keep their weights.
-  const auto start = initialX(static_cast<int>(x.size(0)), m_config.x.init, *ctx.gen);
+  const auto start = initialX(static_cast<int>(x.size(0)), m_settings.x.init, *ctx.gen);
   const auto negatives =
       langevinX(*m_E, start, ctx.live("x"), chainControl(ctx, ctx.trace("x"), false));
   if (ctx.stopRequested())
@@ -336,18 +355,19 @@ torch::Tensor DualMcmc::revise(const RevisionRequest& request, MethodContext& ct
 
 SettingValues DualMcmc::chainSettings(const RunConfig& config, const std::string& chain) const {
   if (chain == "x")
-    return toSettings(config.x);
+    return toSettings(dualMcmcSettings(config).x);
   if (chain == "z")
-    return toSettings(config.z);
+    return toSettings(dualMcmcSettings(config).z);
   throw Error("dual-mcmc has no chain named '" + chain + "'");
 }
 
 void DualMcmc::storeChainSettings(RunConfig& config, const std::string& chain,
                                   const SettingValues& values) const {
+  DualMcmcSettings s = dualMcmcSettings(config);
   if (chain == "x")
-    config.x = toXConfig(values, config.x);
+    config.methodSettings["x"] = toSettings(toXConfig(values, s.x));
   else if (chain == "z")
-    config.z = toZConfig(values, config.z);
+    config.methodSettings["z"] = toSettings(toZConfig(values, s.z));
   else
     throw Error("dual-mcmc has no chain named '" + chain + "'");
 }
@@ -359,7 +379,7 @@ double DualMcmc::stepsPerIteration(const std::map<std::string, SettingValues>& s
   };
   if (m_mode == Mode::ShortRun)
     return steps("x");
-  const double xChains = m_config.train.twoChains ? 2.0 : 1.0;
+  const double xChains = m_settings.train.twoChains ? 2.0 : 1.0;
   return steps("x") * xChains + (m_mode == Mode::Dual ? steps("z") : 0.0);
 }
 

@@ -1,12 +1,13 @@
 // Dual-MCMC teaching (Cui & Han, NeurIPS 2023; METHODS §1.6, Algorithm 1): an EBM, a
 // generator and an inference model learned together through x-Langevin (EBM, started
 // from the generator) and z-Langevin (generator posterior, started from the inference
-// model). train.mode selects the paper's ablations (§3.3, Tab. 4-5): cooperative learning
-// (G and I taught by the EBM alone) and a short-run EBM (chains from noise, no G). Worker
-// thread only; no Qt/GL.
+// model). dual_mcmc.train.mode selects the paper's ablations (§3.3, Tab. 4-5): cooperative
+// learning (G and I taught by the EBM alone) and a short-run EBM (chains from noise, no G).
+// Worker thread only; no Qt/GL.
 #pragma once
 
 #include "methods/capabilities.h"
+#include "methods/dual_mcmc/settings.h"
 #include "methods/method.h"
 #include "models/models.h"
 #include "methods/optim.h"
@@ -19,8 +20,11 @@ namespace ebm {
 /// the reference adds 1e-6 to the variance (METHODS §1.6 step 4).
 torch::Tensor gaussianNll(const torch::Tensor& z, const Posterior& q);
 
-/// The registry's view of the method (registration.cpp): capabilities, chains, loss names.
+/// The registry's view of the method (registration.cpp): capabilities, chains, settings
+/// tables, loss names.
 MethodInfo describeDualMcmc(const RunConfig& config);
+/// The networks' description: the run's data shape with the method's widths.
+NetConfig netConfig(const ModelConfig& shape, const DualMcmcNets& nets);
 
 class DualMcmc : public TrainingMethod, public EnergyModel, public LatentModel {
 public:
@@ -48,7 +52,7 @@ public:
   }
 
   // LatentModel
-  int latentDim() const override { return m_config.model.nz; }
+  int latentDim() const override { return m_settings.model.nz; }
   Generator& decoder() override { return *m_G; }
   InferenceNet& encoder() override { return *m_I; }
   torch::Tensor samplePrior(int n, torch::Generator& gen) override { return sampleLatent(n, gen); }
@@ -86,7 +90,7 @@ private:
   /// Steps 3 and 4: one Adam step each for G and I.
   GeneratorStep updateGenerator(const torch::Tensor& x, const XChain& xs, const ZChain& zs);
   InferenceStep updateInference(const XChain& xs, const ZChain& zs);
-  /// Step 5's negatives with train.twoChains: G(z) of the updated G, revised by x-Langevin.
+  /// Step 5's negatives with two_chains: G(z) of the updated G, revised by x-Langevin.
   torch::Tensor reviseFromUpdatedGenerator(const torch::Tensor& z,
                                            const LiveValue<SettingValues>& xLive,
                                            MethodContext& ctx);
@@ -106,6 +110,7 @@ private:
   torch::Tensor reviseZ(const RevisionRequest& request, MethodContext& ctx);
 
   RunConfig m_config;
+  DualMcmcSettings m_settings;  // read once from m_config's method table
   MethodInfo m_info;
   Mode m_mode = Mode::Dual;
   torch::Device m_device;
