@@ -1,0 +1,171 @@
+// Sampling of the recovery-likelihood methods: progressive sampling from noise through every
+// level (METHODS §2.7, §3.6), one level's recovery of noised data (the chain "y" as a revision),
+// and the trace that spans the levels.
+#include "methods/recovery/recovery_method.h"
+
+#include "base/runtime.h"
+#include "errors.h"
+#include "models/time_embedding.h"
+
+#include <algorithm>
+#include <optional>
+
+namespace ebm {
+namespace {
+
+// Appends one level's trace to the trace of the whole ladder; steps continue after `offset`.
+void appendLevel(Trace& into, const Trace& part, int level, int offset) {
+  if (into.steps.empty() && into.snapshots.empty()) {
+    into.chain = part.chain;
+    into.chains = part.chains;
+    into.stateShape = part.stateShape;
+    into.snapshotEvery = part.snapshotEvery;
+  }
+  into.steps.reserve(into.steps.size() + part.steps.size());
+  for (size_t i = 0; i < part.steps.size(); ++i) {
+    into.steps.push_back(part.steps[i] + offset);
+    into.levels.push_back(level);
+  }
+  auto append = [](auto& dst, const auto& src) { dst.insert(dst.end(), src.begin(), src.end()); };
+  append(into.energy, part.energy);
+  append(into.gradNorm, part.gradNorm);
+  append(into.driftNorm, part.driftNorm);
+  append(into.noiseNorm, part.noiseNorm);
+  append(into.stepSize, part.stepSize);
+  append(into.noise, part.noise);
+  for (const TraceRow& row : part.extras) {
+    auto it = std::find_if(into.extras.begin(), into.extras.end(),
+                           [&](const TraceRow& r) { return r.name == row.name; });
+    TraceRow& target = it != into.extras.end() ? *it : into.extras.emplace_back(TraceRow{row.name, {}});
+    append(target.values, row.values);
+  }
+  for (SettingChange c : part.changes) {
+    c.step += offset;
+    into.changes.push_back(std::move(c));
+  }
+  for (TraceSnapshot s : part.snapshots) {
+    s.step += offset;
+    into.snapshots.push_back(std::move(s));
+  }
+  into.stopped = part.stopped;
+  into.diverged = part.diverged;
+  into.message = part.message;
+}
+
+ChainControl controlFor(MethodContext& ctx, Trace* trace) {
+  ChainControl c;
+  c.gen = ctx.gen;
+  c.stop = ctx.stop;
+  c.trace = trace;
+  c.onStep = ctx.onStep;
+  return c;
+}
+
+} // namespace
+
+torch::Tensor RecoveryMethod::sampleLevel(const torch::Tensor& x, int level,
+                                          const LiveValue<SettingValues>& live,
+                                          const ChainControl& control) {
+  const auto levels =
+      torch::full({x.size(0)}, level, torch::TensorOptions(torch::kLong).device(m_device));
+  torch::Tensor y0 = x;  // DRL: the chain starts at x~ itself
+  if (m_init) {
+    torch::NoGradGuard noGrad;
+    y0 = proposalMean(x, levels) +
+         m_schedule.proposalStd[level] * torch::randn(x.sizes(), *control.gen, x.options());
+  }
+  RecoveryChain chain{x, levels, {}, {}, "sample"};
+  const auto y = recoveryLangevin(chainEnergy(levels), m_schedule, y0, chain, live, control);
+  return y / m_schedule.scale[level];
+}
+
+torch::Tensor RecoveryMethod::sampleFromNoise(int n, MethodContext& ctx) {
+  TORCH_CHECK(ctx.gen, "RecoveryMethod::sampleFromNoise: the context has no generator");
+  if (n < 1)
+    throw Error("sampling needs at least one chain");
+  const LiveValue<SettingValues>& live = ctx.live("sample");
+  const bool ema = live.peek().flag("ema", m_settings.sampleWithEma);
+  m_ebm->eval();
+  if (m_init)
+    m_init->eval();
+  std::optional<EmaScope> emaEbm, emaInit;
+  if (ema) {
+    emaEbm.emplace(*m_emaEbm, *m_ebm);
+    if (m_init)
+      emaInit.emplace(*m_emaInit, *m_init);
+  }
+  auto x = sampleStarts(n, "noise", *ctx.gen);
+  Trace* trace = ctx.trace("sample");
+  Trace ladder, part;
+  int offset = 0;
+  for (int level = m_schedule.top(); level >= 0 && !ctx.stopRequested(); --level) {
+    ChainControl control = controlFor(ctx, trace ? &part : nullptr);
+    if (trace && ctx.onStep)
+      control.onStep = [&, level, offset](const Trace& t) {
+        Trace view = ladder;
+        appendLevel(view, t, level, offset);
+        ctx.onStep(view);
+      };
+    x = sampleLevel(x, level, live, control);
+    if (trace) {
+      appendLevel(ladder, part, level, offset);
+      offset = ladder.lastStep() + 1;
+    }
+  }
+  if (m_init && !ctx.stopRequested()) {
+    // CDRL's final denoising (Tweedie) step at level 0 (§3.6).
+    const TweedieStep& t = m_schedule.tweedie;
+    const auto levels = torch::zeros({n}, torch::TensorOptions(torch::kLong).device(m_device));
+    auto xg = x.detach().requires_grad_(true);
+    const auto f = chainEnergy(levels)(xg * t.inputScale, levels).sum();
+    const auto grad = torch::autograd::grad({f}, {xg})[0];
+    x = ((x + t.gradientCoef * grad) / t.signalScale).detach();
+  }
+  if (trace) {
+    ladder.finished = !ctx.stopRequested() && !ladder.diverged;
+    ladder.stopped = ctx.stopRequested();
+    *trace = std::move(ladder);
+  }
+  m_ebm->train();
+  if (m_init)
+    m_init->train();
+  return x;
+}
+
+torch::Tensor RecoveryMethod::reviseAtLevel(const RevisionRequest& request, MethodContext& ctx) {
+  if (!request.batch.defined() || request.batch.size(0) < 1)
+    throw Error("a recovery revision needs data to noise (the chain conditions on it)");
+  const LiveValue<SettingValues>& live = ctx.live("y");
+  const int level = std::clamp(live.peek().integer("level", 0), 0, m_schedule.top());
+  const auto x = request.batch.to(m_device, torch::kFloat);
+  const int64_t n = x.size(0);
+  // Noise the data to x_{l+1} as training does, then recover x_l from it.
+  const auto eps = torch::randn(x.sizes(), *ctx.gen, x.options());
+  const auto xNext = m_schedule.signal[level + 1] * x + m_schedule.noise[level + 1] * eps;
+  const auto levels = torch::full({n}, level, torch::TensorOptions(torch::kLong).device(m_device));
+  m_ebm->eval();
+  torch::Tensor y0 = xNext;
+  if (m_init) {
+    torch::NoGradGuard noGrad;
+    m_init->eval();
+    y0 = proposalMean(xNext, levels) +
+         m_schedule.proposalStd[level] * torch::randn(x.sizes(), *ctx.gen, x.options());
+    m_init->train();
+  }
+  RecoveryChain chain{xNext, levels, {}, {}, "y"};
+  const auto y = recoveryLangevin(chainEnergy(levels), m_schedule, y0, chain, live,
+                                  controlFor(ctx, ctx.trace("y")));
+  m_ebm->train();
+  return (y / m_schedule.scale[level]).to(torch::kCPU);
+}
+
+torch::Tensor RecoveryMethod::revise(const RevisionRequest& request, MethodContext& ctx) {
+  TORCH_CHECK(ctx.gen, "RecoveryMethod::revise: the context has no generator");
+  if (request.chain == "sample")
+    return sampleFromNoise(request.chains, ctx).to(torch::kCPU);
+  if (request.chain == "y")
+    return reviseAtLevel(request, ctx);
+  throw Error(m_info.name + " has no chain named '" + request.chain + "' (it has y and sample)");
+}
+
+} // namespace ebm
