@@ -177,9 +177,12 @@ int runFd(EvaluationCommands& c) {
   std::vector<std::vector<std::string>> csv;
   for (const auto& row : r.rows) {
     const std::string name = row.features == "classifier" ? r.classifierName : "FID (Inception)";
-    const std::string what = row.samples == "generator" ? "x0 = G(z)"
-                             : row.samples == "revised" ? "x~ (revised)"
-                                                        : "real (" + row.samples + ")";
+    const std::string what = row.samples == "generator"     ? "x0 = G(z)"
+                             : row.samples == "revised"     ? "x~ (revised)"
+                             : row.samples == "sampler"     ? "sampler"
+                             : row.samples == "initializer" ? "initializer"
+                             : row.samples == "no-steps"    ? "no steps"
+                                                            : "real (" + row.samples + ")";
     std::printf("%-24s %-12s %12.4f\n", name.c_str(), what.c_str(), row.fd);
     csv.push_back({r.split, name, row.samples, fmt(row.fd), std::to_string(r.samples),
                    std::to_string(r.xSteps)});

@@ -22,18 +22,64 @@ namespace ebm {
 namespace {
 
 struct Drawn {
-  torch::Tensor generated;  // x0 (N, ...) CPU
-  torch::Tensor revised;    // x~ (N, ...) CPU
+  torch::Tensor generated;  // the chains' starts, x0 (N, ...) CPU
+  torch::Tensor revised;    // the chains' results, x~ (N, ...) CPU
   LangevinXConfig x;        // the revision's settings
+  std::string startName = "generator";  // what the starts are, for the result's rows
+  std::string revisedName = "revised";
 };
+
+/// A sampler that starts from noise rather than from a generator (no latent model).
+bool samplesFromNoiseOnly(TrainingMethod& method) {
+  return !method.latentModel() && method.info().capabilities.samplesFromNoise;
+}
 
 /// The model of a checkpoint, on the options' device; it must be able to sample.
 OpenedModel openModel(const SampleOptions& o, CheckpointInfo& info) {
   auto opened = openCheckpoint(o.checkpoint, o.device);
   info = opened.info;
+  if (samplesFromNoiseOnly(*opened.method))
+    return opened;
   requireLatent(*opened.method, "sampling from the generator");
   requireEnergy(*opened.method, "the x-revision of samples");
   return opened;
+}
+
+/// Samples of a method that draws from noise: its sampling chain as the options set it, and
+/// the same chain without Langevin steps (the initializer's proposals alone, where it has one).
+Drawn drawFromNoise(TrainingMethod& model, const RunConfig& cfg, const SampleOptions& o,
+                    torch::Device device) {
+  const ChainSpec* chain = nullptr;
+  for (const auto& c : model.info().chains)
+    if (c.dataSpace && !c.hasTarget && !chain)
+      chain = &c;
+  if (!chain)
+    throw Error(model.info().title + " has no chain that samples from noise");
+  FixedChainSettings full(model, cfg), none(model, cfg);
+  if (o.xSteps >= 0)
+    full.set(chain->name, "steps", o.xSteps);
+  none.set(chain->name, "steps", 0);
+  const SettingValues used = full.get(chain->name);
+  Drawn d;
+  d.x.steps = used.integer("steps");
+  d.x.stepSize = used.number("step_multiplier", used.number("step_size"));
+  d.x.noise = used.number("noise_scale", used.number("noise"));
+  d.startName = model.info().capabilities.initializer ? "initializer" : "no-steps";
+  d.revisedName = "sampler";
+  auto draw = [&](FixedChainSettings& settings) {
+    auto gen = makeGenerator(device, o.seed);  // the same starts and noise for both
+    MethodContext ctx = settings.context(device, gen);
+    std::vector<torch::Tensor> parts;
+    for (int done = 0; done < o.samples;) {
+      const int n = std::min(o.batch, o.samples - done);
+      parts.push_back(model.revise({chain->name, n, "", {}}, ctx).to(torch::kCPU));
+      done += n;
+    }
+    return torch::cat(parts, 0);
+  };
+  d.generated = draw(none);
+  d.revised = draw(full);
+  return d;
 }
 
 Drawn drawSamples(TrainingMethod& model, const RunConfig& cfg, const SampleOptions& o,
@@ -41,6 +87,8 @@ Drawn drawSamples(TrainingMethod& model, const RunConfig& cfg, const SampleOptio
   if (o.samples < 2 || o.batch < 2)
     throw Error("sample quality: samples and batch must be at least 2 (got " +
                 std::to_string(o.samples) + " and " + std::to_string(o.batch) + ")");
+  if (samplesFromNoiseOnly(model))
+    return drawFromNoise(model, cfg, o, device);
   Drawn d;
   d.x = toXConfig(model.chainSettings(cfg, "x"));
   if (o.xSteps >= 0)
@@ -201,8 +249,8 @@ FdResult evaluateFd(const FdOptions& o) {
 
   auto addRows = [&](const std::string& name, auto&& features) {
     const GaussianFit ref = fitGaussian(features(reference));
-    result.rows.push_back({name, "generator", frechetDistance(fitGaussian(features(d.generated)), ref)});
-    result.rows.push_back({name, "revised", frechetDistance(fitGaussian(features(d.revised)), ref)});
+    result.rows.push_back({name, d.startName, frechetDistance(fitGaussian(features(d.generated)), ref)});
+    result.rows.push_back({name, d.revisedName, frechetDistance(fitGaussian(features(d.revised)), ref)});
     result.rows.push_back({name, floorSplit, frechetDistance(fitGaussian(features(floorImages)), ref)});
   };
   if (classifier)
@@ -246,8 +294,8 @@ ToyResult evaluateToy(const SampleOptions& o) {
     }
     result.rows.push_back(r);
   };
-  row("generator", d.generated);
-  row("revised", d.revised);
+  row(d.startName, d.generated);
+  row(d.revisedName, d.revised);
   row("data", floor);
   return result;
 }

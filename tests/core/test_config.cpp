@@ -4,6 +4,7 @@
 #include "config.h"
 #include "errors.h"
 #include "methods/dual_mcmc/settings.h"
+#include "methods/method.h"
 
 #include <gtest/gtest.h>
 
@@ -599,12 +600,21 @@ TEST(ConfigMethodTable, EveryPresetIsInTheNewFormAndRoundTrips) {
   for (const std::string& name : presetNames()) {
     SCOPED_TRACE(name);
     const std::string text = readText(findResource("presets/" + name + ".toml"));
-    EXPECT_NE(text.find("[dual_mcmc.x]"), std::string::npos);
-    EXPECT_EQ(text.find("\n[x]"), std::string::npos);
     const RunConfig c = RunConfig::fromPreset(name);
+    const std::string own = methodTableName(c.train.method);
+    EXPECT_NE(text.find("[" + own + "."), std::string::npos);
+    EXPECT_EQ(text.find("\n[x]"), std::string::npos);
     // Every key of every sub-table is written out, so the table is complete as read.
-    for (const char* table : {"model", "x", "z", "train"})
+    const auto info = describeMethod(c);
+    std::vector<std::string> tables;
+    for (const auto& chain : info->chains)
+      tables.push_back(chain.name);
+    for (const auto& table : info->tables)
+      tables.push_back(table.name);
+    for (const std::string& table : tables) {
+      ASSERT_TRUE(c.methodSettings.count(table)) << table;
       EXPECT_EQ(c.methodSettings.at(table), c.methodTable(table)) << table;
+    }
     const RunConfig back = RunConfig::fromToml(c.toToml(), name + " again");
     expectSameConfig(c, back);
     EXPECT_EQ(back.toToml(), c.toToml());
