@@ -115,9 +115,12 @@ int runChain(const ChainArgs& a, bool reconstruct) {
   const auto written = t.decodes()
                            ? writeChainOutputs(*snap, t, a.out, "mse.csv", "reconstructions.png")
                            : writeChainOutputs(*snap, t, a.out, "energy.csv", "trajectory.png");
-  std::printf("%s-revision: %d %s, %d steps (s=%g, n=%g): mean %s %.4g -> %.4g", spec.name.c_str(),
-              t.chains, spec.hasTarget ? "held-out examples" : "chains", t.lastStep(),
-              view.settings.number("step_size"), view.settings.number("noise"),
+  // The step size and noise the kernel used at the last step, as the trace records them (a
+  // chain that walks down noise levels changes both per level).
+  std::printf("%s-revision: %d %s, %d steps (last step s=%g, noise %g): mean %s %.4g -> %.4g",
+              spec.name.c_str(), t.chains, spec.hasTarget ? "held-out examples" : "chains",
+              t.lastStep(), t.stepSize.empty() ? 0.0 : t.stepSize.back(),
+              t.noise.empty() ? 0.0 : t.noise.back(),
               spec.energyLabel.c_str(), Trace::mean(t.energy.front()),
               Trace::mean(t.energy.back()));
   if (!t.mse.empty())
