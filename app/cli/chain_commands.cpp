@@ -5,6 +5,7 @@
 #include "errors.h"
 #include "session_cli.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -14,7 +15,7 @@ namespace ebm::cli {
 
 struct ChainArgs {
   std::string checkpoint, out, chain, init, device, sampler;
-  int chains = 16, steps = -1, every = 0;
+  int chains = 16, steps = -1, every = 0, stepsPerLevel = 0;
   double stepSize = 0, noise = -1;
   uint64_t seed = 1;
   std::vector<std::string> sets; // key=value settings of the chain
@@ -63,9 +64,30 @@ void parseSetting(const std::string& assignment, SettingValues& v) {
   v.choices[key] = value;
 }
 
+// Fewer Langevin steps per noise level (METHODS §4.4 "sampling acceleration"): K' steps with
+// the step multiplier scaled by sqrt(K / K'), which keeps the Langevin time K s^2 per level.
+void fewerStepsPerLevel(int fewer, const ChainSpec& spec, const SettingValues& current,
+                        SettingValues& v) {
+  const bool hasMultiplier = std::any_of(spec.settings.begin(), spec.settings.end(),
+                                         [](const SettingSpec& s) { return s.key == "step_multiplier"; });
+  if (!hasMultiplier)
+    throw ConfigError("--steps-per-level: the " + spec.name +
+                      "-chain has no step multiplier (it needs a chain that walks noise levels)");
+  const double k = current.number("steps"), m = current.number("step_multiplier", 1.0);
+  if (k < 1)
+    throw ConfigError("--steps-per-level: the " + spec.name + "-chain runs no steps to reduce");
+  v.numbers["steps"] = fewer;
+  v.numbers["step_multiplier"] = m * std::sqrt(k / fewer);
+  std::printf("%d steps per level instead of %g: step multiplier %g x sqrt(%g/%d) = %g\n", fewer,
+              k, m, k, fewer, v.numbers["step_multiplier"]);
+}
+
 // The settings the options ask for, over a sampler preset's, over the checkpoint's.
-SettingValues requestedSettings(const ChainArgs& a, const ChainSpec& spec) {
+SettingValues requestedSettings(const ChainArgs& a, const ChainSpec& spec,
+                                const SettingValues& current) {
   SettingValues v;
+  if (a.stepsPerLevel > 0)
+    fewerStepsPerLevel(a.stepsPerLevel, spec, current, v);
   if (!a.sampler.empty()) {
     const auto preset = samplerPresetSettings(a.sampler);
     if (auto it = preset.find(spec.name); it != preset.end()) {
@@ -99,7 +121,8 @@ int runChain(const ChainArgs& a, bool reconstruct) {
   Session& session = *owned;
   auto snap = session.snapshot();
   const ChainSpec& spec = pickChain(*snap->methodInfo, a.chain, reconstruct);
-  if (!session.setChainSettings(spec.name, requestedSettings(a, spec)))
+  if (!session.setChainSettings(spec.name,
+                                requestedSettings(a, spec, snap->chains.at(spec.name).settings)))
     return settingsError(session);
   std::filesystem::create_directories(a.out);
   const bool is2d = snap->dataShape == std::vector<int64_t>{2};
@@ -143,6 +166,10 @@ void addChainOptions(CLI::App* cmd, ChainArgs& a, const char* what) {
   cmd->add_option("--step-size", a.stepSize, "Step size s");
   cmd->add_option("--noise", a.noise, "Noise std n");
   cmd->add_option("--every", a.every, "Keep a snapshot every k steps");
+  cmd->add_option("--steps-per-level", a.stepsPerLevel,
+                  "Chains that walk noise levels: K' steps per level, the step scaled by "
+                  "sqrt(K/K') (fewer-step sampling)")
+      ->check(CLI::Range(1, 100000));
   cmd->add_option("--chain-set", a.sets,
                   "Any setting of the chain, e.g. --chain-set sigma=0.2 (repeatable)");
   cmd->add_option("--init", a.init, "Where chains start (default: the chain's first start)");

@@ -25,6 +25,10 @@ std::vector<std::string> writeChainOutputs(const SessionSnapshot& snap, const Tr
   } else if (shape.size() == 3) {
     writePng(dir + "/" + pngName, renderImageTrajectory(trace));
     written.push_back(pngName);
+    if (!trace.levels.empty()) {
+      writePng(dir + "/levels.png", renderLevelLadder(trace));
+      written.push_back("levels.png");
+    }
   }
   return written;
 }

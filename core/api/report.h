@@ -24,6 +24,11 @@ void writeLossCsv(const std::string& path, const LossHistory& losses);
 /// For z-chains the first column is the target image and the others are G(z_t).
 Image renderImageTrajectory(const Trace& trace, int maxRows = 16);
 
+/// Image chains that walk down noise levels (Trace::levels): one row per chain, one column per
+/// level, each the chain's last snapshot at that level, from the noisiest level to level 0.
+/// Throws ebm::Error for a trace without levels or snapshots.
+Image renderLevelLadder(const Trace& trace, int maxRows = 16);
+
 /// 2-D chains: the landscape (if given) as a viridis heatmap of exp(-E) scaled per image,
 /// `points` (n x 2, e.g. data) as small grey dots, each chain's path as a fading line, starts
 /// as hollow-ish white dots and ends as red dots.

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 namespace ebm {
 
@@ -80,6 +81,44 @@ Image renderImageTrajectory(const Trace& t, int maxRows) {
         tiles.insert(tiles.end(), src.begin() + r * per, src.begin() + (r + 1) * per);
     }
   }
+  return imageGrid(tiles, rows, cols, c, h, w, 2, 255);
+}
+
+Image renderLevelLadder(const Trace& t, int maxRows) {
+  const auto& shape = t.stateShape;
+  if (shape.size() != 3 || t.levels.size() != t.steps.size() || t.levels.empty())
+    throw Error("a level ladder needs image-shaped chains with a level per recorded step");
+  if (t.snapshots.empty())
+    throw Error("the trace has no snapshots to draw");
+  // The last snapshot at each level, in the order the chain visited the levels.
+  std::map<int, int> levelOfStep;
+  for (size_t i = 0; i < t.steps.size(); ++i)
+    levelOfStep[t.steps[i]] = t.levels[i];
+  std::vector<int> order;            // levels as first visited
+  std::map<int, const TraceSnapshot*> last;
+  for (const auto& s : t.snapshots) {
+    const auto it = levelOfStep.find(s.step);
+    if (it == levelOfStep.end())
+      continue;
+    if (!last.count(it->second))
+      order.push_back(it->second);
+    last[it->second] = &s;
+  }
+  const int c = static_cast<int>(shape[0]), h = static_cast<int>(shape[1]),
+            w = static_cast<int>(shape[2]);
+  const int per = c * h * w;
+  const int rows = std::min(t.chains, maxRows);
+  const int cols = static_cast<int>(order.size());
+  std::vector<float> tiles;
+  tiles.reserve(static_cast<size_t>(rows) * cols * per);
+  for (int r = 0; r < rows; ++r)
+    for (int level : order) {
+      const auto& src = last[level]->state;
+      if (src.size() < static_cast<size_t>((r + 1) * per))
+        tiles.insert(tiles.end(), per, -1.f);
+      else
+        tiles.insert(tiles.end(), src.begin() + r * per, src.begin() + (r + 1) * per);
+    }
   return imageGrid(tiles, rows, cols, c, h, w, 2, 255);
 }
 

@@ -1,15 +1,21 @@
 // DRL and CDRL as methods: presets, description, one iteration's losses and their signs,
 // progressive sampling with a level axis, checkpoint round trips, and a short CDRL run that beats
 // its own initializer (METHODS §2, §3, §4.7).
+#include "cli/cli.h"
 #include "methods/method.h"
 #include "methods/recovery/recovery_method.h"
 #include "base/runtime.h"
 #include "data/toy2d.h"
 #include "io/safetensors.h"
+#include "report.h"
+#include "test_helpers.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
+#include <string>
+#include <vector>
 
 namespace ebm {
 namespace {
@@ -153,6 +159,63 @@ TEST(Cdrl, ShortToyRunBeatsItsOwnInitializer) {
   const double withChains = mmdRbf(draw(15), truth);
   const double initializerOnly = mmdRbf(draw(0), truth);
   EXPECT_LT(withChains, initializerOnly);
+}
+
+TEST(LevelLadder, OneColumnPerLevelHoldingItsLastSnapshot) {
+  // Two chains of 1x2x2 images over levels 2, 1, 0 (steps 0-1, 2-3, 4-5); each snapshot's pixels
+  // are its step, so the ladder's columns must show steps 1, 3 and 5.
+  Trace t;
+  t.chains = 2;
+  t.stateShape = {1, 2, 2};
+  for (int step = 0; step < 6; ++step) {
+    t.steps.push_back(step);
+    t.levels.push_back(2 - step / 2);
+    t.snapshots.push_back({step, std::vector<float>(8, -1.f + 0.2f * step), {}});
+  }
+  const Image img = renderLevelLadder(t);
+  const int pad = 2;
+  EXPECT_EQ(img.width, 3 * 2 + 4 * pad);   // three levels
+  EXPECT_EQ(img.height, 2 * 2 + 3 * pad);  // two chains
+  auto pixel = [&](int col) {  // top-left pixel of chain 0's tile in column `col`
+    const int x = pad + col * (2 + pad), y = pad;
+    return static_cast<int>(img.pixels[static_cast<size_t>(y * img.width + x) * img.channels]);
+  };
+  EXPECT_LT(pixel(0), pixel(1));
+  EXPECT_LT(pixel(1), pixel(2));
+  Trace flat = t;
+  flat.levels.clear();
+  EXPECT_THROW(renderLevelLadder(flat), Error);
+}
+
+int runRecoveryCli(std::vector<std::string> args) {
+  args.insert(args.begin(), "ebm-lab-cli");
+  std::vector<char*> argv;
+  for (auto& a : args)
+    argv.push_back(a.data());
+  return cli::run(static_cast<int>(argv.size()), argv.data());
+}
+
+TEST(Cdrl, CliSamplesTheShippedModelWithFewerStepsPerLevel) {
+  // K' = 5 of K = 15 steps per level: the step multiplier becomes sqrt(15 / 5) (METHODS §4.4).
+  const std::string shipped = std::string(EBM_SOURCE_DIR) + "/resources/checkpoints/cdrl-toy2d.safetensors";
+  const auto dir = test::tempDir("cdrl_cli");
+  testing::internal::CaptureStdout();
+  const int rc = runRecoveryCli({"sample", "--checkpoint", shipped, "--chains", "4",
+                                 "--steps-per-level", "5", "--out",
+                                 dir + "/fewer"});
+  const std::string out = testing::internal::GetCapturedStdout();
+  ASSERT_EQ(rc, 0) << out;
+  EXPECT_NE(out.find("5 steps per level instead of 15: step multiplier 1 x sqrt(15/5) = 1.73205"),
+            std::string::npos)
+      << out;
+  // Six levels of 5 steps plus each level's start state: steps 0..35.
+  EXPECT_NE(out.find("sample-revision: 4 chains, 35 steps"), std::string::npos) << out;
+  EXPECT_TRUE(std::filesystem::exists(dir + "/fewer/trajectory.png"));
+  // A chain without noise levels has no step multiplier to scale.
+  const std::string dual = std::string(EBM_SOURCE_DIR) + "/resources/checkpoints/toy2d.safetensors";
+  EXPECT_EQ(runRecoveryCli({"sample", "--checkpoint", dual, "--steps-per-level", "5", "--out",
+                            dir + "/dual"}),
+            1);
 }
 
 } // namespace
