@@ -95,6 +95,16 @@ std::unique_ptr<TrainingMethod> makeMethod(const RunConfig& config, torch::Devic
   return find(config.train.method).make(config, device);
 }
 
+ChainControl MethodContext::control(Trace* trace, bool evaluateFinal) const {
+  ChainControl c;
+  c.gen = gen;
+  c.stop = stop;
+  c.trace = trace;
+  c.evaluateFinal = evaluateFinal;
+  c.onStep = onStep;
+  return c;
+}
+
 const LiveValue<SettingValues>& MethodContext::live(const std::string& chain) const {
   auto it = settings.find(chain);
   if (it == settings.end() || !it->second)

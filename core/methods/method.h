@@ -10,6 +10,7 @@
 #include "method_info.h"
 #include "trace.h"
 #include "base/live_settings.h"
+#include "sampling/chain_driver.h"
 
 #include <torch/torch.h>
 
@@ -43,6 +44,9 @@ struct MethodContext {
   /// Where to record `chain`, or nullptr.
   Trace* trace(const std::string& chain) const;
   bool stopRequested() const { return stop && stop->load(std::memory_order_relaxed); }
+  /// The driver's control for one chain of this call: the RNG, the stop flag and progress, the
+  /// trace to fill (or nullptr), and whether the final state's energy is recorded too.
+  ChainControl control(Trace* trace, bool evaluateFinal) const;
 };
 
 struct IterationResult {

@@ -28,8 +28,8 @@ void zeroInit(torch::Tensor& weight, torch::Tensor& bias) {
 // -> SiLU -> dropout -> zero-initialised layer, plus a shortcut (METHODS §3.7). The layers are
 // 3x3 convolutions for images and linear layers for points.
 struct ResBlockImpl : nn::Module {
-  ResBlockImpl(int64_t in, int64_t out, int64_t emb, int64_t groups, double dropout,
-               bool image, Resample resample)
+  ResBlockImpl(int64_t in, int64_t out, int64_t emb, int64_t groups, double dropout, bool image,
+               Resample resample)
       : image(image), resample(resample), dropout(dropout) {
     norm1 = register_module("norm1", nn::GroupNorm(nn::GroupNormOptions(groups, in).eps(1e-6)));
     norm2 = register_module("norm2", nn::GroupNorm(nn::GroupNormOptions(groups, out).eps(1e-6)));
@@ -118,8 +118,8 @@ void checkInitializerOptions(const InitializerOptions& o) {
   for (int64_t m : o.dimMults)
     if (m < 1 || (o.dim * m) % o.groups != 0)
       throw ConfigError("initializer: " + std::to_string(o.groups) +
-                        " GroupNorm groups must divide every width (dim " +
-                        std::to_string(o.dim) + " x " + std::to_string(m) + ")");
+                        " GroupNorm groups must divide every width (dim " + std::to_string(o.dim) +
+                        " x " + std::to_string(m) + ")");
   if (o.family == "unet" && o.imageSize % (1 << (o.dimMults.size() - 1)) != 0)
     throw ConfigError("initializer: image size " + std::to_string(o.imageSize) +
                       " does not halve " + std::to_string(o.dimMults.size() - 1) + " times");
@@ -133,8 +133,8 @@ struct InitializerNetImpl::Plan {
   struct Step {
     ResBlock block{nullptr};
     Attention attention{nullptr};
-    bool push = false;     // down path: keep the output as a skip
-    bool pop = false;      // up path: concatenate the last skip before the block
+    bool push = false; // down path: keep the output as a skip
+    bool pop = false;  // up path: concatenate the last skip before the block
   };
   std::vector<Step> steps;
   nn::Conv2d in{nullptr}, out{nullptr};
@@ -195,7 +195,7 @@ void InitializerNetImpl::buildUnet() {
       res /= 2;
     }
   }
-  p.steps.push_back(block(c, c, Resample::None));  // the middle: block, attention, block
+  p.steps.push_back(block(c, c, Resample::None)); // the middle: block, attention, block
   {
     Plan::Step s;
     s.attention = register_module("attn_mid", Attention(c, o.groups));
@@ -216,7 +216,8 @@ void InitializerNetImpl::buildUnet() {
       res *= 2;
     }
   }
-  p.outNorm = register_module("norm_out", nn::GroupNorm(nn::GroupNormOptions(o.groups, c).eps(1e-6)));
+  p.outNorm =
+      register_module("norm_out", nn::GroupNorm(nn::GroupNormOptions(o.groups, c).eps(1e-6)));
   p.out = register_module("conv_out", conv(c, o.inChannels, 3));
   zeroInit(p.out->weight, p.out->bias);
 }
@@ -227,13 +228,13 @@ void InitializerNetImpl::buildMlp() {
   p.mlpIn = register_module("lin_in", nn::Linear(o.inChannels, o.dim));
   for (int64_t b = 0; b < o.blocksPerLevel; ++b) {
     Plan::Step s;
-    s.block = register_module("block" + std::to_string(b),
-                              ResBlock(o.dim, o.dim, o.tembDim, o.groups, o.dropout, false,
-                                       Resample::None));
+    s.block =
+        register_module("block" + std::to_string(b), ResBlock(o.dim, o.dim, o.tembDim, o.groups,
+                                                              o.dropout, false, Resample::None));
     p.steps.push_back(s);
   }
-  p.mlpOut = register_module("lin_out",
-                             nn::Linear(nn::LinearOptions(o.dim, o.inChannels).bias(false)));
+  p.mlpOut =
+      register_module("lin_out", nn::Linear(nn::LinearOptions(o.dim, o.inChannels).bias(false)));
   torch::Tensor noBias;
   zeroInit(p.mlpOut->weight, noBias);
 }

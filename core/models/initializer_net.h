@@ -15,17 +15,17 @@
 namespace ebm {
 
 struct InitializerOptions {
-  std::string family = "unet";   // "unet" (images, N x C x H x W) | "mlp" (points, N x D)
-  int64_t inChannels = 3;        // unet: image channels; mlp: data dimension
-  int64_t imageSize = 32;        // unet: input side (attention resolutions refer to it)
-  int64_t dim = 64;              // unet: width of level 0; mlp: hidden width
-  int64_t tembDim = 64;          // sinusoid size (unet: time MLP to 4 * dim; mlp: to tembDim)
+  std::string family = "unet"; // "unet" (images, N x C x H x W) | "mlp" (points, N x D)
+  int64_t inChannels = 3;      // unet: image channels; mlp: data dimension
+  int64_t imageSize = 32;      // unet: input side (attention resolutions refer to it)
+  int64_t dim = 64;            // unet: width of level 0; mlp: hidden width
+  int64_t tembDim = 64;        // sinusoid size (unet: time MLP to 4 * dim; mlp: to tembDim)
   std::vector<int64_t> dimMults{1, 1, 1};
-  int64_t blocksPerLevel = 3;    // unet: residual blocks per level; mlp: residual blocks
+  int64_t blocksPerLevel = 3; // unet: residual blocks per level; mlp: residual blocks
   std::vector<int64_t> attentionResolutions{16, 8};
-  int64_t groups = 32;           // GroupNorm groups; must divide every width
-  double dropout = 0.1;          // inside every residual block, active in training mode only
-  int64_t numClasses = 0;        // > 0: conditional on labels 0..numClasses-1 (and null)
+  int64_t groups = 32;    // GroupNorm groups; must divide every width
+  double dropout = 0.1;   // inside every residual block, active in training mode only
+  int64_t numClasses = 0; // > 0: conditional on labels 0..numClasses-1 (and null)
 };
 
 class InitializerNetImpl : public torch::nn::Module {
@@ -41,7 +41,7 @@ public:
   const InitializerOptions& options() const { return m_options; }
 
 private:
-  struct Plan;  // the layers in evaluation order (defined with the blocks in the .cpp)
+  struct Plan; // the layers in evaluation order (defined with the blocks in the .cpp)
   void buildUnet();
   void buildMlp();
   torch::Tensor forwardUnet(const torch::Tensor& x, const torch::Tensor& embedding);

@@ -25,10 +25,9 @@ void checkEbmOptions(const TembEbmOptions& o) {
   if (o.family != "conv" && o.family != "mlp")
     throw ConfigError("time-conditioned EBM: family must be conv or mlp, got '" + o.family + "'");
   if (o.variant != "drl" && o.variant != "cdrl")
-    throw ConfigError("time-conditioned EBM: variant must be drl or cdrl, got '" + o.variant +
-                      "'");
-  if (o.inChannels < 1 || o.ch < 1 || o.tembDim < 2 || o.tembDim % 2 != 0 ||
-      o.blocksPerLevel < 1 || o.chMult.empty() || o.numClasses < 0)
+    throw ConfigError("time-conditioned EBM: variant must be drl or cdrl, got '" + o.variant + "'");
+  if (o.inChannels < 1 || o.ch < 1 || o.tembDim < 2 || o.tembDim % 2 != 0 || o.blocksPerLevel < 1 ||
+      o.chMult.empty() || o.numClasses < 0)
     throw ConfigError("time-conditioned EBM: channels, width and blocks must be >= 1 and the "
                       "embedding size even and >= 2");
   for (int64_t m : o.chMult)
@@ -70,8 +69,9 @@ TembEbmImpl::Layer TembEbmImpl::layer(const std::string& name, int64_t in, int64
   Layer l;
   torch::Tensor *weight, *bias;
   if (m_conv) {
-    l.conv = register_module(name, SnConv2d(SnConv2dOptions(in, out, 3).padding(1)
-                                                .spectral_norm(sn).one_sided(oneSided)));
+    l.conv = register_module(
+        name,
+        SnConv2d(SnConv2dOptions(in, out, 3).padding(1).spectral_norm(sn).one_sided(oneSided)));
     weight = &l.conv->weight;
     bias = &l.conv->bias;
   } else {
@@ -99,7 +99,8 @@ void TembEbmImpl::buildBody() {
       Block blk;
       blk.first = layer(name + "_1", c, out, false);
       blk.project = register_module(
-          name + "_temb", SnLinear(SnLinearOptions(wide, out).spectral_norm(m_options.spectralNorm)));
+          name + "_temb",
+          SnLinear(SnLinearOptions(wide, out).spectral_norm(m_options.spectralNorm)));
       if (m_drl)
         glorotUniform(blk.project->weight, blk.project->bias, 1.0);
       blk.second = layer(name + "_2", out, out, true);
@@ -113,10 +114,11 @@ void TembEbmImpl::buildBody() {
   }
   // Images: the head is an inner product of the summed features with a projection of the
   // embedding (bias in DRL only). Points: a plain linear read-out without bias (§3.9).
-  m_head = m_conv ? register_module("head", torch::nn::Linear(
-                                                torch::nn::LinearOptions(wide, c).bias(m_drl)))
-                  : register_module("head", torch::nn::Linear(
-                                                torch::nn::LinearOptions(c, 1).bias(false)));
+  m_head =
+      m_conv
+          ? register_module("head",
+                            torch::nn::Linear(torch::nn::LinearOptions(wide, c).bias(m_drl)))
+          : register_module("head", torch::nn::Linear(torch::nn::LinearOptions(c, 1).bias(false)));
   if (m_drl && m_conv)
     glorotUniform(m_head->weight, m_head->bias, 1.0);
 }
@@ -150,8 +152,7 @@ TembContext TembEbmImpl::context(const torch::Tensor& sinusoid, const torch::Ten
   return ctx;
 }
 
-torch::Tensor TembEbmImpl::block(Block& b, const torch::Tensor& x,
-                                 const torch::Tensor& shift) {
+torch::Tensor TembEbmImpl::block(Block& b, const torch::Tensor& x, const torch::Tensor& shift) {
   auto h = b.first(leakyRelu02(x));
   h = h + (m_conv ? shift.unsqueeze(-1).unsqueeze(-1) : shift);
   h = b.second(leakyRelu02(h));

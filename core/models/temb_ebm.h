@@ -19,24 +19,24 @@
 namespace ebm {
 
 struct TembEbmOptions {
-  std::string family = "conv";    // "conv" (images, N x C x H x W) | "mlp" (points, N x D)
-  std::string variant = "cdrl";   // "drl": METHODS §2.6 (temb activation where consumed, zero-init
-                                  // second conv with one-sided SN, Glorot init, head bias);
-                                  // "cdrl": §3.7 (extra LReLU after each block's projection,
-                                  // two-sided SN everywhere, PyTorch default init, no head bias)
-  int64_t inChannels = 3;         // conv: image channels; mlp: data dimension
-  int64_t ch = 128;               // width of level 0; level i has ch * chMult[i]
-  int64_t tembDim = 128;          // sinusoid size; the time MLP widens it to 4 * tembDim
+  std::string family = "conv";  // "conv" (images, N x C x H x W) | "mlp" (points, N x D)
+  std::string variant = "cdrl"; // "drl": METHODS §2.6 (temb activation where consumed, zero-init
+                                // second conv with one-sided SN, Glorot init, head bias);
+                                // "cdrl": §3.7 (extra LReLU after each block's projection,
+                                // two-sided SN everywhere, PyTorch default init, no head bias)
+  int64_t inChannels = 3;       // conv: image channels; mlp: data dimension
+  int64_t ch = 128;             // width of level 0; level i has ch * chMult[i]
+  int64_t tembDim = 128;        // sinusoid size; the time MLP widens it to 4 * tembDim
   std::vector<int64_t> chMult{1, 2, 2, 2};
-  int64_t blocksPerLevel = 2;     // residual blocks per resolution level
+  int64_t blocksPerLevel = 2; // residual blocks per resolution level
   bool spectralNorm = true;
-  int64_t numClasses = 0;         // > 0: conditional on labels 0..numClasses-1 (and null)
+  int64_t numClasses = 0; // > 0: conditional on labels 0..numClasses-1 (and null)
 };
 
 /// The embedding-dependent part of a forward pass for N rows (N = 1 broadcasts over the batch).
 struct TembContext {
-  std::vector<torch::Tensor> blockShift;  // per residual block: (N, C') added after its first layer
-  torch::Tensor head;                     // conv: (N, C_last), the head's inner-product vector
+  std::vector<torch::Tensor> blockShift; // per residual block: (N, C') added after its first layer
+  torch::Tensor head;                    // conv: (N, C_last), the head's inner-product vector
 };
 
 class TembEbmImpl : public torch::nn::Module {
@@ -65,10 +65,10 @@ private:
     }
   };
   struct Block {
-    Layer first, second, shortcut;  // shortcut only where the width changes
-    SnLinear project{nullptr};      // temb -> per-channel shift
-    torch::Tensor scale;            // learned residual scale g, init 1
-    bool downsampleAfter = false;   // 2x2 average pooling after this block (images)
+    Layer first, second, shortcut; // shortcut only where the width changes
+    SnLinear project{nullptr};     // temb -> per-channel shift
+    torch::Tensor scale;           // learned residual scale g, init 1
+    bool downsampleAfter = false;  // 2x2 average pooling after this block (images)
   };
   Layer layer(const std::string& name, int64_t in, int64_t out, bool zeroInit);
   void buildTimeBranch();
@@ -81,7 +81,7 @@ private:
   SnLinear m_temb1{nullptr}, m_temb2{nullptr}, m_label{nullptr};
   Layer m_in;
   std::vector<Block> m_blocks;
-  torch::nn::Linear m_head{nullptr};  // conv: temb -> C_last; mlp: C_last -> 1
+  torch::nn::Linear m_head{nullptr}; // conv: temb -> C_last; mlp: C_last -> 1
 };
 TORCH_MODULE(TembEbm);
 

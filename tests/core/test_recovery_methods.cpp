@@ -1,12 +1,12 @@
 // DRL and CDRL as methods: presets, description, one iteration's losses and their signs,
 // progressive sampling with a level axis, checkpoint round trips, and a short CDRL run that beats
 // its own initializer (METHODS §2, §3, §4.7).
-#include "cli/cli.h"
-#include "methods/method.h"
-#include "methods/recovery/recovery_method.h"
 #include "base/runtime.h"
+#include "cli/cli.h"
 #include "data/toy2d.h"
 #include "io/safetensors.h"
+#include "methods/method.h"
+#include "methods/recovery/recovery_method.h"
 #include "report.h"
 #include "test_helpers.h"
 
@@ -78,7 +78,7 @@ TEST_P(RecoveryMethods, OneIterationReportsFiniteLossesAndRaisesPositivesOverNeg
     EXPECT_TRUE(std::isfinite(v));
   double gapFirst = 0, gapLast = 0;
   for (int i = 0; i < 40; ++i) {
-    auto g = makeGenerator(torch::kCPU, 100);  // the same pairs and chains every time
+    auto g = makeGenerator(torch::kCPU, 100); // the same pairs and chains every time
     MethodContext fixed = settings.context(torch::kCPU, g);
     const auto r = method->iterate(batch, fixed);
     const double gap = r.losses[1] - r.losses[2];
@@ -119,7 +119,7 @@ TEST_P(RecoveryMethods, CheckpointStateRoundTripsBitExactly) {
   for (const auto& [name, t] : a->stateTensors())
     st.tensors.emplace_back(name, t.detach().clone().contiguous());
   RunConfig other = cfg;
-  other.train.seed = 99;  // different initial weights, overwritten by the load
+  other.train.seed = 99; // different initial weights, overwritten by the load
   auto b = build(other);
   b->loadStateTensors(st);
   const auto sa = a->stateTensors(), sb = b->stateTensors();
@@ -174,9 +174,9 @@ TEST(LevelLadder, OneColumnPerLevelHoldingItsLastSnapshot) {
   }
   const Image img = renderLevelLadder(t);
   const int pad = 2;
-  EXPECT_EQ(img.width, 3 * 2 + 4 * pad);   // three levels
-  EXPECT_EQ(img.height, 2 * 2 + 3 * pad);  // two chains
-  auto pixel = [&](int col) {  // top-left pixel of chain 0's tile in column `col`
+  EXPECT_EQ(img.width, 3 * 2 + 4 * pad);  // three levels
+  EXPECT_EQ(img.height, 2 * 2 + 3 * pad); // two chains
+  auto pixel = [&](int col) {             // top-left pixel of chain 0's tile in column `col`
     const int x = pad + col * (2 + pad), y = pad;
     return static_cast<int>(img.pixels[static_cast<size_t>(y * img.width + x) * img.channels]);
   };
@@ -197,12 +197,12 @@ int runRecoveryCli(std::vector<std::string> args) {
 
 TEST(Cdrl, CliSamplesTheShippedModelWithFewerStepsPerLevel) {
   // K' = 5 of K = 15 steps per level: the step multiplier becomes sqrt(15 / 5) (METHODS §4.4).
-  const std::string shipped = std::string(EBM_SOURCE_DIR) + "/resources/checkpoints/cdrl-toy2d.safetensors";
+  const std::string shipped =
+      std::string(EBM_SOURCE_DIR) + "/resources/checkpoints/cdrl-toy2d.safetensors";
   const auto dir = test::tempDir("cdrl_cli");
   testing::internal::CaptureStdout();
   const int rc = runRecoveryCli({"sample", "--checkpoint", shipped, "--chains", "4",
-                                 "--steps-per-level", "5", "--out",
-                                 dir + "/fewer"});
+                                 "--steps-per-level", "5", "--out", dir + "/fewer"});
   const std::string out = testing::internal::GetCapturedStdout();
   ASSERT_EQ(rc, 0) << out;
   EXPECT_NE(out.find("5 steps per level instead of 15: step multiplier 1 x sqrt(15/5) = 1.73205"),
@@ -213,8 +213,8 @@ TEST(Cdrl, CliSamplesTheShippedModelWithFewerStepsPerLevel) {
   EXPECT_TRUE(std::filesystem::exists(dir + "/fewer/trajectory.png"));
   // A chain without noise levels has no step multiplier to scale.
   const std::string dual = std::string(EBM_SOURCE_DIR) + "/resources/checkpoints/toy2d.safetensors";
-  EXPECT_EQ(runRecoveryCli({"sample", "--checkpoint", dual, "--steps-per-level", "5", "--out",
-                            dir + "/dual"}),
+  EXPECT_EQ(runRecoveryCli(
+                {"sample", "--checkpoint", dual, "--steps-per-level", "5", "--out", dir + "/dual"}),
             1);
 }
 

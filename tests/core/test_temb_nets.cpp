@@ -1,8 +1,8 @@
 // The DRL/CDRL networks: sizes against METHODS §2.6, §3.7, §3.9 and §4.5, the context computed
 // once per level, labels, and the initializer's identity at initialisation.
+#include "errors.h"
 #include "models/initializer_net.h"
 #include "models/temb_ebm.h"
-#include "errors.h"
 
 #include <gtest/gtest.h>
 
@@ -47,11 +47,11 @@ TEST(TembEbm, ToyMlpHasTheToyExamplesSize) {
   o.family = "mlp";
   o.inChannels = 2;
   o.blocksPerLevel = 1;
-  EXPECT_NEAR(parameterCount(*TembEbm(o)) / 1e6, 1.22, 0.005);  // §3.9
+  EXPECT_NEAR(parameterCount(*TembEbm(o)) / 1e6, 1.22, 0.005); // §3.9
   o.ch = o.tembDim = 64;
   o.chMult = {1, 1};
   o.blocksPerLevel = 1;
-  EXPECT_NEAR(parameterCount(*TembEbm(o)) / 1e6, 0.13, 0.005);  // §4.5, the CPU toy
+  EXPECT_NEAR(parameterCount(*TembEbm(o)) / 1e6, 0.13, 0.005); // §4.5, the CPU toy
 }
 
 TEST(TembEbm, OneContextServesEveryStepAndBroadcasts) {
@@ -72,7 +72,7 @@ TEST(TembEbm, OneContextServesEveryStepAndBroadcasts) {
   const auto perRow = net->energy(y, level.expand({4, 8}).contiguous());
   EXPECT_TRUE(torch::allclose(once, perRow, 1e-5, 1e-6));
   const auto other = net->energy(y, sinusoid(torch::full({1}, 0.0), 8));
-  EXPECT_FALSE(torch::allclose(once, other));  // the level matters
+  EXPECT_FALSE(torch::allclose(once, other)); // the level matters
 }
 
 TEST(TembEbm, DrlBlocksStartAsTheirShortcut) {
@@ -128,7 +128,7 @@ TEST(TembEbm, LabelsChangeTheEnergyAndNullIsItsOwnLabel) {
   const auto null = net->energy(y, level, torch::full({1}, -1, torch::kLong));
   const auto three = net->energy(y, level, torch::full({1}, 3, torch::kLong));
   EXPECT_FALSE(torch::allclose(null, three));
-  EXPECT_THROW(net->energy(y, level), c10::Error);  // a conditional network needs labels
+  EXPECT_THROW(net->energy(y, level), c10::Error); // a conditional network needs labels
 }
 
 TEST(TembEbm, BadOptionsAreRefused) {
@@ -141,7 +141,7 @@ TEST(TembEbm, BadOptionsAreRefused) {
 }
 
 TEST(Initializer, CifarUnetHasThePapersSize) {
-  InitializerNet net(InitializerOptions{});  // §3.7 defaults: 3.8 M parameters
+  InitializerNet net(InitializerOptions{}); // §3.7 defaults: 3.8 M parameters
   EXPECT_NEAR(parameterCount(*net) / 1e6, 3.8, 0.05);
 }
 
@@ -197,7 +197,7 @@ TEST(Initializer, LearnsAwayFromTheIdentity) {
 
 TEST(Initializer, GroupsMustDivideTheWidths) {
   InitializerOptions o;
-  o.dim = 16;  // 32 groups do not divide 16 channels (METHODS §4.5)
+  o.dim = 16; // 32 groups do not divide 16 channels (METHODS §4.5)
   EXPECT_THROW(InitializerNet{o}, ConfigError);
 }
 

@@ -21,16 +21,6 @@ std::vector<std::pair<std::string, torch::Tensor>> namedParameters(const torch::
 
 double scalar(const torch::Tensor& t) { return t.detach().to(torch::kCPU).item<double>(); }
 
-ChainControl chainControl(MethodContext& ctx, Trace* trace, bool evaluateFinal) {
-  ChainControl c;
-  c.gen = ctx.gen;
-  c.stop = ctx.stop;
-  c.trace = trace;
-  c.evaluateFinal = evaluateFinal;
-  c.onStep = ctx.onStep;
-  return c;
-}
-
 // Start states of a revision come from their own stream, so that chains from different
 // initialisers with the same seed see the same Langevin noise (common random numbers).
 torch::Generator initGenerator(const MethodContext& ctx) {
@@ -213,7 +203,7 @@ DualMcmc::XChain DualMcmc::sampleAndReviseX(int64_t n, const LiveValue<SettingVa
   XChain xs;
   xs.z = sampleLatent(static_cast<int>(n), *ctx.gen);
   xs.x0 = m_G->forward(xs.z);
-  xs.xTilde = langevinX(*m_E, xs.x0.detach(), xLive, chainControl(ctx, ctx.trace("x"), false));
+  xs.xTilde = langevinX(*m_E, xs.x0.detach(), xLive, ctx.control(ctx.trace("x"), false));
   return xs;
 }
 
@@ -227,7 +217,7 @@ DualMcmc::ZChain DualMcmc::inferAndReviseZ(const torch::Tensor& x,
   ZChain zs;
   zs.q = m_I->forward(x);
   const auto z0 = initialZ(x, m_settings.z.init, *ctx.gen, &zs.q);
-  zs.zTilde = langevinZ(*m_G, x, z0, zLive, chainControl(ctx, ctx.trace("z"), false));
+  zs.zTilde = langevinZ(*m_G, x, z0, zLive, ctx.control(ctx.trace("z"), false));
   return zs;
 }
 
@@ -276,7 +266,7 @@ torch::Tensor DualMcmc::reviseFromUpdatedGenerator(const torch::Tensor& z,
     torch::NoGradGuard noGrad;
     start = m_G->forward(z);
   }
-  return langevinX(*m_E, start, xLive, chainControl(ctx, nullptr, false));
+  return langevinX(*m_E, start, xLive, ctx.control(nullptr, false));
 }
 
 std::vector<double> DualMcmc::lossValues(const std::array<torch::Tensor, 3>& energyStep,
@@ -301,7 +291,7 @@ IterationResult DualMcmc::iterateShortRun(const torch::Tensor& x, MethodContext&
   // from them alone; G and I take no part and keep their weights.
   const auto start = initialX(static_cast<int>(x.size(0)), m_settings.x.init, *ctx.gen);
   const auto negatives =
-      langevinX(*m_E, start, ctx.live("x"), chainControl(ctx, ctx.trace("x"), false));
+      langevinX(*m_E, start, ctx.live("x"), ctx.control(ctx.trace("x"), false));
   if (ctx.stopRequested())
     return interrupted("iteration interrupted by a stop request; no update made");
   const auto [lossE, eData, eNeg] = updateEnergy(x, negatives, temperature);
@@ -393,7 +383,7 @@ torch::Tensor DualMcmc::reviseX(const RevisionRequest& request, MethodContext& c
     auto initGen = initGenerator(ctx);
     start = initialX(request.chains, request.init, initGen);
   }
-  return langevinX(*m_E, start, ctx.live("x"), chainControl(ctx, ctx.trace("x"), true))
+  return langevinX(*m_E, start, ctx.live("x"), ctx.control(ctx.trace("x"), true))
       .to(torch::kCPU);
 }
 
@@ -403,7 +393,7 @@ torch::Tensor DualMcmc::reviseZ(const RevisionRequest& request, MethodContext& c
   const auto x = request.batch.to(m_device);
   auto initGen = initGenerator(ctx);
   const auto z0 = initialZ(x, request.init, initGen);
-  const auto zTilde = langevinZ(*m_G, x, z0, ctx.live("z"), chainControl(ctx, ctx.trace("z"), true));
+  const auto zTilde = langevinZ(*m_G, x, z0, ctx.live("z"), ctx.control(ctx.trace("z"), true));
   torch::NoGradGuard noGrad;
   return m_G->forward(zTilde).to(torch::kCPU);
 }

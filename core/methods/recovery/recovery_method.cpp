@@ -10,7 +10,7 @@
 namespace ebm {
 namespace {
 
-constexpr double kLossFloor = -1e6;  // DRL's early exit (§2.5)
+constexpr double kLossFloor = -1e6; // DRL's early exit (§2.5)
 
 std::vector<std::pair<std::string, torch::Tensor>> namedParameters(torch::nn::Module& m) {
   std::vector<std::pair<std::string, torch::Tensor>> out;
@@ -24,22 +24,15 @@ void clipGradients(torch::nn::Module& m, double limit) {
     torch::nn::utils::clip_grad_norm_(m.parameters(), limit);
 }
 
-double scalar(const torch::Tensor& t) { return t.item<double>(); }
+double scalar(const torch::Tensor& t) {
+  return t.item<double>();
+}
 
 IterationResult interrupted() {
   IterationResult r;
   r.interrupted = true;
   r.message = "iteration interrupted by a stop request; no update made";
   return r;
-}
-
-ChainControl chainControl(MethodContext& ctx, Trace* trace) {
-  ChainControl c;
-  c.gen = ctx.gen;
-  c.stop = ctx.stop;
-  c.trace = trace;
-  c.onStep = ctx.onStep;
-  return c;
 }
 
 // -f(scale_0 x, level 0): the lowest level's energy as a data-space energy network.
@@ -56,10 +49,10 @@ private:
 } // namespace
 
 struct RecoveryMethod::Pair {
-  torch::Tensor levels;  // (B) int64
-  torch::Tensor x;       // x_l
-  torch::Tensor xNext;   // x_{l+1}
-  torch::Tensor weight;  // (B) loss weights sigma_0 / sigma_l
+  torch::Tensor levels; // (B) int64
+  torch::Tensor x;      // x_l
+  torch::Tensor xNext;  // x_{l+1}
+  torch::Tensor weight; // (B) loss weights sigma_0 / sigma_l
 };
 
 RecoveryMethod::RecoveryMethod(const RunConfig& config, torch::Device device,
@@ -72,7 +65,7 @@ RecoveryMethod::RecoveryMethod(const RunConfig& config, torch::Device device,
   m_tables = scheduleTensors(m_schedule, device);
   m_info = describeRecovery(config, variant);
   m_shape = dataShape(config.model);
-  torch::manual_seed(config.train.seed);  // initial weights are a function of the seed
+  torch::manual_seed(config.train.seed); // initial weights are a function of the seed
   m_ebm = TembEbm(m_settings.ebm);
   m_ebm->to(device);
   const RecoveryTraining& t = m_settings.train;
@@ -90,7 +83,8 @@ RecoveryMethod::RecoveryMethod(const RunConfig& config, torch::Device device,
     m_emaInit = std::make_unique<Ema>(*m_init, EmaOptions{t.emaDecay, true, false});
   }
   m_levelZero = std::make_shared<LevelZeroEnergy>([this](const torch::Tensor& x) {
-    const auto levels = torch::zeros({x.size(0)}, torch::TensorOptions(torch::kLong).device(x.device()));
+    const auto levels =
+        torch::zeros({x.size(0)}, torch::TensorOptions(torch::kLong).device(x.device()));
     return -levelEnergy(x * m_schedule.scale[0], levels);
   });
 }
@@ -109,8 +103,8 @@ LevelEnergy RecoveryMethod::chainEnergy(const torch::Tensor& levels) {
   TembContext context;
   {
     torch::NoGradGuard noGrad;
-    context = m_ebm->context(sinusoidalEmbedding(m_tables.energyTime.index_select(0, rows),
-                                                 m_settings.ebm.tembDim));
+    context = m_ebm->context(
+        sinusoidalEmbedding(m_tables.energyTime.index_select(0, rows), m_settings.ebm.tembDim));
   }
   return [this, context](const torch::Tensor& y, const torch::Tensor&) {
     return m_ebm->forward(y, context);
@@ -124,8 +118,7 @@ torch::Tensor RecoveryMethod::proposalMean(const torch::Tensor& xNext,
   return m_init->forward(xNext, m_init->embedding(time));
 }
 
-RecoveryMethod::Pair RecoveryMethod::drawPair(const torch::Tensor& x,
-                                              torch::Generator& gen) const {
+RecoveryMethod::Pair RecoveryMethod::drawPair(const torch::Tensor& x, torch::Generator& gen) const {
   Pair p;
   const int64_t dims = x.dim();
   p.levels = torch::randint(m_schedule.levels, {x.size(0)}, gen,
@@ -134,13 +127,16 @@ RecoveryMethod::Pair RecoveryMethod::drawPair(const torch::Tensor& x,
   const auto eps = torch::randn(x.sizes(), gen, x.options());
   if (m_settings.variant == RecoveryVariant::Drl) {
     // A Markov pair with independent noises (§2.3).
-    p.x = perChain(m_tables.signal, p.levels, dims) * x + perChain(m_tables.noise, p.levels, dims) * eps;
+    p.x = perChain(m_tables.signal, p.levels, dims) * x +
+          perChain(m_tables.noise, p.levels, dims) * eps;
     p.xNext = perChain(m_tables.transition, p.levels, dims) * p.x +
               perChain(m_tables.sigma, p.levels, dims) * torch::randn(x.sizes(), gen, x.options());
   } else {
     // Shared noise: both from their marginals with one eps (§3.5 item 2).
-    p.x = perChain(m_tables.signal, p.levels, dims) * x + perChain(m_tables.noise, p.levels, dims) * eps;
-    p.xNext = perChain(m_tables.signal, next, dims) * x + perChain(m_tables.noise, next, dims) * eps;
+    p.x = perChain(m_tables.signal, p.levels, dims) * x +
+          perChain(m_tables.noise, p.levels, dims) * eps;
+    p.xNext =
+        perChain(m_tables.signal, next, dims) * x + perChain(m_tables.noise, next, dims) * eps;
   }
   p.weight = m_tables.lossWeight.index_select(0, p.levels);
   return p;
@@ -170,7 +166,8 @@ IterationResult RecoveryMethod::iterateDrl(const torch::Tensor& x, MethodContext
   const int64_t dims = x.dim();
   // Negatives: K steps from x~ = x_{l+1} itself (§2.5).
   RecoveryChain chain{p.xNext, p.levels, {}, {}, "y"};
-  const auto yK = recoveryLangevin(chainEnergy(p.levels), m_schedule, p.xNext, chain, ctx.live("y"), chainControl(ctx, ctx.trace("y")));
+  const auto yK = recoveryLangevin(chainEnergy(p.levels), m_schedule, p.xNext, chain, ctx.live("y"),
+                                   ctx.control(ctx.trace("y"), false));
   if (ctx.stopRequested())
     return interrupted();
   m_optEbm->zeroGrad();
@@ -196,12 +193,13 @@ IterationResult RecoveryMethod::iterateCdrl(const torch::Tensor& x, MethodContex
   lossPos.backward();
   // 4. The initializer's proposal (with its graph), the chain with the EBM in eval mode.
   m_init->train();
-  const auto y0 = proposalMean(p.xNext, p.levels) +
-                  perChain(m_tables.proposalStd, p.levels, dims) *
-                      torch::randn(x.sizes(), *ctx.gen, x.options());
+  const auto y0 =
+      proposalMean(p.xNext, p.levels) + perChain(m_tables.proposalStd, p.levels, dims) *
+                                            torch::randn(x.sizes(), *ctx.gen, x.options());
   m_ebm->eval();
   RecoveryChain chain{p.xNext, p.levels, {}, {}, "y"};
-  const auto yK = recoveryLangevin(chainEnergy(p.levels), m_schedule, y0.detach(), chain, ctx.live("y"), chainControl(ctx, ctx.trace("y")));
+  const auto yK = recoveryLangevin(chainEnergy(p.levels), m_schedule, y0.detach(), chain,
+                                   ctx.live("y"), ctx.control(ctx.trace("y"), false));
   if (ctx.stopRequested()) {
     m_ebm->train();
     return interrupted();
@@ -221,8 +219,12 @@ IterationResult RecoveryMethod::iterateCdrl(const torch::Tensor& x, MethodContex
   m_optInit->step();
   m_emaInit->update(*m_init);
   IterationResult r;
-  r.losses = {scalar(lossPos + lossNeg), scalar(fPos.mean()), scalar(fNeg.mean()),
-              scalar(lossInit), scalar((yK - y0).flatten(1).norm(2, 1).mean()), m_optEbm->lr()};
+  r.losses = {scalar(lossPos + lossNeg),
+              scalar(fPos.mean()),
+              scalar(fNeg.mean()),
+              scalar(lossInit),
+              scalar((yK - y0).flatten(1).norm(2, 1).mean()),
+              m_optEbm->lr()};
   checkDivergence(r);
   return r;
 }
@@ -254,8 +256,8 @@ void RecoveryMethod::storeChainSettings(RunConfig& config, const std::string& ch
   config.methodSettings[chain].merge(values);
 }
 
-double RecoveryMethod::stepsPerIteration(
-    const std::map<std::string, SettingValues>& settings) const {
+double
+RecoveryMethod::stepsPerIteration(const std::map<std::string, SettingValues>& settings) const {
   auto it = settings.find("y");
   return it == settings.end() ? 0.0 : it->second.number("steps");
 }
@@ -300,7 +302,9 @@ torch::Tensor RecoveryMethod::energy(const torch::Tensor& x) {
   return e;
 }
 
-EnergyNet& RecoveryMethod::energyNet() { return *m_levelZero; }
+EnergyNet& RecoveryMethod::energyNet() {
+  return *m_levelZero;
+}
 
 torch::Tensor RecoveryMethod::sampleStarts(int n, const std::string&, torch::Generator& gen) {
   std::vector<int64_t> shape{n};

@@ -61,8 +61,8 @@ private:
   torch::Tensor proposalMean(const torch::Tensor& xNext, const torch::Tensor& levels);
   torch::Tensor reviseAtLevel(const RevisionRequest& request, MethodContext& ctx);
   /// One level of progressive sampling: x_{l+1} -> x_l.
-  torch::Tensor sampleLevel(const torch::Tensor& x, int level,
-                            const LiveValue<SettingValues>& live, const ChainControl& control);
+  torch::Tensor sampleLevel(const torch::Tensor& x, int level, const LiveValue<SettingValues>& live,
+                            const ChainControl& control);
   double warmupFactor(int64_t step, int offset) const;
   void stepEbm(const torch::Tensor& loss);
   void checkDivergence(IterationResult& result) const;
@@ -73,12 +73,12 @@ private:
   NoiseSchedule m_schedule;
   ScheduleTensors m_tables;
   MethodInfo m_info;
-  std::vector<int64_t> m_shape;  // one data sample
+  std::vector<int64_t> m_shape; // one data sample
   TembEbm m_ebm{nullptr};
   InitializerNet m_init{nullptr};
   std::unique_ptr<Adam> m_optEbm, m_optInit;
   std::unique_ptr<Ema> m_emaEbm, m_emaInit;
-  std::shared_ptr<EnergyNet> m_levelZero;  // energyNet(): -f(scale_0 x, 0)
+  std::shared_ptr<EnergyNet> m_levelZero; // energyNet(): -f(scale_0 x, 0)
 };
 
 } // namespace ebm

@@ -36,7 +36,8 @@ void appendLevel(Trace& into, const Trace& part, int level, int offset) {
   for (const TraceRow& row : part.extras) {
     auto it = std::find_if(into.extras.begin(), into.extras.end(),
                            [&](const TraceRow& r) { return r.name == row.name; });
-    TraceRow& target = it != into.extras.end() ? *it : into.extras.emplace_back(TraceRow{row.name, {}});
+    TraceRow& target =
+        it != into.extras.end() ? *it : into.extras.emplace_back(TraceRow{row.name, {}});
     append(target.values, row.values);
   }
   for (SettingChange c : part.changes) {
@@ -52,15 +53,6 @@ void appendLevel(Trace& into, const Trace& part, int level, int offset) {
   into.message = part.message;
 }
 
-ChainControl controlFor(MethodContext& ctx, Trace* trace) {
-  ChainControl c;
-  c.gen = ctx.gen;
-  c.stop = ctx.stop;
-  c.trace = trace;
-  c.onStep = ctx.onStep;
-  return c;
-}
-
 } // namespace
 
 torch::Tensor RecoveryMethod::sampleLevel(const torch::Tensor& x, int level,
@@ -68,7 +60,7 @@ torch::Tensor RecoveryMethod::sampleLevel(const torch::Tensor& x, int level,
                                           const ChainControl& control) {
   const auto levels =
       torch::full({x.size(0)}, level, torch::TensorOptions(torch::kLong).device(m_device));
-  torch::Tensor y0 = x;  // DRL: the chain starts at x~ itself
+  torch::Tensor y0 = x; // DRL: the chain starts at x~ itself
   if (m_init) {
     torch::NoGradGuard noGrad;
     y0 = proposalMean(x, levels) +
@@ -99,7 +91,7 @@ torch::Tensor RecoveryMethod::sampleFromNoise(int n, MethodContext& ctx) {
   Trace ladder, part;
   int offset = 0;
   for (int level = m_schedule.top(); level >= 0 && !ctx.stopRequested(); --level) {
-    ChainControl control = controlFor(ctx, trace ? &part : nullptr);
+    ChainControl control = ctx.control(trace ? &part : nullptr, true);
     if (trace && ctx.onStep)
       control.onStep = [&, level, offset](const Trace& t) {
         Trace view = ladder;
@@ -154,7 +146,7 @@ torch::Tensor RecoveryMethod::reviseAtLevel(const RevisionRequest& request, Meth
   }
   RecoveryChain chain{xNext, levels, {}, {}, "y"};
   const auto y = recoveryLangevin(chainEnergy(levels), m_schedule, y0, chain, live,
-                                  controlFor(ctx, ctx.trace("y")));
+                                  ctx.control(ctx.trace("y"), true));
   m_ebm->train();
   return (y / m_schedule.scale[level]).to(torch::kCPU);
 }

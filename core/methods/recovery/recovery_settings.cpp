@@ -23,8 +23,8 @@ SettingSpec number(std::string key, std::string label, SettingType type, double 
 
 SettingSpec positive(std::string key, std::string label, double hi, double def,
                      std::string tooltip) {
-  auto s = number(std::move(key), std::move(label), SettingType::Real, 0, hi, def,
-                  std::move(tooltip));
+  auto s =
+      number(std::move(key), std::move(label), SettingType::Real, 0, hi, def, std::move(tooltip));
   s.minExclusive = true;
   s.logScale = true;
   return s;
@@ -48,8 +48,8 @@ SettingSpec choice(std::string key, std::string label, std::vector<std::string> 
   return s;
 }
 
-const std::vector<std::string> kMults{"1",       "1,1",     "1,2",       "1,1,1",
-                                      "1,2,2",   "1,2,2,2", "1,2,2,2,4", "1,2,2,2,4,4"};
+const std::vector<std::string> kMults{"1",     "1,1",     "1,2",       "1,1,1",
+                                      "1,2,2", "1,2,2,2", "1,2,2,2,4", "1,2,2,2,4,4"};
 
 std::vector<int64_t> parseList(const std::string& text) {
   std::vector<int64_t> out;
@@ -164,8 +164,8 @@ ChainSpec chainSpec(RecoveryVariant v, bool sampling) {
   d.noiseScale = sampling && !cdrl ? 0.99 : 1.0;
   c.settings = recoverySettingSpecs(d);
   if (sampling)
-    c.settings.push_back(flag("ema", "EMA weights", true,
-                              "sample with the moving average of the weights"));
+    c.settings.push_back(
+        flag("ema", "EMA weights", true, "sample with the moving average of the weights"));
   else
     c.settings.push_back(number("level", "level", SettingType::Int, 0, 999, 0,
                                 "revisions: the level whose recovery the chain runs"));
@@ -267,10 +267,10 @@ void checkRecovery(const RunConfig& config, RecoveryVariant v) {
                       ": must be even (sines and cosines)");
   if (v == RecoveryVariant::Cdrl) {
     if (s.initializer.tembDim % 2 != 0)
-      throw ConfigError(name + ".model.init_temb_dim = " +
-                        std::to_string(s.initializer.tembDim) + ": must be even");
-    for (int64_t m : s.initializer.family == "unet" ? s.initializer.dimMults
-                                                     : std::vector<int64_t>{1})
+      throw ConfigError(name + ".model.init_temb_dim = " + std::to_string(s.initializer.tembDim) +
+                        ": must be even");
+    for (int64_t m :
+         s.initializer.family == "unet" ? s.initializer.dimMults : std::vector<int64_t>{1})
       if ((s.initializer.dim * m) % s.initializer.groups != 0)
         throw ConfigError(name + ".model.init_groups = " + std::to_string(s.initializer.groups) +
                           ": must divide every initializer width (init_width " +
@@ -280,11 +280,11 @@ void checkRecovery(const RunConfig& config, RecoveryVariant v) {
     const int64_t halvings = static_cast<int64_t>(s.ebm.chMult.size()) - 1;
     if (config.model.imageSize % (int64_t{1} << halvings) != 0)
       throw ConfigError(name + ".model.ch_mult = \"" +
-                        config.methodTable("model").choice("ch_mult") + "\": " +
-                        std::to_string(config.model.imageSize) + " px does not halve " +
+                        config.methodTable("model").choice("ch_mult") +
+                        "\": " + std::to_string(config.model.imageSize) + " px does not halve " +
                         std::to_string(halvings) + " times");
   }
-  makeSchedule(s);  // ConfigError for a bad schedule
+  makeSchedule(s); // ConfigError for a bad schedule
 }
 
 } // namespace ebm

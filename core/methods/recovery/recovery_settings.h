@@ -18,25 +18,25 @@ namespace ebm {
 enum class RecoveryVariant { Drl, Cdrl };
 
 struct RecoveryTraining {
-  double lrEbm = 1e-4;       // EBM Adam learning rate (DRL §2.5, CDRL §3.5)
-  double lrInitializer = 1e-5;  // CDRL initializer AdamW learning rate (weight decay 0)
+  double lrEbm = 1e-4;         // EBM Adam learning rate (DRL §2.5, CDRL §3.5)
+  double lrInitializer = 1e-5; // CDRL initializer AdamW learning rate (weight decay 0)
   double beta1 = 0.9, beta2 = 0.999;
-  double eps = 1e-8;         // DRL's Keras Adam: 1e-7
-  int warmup = 1000;         // linear LR warm-up iterations (DRL 1 000, CDRL 10 000)
-  int initializerWarmupOffset = 500;  // CDRL: the initializer's warm-up starts this far along
-  double gradClip = 0;       // global-norm clipping; 0 = off (CDRL 1.0)
-  double emaDecay = 0.999;   // DRL 0.999 fixed; CDRL 0.9999 with torch_ema's warm-up
+  double eps = 1e-8;                 // DRL's Keras Adam: 1e-7
+  int warmup = 1000;                 // linear LR warm-up iterations (DRL 1 000, CDRL 10 000)
+  int initializerWarmupOffset = 500; // CDRL: the initializer's warm-up starts this far along
+  double gradClip = 0;               // global-norm clipping; 0 = off (CDRL 1.0)
+  double emaDecay = 0.999;           // DRL 0.999 fixed; CDRL 0.9999 with torch_ema's warm-up
 };
 
 struct RecoverySettings {
   RecoveryVariant variant = RecoveryVariant::Cdrl;
   TembEbmOptions ebm;
-  InitializerOptions initializer;  // CDRL only
+  InitializerOptions initializer; // CDRL only
   DrlScheduleOptions drlSchedule;
   CdrlScheduleOptions cdrlSchedule;
-  RecoveryLangevinConfig trainChain;   // chain "y": the recovery chain of training
-  RecoveryLangevinConfig sampleChain;  // chain "sample": progressive sampling from noise
-  bool sampleWithEma = true;           // sample with the EMA weights (else the raw ones)
+  RecoveryLangevinConfig trainChain;  // chain "y": the recovery chain of training
+  RecoveryLangevinConfig sampleChain; // chain "sample": progressive sampling from noise
+  bool sampleWithEma = true;          // sample with the EMA weights (else the raw ones)
   RecoveryTraining train;
 };
 
