@@ -37,6 +37,13 @@ grep -q "^toy,samples,mmd2" "$out/toy/toy.csv"
 "$cli" bench --sweep-preset toy2d --sweep-kx 1,2 --sweep-kz 1 --iterations 3 --threads 1 \
   --out "$out/sweep.csv" | grep -q "ms/iteration"
 test "$(wc -l < "$out/sweep.csv")" -eq 3
+# A method that samples level by level from noise: ms per iteration and per sample.
+"$cli" bench --preset cdrl-toy2d --iterations 3 --repeats 3 --threads 1 --out "$out/cdrl.json" \
+  > /dev/null
+grep -q '"ms_per_sample"' "$out/cdrl.json"
+grep -q '"method": "cdrl"' "$out/cdrl.json"
+cdrl="$(dirname "$0")/../resources/checkpoints/cdrl-toy2d.safetensors"
+"$cli" eval-toy --checkpoint "$cdrl" --samples 200 --out "$out/ctoy" | grep -q "initializer"
 if "$cli" eval-fd --checkpoint "$out/run/checkpoint.safetensors" --classifier "$out/none.st" \
   2> "$out/err.txt"; then
   echo "eval-fd on a 2-D model accepted"; exit 1

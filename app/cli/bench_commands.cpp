@@ -43,7 +43,7 @@ std::shared_ptr<BenchCommands> addBenchCommands(CLI::App& app) {
   auto c = std::make_shared<BenchCommands>();
   auto& o = c->options;
   auto* b = c->bench = app.add_subcommand(
-      "bench", "Measure ms per x-step, z-step and training iteration for the presets (prints "
+      "bench", "Measure ms per x-step, z-step and training iteration for the presets (methods that sample from noise level by level: ms per iteration and per sample; prints "
                "JSON), or ms per training iteration over a k_x/k_z sweep (prints a table)");
   b->add_option("--preset", o.presets, "Presets to measure")->capture_default_str();
   b->add_option("--device", o.device, "auto | cpu | cuda")->capture_default_str();

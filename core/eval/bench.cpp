@@ -80,11 +80,52 @@ RunConfig withSteps(const TrainingMethod& method, RunConfig cfg, const std::stri
   return cfg;
 }
 
+// A method that samples from noise without a generator (e.g. level by level): one training
+// iteration, and sampling a batch through its first sampling chain.
+nlohmann::json benchNoiseSampler(const std::string& preset, const RunConfig& cfg,
+                                 TrainingMethod& method, const BenchOptions& o,
+                                 torch::Device device) {
+  const ChainSpec* chain = nullptr;
+  for (const auto& c : method.info().chains)
+    if (c.dataSpace && !c.hasTarget && !chain)
+      chain = &c;
+  if (!chain)
+    throw Error(method.info().title + " has no chain that samples from noise");
+  auto gen = makeGenerator(device, 7);
+  auto cpuGen = makeGenerator(torch::kCPU, 7);
+  const int B = cfg.train.batchSize;
+  std::string dataNote;
+  const torch::Tensor batch = benchBatch(cfg, o.synthetic, cpuGen, dataNote);
+  FixedChainSettings settings(method, cfg);
+  auto ctx = settings.context(device, gen);
+  const double iter = medianMs(std::max(3, o.iterations), device,
+                               [&] { method.iterate(batch, ctx); });
+  const double sample = medianMs(3, device, [&] {
+    method.revise({chain->name, B, "", {}}, ctx);
+  });
+  nlohmann::json j;
+  j["preset"] = preset;
+  j["method"] = method.name();
+  j["data"] = dataNote;
+  j["batch_size"] = B;
+  j["levels"] = method.info().capabilities.noiseLevels;
+  for (const auto& c : method.info().chains)
+    j["steps"][c.name] = settings.get(c.name).integer("steps");
+  j["ms_per_iteration"] = iter;
+  j["iterations_per_second"] = 1000.0 / iter;
+  j["ms_per_sample_batch"] = sample;
+  j["ms_per_sample"] = sample / B;
+  j["peak_rss_mib_so_far"] = static_cast<double>(peakResidentBytes()) / (1024.0 * 1024.0);
+  return j;
+}
+
 nlohmann::json benchPreset(const std::string& preset, const BenchOptions& o,
                            torch::Device device) {
   RunConfig cfg = RunConfig::fromPreset(preset);
   auto owned = makeMethod(cfg, device);
   TrainingMethod& method = *owned;
+  if (!method.latentModel() && method.info().capabilities.samplesFromNoise)
+    return benchNoiseSampler(preset, cfg, method, o, device);
   auto& energy = requireEnergy(method, "the x-step benchmark");
   auto& latent = requireLatent(method, "the z-step benchmark");
   auto gen = makeGenerator(device, 7);
