@@ -96,6 +96,13 @@ struct MethodInfo {
   const std::vector<SettingSpec>* schema(const std::string& name) const;
 };
 
+/// Schema builders. A number (Int, Real, or Bool as 0 / 1) in [min, max] with its default.
+SettingSpec numberSetting(std::string key, std::string label, SettingType type, double min,
+                          double max, double defaultValue, std::string tooltip, bool live);
+/// One of `choices` (`defaultChoice` empty: the first); choices are never live.
+SettingSpec choiceSetting(std::string key, std::string label, std::vector<std::string> choices,
+                          std::string tooltip, std::string defaultChoice = {});
+
 /// Checks `values` against `spec`: every key must be known, numbers in range and whole for Int,
 /// choices among the allowed. Returns "" or a message naming the chain, key and bad value
 /// ("x.step_size = -1: must be > 0").

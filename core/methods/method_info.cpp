@@ -170,4 +170,31 @@ std::vector<std::string> describeChanges(const SettingValues& before, const Sett
   return out;
 }
 
+SettingSpec numberSetting(std::string key, std::string label, SettingType type, double min,
+                          double max, double defaultValue, std::string tooltip, bool live) {
+  SettingSpec s;
+  s.key = std::move(key);
+  s.label = std::move(label);
+  s.type = type;
+  s.min = min;
+  s.max = max;
+  s.defaultValue = defaultValue;
+  s.tooltip = std::move(tooltip);
+  s.live = live;
+  return s;
+}
+
+SettingSpec choiceSetting(std::string key, std::string label, std::vector<std::string> choices,
+                          std::string tooltip, std::string defaultChoice) {
+  SettingSpec s;
+  s.key = std::move(key);
+  s.label = std::move(label);
+  s.type = SettingType::Choice;
+  s.defaultChoice = defaultChoice.empty() && !choices.empty() ? choices.front() : defaultChoice;
+  s.choices = std::move(choices);
+  s.tooltip = std::move(tooltip);
+  s.live = false;
+  return s;
+}
+
 } // namespace ebm

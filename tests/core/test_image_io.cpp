@@ -39,7 +39,7 @@ std::vector<uint8_t> readBytes(const std::string& path) {
   return std::vector<uint8_t>(std::istreambuf_iterator<char>(is), {});
 }
 
-std::string readText(const std::string& path) {
+std::string readFileText(const std::string& path) {
   std::ifstream is(path);
   std::stringstream ss;
   ss << is.rdbuf();
@@ -396,7 +396,7 @@ TEST(WriteCsv, RoundTrip) {
   ebm::writeCsv(path, {"iteration", "loss", "energy"},
                 {{0, lossA, 2.5}, {1234567890, lossB, -7}, {3, 1e30}});
   EXPECT_FALSE(fs::exists(path + ".tmp"));
-  const auto lines = splitLines(readText(path));
+  const auto lines = splitLines(readFileText(path));
   ASSERT_EQ(lines.size(), 4u);
   EXPECT_EQ(lines[0], "iteration,loss,energy");
   EXPECT_EQ(lines[1], "0,0.100000001,2.5");
@@ -413,7 +413,7 @@ TEST(WriteCsv, NonFiniteAndQuoting) {
   const double inf = std::numeric_limits<double>::infinity();
   ebm::writeCsv(path, {"a", "b,c", "say \"hi\""},
                 {{std::numeric_limits<double>::quiet_NaN(), inf, -inf}});
-  EXPECT_EQ(readText(path), "a,\"b,c\",\"say \"\"hi\"\"\"\nnan,inf,-inf\n");
+  EXPECT_EQ(readFileText(path), "a,\"b,c\",\"say \"\"hi\"\"\"\nnan,inf,-inf\n");
 }
 
 TEST(WriteCsv, ErrorsNameThePath) {

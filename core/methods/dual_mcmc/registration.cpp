@@ -16,29 +16,13 @@ constexpr double kUnbounded = std::numeric_limits<double>::infinity();
 
 SettingSpec number(std::string key, std::string label, SettingType type, double lo, double hi,
                    double def, std::string tooltip, bool live = true) {
-  SettingSpec s;
-  s.key = std::move(key);
-  s.label = std::move(label);
-  s.type = type;
-  s.min = lo;
-  s.max = hi;
-  s.defaultValue = def;
-  s.tooltip = std::move(tooltip);
-  s.live = live;
-  return s;
+  return numberSetting(std::move(key), std::move(label), type, lo, hi, def, std::move(tooltip),
+                       live);
 }
 
 SettingSpec choice(std::string key, std::string label, std::vector<std::string> choices,
                    std::string tooltip) {
-  SettingSpec s;
-  s.key = std::move(key);
-  s.label = std::move(label);
-  s.type = SettingType::Choice;
-  s.defaultChoice = choices.front();
-  s.choices = std::move(choices);
-  s.tooltip = std::move(tooltip);
-  s.live = false;
-  return s;
+  return choiceSetting(std::move(key), std::move(label), std::move(choices), std::move(tooltip));
 }
 
 SettingSpec flag(std::string key, std::string label, bool def, std::string tooltip) {

@@ -9,16 +9,8 @@ namespace {
 
 SettingSpec number(std::string key, std::string label, SettingType type, double lo, double hi,
                    double def, std::string tooltip, bool live = false) {
-  SettingSpec s;
-  s.key = std::move(key);
-  s.label = std::move(label);
-  s.type = type;
-  s.min = lo;
-  s.max = hi;
-  s.defaultValue = def;
-  s.tooltip = std::move(tooltip);
-  s.live = live;
-  return s;
+  return numberSetting(std::move(key), std::move(label), type, lo, hi, def, std::move(tooltip),
+                       live);
 }
 
 SettingSpec positive(std::string key, std::string label, double hi, double def,
@@ -37,15 +29,8 @@ SettingSpec flag(std::string key, std::string label, bool def, std::string toolt
 
 SettingSpec choice(std::string key, std::string label, std::vector<std::string> choices,
                    std::string def, std::string tooltip) {
-  SettingSpec s;
-  s.key = std::move(key);
-  s.label = std::move(label);
-  s.type = SettingType::Choice;
-  s.choices = std::move(choices);
-  s.defaultChoice = std::move(def);
-  s.tooltip = std::move(tooltip);
-  s.live = false;
-  return s;
+  return choiceSetting(std::move(key), std::move(label), std::move(choices), std::move(tooltip),
+                       std::move(def));
 }
 
 const std::vector<std::string> kMults{"1",     "1,1",     "1,2",       "1,1,1",
