@@ -156,9 +156,19 @@ int runFd(EvaluationCommands& c) {
   }
   // Said before the (long) sampling, one line per difference, whether or not it was asked for.
   const auto info = ebm::readCheckpointInfo(c.fdOpts.sampling.checkpoint);
+  ebm::SettingValues xChain;
+  try {
+    xChain = info.config.methodTable("x");
+  } catch (const ebm::ConfigError&) {
+    // The protocol is that of an x-chain sampler; a model that samples otherwise is measured
+    // with its own sampler and the protocol's sample count and split.
+    std::printf("this model has no x-chain: the paper protocol's sampler settings do not apply; "
+                "it samples with its own chain\n");
+  }
   const auto differences =
-      ebm::paperProtocolDifferences(c.fdOpts, ebm::toXConfig(info.config.methodTable("x")));
-  if (differences.empty())
+      xChain.numbers.empty() ? std::vector<std::string>{}
+                             : ebm::paperProtocolDifferences(c.fdOpts, ebm::toXConfig(xChain));
+  if (differences.empty() && !xChain.numbers.empty())
     std::printf("the paper's FID protocol (METHODS §1.7): 50000 samples, training-split "
                 "statistics, k_x 70, s_x 0.4, n_x 0.001, Inception on (x+1)/2 in [0,1]\n");
   for (const auto& d : differences)
