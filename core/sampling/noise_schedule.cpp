@@ -12,7 +12,7 @@ namespace ebm {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr int kMaxDrlLevels = 501;   // Delta = floor(1000 / (2 (T - 1))) must stay >= 1
+constexpr int kMaxDrlLevels = 501; // Delta = floor(1000 / (2 (T - 1))) must stay >= 1
 constexpr int kMaxCdrlLevels = 1000;
 
 std::string show(double v) {
@@ -32,7 +32,9 @@ void requirePositive(const std::string& key, double value) {
     throw ConfigError(key + " = " + show(value) + ": must be a finite number > 0");
 }
 
-double sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
+double sigmoid(double x) {
+  return 1.0 / (1.0 + std::exp(-x));
+}
 
 // METHODS §2.2: per-level blocks of the DDPM linear schedule (beta = linspace(1e-4, 0.02, 1000)
 // with beta = 1 appended, never reached), block boundaries idx = [0, D, .., (T-1) D, 999].
@@ -91,7 +93,7 @@ CdrlTables cdrlTables(int n, double lambdaMin, double lambdaMax) {
   CdrlTables t;
   const double b = std::atan(std::exp(-0.5 * lambdaMax));
   const double a = std::atan(std::exp(-0.5 * lambdaMin)) - b;
-  std::vector<double> noiseVar;  // 1 - alphabar, as sigmoid(-lambda) to keep its precision
+  std::vector<double> noiseVar; // 1 - alphabar, as sigmoid(-lambda) to keep its precision
   for (int i = 0; i <= n; ++i) {
     const double lambda = -2.0 * std::log(std::tan(a * i / n + b));
     t.lambda.push_back(lambda);
@@ -120,16 +122,16 @@ void requireFiniteTables(const NoiseSchedule& s, const CdrlScheduleOptions& o) {
     return true;
   };
   if (!ok(s.stepSize) || !ok(s.c) || !ok(s.lossWeight) || !ok(s.noise))
-    throw ConfigError("cdrl.lambda_min = " + show(o.lambdaMin) + ", cdrl.lambda_max = " +
-                      show(o.lambdaMax) +
+    throw ConfigError("cdrl.schedule.lambda_min = " + show(o.lambdaMin) +
+                      ", cdrl.schedule.lambda_max = " + show(o.lambdaMax) +
                       ": the schedule's noise levels under- or overflow double precision");
 }
 
 } // namespace
 
 NoiseSchedule makeDrlSchedule(const DrlScheduleOptions& o) {
-  requireLevels("drl.levels", o.levels, kMaxDrlLevels);
-  requirePositive("drl.b_square", o.bSquare);
+  requireLevels("drl.schedule.levels", o.levels, kMaxDrlLevels);
+  requirePositive("drl.schedule.b_square", o.bSquare);
   NoiseSchedule s;
   s.family = ScheduleFamily::Drl;
   s.levels = o.levels;
@@ -142,24 +144,24 @@ NoiseSchedule makeDrlSchedule(const DrlScheduleOptions& o) {
     s.transition.push_back(d.a[t + 1]);
     s.sigma.push_back(d.sigma[t + 1]);
     s.scale.push_back(d.aPrev[t + 1]);
-    s.c.push_back(d.sigmaBar[t] / d.sigmaBar[0]);  // §2.4: the un-squared ratio, as the code
-    s.energyTime.push_back(t);                      // §2.6: the integer level index
+    s.c.push_back(d.sigmaBar[t] / d.sigmaBar[0]); // §2.4: the un-squared ratio, as the code
+    s.energyTime.push_back(t);                    // §2.6: the integer level index
   }
   deriveLevels(s);
   return s;
 }
 
 NoiseSchedule makeCdrlSchedule(const CdrlScheduleOptions& o) {
-  requireLevels("cdrl.levels", o.levels, kMaxCdrlLevels);
+  requireLevels("cdrl.schedule.levels", o.levels, kMaxCdrlLevels);
   if (!std::isfinite(o.lambdaMin))
-    throw ConfigError("cdrl.lambda_min = " + show(o.lambdaMin) + ": must be finite");
+    throw ConfigError("cdrl.schedule.lambda_min = " + show(o.lambdaMin) + ": must be finite");
   if (!std::isfinite(o.lambdaMax))
-    throw ConfigError("cdrl.lambda_max = " + show(o.lambdaMax) + ": must be finite");
+    throw ConfigError("cdrl.schedule.lambda_max = " + show(o.lambdaMax) + ": must be finite");
   if (o.lambdaMin >= o.lambdaMax)
-    throw ConfigError("cdrl.lambda_min = " + show(o.lambdaMin) +
-                      ": must be below cdrl.lambda_max = " + show(o.lambdaMax));
+    throw ConfigError("cdrl.schedule.lambda_min = " + show(o.lambdaMin) +
+                      ": must be below cdrl.schedule.lambda_max = " + show(o.lambdaMax));
   const double bSquare = o.bSquare.value_or(o.toy2d ? 2e-3 : 4e-4);
-  requirePositive("cdrl.b_square", bSquare);
+  requirePositive("cdrl.schedule.b_square", bSquare);
 
   NoiseSchedule s;
   s.family = o.toy2d ? ScheduleFamily::CdrlToy2d : ScheduleFamily::Cdrl;
@@ -177,7 +179,7 @@ NoiseSchedule makeCdrlSchedule(const CdrlScheduleOptions& o) {
     s.transition.push_back(std::sqrt(t.alpha[i]));
     s.sigma.push_back(t.sigma[i]);
     s.scale.push_back(std::sqrt(t.alphaMul[i]));
-    s.c.push_back(o.toy2d ? toyC : s.noise[i - 1] / s.noise[0]);  // §3.3: c_i
+    s.c.push_back(o.toy2d ? toyC : s.noise[i - 1] / s.noise[0]); // §3.3: c_i
     s.energyTime.push_back(logSnrTime(t.lambda[i - 1]));
     s.initializerTime.push_back(logSnrTime(t.lambda[i]));
     s.proposalStd.push_back(t.proposalStd[i]);

@@ -105,7 +105,7 @@ struct NoiseSchedule {
   int top() const { return levels - 1; }
 };
 
-/// Throws ConfigError naming the setting and value (e.g. "drl.levels = 0: ...").
+/// Throws ConfigError naming the setting and value (e.g. "drl.schedule.levels = 0: ...", the key of the method's own table).
 NoiseSchedule makeDrlSchedule(const DrlScheduleOptions& options = {});
 NoiseSchedule makeCdrlSchedule(const CdrlScheduleOptions& options = {});
 

@@ -183,28 +183,28 @@ TEST(NoiseSchedule, LevelCountAndLambdaRangeChangeTheTables) {
 }
 
 TEST(NoiseSchedule, BadSettingsAreRefusedNamingTheSetting) {
-  expectRefused([] { makeDrlSchedule({0, 2e-4}); }, "drl.levels = 0");
-  expectRefused([] { makeDrlSchedule({502, 2e-4}); }, "drl.levels = 502");
-  expectRefused([] { makeDrlSchedule({6, -1.0}); }, "drl.b_square = -1");
-  expectRefused([] { makeDrlSchedule({6, std::nan("")}); }, "drl.b_square = nan");
+  expectRefused([] { makeDrlSchedule({0, 2e-4}); }, "drl.schedule.levels = 0");
+  expectRefused([] { makeDrlSchedule({502, 2e-4}); }, "drl.schedule.levels = 502");
+  expectRefused([] { makeDrlSchedule({6, -1.0}); }, "drl.schedule.b_square = -1");
+  expectRefused([] { makeDrlSchedule({6, std::nan("")}); }, "drl.schedule.b_square = nan");
   CdrlScheduleOptions c;
   c.levels = 0;
-  expectRefused([&] { makeCdrlSchedule(c); }, "cdrl.levels = 0");
+  expectRefused([&] { makeCdrlSchedule(c); }, "cdrl.schedule.levels = 0");
   c = {};
   c.lambdaMin = 9.8;
-  expectRefused([&] { makeCdrlSchedule(c); }, "cdrl.lambda_min = 9.8");
+  expectRefused([&] { makeCdrlSchedule(c); }, "cdrl.schedule.lambda_min = 9.8");
   c = {};
   c.lambdaMax = INFINITY;
-  expectRefused([&] { makeCdrlSchedule(c); }, "cdrl.lambda_max = inf");
+  expectRefused([&] { makeCdrlSchedule(c); }, "cdrl.schedule.lambda_max = inf");
   c = {};
   c.lambdaMin = std::nan("");
-  expectRefused([&] { makeCdrlSchedule(c); }, "cdrl.lambda_min = nan");
+  expectRefused([&] { makeCdrlSchedule(c); }, "cdrl.schedule.lambda_min = nan");
   c = {};
   c.bSquare = 0.0;
-  expectRefused([&] { makeCdrlSchedule(c); }, "cdrl.b_square = 0");
+  expectRefused([&] { makeCdrlSchedule(c); }, "cdrl.schedule.b_square = 0");
   c = {};
   c.lambdaMax = 900;  // sigmoid(-900) underflows: zero noise at level 0
-  expectRefused([&] { makeCdrlSchedule(c); }, "cdrl.lambda_max = 900");
+  expectRefused([&] { makeCdrlSchedule(c); }, "cdrl.schedule.lambda_max = 900");
 }
 
 TEST(NoiseSchedule, TensorsCarryTheTablesOnTheDevice) {
