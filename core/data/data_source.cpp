@@ -43,6 +43,12 @@ public:
   torch::Tensor next(int batchSize, torch::Generator& gen) override {
     return sampleToy2d(m_name, batchSize, gen);
   }
+  LabelledBatch nextLabelled(int batchSize, torch::Generator& gen) override {
+    if (toyLabelCount(m_name) == 0)
+      return {next(batchSize, gen), {}};
+    auto [x, labels] = sampleToy2dLabelled(m_name, batchSize, gen);
+    return {x, labels};
+  }
   torch::Tensor heldOut(int n, torch::Generator& gen) override {
     return sampleToy2d(m_name, n, gen);
   }
@@ -56,7 +62,9 @@ private:
 class ImageSource : public DataSource {
 public:
   ImageSource(const DataConfig& data, const ModelConfig& model) : m_data(data) {
-    m_train = load("train", data.limit);
+    auto train = load("train", data.limit);
+    m_train = train.images;
+    m_labels = train.labels;
     const auto shape = dataShape(model);
     if (m_train.size(1) != shape[0] || m_train.size(2) != shape[1] || m_train.size(3) != shape[2])
       throw DataError(data.path + ": images are " + std::to_string(m_train.size(1)) + "x" +
@@ -66,13 +74,18 @@ public:
                       " (check data.pad32 and model.image_size)");
   }
   torch::Tensor next(int batchSize, torch::Generator& gen) override {
-    return maybeFlip(m_train.index_select(0, nextBatchIndices(m_train.size(0), batchSize, gen,
-                                                              m_order, m_cursor, m_data.path)),
-                     m_data.flip, gen);
+    return nextLabelled(batchSize, gen).x;
+  }
+  LabelledBatch nextLabelled(int batchSize, torch::Generator& gen) override {
+    const auto idx =
+        nextBatchIndices(m_train.size(0), batchSize, gen, m_order, m_cursor, m_data.path);
+    const auto x = maybeFlip(m_train.index_select(0, idx), m_data.flip, gen);
+    return {x, m_labels.numel() == m_train.size(0) ? m_labels.index_select(0, idx)
+                                                   : torch::Tensor()};
   }
   torch::Tensor heldOut(int n, torch::Generator&) override {
     if (!m_test.defined())
-      m_test = load("test", 0);
+      m_test = load("test", 0).images;
     return m_test.narrow(0, 0, std::min<int64_t>(n, m_test.size(0)));
   }
   int64_t size() const override { return m_train.size(0); }
@@ -82,14 +95,20 @@ public:
 
 private:
   // Every evaluation reads the test split and training reads the train split, explicitly.
-  torch::Tensor load(const std::string& split, int limit) const {
-    if (m_data.kind == "cifar10")
-      return loadCifar10(m_data.path, split, limit).images;
-    return loadMnistFolder(m_data.path, split, m_data.pad32, limit).images;
+  struct Split {
+    torch::Tensor images, labels;
+  };
+  Split load(const std::string& split, int limit) const {
+    if (m_data.kind == "cifar10") {
+      auto d = loadCifar10(m_data.path, split, limit);
+      return {d.images, d.labels};
+    }
+    auto d = loadMnistFolder(m_data.path, split, m_data.pad32, limit);
+    return {d.images, d.labels};
   }
 
   DataConfig m_data;
-  torch::Tensor m_train, m_test, m_order;
+  torch::Tensor m_train, m_labels, m_test, m_order;
   int64_t m_cursor = 0;
 };
 
@@ -138,6 +157,24 @@ private:
 };
 
 } // namespace
+
+int dataLabelCount(const DataConfig& data) {
+  if (data.kind == "toy2d")
+    return toyLabelCount(data.toy);
+  return data.kind == "fashion-mnist" || data.kind == "cifar10" ? 10 : 0;
+}
+
+std::vector<std::string> dataLabelNames(const DataConfig& data) {
+  if (data.kind == "toy2d")
+    return toyLabelNames(data.toy);
+  if (data.kind == "fashion-mnist")
+    return {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+            "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
+  if (data.kind == "cifar10")
+    return {"airplane", "automobile", "bird", "cat", "deer",
+            "dog",      "frog",       "horse", "ship", "truck"};
+  return {};
+}
 
 std::unique_ptr<DataSource> makeDataSource(const DataConfig& data, const ModelConfig& model) {
   if (data.kind == "toy2d")

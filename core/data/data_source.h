@@ -9,12 +9,23 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace ebm {
+
+/// A training batch with its class labels ((B) int64; undefined when the data has none).
+struct LabelledBatch {
+  torch::Tensor x;
+  torch::Tensor labels;
+};
 
 class DataSource {
 public:
   virtual ~DataSource() = default;
+  /// The next training batch with its labels (conditional models); the same stream as next().
+  virtual LabelledBatch nextLabelled(int batchSize, torch::Generator& gen) {
+    return {next(batchSize, gen), {}};
+  }
   /// The next training batch (B, ...) on the CPU (mirrored per image when data.flip).
   virtual torch::Tensor next(int batchSize, torch::Generator& gen) = 0;
   /// `n` held-out examples (the test split for image sets, never flipped; fresh draws for toys).
@@ -23,6 +34,12 @@ public:
   virtual int64_t size() const = 0;
   virtual std::string describe() const = 0;
 };
+
+/// The number of classes the data's labels take (0: the data has no labels a conditional model
+/// can use): Fashion-MNIST and CIFAR-10 10, labelled toys (data/toy2d.h) theirs.
+int dataLabelCount(const DataConfig& data);
+/// The classes' names, in label order (empty when the data has none).
+std::vector<std::string> dataLabelNames(const DataConfig& data);
 
 /// Builds the data source of a config; throws DataError / ConfigError with a clear message.
 std::unique_ptr<DataSource> makeDataSource(const DataConfig& data, const ModelConfig& model);

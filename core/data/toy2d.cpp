@@ -221,6 +221,81 @@ torch::Tensor toyLogDensity(const std::string& name, const torch::Tensor& points
   return toy.logDensity(points.detach().to(torch::kCPU, torch::kDouble));
 }
 
+namespace {
+
+// The mode index of every centre's class: 8gaussians one class per mode; 25gaussians centre
+// k = 5 i + j sits at (axis[i], axis[j]), so its column is i and its row is j.
+std::vector<int64_t> modesWithLabel(const std::string& name, int label) {
+  std::vector<int64_t> modes;
+  if (name == "8gaussians") {
+    modes.push_back(label);
+  } else {
+    for (int64_t k = 0; k < 25; ++k)
+      if ((label < 5 && k % 5 == label) || (label >= 5 && k / 5 == label - 5))
+        modes.push_back(k);
+  }
+  return modes;
+}
+
+void checkLabel(const std::string& name, int label) {
+  const int count = toyLabelCount(name);
+  if (count == 0)
+    throw ConfigError("toy distribution '" + name +
+                      "' has no labels (labelled toys: 8gaussians, 25gaussians)");
+  if (label < 0 || label >= count)
+    throw ConfigError("toy distribution '" + name + "' has classes 0.." +
+                      std::to_string(count - 1) + ", not " + std::to_string(label));
+}
+
+} // namespace
+
+int toyLabelCount(const std::string& name) {
+  findToy(name);
+  return name == "8gaussians" ? 8 : name == "25gaussians" ? 10 : 0;
+}
+
+std::vector<std::string> toyLabelNames(const std::string& name) {
+  std::vector<std::string> names;
+  const int count = toyLabelCount(name);
+  for (int c = 0; c < count; ++c)
+    names.push_back(name == "8gaussians" ? "mode " + std::to_string(c)
+                    : c < 5               ? "row " + std::to_string(c)
+                                          : "column " + std::to_string(c - 5));
+  return names;
+}
+
+std::pair<torch::Tensor, torch::Tensor> sampleToy2dLabelled(const std::string& name, int64_t n,
+                                                            torch::Generator& gen) {
+  checkLabel(name, 0);
+  if (n < 0)
+    throw std::invalid_argument("sampleToy2dLabelled: negative sample count");
+  torch::NoGradGuard noGrad;
+  const bool eight = name == "8gaussians";
+  const auto centres = eight ? eightCentres(kF32) : gridCentres(kF32);
+  const auto k = torch::randint(centres.size(0), {n}, gen);
+  auto points = centres.index_select(0, k) +
+                (eight ? kEightStd : kGridStd) * torch::randn({n, 2}, gen, kF32);
+  torch::Tensor labels = k;
+  if (!eight) {
+    const auto byRow = torch::randint(2, {n}, gen) == 0;
+    labels = torch::where(byRow, torch::remainder(k, 5), 5 + torch::div(k, 5, "floor"));
+  }
+  return {points.contiguous(), labels.to(torch::kLong)};
+}
+
+torch::Tensor toyLogDensityGiven(const std::string& name, int label, const torch::Tensor& points) {
+  checkLabel(name, label);
+  if (points.dim() != 2 || points.size(1) != 2)
+    throw std::invalid_argument("toyLogDensityGiven: points must have shape (n, 2)");
+  torch::NoGradGuard noGrad;
+  const bool eight = name == "8gaussians";
+  const auto all = eight ? eightCentres(kF64) : gridCentres(kF64);
+  const auto modes = modesWithLabel(name, label);
+  const auto centres = all.index_select(0, torch::tensor(modes, torch::kLong));
+  return mixtureLogDensity(points.detach().to(torch::kCPU, torch::kDouble), centres,
+                           eight ? kEightStd : kGridStd);
+}
+
 double mmdRbf(const torch::Tensor& a, const torch::Tensor& b) {
   if (a.dim() != 2 || b.dim() != 2 || a.size(1) != b.size(1) || a.size(0) == 0 || b.size(0) == 0)
     throw std::invalid_argument("mmdRbf: expects non-empty (n, d) and (m, d) point sets");

@@ -156,6 +156,16 @@ void FixedChainSettings::set(const std::string& chain, const std::string& key, d
   it->second->set(std::move(v));
 }
 
+void FixedChainSettings::set(const std::string& chain, const std::string& key,
+                             const std::string& value) {
+  auto it = m_live.find(chain);
+  if (it == m_live.end())
+    throw Error("the method has no chain named '" + chain + "'");
+  auto v = it->second->peek();
+  v.choices[key] = value;
+  it->second->set(std::move(v));
+}
+
 SettingValues FixedChainSettings::get(const std::string& chain) const {
   auto it = m_live.find(chain);
   if (it == m_live.end())

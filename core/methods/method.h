@@ -38,6 +38,7 @@ struct MethodContext {
   std::map<std::string, LiveValue<SettingValues>*> settings;  // live settings per chain name
   std::map<std::string, Trace*> traces;          // record these chains when given
   std::function<void(const Trace&)> onStep;      // progress while a chain runs
+  torch::Tensor labels;  // iterate(): the batch's class labels (B) int64; undefined when none
 
   /// The live settings of `chain`; throws ebm::Error when the caller gave none.
   const LiveValue<SettingValues>& live(const std::string& chain) const;
@@ -103,6 +104,8 @@ public:
   FixedChainSettings(const TrainingMethod& method, const RunConfig& config);
   /// Sets one number of one chain (e.g. "z", "steps", 0); throws ebm::Error for an unknown chain.
   void set(const std::string& chain, const std::string& key, double value);
+  /// Sets one choice of one chain (e.g. "sample", "label", "3").
+  void set(const std::string& chain, const std::string& key, const std::string& value);
   SettingValues get(const std::string& chain) const;
   MethodContext context(torch::Device device, torch::Generator& gen,
                         const std::atomic<bool>* stop = nullptr);

@@ -61,14 +61,15 @@ void Session::Impl::trainOne() {
   std::map<std::string, Trace> recorded;
   const bool record = secondsSince(lastTrainingTrace) >= kTrainingTraceInterval;
   try {
-    const auto batch = data->next(config.train.batchSize, dataGen);
+    const auto batch = data->nextLabelled(config.train.batchSize, dataGen);
     auto ctx = context(chainGen);
+    ctx.labels = batch.labels;
     if (record) {
       for (const auto& spec : chainSet->info->chains)
         ctx.traces[spec.name] = &recorded[spec.name];
       lastTrainingTrace = SessionClock::now();
     }
-    r = method->iterate(batch, ctx);
+    r = method->iterate(batch.x, ctx);
   } catch (const std::exception& e) {
     report(std::string("training iteration failed: ") + e.what());
     state = RunState::Idle;

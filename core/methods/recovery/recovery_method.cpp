@@ -6,6 +6,7 @@
 #include "models/time_embedding.h"
 
 #include <cmath>
+#include <optional>
 
 namespace ebm {
 namespace {
@@ -91,31 +92,76 @@ RecoveryMethod::RecoveryMethod(const RunConfig& config, torch::Device device,
 
 RecoveryMethod::~RecoveryMethod() = default;
 
-torch::Tensor RecoveryMethod::levelEnergy(const torch::Tensor& y, const torch::Tensor& levels) {
-  const auto time =
-      sinusoidalEmbedding(m_tables.energyTime.index_select(0, levels), m_settings.ebm.tembDim);
-  return m_ebm->energy(y, time);
+torch::Tensor RecoveryMethod::nullLabels(int64_t n) const {
+  if (m_settings.numClasses <= 0)
+    return {};
+  return torch::full({n}, -1, torch::TensorOptions(torch::kLong).device(m_device));
 }
 
-LevelEnergy RecoveryMethod::chainEnergy(const torch::Tensor& levels) {
-  const bool shared = levels.numel() > 0 && (levels == levels[0]).all().item<bool>();
-  const auto rows = shared ? levels.narrow(0, 0, 1) : levels;
-  TembContext context;
-  {
-    torch::NoGradGuard noGrad;
-    context = m_ebm->context(
-        sinusoidalEmbedding(m_tables.energyTime.index_select(0, rows), m_settings.ebm.tembDim));
+torch::Tensor RecoveryMethod::levelEnergy(const torch::Tensor& y, const torch::Tensor& levels,
+                                          const torch::Tensor& labels) {
+  const auto time =
+      sinusoidalEmbedding(m_tables.energyTime.index_select(0, levels), m_settings.ebm.tembDim);
+  return m_ebm->energy(y, time, labels.defined() ? labels : nullLabels(levels.size(0)));
+}
+
+namespace {
+bool allEqual(const torch::Tensor& t) {
+  return !t.defined() || t.numel() == 0 || (t == t.reshape({-1})[0]).all().item<bool>();
+}
+} // namespace
+
+TembContext RecoveryMethod::energyContext(const torch::Tensor& levels,
+                                          const torch::Tensor& labels) {
+  auto lab = labels.defined() ? labels : nullLabels(levels.size(0));
+  auto lev = levels;
+  if (allEqual(levels) && allEqual(lab)) { // one row broadcasts over the chains
+    lev = levels.narrow(0, 0, 1);
+    if (lab.defined())
+      lab = lab.narrow(0, 0, 1);
   }
-  return [this, context](const torch::Tensor& y, const torch::Tensor&) {
-    return m_ebm->forward(y, context);
+  torch::NoGradGuard noGrad;
+  return m_ebm->context(
+      sinusoidalEmbedding(m_tables.energyTime.index_select(0, lev), m_settings.ebm.tembDim), lab);
+}
+
+LevelEnergy RecoveryMethod::chainEnergy(const torch::Tensor& levels, const Guidance& guidance) {
+  if (!guidance.conditional()) {
+    const TembContext context = energyContext(levels, {});
+    return [this, context](const torch::Tensor& y, const torch::Tensor&) {
+      return m_ebm->forward(y, context);
+    };
+  }
+  std::vector<TembContext> terms;
+  for (const auto& labels : guidance.labels)
+    terms.push_back(energyContext(levels, labels));
+  std::optional<TembContext> unconditional;
+  if (guidance.needsUnconditional())
+    unconditional = energyContext(levels, {});
+  const auto coefficients = guidance.coefficients;
+  return [this, terms, unconditional, coefficients](const torch::Tensor& y, const torch::Tensor&) {
+    std::vector<torch::Tensor> f;
+    for (const auto& c : terms)
+      f.push_back(m_ebm->forward(y, c));
+    return guidedCombination(unconditional ? m_ebm->forward(y, *unconditional) : torch::Tensor(),
+                             f, coefficients);
   };
 }
 
-torch::Tensor RecoveryMethod::proposalMean(const torch::Tensor& xNext,
-                                           const torch::Tensor& levels) {
+torch::Tensor RecoveryMethod::proposalMean(const torch::Tensor& xNext, const torch::Tensor& levels,
+                                           const Guidance& guidance) {
   const auto time = sinusoidalEmbedding(m_tables.initializerTime.index_select(0, levels),
                                         m_settings.initializer.tembDim);
-  return m_init->forward(xNext, m_init->embedding(time));
+  const auto n = levels.size(0);
+  if (!guidance.conditional())
+    return m_init->forward(xNext, m_init->embedding(time, nullLabels(n)));
+  std::vector<torch::Tensor> terms;
+  for (const auto& labels : guidance.labels)
+    terms.push_back(m_init->forward(xNext, m_init->embedding(time, labels)));
+  const auto unconditional = guidance.needsUnconditional()
+                                 ? m_init->forward(xNext, m_init->embedding(time, nullLabels(n)))
+                                 : torch::Tensor();
+  return guidedCombination(unconditional, terms, guidance.coefficients);
 }
 
 RecoveryMethod::Pair RecoveryMethod::drawPair(const torch::Tensor& x, torch::Generator& gen) const {
@@ -185,27 +231,42 @@ IterationResult RecoveryMethod::iterateDrl(const torch::Tensor& x, MethodContext
 IterationResult RecoveryMethod::iterateCdrl(const torch::Tensor& x, MethodContext& ctx) {
   const Pair p = drawPair(x, *ctx.gen);
   const int64_t dims = x.dim();
+  // Conditional models: the batch's labels, each replaced by null with probability p_cond
+  // (§3.8); one guidance term with coefficient 1 is the plain conditional model.
+  Guidance guidance;
+  torch::Tensor labels;
+  if (m_settings.numClasses > 0) {
+    labels = ctx.labels.defined() ? ctx.labels.to(m_device, torch::kLong) : nullLabels(x.size(0));
+    TORCH_CHECK(labels.dim() == 1 && labels.size(0) == x.size(0),
+                "conditional CDRL: expected one label per example");
+    const auto drop =
+        torch::rand({x.size(0)}, *ctx.gen, torch::TensorOptions().device(m_device)) <
+        m_settings.train.pCond;
+    labels = torch::where(drop, torch::full_like(labels, -1), labels);
+    guidance = Guidance{{labels}, {1.0}};
+  }
   m_ebm->train();
   m_optEbm->zeroGrad();
   // 3. Positives in training mode, backward at once.
-  const auto fPos = levelEnergy(perChain(m_tables.scale, p.levels, dims) * p.x, p.levels);
+  const auto fPos =
+      levelEnergy(perChain(m_tables.scale, p.levels, dims) * p.x, p.levels, labels);
   const auto lossPos = -(p.weight * fPos).mean();
   lossPos.backward();
   // 4. The initializer's proposal (with its graph), the chain with the EBM in eval mode.
   m_init->train();
-  const auto y0 =
-      proposalMean(p.xNext, p.levels) + perChain(m_tables.proposalStd, p.levels, dims) *
-                                            torch::randn(x.sizes(), *ctx.gen, x.options());
+  const auto y0 = proposalMean(p.xNext, p.levels, guidance) +
+                 perChain(m_tables.proposalStd, p.levels, dims) *
+                     torch::randn(x.sizes(), *ctx.gen, x.options());
   m_ebm->eval();
   RecoveryChain chain{p.xNext, p.levels, {}, {}, "y"};
-  const auto yK = recoveryLangevin(chainEnergy(p.levels), m_schedule, y0.detach(), chain,
+  const auto yK = recoveryLangevin(chainEnergy(p.levels, guidance), m_schedule, y0.detach(), chain,
                                    ctx.live("y"), ctx.control(ctx.trace("y"), false));
   if (ctx.stopRequested()) {
     m_ebm->train();
     return interrupted();
   }
   // 5. Negatives (still eval mode), clip, step, EMA.
-  const auto fNeg = levelEnergy(yK, p.levels);
+  const auto fNeg = levelEnergy(yK, p.levels, labels);
   const auto lossNeg = (p.weight * fNeg).mean();
   m_ebm->train();
   stepEbm(lossNeg);

@@ -52,17 +52,27 @@ private:
   Pair drawPair(const torch::Tensor& x, torch::Generator& gen) const;
   IterationResult iterateDrl(const torch::Tensor& x, MethodContext& ctx);
   IterationResult iterateCdrl(const torch::Tensor& x, MethodContext& ctx);
-  /// f(y, levels), the time context computed in this call (with gradients for the weights).
-  torch::Tensor levelEnergy(const torch::Tensor& y, const torch::Tensor& levels);
+  /// f(y, levels, labels), the time context computed in this call (with gradients for the
+  /// weights). Undefined labels: the null label of a conditional model.
+  torch::Tensor levelEnergy(const torch::Tensor& y, const torch::Tensor& levels,
+                            const torch::Tensor& labels = {});
   /// f(y, levels) for a chain whose levels stay fixed: the time context is computed once, here,
-  /// and every step reuses it (METHODS §4.1 B3).
-  LevelEnergy chainEnergy(const torch::Tensor& levels);
-  /// The initializer's proposal mean for x_{l+1} at levels (CDRL).
-  torch::Tensor proposalMean(const torch::Tensor& xNext, const torch::Tensor& levels);
+  /// and every step reuses it (METHODS §4.1 B3). With guidance: the guided or composed energy
+  /// (sampling/guidance.h), one context per term.
+  LevelEnergy chainEnergy(const torch::Tensor& levels, const Guidance& guidance = {});
+  /// The initializer's proposal mean for x_{l+1} at levels (CDRL), guided like the energy.
+  torch::Tensor proposalMean(const torch::Tensor& xNext, const torch::Tensor& levels,
+                             const Guidance& guidance = {});
+  /// A conditional model's null labels for n rows; undefined for an unconditional one.
+  torch::Tensor nullLabels(int64_t n) const;
+  /// The time context of the EBM for these levels and labels, one row when all rows agree.
+  TembContext energyContext(const torch::Tensor& levels, const torch::Tensor& labels);
   torch::Tensor reviseAtLevel(const RevisionRequest& request, MethodContext& ctx);
   /// One level of progressive sampling: x_{l+1} -> x_l.
   torch::Tensor sampleLevel(const torch::Tensor& x, int level, const LiveValue<SettingValues>& live,
                             const ChainControl& control);
+  /// CDRL's final denoising (Tweedie) step at level 0 (§3.6) under the chain's guidance.
+  torch::Tensor tweedie(const torch::Tensor& x, const Guidance& guidance);
   double warmupFactor(int64_t step, int offset) const;
   void stepEbm(const torch::Tensor& loss);
   void checkDivergence(IterationResult& result) const;

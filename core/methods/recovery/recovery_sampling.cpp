@@ -60,14 +60,18 @@ torch::Tensor RecoveryMethod::sampleLevel(const torch::Tensor& x, int level,
                                           const ChainControl& control) {
   const auto levels =
       torch::full({x.size(0)}, level, torch::TensorOptions(torch::kLong).device(m_device));
+  // The guidance in force when the level starts (a live change applies from the next level).
+  const Guidance guidance =
+      sampleGuidance(live.peek(), static_cast<int>(x.size(0)), m_settings.numClasses, m_device);
   torch::Tensor y0 = x; // DRL: the chain starts at x~ itself
   if (m_init) {
     torch::NoGradGuard noGrad;
-    y0 = proposalMean(x, levels) +
+    y0 = proposalMean(x, levels, guidance) +
          m_schedule.proposalStd[level] * torch::randn(x.sizes(), *control.gen, x.options());
   }
   RecoveryChain chain{x, levels, {}, {}, "sample"};
-  const auto y = recoveryLangevin(chainEnergy(levels), m_schedule, y0, chain, live, control);
+  const auto y =
+      recoveryLangevin(chainEnergy(levels, guidance), m_schedule, y0, chain, live, control);
   return y / m_schedule.scale[level];
 }
 
@@ -104,15 +108,8 @@ torch::Tensor RecoveryMethod::sampleFromNoise(int n, MethodContext& ctx) {
       offset = ladder.lastStep() + 1;
     }
   }
-  if (m_init && !ctx.stopRequested()) {
-    // CDRL's final denoising (Tweedie) step at level 0 (§3.6).
-    const TweedieStep& t = m_schedule.tweedie;
-    const auto levels = torch::zeros({n}, torch::TensorOptions(torch::kLong).device(m_device));
-    auto xg = x.detach().requires_grad_(true);
-    const auto f = chainEnergy(levels)(xg * t.inputScale, levels).sum();
-    const auto grad = torch::autograd::grad({f}, {xg})[0];
-    x = ((x + t.gradientCoef * grad) / t.signalScale).detach();
-  }
+  if (m_init && !ctx.stopRequested())
+    x = tweedie(x, sampleGuidance(live.peek(), n, m_settings.numClasses, m_device));
   if (trace) {
     ladder.finished = !ctx.stopRequested() && !ladder.diverged;
     ladder.stopped = ctx.stopRequested();
@@ -122,6 +119,16 @@ torch::Tensor RecoveryMethod::sampleFromNoise(int n, MethodContext& ctx) {
   if (m_init)
     m_init->train();
   return x;
+}
+
+torch::Tensor RecoveryMethod::tweedie(const torch::Tensor& x, const Guidance& guidance) {
+  const TweedieStep& t = m_schedule.tweedie;
+  const auto levels =
+      torch::zeros({x.size(0)}, torch::TensorOptions(torch::kLong).device(m_device));
+  auto xg = x.detach().requires_grad_(true);
+  const auto f = chainEnergy(levels, guidance)(xg * t.inputScale, levels).sum();
+  const auto grad = torch::autograd::grad({f}, {xg})[0];
+  return ((x + t.gradientCoef * grad) / t.signalScale).detach();
 }
 
 torch::Tensor RecoveryMethod::reviseAtLevel(const RevisionRequest& request, MethodContext& ctx) {

@@ -1,5 +1,6 @@
 #include "methods/recovery/recovery_settings.h"
 
+#include "data/data_source.h"
 #include "errors.h"
 
 #include <sstream>
@@ -80,6 +81,9 @@ SettingsTable modelTable(RecoveryVariant v) {
                "dropout inside the initializer's blocks while it trains"),
     };
     t.settings.insert(t.settings.end(), init.begin(), init.end());
+    t.settings.push_back(flag("conditional", "class-conditional", false,
+                              "condition the EBM and the initializer on the data's labels, with "
+                              "a null label for classifier-free guidance (METHODS §3.8)"));
   }
   return t;
 }
@@ -125,13 +129,49 @@ SettingsTable trainTable(RecoveryVariant v) {
              cdrl ? "decay of the weights' moving average (torch_ema warm-up)"
                   : "decay of the moving average of every variable"),
   };
-  if (cdrl)
+  if (cdrl) {
     t.settings.push_back(positive("lr_init", "initializer learning rate", 1, 1e-5,
                                   "AdamW learning rate of the initializer (weight decay 0)"));
+    t.settings.push_back(number("p_cond", "null-label probability", SettingType::Real, 0, 1, 0.1,
+                                "conditional models: chance that a training label is replaced "
+                                "by the null label, which teaches the unconditional model"));
+  }
   return t;
 }
 
-ChainSpec chainSpec(RecoveryVariant v, bool sampling) {
+// The sample chain's conditioning settings for a model with `names.size()` classes.
+std::vector<SettingSpec> guidanceSpecs(const std::vector<std::string>& names) {
+  std::vector<std::string> first{"each", "none"}, more{"none"};
+  std::string legend;
+  for (size_t c = 0; c < names.size(); ++c) {
+    first.push_back(std::to_string(c));
+    more.push_back(std::to_string(c));
+    legend += (legend.empty() ? "" : ", ") + std::to_string(c) + " " + names[c];
+  }
+  std::vector<SettingSpec> out{
+      number("guidance", "guidance w", SettingType::Real, 0, 50, 0,
+             "classifier-free guidance: (1+w) f(y, c) - w f(y, null), and the same for the "
+             "proposal; 0 = the conditional model",
+             true),
+      choice("label", "label", first, "each",
+             "class of every chain (each: chain i gets class i mod K; none: the null label). "
+             "Classes: " + legend),
+  };
+  for (int j = 2; j <= kMaxComposedLabels; ++j)
+    out.push_back(choice("label_" + std::to_string(j), "composed label " + std::to_string(j),
+                         more, "none",
+                         "composition: add log p(y|c) - log p(y) of this class too (product of "
+                         "experts)"));
+  for (int j = 1; j <= kMaxComposedLabels; ++j) {
+    const std::string suffix = j == 1 ? "" : "_" + std::to_string(j);
+    out.push_back(number("weight" + suffix, "weight " + std::to_string(j), SettingType::Real, -10,
+                         10, 1, "weight of label " + std::to_string(j) + " in the composition",
+                         true));
+  }
+  return out;
+}
+
+ChainSpec chainSpec(RecoveryVariant v, bool sampling, const std::vector<std::string>& classes) {
   const bool cdrl = v == RecoveryVariant::Cdrl;
   ChainSpec c;
   c.name = sampling ? "sample" : "y";
@@ -148,9 +188,14 @@ ChainSpec chainSpec(RecoveryVariant v, bool sampling) {
   d.steps = cdrl ? 15 : 30;
   d.noiseScale = sampling && !cdrl ? 0.99 : 1.0;
   c.settings = recoverySettingSpecs(d);
-  if (sampling)
+  if (sampling) {
     c.settings.push_back(
         flag("ema", "EMA weights", true, "sample with the moving average of the weights"));
+    if (!classes.empty()) {
+      const auto g = guidanceSpecs(classes);
+      c.settings.insert(c.settings.end(), g.begin(), g.end());
+    }
+  }
   else
     c.settings.push_back(number("level", "level", SettingType::Int, 0, 999, 0,
                                 "revisions: the level whose recovery the chain runs"));
@@ -175,7 +220,10 @@ MethodInfo describeRecovery(const RunConfig& config, RecoveryVariant v) {
   info.capabilities.noiseLevels = levels;
   info.capabilities.samplesFromNoise = true;
   info.capabilities.initializer = cdrl;
-  info.chains = {chainSpec(v, false), chainSpec(v, true)};
+  const bool conditional = cdrl && config.methodSettings.count("model") &&
+                           config.methodSettings.at("model").flag("conditional", false);
+  const auto classes = conditional ? dataLabelNames(config.data) : std::vector<std::string>{};
+  info.chains = {chainSpec(v, false, {}), chainSpec(v, true, classes)};
   info.tables = {modelTable(v), scheduleTable(v), trainTable(v)};
   if (cdrl)
     info.lossNames = {"loss_ebm", "f_pos", "f_neg", "loss_init", "revision", "lr_ebm"};
@@ -212,6 +260,8 @@ RecoverySettings recoverySettings(const RunConfig& config, RecoveryVariant v) {
     s.initializer.attentionResolutions = parseList(model.choice("init_attention"));
     s.initializer.groups = model.integer("init_groups");
     s.initializer.dropout = model.number("init_dropout");
+    if (model.flag("conditional"))
+      s.numClasses = s.ebm.numClasses = s.initializer.numClasses = dataLabelCount(config.data);
   }
   s.drlSchedule.levels = s.cdrlSchedule.levels = schedule.integer("levels");
   if (const double b2 = schedule.number("b_square"); b2 > 0) {
@@ -234,9 +284,36 @@ RecoverySettings recoverySettings(const RunConfig& config, RecoveryVariant v) {
   s.train.warmup = train.integer("warmup");
   s.train.gradClip = train.number("grad_clip");
   s.train.emaDecay = train.number("ema_decay");
-  if (cdrl)
+  if (cdrl) {
     s.train.lrInitializer = train.number("lr_init");
+    s.train.pCond = train.number("p_cond");
+  }
   return s;
+}
+
+Guidance sampleGuidance(const SettingValues& live, int n, int numClasses, torch::Device device) {
+  Guidance g;
+  if (numClasses <= 0)
+    return g;
+  const auto longs = torch::TensorOptions(torch::kLong).device(device);
+  std::vector<torch::Tensor> labels;
+  std::vector<double> weights;
+  for (int j = 1; j <= kMaxComposedLabels; ++j) {
+    const std::string suffix = j == 1 ? "" : "_" + std::to_string(j);
+    const std::string label = live.choice("label" + suffix, j == 1 ? "each" : "none");
+    if (j > 1 && label == "none")
+      continue;
+    torch::Tensor t;
+    if (label == "each")
+      t = torch::remainder(torch::arange(n, longs), numClasses);
+    else if (label == "none")
+      t = torch::full({n}, -1, longs);
+    else
+      t = torch::full({n}, static_cast<int64_t>(std::stoll(label)), longs);
+    labels.push_back(t);
+    weights.push_back(live.number("weight" + suffix, 1.0));
+  }
+  return makeGuidance(labels, weights, live.number("guidance", 0.0));
 }
 
 NoiseSchedule makeSchedule(const RecoverySettings& s) {
@@ -251,6 +328,12 @@ void checkRecovery(const RunConfig& config, RecoveryVariant v) {
     throw ConfigError(name + ".model.temb_dim = " + std::to_string(s.ebm.tembDim) +
                       ": must be even (sines and cosines)");
   if (v == RecoveryVariant::Cdrl) {
+    if (config.methodTable("model").flag("conditional") && s.numClasses == 0)
+      throw ConfigError(name + ".model.conditional = true needs labelled data, and data.kind = " +
+                        config.data.kind +
+                        (config.data.kind == "toy2d" ? " (" + config.data.toy + ")" : "") +
+                        " has no labels (labelled: fashion-mnist, cifar10, toy2d 8gaussians and "
+                        "25gaussians)");
     if (s.initializer.tembDim % 2 != 0)
       throw ConfigError(name + ".model.init_temb_dim = " + std::to_string(s.initializer.tembDim) +
                         ": must be even");

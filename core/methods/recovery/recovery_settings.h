@@ -8,6 +8,7 @@
 #include "method_info.h"
 #include "models/initializer_net.h"
 #include "models/temb_ebm.h"
+#include "sampling/guidance.h"
 #include "sampling/noise_schedule.h"
 #include "sampling/recovery_langevin.h"
 
@@ -26,6 +27,7 @@ struct RecoveryTraining {
   int initializerWarmupOffset = 500; // CDRL: the initializer's warm-up starts this far along
   double gradClip = 0;               // global-norm clipping; 0 = off (CDRL 1.0)
   double emaDecay = 0.999;           // DRL 0.999 fixed; CDRL 0.9999 with torch_ema's warm-up
+  double pCond = 0.1; // conditional CDRL: probability a training label is replaced by null
 };
 
 struct RecoverySettings {
@@ -37,6 +39,7 @@ struct RecoverySettings {
   RecoveryLangevinConfig trainChain;  // chain "y": the recovery chain of training
   RecoveryLangevinConfig sampleChain; // chain "sample": progressive sampling from noise
   bool sampleWithEma = true;          // sample with the EMA weights (else the raw ones)
+  int numClasses = 0;                 // conditional CDRL (labels + null, §3.8); 0 = unconditional
   RecoveryTraining train;
 };
 
@@ -48,6 +51,13 @@ RecoverySettings recoverySettings(const RunConfig& config, RecoveryVariant varia
 NoiseSchedule makeSchedule(const RecoverySettings& settings);
 /// Capabilities, chains "y" and "sample", the model/schedule/train tables and the losses.
 MethodInfo describeRecovery(const RunConfig& config, RecoveryVariant variant);
+/// Up to this many labels are composed by one sampling chain (label, label_2, label_3).
+constexpr int kMaxComposedLabels = 3;
+/// The sample chain's conditioning for n chains from its live settings (guidance, label,
+/// label_2, label_3, weight, weight_2, weight_3) on `device`. Label "each" gives chain i the
+/// class i mod numClasses, "none" the null label. Unconditional models: no terms.
+Guidance sampleGuidance(const SettingValues& live, int n, int numClasses, torch::Device device);
+
 /// Cross-checks the schemas cannot express (e.g. GroupNorm groups dividing the widths); throws
 /// ConfigError naming the keys.
 void checkRecovery(const RunConfig& config, RecoveryVariant variant);
