@@ -16,7 +16,9 @@ namespace ebm::cli {
 struct ChainArgs {
   std::string checkpoint, out, chain, init, device, sampler;
   int chains = 16, steps = -1, every = 0, stepsPerLevel = 0;
-  double stepSize = 0, noise = -1;
+  double stepSize = 0, noise = -1, guidance = -1;
+  std::vector<int> labels;      // class-conditional models: composed labels
+  std::vector<double> weights;  // one per label
   uint64_t seed = 1;
   std::vector<std::string> sets; // key=value settings of the chain
 };
@@ -82,6 +84,36 @@ void fewerStepsPerLevel(int fewer, const ChainSpec& spec, const SettingValues& c
               k, m, k, fewer, v.numbers["step_multiplier"]);
 }
 
+bool hasSetting(const ChainSpec& spec, const std::string& key) {
+  return std::any_of(spec.settings.begin(), spec.settings.end(),
+                     [&](const SettingSpec& s) { return s.key == key; });
+}
+
+// --guidance, --labels, --weights: the chain's guidance and label settings (METHODS §3.8, §4.4).
+void conditioning(const ChainArgs& a, const ChainSpec& spec, SettingValues& v) {
+  if (a.guidance < 0 && a.labels.empty() && a.weights.empty())
+    return;
+  if (!hasSetting(spec, "guidance"))
+    throw ConfigError("--guidance/--labels/--weights: the " + spec.name +
+                      "-chain of this model takes no labels (train a class-conditional model: "
+                      "cdrl.model.conditional = true)");
+  if (!a.weights.empty() && a.weights.size() != a.labels.size())
+    throw ConfigError("--weights: give one weight per label (" + std::to_string(a.labels.size()) +
+                      " labels, " + std::to_string(a.weights.size()) + " weights)");
+  for (size_t j = 0; j < a.labels.size(); ++j) {
+    const std::string suffix = j == 0 ? "" : "_" + std::to_string(j + 1);
+    if (!hasSetting(spec, "label" + suffix))
+      throw ConfigError("--labels: at most " + std::to_string(j) + " labels compose");
+    if (a.labels[j] < 0)
+      throw ConfigError("--labels: class indices are >= 0, not " + std::to_string(a.labels[j]));
+    v.choices["label" + suffix] = std::to_string(a.labels[j]);
+    if (!a.weights.empty())
+      v.numbers["weight" + suffix] = a.weights[j];
+  }
+  if (a.guidance >= 0)
+    v.numbers["guidance"] = a.guidance;
+}
+
 // The settings the options ask for, over a sampler preset's, over the checkpoint's.
 SettingValues requestedSettings(const ChainArgs& a, const ChainSpec& spec,
                                 const SettingValues& current) {
@@ -109,6 +141,7 @@ SettingValues requestedSettings(const ChainArgs& a, const ChainSpec& spec,
     v.numbers["noise"] = a.noise;
   if (a.every > 0)
     v.numbers["snapshot_every"] = a.every;
+  conditioning(a, spec, v);
   for (const auto& s : a.sets)
     parseSetting(s, v);
   return v;
@@ -170,6 +203,17 @@ void addChainOptions(CLI::App* cmd, ChainArgs& a, const char* what) {
                   "Chains that walk noise levels: K' steps per level, the step scaled by "
                   "sqrt(K/K') (fewer-step sampling)")
       ->check(CLI::Range(1, 100000));
+  cmd->add_option("--guidance", a.guidance,
+                  "Class-conditional models: classifier-free guidance weight w, "
+                  "(1+w) f(y|c) - w f(y)")
+      ->check(CLI::Range(0.0, 50.0));
+  cmd->add_option("--labels", a.labels,
+                  "Class-conditional models: the class of every chain (default: chain i gets "
+                  "class i mod K); several compose, e.g. --labels 3,7")
+      ->delimiter(',');
+  cmd->add_option("--weights", a.weights,
+                  "Weights of the composed labels, one per label (default 1 each)")
+      ->delimiter(',');
   cmd->add_option("--chain-set", a.sets,
                   "Any setting of the chain, e.g. --chain-set sigma=0.2 (repeatable)");
   cmd->add_option("--init", a.init, "Where chains start (default: the chain's first start)");

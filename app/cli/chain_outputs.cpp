@@ -1,7 +1,10 @@
 #include "chain_outputs.h"
 
+#include "errors.h"
 #include "image_io.h"
 #include "report.h"
+
+#include <fstream>
 
 namespace ebm::cli {
 
@@ -22,6 +25,17 @@ std::vector<std::string> writeChainOutputs(const SessionSnapshot& snap, const Tr
     const auto points = toy ? toyPoints(snap.config.data.toy, 2000, 3) : std::vector<float>{};
     writePng(dir + "/" + pngName, render2dChains(&trace, snap.landscape.get(), points));
     written.push_back(pngName);
+    if (!trace.snapshots.empty()) {
+      // The chains' last recorded states, one point per line, for analysis elsewhere.
+      const auto& state = trace.snapshots.back().state;
+      std::ofstream out(dir + "/samples.csv");
+      out << "x,y\n";
+      for (size_t i = 0; i + 1 < state.size(); i += 2)
+        out << state[i] << ',' << state[i + 1] << '\n';
+      if (!out)
+        throw Error("could not write " + dir + "/samples.csv");
+      written.push_back("samples.csv");
+    }
   } else if (shape.size() == 3) {
     writePng(dir + "/" + pngName, renderImageTrajectory(trace));
     written.push_back(pngName);

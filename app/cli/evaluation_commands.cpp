@@ -85,6 +85,18 @@ void addSamplingOptions(CLI::App* cmd, ebm::SampleOptions& s) {
   cmd->add_option("--x-steps", s.xSteps, "k_x of the revision (default: the checkpoint's)");
   cmd->add_option("--x-step-size", s.xStepSize, "s_x of the revision (default: the checkpoint's)");
   cmd->add_option("--x-noise", s.xNoise, "n_x of the revision (default: the checkpoint's)");
+  cmd->add_option("--steps-per-level", s.stepsPerLevel,
+                  "Models that sample level by level: K' steps per level, the step scaled by "
+                  "sqrt(K/K') (--x-steps K' changes the steps alone)")
+      ->check(CLI::Range(1, 100000));
+  cmd->add_option("--labels", s.labels,
+                  "Class-conditional models: the class of every sample; several compose "
+                  "(default: sample i gets class i mod K)")
+      ->delimiter(',');
+  cmd->add_option("--weights", s.weights, "Weights of the composed labels, one per label")
+      ->delimiter(',');
+  cmd->add_option("--guidance", s.guidance, "Class-conditional models: guidance weight w")
+      ->check(CLI::Range(0.0, 50.0));
   cmd->add_option("--seed", s.seed, "Seed of latents and chains")->capture_default_str();
   cmd->add_option("--device", s.device, "auto | cpu | cuda")->capture_default_str();
   cmd->add_option("--threads", s.threads, "Intra-op threads (0 = all cores)");

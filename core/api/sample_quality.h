@@ -26,6 +26,12 @@ struct SampleOptions {
   uint64_t seed = 1;
   std::string device = "auto";
   int threads = 0;
+  // Models that sample from noise level by level (DRL, CDRL):
+  int stepsPerLevel = 0;  // K' steps per level, the step multiplier scaled by sqrt(K / K')
+  std::vector<int> labels;       // class-conditional models: composed labels (empty: each chain
+                                 // its class in turn)
+  std::vector<double> weights;   // one per label (empty: 1 each)
+  double guidance = -1;          // classifier-free guidance w (-1 = the checkpoint's)
 };
 
 struct FdOptions {

@@ -45,6 +45,43 @@ OpenedModel openModel(const SampleOptions& o, CheckpointInfo& info) {
   return opened;
 }
 
+/// sqrt(K / K'), the step multiplier that keeps K s^2 when K steps per level become K'.
+double fewerStepsMultiplierOf(int k, int fewer) {
+  if (k < 1 || fewer < 1)
+    throw ConfigError("fewer steps per level: the chain runs " + std::to_string(k) +
+                      " steps per level; K' = " + std::to_string(fewer) + " needs both >= 1");
+  return std::sqrt(static_cast<double>(k) / fewer);
+}
+
+bool chainHas(const ChainSpec& chain, const std::string& key) {
+  for (const auto& s : chain.settings)
+    if (s.key == key)
+      return true;
+  return false;
+}
+
+/// Labels, weights and guidance of a class-conditional sampler (METHODS §3.8, §4.4).
+void applyConditioning(const ChainSpec& chain, const SampleOptions& o, FixedChainSettings& s) {
+  if (o.labels.empty() && o.weights.empty() && o.guidance < 0)
+    return;
+  if (!chainHas(chain, "guidance"))
+    throw ConfigError("labels and guidance: this model is not class-conditional (train one with "
+                      "cdrl.model.conditional = true)");
+  if (!o.weights.empty() && o.weights.size() != o.labels.size())
+    throw ConfigError("give one weight per label (" + std::to_string(o.labels.size()) +
+                      " labels, " + std::to_string(o.weights.size()) + " weights)");
+  for (size_t j = 0; j < o.labels.size(); ++j) {
+    const std::string suffix = j == 0 ? "" : "_" + std::to_string(j + 1);
+    if (!chainHas(chain, "label" + suffix))
+      throw ConfigError("at most " + std::to_string(j) + " labels compose");
+    s.set(chain.name, "label" + suffix, std::to_string(o.labels[j]));
+    if (!o.weights.empty())
+      s.set(chain.name, "weight" + suffix, o.weights[j]);
+  }
+  if (o.guidance >= 0)
+    s.set(chain.name, "guidance", o.guidance);
+}
+
 /// Samples of a method that draws from noise: its sampling chain as the options set it, and
 /// the same chain without Langevin steps (the initializer's proposals alone, where it has one).
 Drawn drawFromNoise(TrainingMethod& model, const RunConfig& cfg, const SampleOptions& o,
@@ -56,8 +93,18 @@ Drawn drawFromNoise(TrainingMethod& model, const RunConfig& cfg, const SampleOpt
   if (!chain)
     throw Error(model.info().title + " has no chain that samples from noise");
   FixedChainSettings full(model, cfg), none(model, cfg);
+  const SettingValues saved = full.get(chain->name);
   if (o.xSteps >= 0)
     full.set(chain->name, "steps", o.xSteps);
+  if (o.stepsPerLevel > 0) {
+    // Fewer steps per level with the Langevin time K s^2 kept (METHODS §4.4).
+    const int k = saved.integer("steps");
+    full.set(chain->name, "steps", o.stepsPerLevel);
+    full.set(chain->name, "step_multiplier",
+             saved.number("step_multiplier", 1.0) * fewerStepsMultiplierOf(k, o.stepsPerLevel));
+  }
+  applyConditioning(*chain, o, full);
+  applyConditioning(*chain, o, none);
   none.set(chain->name, "steps", 0);
   const SettingValues used = full.get(chain->name);
   Drawn d;
