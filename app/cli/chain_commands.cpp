@@ -3,6 +3,8 @@
 #include "chain_outputs.h"
 #include "config.h"
 #include "errors.h"
+#include "image_io.h"
+#include "report.h"
 #include "session_cli.h"
 
 #include <algorithm>
@@ -15,7 +17,7 @@ namespace ebm::cli {
 
 struct ChainArgs {
   std::string checkpoint, out, chain, init, device, sampler;
-  int chains = 16, steps = -1, every = 0, stepsPerLevel = 0;
+  int chains = 16, steps = -1, every = 0, stepsPerLevel = 0, longRun = 0;
   double stepSize = 0, noise = -1, guidance = -1;
   std::vector<int> labels;      // class-conditional models: composed labels
   std::vector<double> weights;  // one per label
@@ -142,9 +144,36 @@ SettingValues requestedSettings(const ChainArgs& a, const ChainSpec& spec,
   if (a.every > 0)
     v.numbers["snapshot_every"] = a.every;
   conditioning(a, spec, v);
+  if (a.longRun > 0) {
+    if (!hasSetting(spec, "long_run"))
+      throw ConfigError("--long-run: the " + spec.name +
+                        "-chain has no long run (it needs a chain that walks noise levels)");
+    v.numbers["long_run"] = a.longRun;
+  }
   for (const auto& s : a.sets)
     parseSetting(s, v);
   return v;
+}
+
+// The long run's part of a ladder trace (its last `steps` steps): its energy from start to end
+// and, for images, long_run.png with the snapshots of those steps.
+std::string writeLongRun(const Trace& t, int steps, const std::string& dir) {
+  const int first = t.lastStep() - steps; // the ladder's last state, where the long run starts
+  size_t begin = 0;
+  while (begin < t.steps.size() && t.steps[begin] < first)
+    ++begin;
+  if (begin < t.energy.size())
+    std::printf("long run: %d steps at level 0 without the pull toward x_1: mean f %.4g -> %.4g\n",
+                steps, Trace::mean(t.energy[begin]), Trace::mean(t.energy.back()));
+  if (t.stateShape.size() != 3)
+    return "energy.csv (its last " + std::to_string(steps) + " steps are the long run)";
+  Trace part = t;
+  part.snapshots.clear();
+  for (const auto& s : t.snapshots)
+    if (s.step >= first)
+      part.snapshots.push_back(s);
+  writePng(dir + "/long_run.png", renderImageTrajectory(part, 8));
+  return "long_run.png";
 }
 
 int runChain(const ChainArgs& a, bool reconstruct) {
@@ -168,7 +197,7 @@ int runChain(const ChainArgs& a, bool reconstruct) {
   snap = session.snapshot();
   const auto& view = snap->chains.at(spec.name);
   const Trace& t = *view.trace;
-  const auto written = t.decodes()
+  auto written = t.decodes()
                            ? writeChainOutputs(*snap, t, a.out, "mse.csv", "reconstructions.png")
                            : writeChainOutputs(*snap, t, a.out, "energy.csv", "trajectory.png");
   // The step size and noise the kernel used at the last step, as the trace records them (a
@@ -182,7 +211,10 @@ int runChain(const ChainArgs& a, bool reconstruct) {
   if (!t.mse.empty())
     std::printf(", per-pixel MSE %.5f -> %.5f", Trace::mean(t.mse.front()),
                 Trace::mean(t.mse.back()));
-  std::printf("\nwrote");
+  std::printf("\n");
+  if (a.longRun > 0)
+    written.push_back(writeLongRun(t, a.longRun, a.out));
+  std::printf("wrote");
   for (const auto& f : written)
     std::printf(" %s/%s", a.out.c_str(), f.c_str());
   std::printf("\n");
@@ -214,6 +246,10 @@ void addChainOptions(CLI::App* cmd, ChainArgs& a, const char* what) {
   cmd->add_option("--weights", a.weights,
                   "Weights of the composed labels, one per label (default 1 each)")
       ->delimiter(',');
+  cmd->add_option("--long-run", a.longRun,
+                  "Chains that walk noise levels: after the last level, N more Langevin steps "
+                  "on the lowest level's energy alone; writes long_run.png")
+      ->check(CLI::Range(1, 1000000));
   cmd->add_option("--chain-set", a.sets,
                   "Any setting of the chain, e.g. --chain-set sigma=0.2 (repeatable)");
   cmd->add_option("--init", a.init, "Where chains start (default: the chain's first start)");

@@ -3,6 +3,7 @@
 #include "image_io.h"
 #include "protocols.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 
@@ -20,12 +21,14 @@ struct ProtocolCommands {
 std::shared_ptr<ProtocolCommands> addProtocolCommands(CLI::App& app) {
   auto c = std::make_shared<ProtocolCommands>();
   c->inpaint = app.add_subcommand(
-      "inpaint", "Inpainting table (A.3): N test images x mask kinds, PSNR/SSIM per stage "
-                 "(1: inference + generator, 2: + masked z-Langevin, 3: + x-Langevin on the "
-                 "missing pixels)");
+      "inpaint", "Inpainting table (A.3): N test images x mask kinds, PSNR/SSIM per stage. "
+                 "Latent models (Dual-MCMC): 1 inference + generator, 2 + masked z-Langevin, "
+                 "3 + x-Langevin on the missing pixels. Level samplers (DRL, CDRL): the "
+                 "replacement method, each level's chain holding the diffused observation "
+                 "(CDRL: initializer proposals alone, then the full ladder)");
   auto* ip = c->inpaint;
   ip->add_option("--checkpoint", c->table.checkpoint,
-                 "Checkpoint (.safetensors) of a model with a latent space")
+                 "Checkpoint (.safetensors) of a model with a latent space or a level sampler")
       ->required();
   ip->add_option("--out", c->inpaintOut, "Output folder (inpaint.csv, examples.png)");
   ip->add_option("--images", c->table.images, "Test images (the first N of the test split)");
@@ -81,17 +84,27 @@ int runProtocolCommands(const ProtocolCommands& c) {
   if (*c.inpaint) {
     const auto t = evaluateInpainting(c.table);
     std::filesystem::create_directories(c.inpaintOut);
-    std::printf("%s; %d chain(s), %d z-steps, %d x-steps\n", t.split.c_str(),
-                c.table.settings.chains, c.table.settings.zSteps, c.table.settings.xSteps);
+    const bool latentStages = std::any_of(t.rows.begin(), t.rows.end(), [](const auto& r) {
+      return r.stageName.find("z-Langevin") != std::string::npos;
+    });
+    if (latentStages)
+      std::printf("%s; %d chain(s), %d z-steps, %d x-steps\n", t.split.c_str(),
+                  c.table.settings.chains, c.table.settings.zSteps, c.table.settings.xSteps);
+    else
+      std::printf("%s; %d chain(s), the checkpoint's sampler\n", t.split.c_str(),
+                  c.table.settings.chains);
     std::printf("%-7s %-26s %8s %10s %9s %10s %9s\n", "mask", "stage", "missing", "PSNR hole",
                 "PSNR all", "SSIM hole", "SSIM all");
     std::vector<std::vector<double>> csv;
+    int kindIndex = -1;
     for (size_t i = 0; i < t.rows.size(); ++i) {
       const auto& r = t.rows[i];
+      if (r.stage == 1)
+        ++kindIndex;
       std::printf("%-7s %d %-24s %7.1f%% %10.2f %9.2f %10.4f %9.4f\n", r.kind.c_str(), r.stage,
                   r.stageName.c_str(), 100 * r.missingFraction, r.scores.psnrHole, r.scores.psnrAll,
                   r.scores.ssimHole, r.scores.ssimAll);
-      csv.push_back({double(i / 3), double(r.stage), r.missingFraction, r.scores.psnrHole,
+      csv.push_back({double(kindIndex), double(r.stage), r.missingFraction, r.scores.psnrHole,
                      r.scores.psnrAll, r.scores.ssimHole, r.scores.ssimAll, r.scores.mseHole});
     }
     std::string kinds;
@@ -104,7 +117,7 @@ int runProtocolCommands(const ProtocolCommands& c) {
     if (t.examples.width > 0)
       writePng(c.inpaintOut + "/examples.png", t.examples);
     std::printf("wrote %s/inpaint.csv and examples.png (rows: per mask kind; columns: input, "
-                "stage 1, 2, 3, original)\n",
+                "every stage in order, original)\n",
                 c.inpaintOut.c_str());
     return 0;
   }

@@ -9,6 +9,7 @@
 #include "evaluate.h"
 #include "models/inception.h"
 #include "sampling/langevin.h"
+#include "sampling/recovery_langevin.h"
 #include "eval/metrics.h"
 #include "base/runtime.h"
 #include "io/safetensors.h"
@@ -43,14 +44,6 @@ OpenedModel openModel(const SampleOptions& o, CheckpointInfo& info) {
   requireLatent(*opened.method, "sampling from the generator");
   requireEnergy(*opened.method, "the x-revision of samples");
   return opened;
-}
-
-/// sqrt(K / K'), the step multiplier that keeps K s^2 when K steps per level become K'.
-double fewerStepsMultiplierOf(int k, int fewer) {
-  if (k < 1 || fewer < 1)
-    throw ConfigError("fewer steps per level: the chain runs " + std::to_string(k) +
-                      " steps per level; K' = " + std::to_string(fewer) + " needs both >= 1");
-  return std::sqrt(static_cast<double>(k) / fewer);
 }
 
 bool chainHas(const ChainSpec& chain, const std::string& key) {
@@ -101,7 +94,7 @@ Drawn drawFromNoise(TrainingMethod& model, const RunConfig& cfg, const SampleOpt
     const int k = saved.integer("steps");
     full.set(chain->name, "steps", o.stepsPerLevel);
     full.set(chain->name, "step_multiplier",
-             saved.number("step_multiplier", 1.0) * fewerStepsMultiplierOf(k, o.stepsPerLevel));
+             saved.number("step_multiplier", 1.0) * fewerStepsMultiplier(k, o.stepsPerLevel));
   }
   applyConditioning(*chain, o, full);
   applyConditioning(*chain, o, none);

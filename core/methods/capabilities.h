@@ -42,8 +42,36 @@ public:
                                       torch::Generator& gen) = 0;
 };
 
+struct MethodContext;
+
+/// Pixels a sampler must keep: x (n, ...) and a mask broadcastable to it, 1 = observed. Empty:
+/// nothing is observed.
+struct KnownPixels {
+  torch::Tensor x;
+  torch::Tensor mask;
+  bool empty() const { return !x.defined() || !mask.defined(); }
+};
+
+/// "Samples from noise level by level" (DRL, CDRL): progressive sampling from given top-level
+/// states, which makes the noise a latent space of its own (interpolation with common chain
+/// noise), and which can hold observed pixels (inpainting by replacement, METHODS §4.4).
+class LevelSampler {
+public:
+  virtual ~LevelSampler() = default;
+  /// n top-level states, N(0, I), on the method's device.
+  virtual torch::Tensor sampleNoise(int n, torch::Generator& gen) = 0;
+  /// x_0 from top-level states `start` with the live settings of ctx's chain "sample" (recorded
+  /// when ctx asks for its trace). With known pixels, the observed entries of every level's
+  /// chain (and of an initializer's proposals) are the observation diffused to that level, and
+  /// the result's observed entries are the observation itself. Returns (n, ...) on the method's
+  /// device.
+  virtual torch::Tensor sampleFrom(const torch::Tensor& start, MethodContext& ctx,
+                                   const KnownPixels& known = {}) = 0;
+};
+
 /// The method's capability, or ebm::Error saying that `what` needs it and this model lacks it.
 EnergyModel& requireEnergy(TrainingMethod& method, const std::string& what);
 LatentModel& requireLatent(TrainingMethod& method, const std::string& what);
+LevelSampler& requireLevelSampler(TrainingMethod& method, const std::string& what);
 
 } // namespace ebm

@@ -198,4 +198,11 @@ LatentModel& requireLatent(TrainingMethod& method, const std::string& what) {
               method.info().title + " (" + method.name() + ") has none");
 }
 
+LevelSampler& requireLevelSampler(TrainingMethod& method, const std::string& what) {
+  if (auto* l = method.levelSampler())
+    return *l;
+  throw Error(what + " needs a model that samples from noise level by level (DRL, CDRL); " +
+              method.info().title + " (" + method.name() + ") does not");
+}
+
 } // namespace ebm

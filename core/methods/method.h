@@ -29,6 +29,7 @@ struct SafeTensors;
 
 class EnergyModel;
 class LatentModel;
+class LevelSampler;
 
 /// What the worker hands a method for one call.
 struct MethodContext {
@@ -90,6 +91,7 @@ public:
   /// Capabilities (nullptr when info().capabilities says the method has none).
   virtual EnergyModel* energyModel() { return nullptr; }
   virtual LatentModel* latentModel() { return nullptr; }
+  virtual LevelSampler* levelSampler() { return nullptr; }
 
   /// Every parameter, buffer and optimiser state, with stable names.
   virtual std::vector<std::pair<std::string, torch::Tensor>> stateTensors() const = 0;

@@ -27,7 +27,8 @@ public:
     TORCH_CHECK(m_target.sizes() == start.sizes(), "recoveryLangevin: conditioning ",
                 m_target.sizes(), " does not match the state ", start.sizes());
     const auto t = scheduleTensors(schedule, start.device(), start.scalar_type());
-    m_pull = perChain(t.isRecovery * t.kappa, m_levels, start.dim());
+    m_pull = chain.marginal ? torch::zeros({}, start.options())
+                            : perChain(t.isRecovery * t.kappa, m_levels, start.dim());
     if (lo == hi) {
       m_level = static_cast<int>(lo);
       m_uniformStep = schedule.stepSize[m_level];

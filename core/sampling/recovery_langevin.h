@@ -41,6 +41,7 @@ struct RecoveryChain {
   torch::Tensor observedMask;  // optional, 1 = observed, broadcastable to y: those entries stay
   torch::Tensor observed;      // optional with the mask: written into the start's observed entries
   std::string name = "y";      // the trace's chain name (the method's ChainSpec name)
+  bool marginal = false;       // no pull toward x~ at any level: Langevin on f(y, l) alone
 };
 
 /// All chains at one level.

@@ -91,10 +91,6 @@ int checkedImageCount(const std::vector<float>& images, const std::vector<int64_
       throw Error("inpainting: a " + std::to_string(m.height) + "x" + std::to_string(m.width) +
                   " mask does not fit " + std::to_string(shape[1]) + "x" +
                   std::to_string(shape[2]) + " images");
-  const int chains = std::max(1, settings.chains);
-  if (n * chains < 2 && !settings.generatorEval)
-    throw Error("inpainting: BatchNorm batch statistics need at least 2 chains in all; use "
-                "more chains or the generator's running statistics");
   if (settings.zSteps < 0 || settings.xSteps < 0 || !(settings.zStepSize > 0) ||
       !(settings.xStepSize > 0) || settings.zNoise < 0 || settings.xNoise < 0)
     throw Error("inpainting: step counts must be >= 0, step sizes > 0 and noise >= 0");
@@ -216,6 +212,42 @@ torch::Tensor spreadMap(const torch::Tensor& rec, const std::vector<int64_t>& sh
   return perImage.std(1, /*unbiased=*/false).mean(1);
 }
 
+// Models that sample level by level (DRL, CDRL): the replacement method (METHODS §4.4), every
+// level's chain holding the observation diffused to its level. CDRL's first stage is its
+// initializer alone (no Langevin steps); the last is the full ladder, with its hole PSNR per
+// recorded step.
+void levelStages(TrainingMethod& method, const RunConfig& config, LevelSampler& sampler,
+                 const Problem& p, const InpaintSettings& settings, const Progress& progress,
+                 const std::atomic<bool>* stop, InpaintResult& out) {
+  const auto device = p.x.device();
+  const KnownPixels known{p.xr, p.mr};
+  auto run = [&](const std::string& name, bool steps, Trace* trace) {
+    if (progress)
+      progress(name);
+    FixedChainSettings chains(method, config);
+    if (!steps)
+      chains.set("sample", "steps", 0);
+    auto gen = makeGenerator(device, settings.seed);
+    MethodContext ctx = chains.context(device, gen, stop);
+    if (trace)
+      ctx.traces["sample"] = trace;
+    const auto starts = sampler.sampleNoise(static_cast<int>(p.xr.size(0)), gen);
+    const auto rec = sampler.sampleFrom(starts, ctx, known).clamp(-1, 1);
+    if (stop && stop->load())
+      throw Error("inpainting stopped");
+    out.stages.push_back({name, toFloats(rec), score(rec, p.xr, p.hole, p.boxes, p.chains)});
+    return rec;
+  };
+  if (method.info().capabilities.initializer)
+    run("initializer proposals, no Langevin steps", false, nullptr);
+  Trace trace;
+  const auto steps = FixedChainSettings(method, config).get("sample").integer("steps");
+  const auto rec = run("recovery ladder, " + std::to_string(steps) + " steps per level", true,
+                       &trace);
+  curve(trace, false, p.xr, p.mr, out.xCurveSteps, out.xCurvePsnrHole);
+  out.stdMap = toFloats(spreadMap(rec, out.shape, p));
+}
+
 } // namespace
 
 InpaintResult inpaint(TrainingMethod& method, const RunConfig& config, const std::vector<float>& images,
@@ -225,7 +257,24 @@ InpaintResult inpaint(TrainingMethod& method, const RunConfig& config, const std
                       const std::atomic<bool>* stop) {
   const int n = checkedImageCount(images, shape, masks, settings);
   const int chains = std::max(1, settings.chains);
+  if (!method.latentModel() && method.levelSampler()) {
+    const auto state = method.stateTensors();
+    const auto device = state.empty() ? torch::Device(torch::kCPU) : state.front().second.device();
+    const Problem p = setUp(images, shape, masks, n, chains, device);
+    InpaintResult out;
+    out.shape = shape;
+    out.images = n;
+    out.chains = chains;
+    out.original = images;
+    out.masked = toFloats(p.x * p.mask);
+    out.masks = masks;
+    levelStages(method, config, *method.levelSampler(), p, settings, progress, stop, out);
+    return out;
+  }
   auto& latent = requireLatent(method, "inpainting");
+  if (n * chains < 2 && !settings.generatorEval)
+    throw Error("inpainting: BatchNorm batch statistics need at least 2 chains in all; use "
+                "more chains or the generator's running statistics");
   auto& energy = requireEnergy(method, "inpainting's x-stage");
   Generator& G = latent.decoder();
   const auto device = G.parameters().front().device();

@@ -135,11 +135,57 @@ void reviseDecoded(EnergyModel& energy, const LangevinXConfig& base, int steps,
   out.energyRevised = toDoubles(energy.energy(revised));
 }
 
+// Models that sample level by level (DRL, CDRL): the top-level noise is the latent space (DRL's
+// smooth-latent-space claim). Every point of the path is sampled with the same chain noise
+// (common random numbers), so neighbouring images differ only through their starts.
+InterpolationResult interpolateNoise(TrainingMethod& method, const RunConfig& config,
+                                     LevelSampler& sampler, const InterpolationSettings& s,
+                                     const std::atomic<bool>* stop) {
+  if (s.ends != "prior")
+    throw Error("interpolation between data images needs an encoder (a latent model); " +
+                method.info().title + " interpolates between two draws of its top-level noise "
+                "(ends = prior)");
+  if (s.xSteps > 0 || s.zSteps > 0)
+    throw Error("interpolation: " + method.info().title +
+                " has no x- or z-chain to add; its samples are revised at every level already");
+  auto& energy = requireEnergy(method, "the interpolation's energy profile");
+  const auto state = method.stateTensors();
+  const auto device = state.empty() ? torch::Device(torch::kCPU) : state.front().second.device();
+  InterpolationResult out;
+  out.shape = dataShape(config.model);
+  out.points = s.points;
+  out.lambdas = linspace(s.points);
+  auto gen = makeGenerator(device, s.seed);
+  const auto noise = sampler.sampleNoise(2, gen);
+  const auto zPath =
+      path(noise.narrow(0, 0, 1), noise.narrow(0, 1, 1), out.lambdas, s.spherical);
+  out.nz = static_cast<int>(zPath[0].numel());
+  out.latents = toFloats(zPath.flatten(1));
+  std::vector<torch::Tensor> samples;
+  for (int i = 0; i < s.points; ++i) {
+    FixedChainSettings chains(method, config);
+    auto chainGen = makeGenerator(device, s.seed ^ 0x9E3779B97F4A7C15ULL);
+    MethodContext ctx = chains.context(device, chainGen, stop);
+    samples.push_back(sampler.sampleFrom(zPath.narrow(0, i, 1), ctx));
+    if (stop && stop->load())
+      throw Error("interpolation stopped");
+  }
+  const auto decoded = torch::cat(samples, 0);
+  out.decoded = toFloats(decoded);
+  out.energyDecoded = toDoubles(energy.energy(decoded));
+  // The profile is the energy at the path's own points (each costs a full sampling run).
+  out.profileLambdas = out.lambdas;
+  out.profileEnergy = out.energyDecoded;
+  return out;
+}
+
 } // namespace
 
 InterpolationResult interpolate(TrainingMethod& method, const RunConfig& config,
                                 const InterpolationSettings& s, const std::atomic<bool>* stop) {
   checkSettings(s);
+  if (!method.latentModel() && method.levelSampler())
+    return interpolateNoise(method, config, *method.levelSampler(), s, stop);
   auto& latent = requireLatent(method, "interpolation");
   auto& energy = requireEnergy(method, "the interpolation's energy profile");
   Generator& G = latent.decoder();

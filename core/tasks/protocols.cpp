@@ -38,7 +38,8 @@ InpaintTable evaluateInpainting(const InpaintTableOptions& o) {
     throw Error("inpainting table: images and batch must be at least 1");
   CheckpointInfo info;
   auto model = openModel(o.checkpoint, o.device, o.threads, info);
-  requireLatent(*model.method, "the inpainting table");
+  if (!model.method->latentModel())
+    requireLevelSampler(*model.method, "the inpainting table");
   const auto shape = dataShape(info.config.model);
   if (shape.size() != 3)
     throw Error("inpainting needs an image model; " + o.checkpoint + " models " +
@@ -54,10 +55,11 @@ InpaintTable evaluateInpainting(const InpaintTableOptions& o) {
   const int shown = std::min(o.examples, n);
   std::vector<float> tiles;
   int tileRows = 0;
+  size_t stages = 0; // the model's stage count, from its first result
   for (const auto& kind : o.kinds) {
-    InpaintScores sums[3];
+    std::vector<InpaintScores> sums;
     double fraction = 0;
-    std::vector<std::string> names(3);
+    std::vector<std::string> names;
     for (int start = 0; start < n; start += o.batch) {
       const int m = std::min(o.batch, n - start);
       std::vector<float> images(data.data_ptr<float>() + start * per,
@@ -68,24 +70,27 @@ InpaintTable evaluateInpainting(const InpaintTableOptions& o) {
       for (const auto& mk : masks)
         fraction += mk.missingFraction();
       const auto r = inpaint(*model.method, info.config, images, shape, masks, o.settings);
-      for (int s = 0; s < 3; ++s) {
+      stages = r.stages.size();
+      sums.resize(stages);
+      names.resize(stages);
+      for (size_t s = 0; s < stages; ++s) {
         accumulate(sums[s], r.stages[s].scores, double(m) / n);
         names[s] = r.stages[s].name;
       }
-      // Example rows from the first batch: input, the three stages (chain 0), the original.
+      // Example rows from the first batch: input, every stage (chain 0), the original.
       for (int i = 0; start == 0 && i < shown && i < m; ++i) {
         auto add = [&](const float* p) { tiles.insert(tiles.end(), p, p + per); };
         add(r.masked.data() + i * per);
-        for (int s = 0; s < 3; ++s)
+        for (size_t s = 0; s < stages; ++s)
           add(r.stages[s].images.data() + size_t(i) * r.chains * per);
         add(r.original.data() + i * per);
         ++tileRows;
       }
     }
-    for (int s = 0; s < 3; ++s) {
+    for (size_t s = 0; s < stages; ++s) {
       InpaintTableRow row;
       row.kind = kind;
-      row.stage = s + 1;
+      row.stage = static_cast<int>(s) + 1;
       row.stageName = names[s];
       row.missingFraction = fraction / n;
       row.scores = sums[s];
@@ -93,7 +98,7 @@ InpaintTable evaluateInpainting(const InpaintTableOptions& o) {
     }
   }
   if (tileRows > 0)
-    table.examples = imageGrid(tiles, tileRows, 5, c, h, w);
+    table.examples = imageGrid(tiles, tileRows, static_cast<int>(stages) + 2, c, h, w);
   return table;
 }
 
@@ -102,7 +107,8 @@ InterpolationStrips interpolationStrips(const InterpolationStripOptions& o) {
     throw Error("interpolation: rows must be 1..64");
   CheckpointInfo info;
   auto model = openModel(o.checkpoint, o.device, o.threads, info);
-  requireLatent(*model.method, "interpolation strips");
+  if (!model.method->latentModel())
+    requireLevelSampler(*model.method, "interpolation strips");
   const auto shape = dataShape(info.config.model);
   torch::Tensor data;
   if (o.ends == "data") {

@@ -354,13 +354,15 @@ void InpaintPanel::showSnapshot(const SessionSnapshot& s) {
   }
   if (!s.inpaintStage.empty())
     m_status->setText(tr("running: %1").arg(QString::fromStdString(s.inpaintStage)));
-  const bool capable = s.methodInfo && s.methodInfo->capabilities.latentModel &&
-                       s.methodInfo->capabilities.energy;
+  const bool capable =
+      s.methodInfo && s.methodInfo->capabilities.energy &&
+      (s.methodInfo->capabilities.latentModel ||
+       (s.methodInfo->capabilities.samplesFromNoise && s.methodInfo->capabilities.noiseLevels > 0));
   m_run->setEnabled(capable && !s.revisionRunning && s.state != RunState::Loading &&
                     s.state != RunState::Failed);
   if (s.methodInfo && !capable)
-    m_status->setText(tr("Inpainting needs a model with a latent space and an energy; %1 lacks "
-                         "one.")
+    m_status->setText(tr("Inpainting needs an energy and either a latent space or sampling level "
+                         "by level; %1 lacks them.")
                           .arg(QString::fromStdString(s.methodInfo->title)));
   if (s.inpainting && s.inpainting != m_shown) {
     m_shown = s.inpainting;

@@ -157,6 +157,11 @@ cmd::Interpolate InterpolationPanel::request() const {
   c.settings.points = m_points->value();
   c.settings.spherical = m_spherical->isChecked();
   c.settings.xSteps = m_xSteps->value();
+  if (m_noiseLatent) { // two draws of the top-level noise; no x- or z-chain to add
+    c.settings.ends = "prior";
+    c.settings.zSteps = 0;
+    c.settings.xSteps = 0;
+  }
   if (c.settings.ends == "data") {
     c.testIndexA = m_indexA->value();
     c.testIndexB = m_indexB->value();
@@ -165,12 +170,22 @@ cmd::Interpolate InterpolationPanel::request() const {
 }
 
 void InterpolationPanel::showSnapshot(const SessionSnapshot& s) {
-  const bool latent = s.methodInfo && s.methodInfo->capabilities.latentModel;
+  const bool generator = s.methodInfo && s.methodInfo->capabilities.latentModel;
+  m_noiseLatent = s.methodInfo && !generator && s.methodInfo->capabilities.samplesFromNoise &&
+                  s.methodInfo->capabilities.noiseLevels > 0;
+  const bool latent = generator || m_noiseLatent;
   m_run->setEnabled(latent && !s.revisionRunning && s.state != RunState::Loading &&
                     s.state != RunState::Failed);
+  for (QWidget* w : std::initializer_list<QWidget*>{m_ends, m_zSteps, m_xSteps, m_indexA, m_indexB})
+    w->setEnabled(!m_noiseLatent);
   if (s.methodInfo && !latent)
     m_note->setText(tr("Interpolation needs a model with a latent space (a generator and an "
-                       "inference model); %1 has none.")
+                       "inference model) or one that samples from noise level by level; %1 "
+                       "has neither.")
+                        .arg(QString::fromStdString(s.methodInfo->title)));
+  else if (m_noiseLatent)
+    m_note->setText(tr("%1 interpolates between two draws of its top-level noise; every point "
+                       "is sampled level by level with the same chain noise.")
                         .arg(QString::fromStdString(s.methodInfo->title)));
   if (s.interpolation && s.interpolation != m_shown) {
     m_shown = s.interpolation;

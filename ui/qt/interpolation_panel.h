@@ -67,6 +67,7 @@ private:
   QCheckBox* m_spherical = nullptr;
   QPushButton* m_run = nullptr;
   QLabel* m_note = nullptr;
+  bool m_noiseLatent = false; // the model samples level by level: its latent is the top noise
   ImageRows* m_strip = nullptr;
   CurvePlot* m_profile = nullptr;
 };

@@ -16,7 +16,7 @@
 
 namespace ebm {
 
-class RecoveryMethod : public TrainingMethod, public EnergyModel {
+class RecoveryMethod : public TrainingMethod, public EnergyModel, public LevelSampler {
 public:
   RecoveryMethod(const RunConfig& config, torch::Device device, RecoveryVariant variant);
   ~RecoveryMethod() override;
@@ -31,6 +31,7 @@ public:
                           const SettingValues& values) const override;
   double stepsPerIteration(const std::map<std::string, SettingValues>& settings) const override;
   EnergyModel* energyModel() override { return this; }
+  LevelSampler* levelSampler() override { return this; }
   std::vector<std::pair<std::string, torch::Tensor>> stateTensors() const override;
   void loadStateTensors(const SafeTensors& st) override;
 
@@ -39,9 +40,14 @@ public:
   EnergyNet& energyNet() override;
   torch::Tensor sampleStarts(int n, const std::string& init, torch::Generator& gen) override;
 
-  /// Progressive sampling from N(0, I) through every level (METHODS §2.7, §3.6), with the
-  /// sample chain's live settings; records the chain "sample" with a level axis when asked.
-  /// Returns x_0 (n, ...) on the method's device.
+  // LevelSampler: progressive sampling through every level (METHODS §2.7, §3.6) with the sample
+  // chain's live settings, recorded as the chain "sample" with a level axis; known pixels by
+  // the replacement method (§4.4); a long run at level 0 when the chain's long_run says so.
+  torch::Tensor sampleNoise(int n, torch::Generator& gen) override;
+  torch::Tensor sampleFrom(const torch::Tensor& start, MethodContext& ctx,
+                           const KnownPixels& known = {}) override;
+
+  /// sampleFrom(sampleNoise(n)). Returns x_0 (n, ...) on the method's device.
   torch::Tensor sampleFromNoise(int n, MethodContext& ctx);
   const NoiseSchedule& schedule() const { return m_schedule; }
   const RecoverySettings& settings() const { return m_settings; }
@@ -70,7 +76,12 @@ private:
   torch::Tensor reviseAtLevel(const RevisionRequest& request, MethodContext& ctx);
   /// One level of progressive sampling: x_{l+1} -> x_l.
   torch::Tensor sampleLevel(const torch::Tensor& x, int level, const LiveValue<SettingValues>& live,
-                            const ChainControl& control);
+                            const ChainControl& control, const KnownPixels& known);
+  /// DRL's long-run check: `steps` more Langevin steps at level 0 on f(y, 0) alone.
+  torch::Tensor longRun(const torch::Tensor& x, int steps, const LiveValue<SettingValues>& live,
+                        const ChainControl& control, const KnownPixels& known);
+  /// The observation diffused to level l's marginal: signal_l x + noise_l eps.
+  torch::Tensor diffused(const KnownPixels& known, int level, torch::Generator& gen) const;
   /// CDRL's final denoising (Tweedie) step at level 0 (§3.6) under the chain's guidance.
   torch::Tensor tweedie(const torch::Tensor& x, const Guidance& guidance);
   double warmupFactor(int64_t step, int offset) const;

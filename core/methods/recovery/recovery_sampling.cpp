@@ -55,30 +55,76 @@ void appendLevel(Trace& into, const Trace& part, int level, int offset) {
 
 } // namespace
 
+torch::Tensor RecoveryMethod::diffused(const KnownPixels& known, int level,
+                                       torch::Generator& gen) const {
+  const auto x = known.x.to(m_device, torch::kFloat);
+  return m_schedule.signal[level] * x + m_schedule.noise[level] * torch::randn(x.sizes(), gen, x.options());
+}
+
 torch::Tensor RecoveryMethod::sampleLevel(const torch::Tensor& x, int level,
                                           const LiveValue<SettingValues>& live,
-                                          const ChainControl& control) {
+                                          const ChainControl& control, const KnownPixels& known) {
   const auto levels =
       torch::full({x.size(0)}, level, torch::TensorOptions(torch::kLong).device(m_device));
   // The guidance in force when the level starts (a live change applies from the next level).
   const Guidance guidance =
       sampleGuidance(live.peek(), static_cast<int>(x.size(0)), m_settings.numClasses, m_device);
-  torch::Tensor y0 = x; // DRL: the chain starts at x~ itself
+  RecoveryChain chain{x, levels, {}, {}, "sample"};
+  if (!known.empty()) {
+    // Replacement (§4.4): x_{l+1} and the chain hold the observation diffused to their levels.
+    const auto mask = known.mask.to(m_device, torch::kFloat);
+    chain.conditioning = mask * diffused(known, level + 1, *control.gen) + (1.0 - mask) * x;
+    chain.observedMask = mask;
+    chain.observed = m_schedule.scale[level] * diffused(known, level, *control.gen);
+  }
+  torch::Tensor y0 = chain.conditioning; // DRL: the chain starts at x~ itself
   if (m_init) {
     torch::NoGradGuard noGrad;
-    y0 = proposalMean(x, levels, guidance) +
+    y0 = proposalMean(chain.conditioning, levels, guidance) +
          m_schedule.proposalStd[level] * torch::randn(x.sizes(), *control.gen, x.options());
   }
-  RecoveryChain chain{x, levels, {}, {}, "sample"};
   const auto y =
       recoveryLangevin(chainEnergy(levels, guidance), m_schedule, y0, chain, live, control);
   return y / m_schedule.scale[level];
+}
+
+torch::Tensor RecoveryMethod::longRun(const torch::Tensor& x, int steps,
+                                      const LiveValue<SettingValues>& live,
+                                      const ChainControl& control, const KnownPixels& known) {
+  const auto levels = torch::zeros({x.size(0)}, torch::TensorOptions(torch::kLong).device(m_device));
+  const Guidance guidance =
+      sampleGuidance(live.peek(), static_cast<int>(x.size(0)), m_settings.numClasses, m_device);
+  RecoveryChain chain{{}, levels, {}, {}, "sample"};
+  chain.marginal = true;
+  if (!known.empty()) {
+    chain.observedMask = known.mask.to(m_device, torch::kFloat);
+    chain.observed = m_schedule.scale[0] * diffused(known, 0, *control.gen);
+  }
+  SettingValues fixed = live.peek();
+  fixed.numbers["steps"] = steps;
+  const LiveValue<SettingValues> settings(fixed);
+  const auto y = recoveryLangevin(chainEnergy(levels, guidance), m_schedule,
+                                  x * m_schedule.scale[0], chain, settings, control);
+  return y / m_schedule.scale[0];
+}
+
+torch::Tensor RecoveryMethod::sampleNoise(int n, torch::Generator& gen) {
+  return sampleStarts(n, "noise", gen);
 }
 
 torch::Tensor RecoveryMethod::sampleFromNoise(int n, MethodContext& ctx) {
   TORCH_CHECK(ctx.gen, "RecoveryMethod::sampleFromNoise: the context has no generator");
   if (n < 1)
     throw Error("sampling needs at least one chain");
+  return sampleFrom(sampleNoise(n, *ctx.gen), ctx);
+}
+
+torch::Tensor RecoveryMethod::sampleFrom(const torch::Tensor& start, MethodContext& ctx,
+                                         const KnownPixels& known) {
+  TORCH_CHECK(ctx.gen, "RecoveryMethod::sampleFrom: the context has no generator");
+  if (!start.defined() || start.size(0) < 1)
+    throw Error("sampling needs at least one chain");
+  const auto n = start.size(0);
   const LiveValue<SettingValues>& live = ctx.live("sample");
   const bool ema = live.peek().flag("ema", m_settings.sampleWithEma);
   m_ebm->eval();
@@ -90,26 +136,41 @@ torch::Tensor RecoveryMethod::sampleFromNoise(int n, MethodContext& ctx) {
     if (m_init)
       emaInit.emplace(*m_emaInit, *m_init);
   }
-  auto x = sampleStarts(n, "noise", *ctx.gen);
+  auto x = start.to(m_device, torch::kFloat);
   Trace* trace = ctx.trace("sample");
   Trace ladder, part;
   int offset = 0;
-  for (int level = m_schedule.top(); level >= 0 && !ctx.stopRequested(); --level) {
-    ChainControl control = ctx.control(trace ? &part : nullptr, true);
+  auto control = [&](int level) {
+    ChainControl c = ctx.control(trace ? &part : nullptr, true);
     if (trace && ctx.onStep)
-      control.onStep = [&, level, offset](const Trace& t) {
+      c.onStep = [&, level, offset](const Trace& t) {
         Trace view = ladder;
         appendLevel(view, t, level, offset);
         ctx.onStep(view);
       };
-    x = sampleLevel(x, level, live, control);
+    return c;
+  };
+  auto record = [&](int level) {
     if (trace) {
       appendLevel(ladder, part, level, offset);
       offset = ladder.lastStep() + 1;
     }
+  };
+  for (int level = m_schedule.top(); level >= 0 && !ctx.stopRequested(); --level) {
+    x = sampleLevel(x, level, live, control(level), known);
+    record(level);
+  }
+  if (const int steps = live.peek().integer("long_run", 0); steps > 0 && !ctx.stopRequested()) {
+    x = longRun(x, steps, live, control(0), known);
+    record(0);
   }
   if (m_init && !ctx.stopRequested())
-    x = tweedie(x, sampleGuidance(live.peek(), n, m_settings.numClasses, m_device));
+    x = tweedie(x, sampleGuidance(live.peek(), static_cast<int>(n), m_settings.numClasses,
+                                  m_device));
+  if (!known.empty()) {
+    const auto mask = known.mask.to(m_device, torch::kFloat);
+    x = mask * known.x.to(m_device, torch::kFloat) + (1.0 - mask) * x;
+  }
   if (trace) {
     ladder.finished = !ctx.stopRequested() && !ladder.diverged;
     ladder.stopped = ctx.stopRequested();

@@ -191,6 +191,9 @@ ChainSpec chainSpec(RecoveryVariant v, bool sampling, const std::vector<std::str
   if (sampling) {
     c.settings.push_back(
         flag("ema", "EMA weights", true, "sample with the moving average of the weights"));
+    c.settings.push_back(number("long_run", "long run", SettingType::Int, 0, 1000000, 0,
+                                "after the last level, this many more Langevin steps on f(y, 0) "
+                                "alone (no pull toward x_1): do long chains stay realistic?"));
     if (!classes.empty()) {
       const auto g = guidanceSpecs(classes);
       c.settings.insert(c.settings.end(), g.begin(), g.end());
