@@ -145,9 +145,10 @@ InterpolationResult interpolateNoise(TrainingMethod& method, const RunConfig& co
     throw Error("interpolation between data images needs an encoder (a latent model); " +
                 method.info().title + " interpolates between two draws of its top-level noise "
                 "(ends = prior)");
-  if (s.xSteps > 0 || s.zSteps > 0)
-    throw Error("interpolation: " + method.info().title +
-                " has no x- or z-chain to add; its samples are revised at every level already");
+  if (s.xSteps > 0) // (z-steps only refine data ends, which this model cannot have)
+    throw Error("interpolation: x-steps = " + std::to_string(s.xSteps) + ": " +
+                method.info().title +
+                " has no x-chain to add; its samples are revised at every level already");
   auto& energy = requireEnergy(method, "the interpolation's energy profile");
   const auto state = method.stateTensors();
   const auto device = state.empty() ? torch::Device(torch::kCPU) : state.front().second.device();
