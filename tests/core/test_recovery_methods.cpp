@@ -14,6 +14,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -215,6 +216,50 @@ TEST(Cdrl, CliSamplesTheShippedModelWithFewerStepsPerLevel) {
   const std::string dual = std::string(EBM_SOURCE_DIR) + "/resources/checkpoints/toy2d.safetensors";
   EXPECT_EQ(runRecoveryCli(
                 {"sample", "--checkpoint", dual, "--steps-per-level", "5", "--out", dir + "/dual"}),
+            1);
+}
+
+// The share of samples.csv's points within 0.15 of (x, y).
+double shareNear(const std::string& csv, double x, double y) {
+  std::ifstream in(csv);
+  std::string line;
+  std::getline(in, line); // header
+  int near = 0, all = 0;
+  while (std::getline(in, line)) {
+    const auto comma = line.find(',');
+    const double px = std::stod(line.substr(0, comma)), py = std::stod(line.substr(comma + 1));
+    near += std::hypot(px - x, py - y) < 0.15;
+    ++all;
+  }
+  return all ? double(near) / all : 0.0;
+}
+
+TEST(Cdrl, CliComposesARowAndAColumnOfTheShippedGridModel) {
+  // Row 1 (y = -0.4, class 1) and column 3 (x = 0.4, class 8) of the 5 x 5 grid: their product
+  // relative to the unconditional model puts the samples on the one mode they share.
+  const std::string grid =
+      std::string(EBM_SOURCE_DIR) + "/resources/checkpoints/cdrl-grid2d-cond.safetensors";
+  const auto dir = test::tempDir("cdrl_compose");
+  testing::internal::CaptureStdout();
+  const int rc = runRecoveryCli({"sample", "--checkpoint", grid, "--chains", "500", "--labels",
+                                 "1,8", "--guidance", "1", "--out", dir + "/both"});
+  ASSERT_EQ(rc, 0) << testing::internal::GetCapturedStdout();
+  ASSERT_EQ(runRecoveryCli({"sample", "--checkpoint", grid, "--chains", "500", "--labels", "1",
+                            "--guidance", "1", "--out", dir + "/row"}),
+            0);
+  testing::internal::GetCapturedStdout();
+  const double both = shareNear(dir + "/both/samples.csv", 0.4, -0.4);
+  const double rowOnly = shareNear(dir + "/row/samples.csv", 0.4, -0.4);
+  EXPECT_GT(both, 0.8);
+  EXPECT_LT(rowOnly, 0.4);
+  // An unconditional model takes no labels; a fourth label has no slot.
+  const std::string plain =
+      std::string(EBM_SOURCE_DIR) + "/resources/checkpoints/cdrl-toy2d.safetensors";
+  EXPECT_EQ(runRecoveryCli({"sample", "--checkpoint", plain, "--labels", "1", "--out",
+                            dir + "/plain"}),
+            1);
+  EXPECT_EQ(runRecoveryCli({"sample", "--checkpoint", grid, "--labels", "1,2,3,4", "--out",
+                            dir + "/four"}),
             1);
 }
 
