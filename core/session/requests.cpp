@@ -120,7 +120,8 @@ void Session::Impl::fetchTestImages(const cmd::FetchTestImages& c) {
 void Session::Impl::runInterpolate(const cmd::Interpolate& c) {
   if (!ready("interpolate"))
     return;
-  requireLatent(*method, "interpolation");
+  if (!method->levelSampler()) // a level sampler interpolates in its top-level noise
+    requireLatent(*method, "interpolation");
   InterpolationSettings s = c.settings;
   if (s.ends == "data" && c.testIndexA >= 0 && c.testIndexB >= 0) {
     s.imageA = testImage(c.testIndexA);
@@ -139,7 +140,8 @@ void Session::Impl::runInterpolate(const cmd::Interpolate& c) {
 void Session::Impl::runInpaint(const cmd::Inpaint& c) {
   if (!ready("inpaint"))
     return;
-  requireLatent(*method, "inpainting");
+  if (!method->levelSampler()) // a level sampler inpaints by replacement
+    requireLatent(*method, "inpainting");
   const auto image = c.testIndex >= 0 ? testImage(c.testIndex) : c.image;
   auto onStage = [this](const std::string& stage) {
     inpaintStage = stage;
@@ -155,11 +157,14 @@ void Session::Impl::runInpaint(const cmd::Inpaint& c) {
     throw;
   }
   inpaintStage.clear();
-  const auto& st = inpainting->stages;
-  char buf[160];
-  std::snprintf(buf, sizeof buf, "inpainting: hole PSNR %.2f -> %.2f -> %.2f dB (stages 1-3)",
-                st[0].scores.psnrHole, st[1].scores.psnrHole, st[2].scores.psnrHole);
-  lastMessage = buf;
+  std::string psnrs;
+  for (const auto& st : inpainting->stages) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.2f", st.scores.psnrHole);
+    psnrs += (psnrs.empty() ? "" : " -> ") + std::string(buf);
+  }
+  lastMessage = "inpainting: hole PSNR " + psnrs + " dB (stages 1-" +
+                std::to_string(inpainting->stages.size()) + ")";
 }
 
 void Session::Impl::evaluateLandscape(const cmd::EvaluateLandscape& c) {

@@ -172,4 +172,46 @@ TEST(Panels, InterpolationDrawsStripsAndTheEnergyProfile) {
   ASSERT_TRUE(w->grab().save(tmpPath("interpolation_panel.png")));
 }
 
+std::unique_ptr<MainWindow> openCdrlFmnist() {
+  ebm::ui::AppOptions o;
+  o.checkpoint = QString(EBM_SOURCE_DIR) + "/resources/checkpoints/cdrl-fmnist.safetensors";
+  o.runDir = tmpPath("panels-cdrl-run");
+  o.autoRevise = false;
+  o.restoreLayout = false;
+  auto w = std::make_unique<MainWindow>(o);
+  w->show();
+  return w;
+}
+
+TEST(Panels, CdrlInpaintsByReplacementAndInterpolatesItsNoise) {
+  // A model that samples level by level: inpainting is the replacement method (the initializer
+  // stage, then the ladder), interpolation walks between two draws of the top-level noise.
+  auto w = openCdrlFmnist();
+  ASSERT_TRUE(waitFor([&] { return w->host().pollNow()->state == RunState::Idle; }, 60));
+  w->showPanel("dock.inpainting");
+  auto* panel = w->inpaintPanel();
+  ASSERT_TRUE(waitFor([&] { return panel->request().testIndex == 0; }, 30));
+  panel->applyPreset("M30");
+  w->host().post(panel->request());
+  ASSERT_TRUE(waitFor([&] { return w->host().pollNow()->inpainting != nullptr; }, 120))
+      << w->lastErrorShown().toStdString();
+  const auto r = w->host().pollNow()->inpainting;
+  ASSERT_EQ(r->stages.size(), 2u);
+  const auto& mask = r->masks.front();
+  for (int p = 0; p < 32 * 32; ++p)
+    if (mask.observed[p])
+      ASSERT_EQ(r->stages.back().images[size_t(p)], r->original[size_t(p)]);
+  w->showPanel("dock.interpolation");
+  auto req = w->interpolationPanel()->request();
+  EXPECT_EQ(req.settings.ends, "prior");
+  EXPECT_EQ(req.settings.xSteps, 0);
+  req.settings.points = 4; // each point is a whole sampling run
+  w->host().post(req);
+  ASSERT_TRUE(waitFor([&] { return w->host().pollNow()->interpolation != nullptr; }, 300))
+      << w->host().pollNow()->lastError << " / " << w->host().pollNow()->lastMessage;
+  EXPECT_EQ(w->host().pollNow()->interpolation->points, req.settings.points);
+  waitFor([] { return false; }, 0.3);
+  ASSERT_TRUE(w->grab().save(tmpPath("cdrl_interpolation_panel.png")));
+}
+
 } // namespace
