@@ -187,10 +187,9 @@ int runFd(EvaluationCommands& c) {
     std::printf("differs from the paper protocol: %s\n", d.c_str());
   std::fflush(stdout);
   const auto r = ebm::evaluateFd(c.fdOpts);
-  std::printf("Fréchet distances of %lld samples to the %s split (%lld images); revision k_x = "
-              "%d, s_x = %g, n_x = %g\n",
+  std::printf("Fréchet distances of %lld samples to the %s split (%lld images); %s\n",
               static_cast<long long>(r.samples), r.split.c_str(),
-              static_cast<long long>(r.referenceImages), r.xSteps, r.xStepSize, r.xNoise);
+              static_cast<long long>(r.referenceImages), r.sampler.c_str());
   if (!r.classifierName.empty())
     std::printf("%s: Fréchet distance on the penultimate features of the in-project classifier "
                 "(test accuracy %.4f); not comparable to FID values in papers\n",
@@ -215,8 +214,8 @@ int runFd(EvaluationCommands& c) {
 
 int runToy(EvaluationCommands& c) {
   const auto r = ebm::evaluateToy(c.toyOpts);
-  std::printf("%s: %d samples against fresh draws of the true distribution; revision k_x = %d\n",
-              r.toy.c_str(), c.toyOpts.samples, r.xSteps);
+  std::printf("%s: %d samples against fresh draws of the true distribution; %s\n",
+              r.toy.c_str(), c.toyOpts.samples, r.sampler.c_str());
   std::printf("%-12s %12s %14s %10s\n", "samples", "MMD^2", "mean log p", "p = 0");
   std::vector<std::vector<std::string>> csv;
   for (const auto& row : r.rows) {

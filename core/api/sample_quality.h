@@ -79,6 +79,7 @@ struct FdResult {
   int64_t samples = 0;
   int xSteps = 0;
   double xStepSize = 0, xNoise = 0;
+  std::string sampler;      // the sampler that drew the samples, as a line of text
   std::string classifierName;  // e.g. "FMNIST-FD" for a Fashion-MNIST classifier
   double classifierTestAccuracy = 0;  // from the classifier file, NaN if absent
 };
@@ -98,6 +99,7 @@ struct ToyResult {
   std::vector<ToyRow> rows;
   std::string toy;
   int xSteps = 0;
+  std::string sampler;  // the sampler that drew the samples, as a line of text
 };
 
 /// Sample quality on 2-D toy data; throws ebm::Error for a model not trained on toy2d data.

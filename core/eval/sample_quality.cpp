@@ -28,7 +28,34 @@ struct Drawn {
   LangevinXConfig x;        // the revision's settings
   std::string startName = "generator";  // what the starts are, for the result's rows
   std::string revisedName = "revised";
+  std::string description;  // the sampler as a line of text
 };
+
+std::string fmtNumber(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+// "revision k_x = 30, s_x = 0.2, n_x = 0.001", or the noise sampler's own settings.
+std::string describeSampler(const Drawn& d, const SettingValues* noiseSampler) {
+  if (!noiseSampler)
+    return "revision k_x = " + std::to_string(d.x.steps) + ", s_x = " + fmtNumber(d.x.stepSize) +
+           ", n_x = " + fmtNumber(d.x.noise);
+  const SettingValues& v = *noiseSampler;
+  std::string out = "sampler: " + std::to_string(v.integer("steps")) +
+                    " steps per level, step multiplier " +
+                    fmtNumber(v.number("step_multiplier", 1.0)) + ", noise scale " +
+                    fmtNumber(v.number("noise_scale", 1.0));
+  if (v.choices.count("label")) {
+    out += ", label " + v.choice("label");
+    for (const char* k : {"label_2", "label_3"})
+      if (v.choice(k, "none") != "none")
+        out += " + " + v.choice(k);
+    out += ", guidance w = " + fmtNumber(v.number("guidance", 0.0));
+  }
+  return out;
+}
 
 /// A sampler that starts from noise rather than from a generator (no latent model).
 bool samplesFromNoiseOnly(TrainingMethod& method) {
@@ -102,6 +129,7 @@ Drawn drawFromNoise(TrainingMethod& model, const RunConfig& cfg, const SampleOpt
   const SettingValues used = full.get(chain->name);
   Drawn d;
   d.x.steps = used.integer("steps");
+  d.description = describeSampler(d, &used);
   d.x.stepSize = used.number("step_multiplier", used.number("step_size"));
   d.x.noise = used.number("noise_scale", used.number("noise"));
   d.startName = model.info().capabilities.initializer ? "initializer" : "no-steps";
@@ -286,6 +314,7 @@ FdResult evaluateFd(const FdOptions& o) {
   result.xSteps = d.x.steps;
   result.xStepSize = d.x.stepSize;
   result.xNoise = d.x.noise;
+  result.sampler = d.description.empty() ? describeSampler(d, nullptr) : d.description;
 
   auto addRows = [&](const std::string& name, auto&& features) {
     const GaussianFit ref = fitGaussian(features(reference));
@@ -318,6 +347,7 @@ ToyResult evaluateToy(const SampleOptions& o) {
   ToyResult result;
   result.toy = toy;
   result.xSteps = d.x.steps;
+  result.sampler = d.description.empty() ? describeSampler(d, nullptr) : d.description;
   auto row = [&](const std::string& name, const torch::Tensor& pts) {
     ToyRow r;
     r.samples = name;
