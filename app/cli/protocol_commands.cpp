@@ -22,7 +22,7 @@ std::shared_ptr<ProtocolCommands> addProtocolCommands(CLI::App& app) {
   auto c = std::make_shared<ProtocolCommands>();
   c->inpaint = app.add_subcommand(
       "inpaint", "Inpainting table (A.3): N test images x mask kinds, PSNR/SSIM per stage. "
-                 "Latent models (Dual-MCMC): 1 inference + generator, 2 + masked z-Langevin, "
+                 "Latent models: 1 inference + generator, 2 + masked z-Langevin, "
                  "3 + x-Langevin on the missing pixels. Level samplers (DRL, CDRL): the "
                  "replacement method, each level's chain holding the diffused observation "
                  "(CDRL: initializer proposals alone, then the full ladder)");
