@@ -23,8 +23,18 @@ std::vector<std::string> writeChainOutputs(const SessionSnapshot& snap, const Tr
   if (!trace.decodes() && shape == std::vector<int64_t>{2}) {
     const bool toy = snap.config.data.kind == "toy2d";
     const auto points = toy ? toyPoints(snap.config.data.toy, 2000, 3) : std::vector<float>{};
-    writePng(dir + "/" + pngName, render2dChains(&trace, snap.landscape.get(), points));
-    written.push_back(pngName);
+    if (trace.levels.empty() || trace.snapshots.empty()) {
+      writePng(dir + "/" + pngName, render2dChains(&trace, snap.landscape.get(), points));
+      written.push_back(pngName);
+    } else {
+      // A ladder's paths cross every level's scale and make a tangle: draw where the chains
+      // ended, every chain, over the lowest level's energy and the data.
+      Trace last = trace;
+      last.snapshots = {trace.snapshots.back()};
+      writePng(dir + "/samples.png",
+               render2dChains(&last, snap.landscape.get(), points, 512, trace.chains));
+      written.push_back("samples.png");
+    }
     if (!trace.snapshots.empty()) {
       // The chains' last recorded states, one point per line, for analysis elsewhere.
       const auto& state = trace.snapshots.back().state;
