@@ -44,6 +44,17 @@ grep -q '"ms_per_sample"' "$out/cdrl.json"
 grep -q '"method": "cdrl"' "$out/cdrl.json"
 cdrl="$(dirname "$0")/../resources/checkpoints/cdrl-toy2d.safetensors"
 "$cli" eval-toy --checkpoint "$cdrl" --samples 200 --out "$out/ctoy" | grep -q "initializer"
+# Level samplers inpaint by replacement, interpolate in their top-level noise, run long chains.
+cfm="$(dirname "$0")/../resources/checkpoints/cdrl-fmnist.safetensors"
+"$cli" inpaint --checkpoint "$cfm" --images 2 --batch 2 --masks M20 --threads 1 \
+  --out "$out/cinp" | grep -q "recovery ladder"
+test -s "$out/cinp/examples.png"
+"$cli" interpolate --checkpoint "$cfm" --rows 1 --points 3 --spherical --threads 1 \
+  --out "$out/cint" > /dev/null
+test -s "$out/cint/interpolation.png"
+"$cli" sample --checkpoint "$cfm" --chains 2 --long-run 10 --out "$out/clong" \
+  | grep -q "long run: 10 steps"
+test -s "$out/clong/long_run.png"
 if "$cli" eval-fd --checkpoint "$out/run/checkpoint.safetensors" --classifier "$out/none.st" \
   2> "$out/err.txt"; then
   echo "eval-fd on a 2-D model accepted"; exit 1

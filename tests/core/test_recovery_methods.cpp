@@ -211,7 +211,8 @@ TEST(Cdrl, CliSamplesTheShippedModelWithFewerStepsPerLevel) {
       << out;
   // Six levels of 5 steps plus each level's start state: steps 0..35.
   EXPECT_NE(out.find("sample-revision: 4 chains, 35 steps"), std::string::npos) << out;
-  EXPECT_TRUE(std::filesystem::exists(dir + "/fewer/trajectory.png"));
+  EXPECT_TRUE(std::filesystem::exists(dir + "/fewer/samples.png"));  // a 2-D ladder: end points
+  EXPECT_TRUE(std::filesystem::exists(dir + "/fewer/samples.csv"));
   // A chain without noise levels has no step multiplier to scale.
   const std::string dual = std::string(EBM_SOURCE_DIR) + "/resources/checkpoints/toy2d.safetensors";
   EXPECT_EQ(runRecoveryCli(
