@@ -91,31 +91,6 @@ bool hasSetting(const ChainSpec& spec, const std::string& key) {
                      [&](const SettingSpec& s) { return s.key == key; });
 }
 
-// --guidance, --labels, --weights: the chain's guidance and label settings (METHODS §3.8, §4.4).
-void conditioning(const ChainArgs& a, const ChainSpec& spec, SettingValues& v) {
-  if (a.guidance < 0 && a.labels.empty() && a.weights.empty())
-    return;
-  if (!hasSetting(spec, "guidance"))
-    throw ConfigError("--guidance/--labels/--weights: the " + spec.name +
-                      "-chain of this model takes no labels (train a class-conditional model: "
-                      "cdrl.model.conditional = true)");
-  if (!a.weights.empty() && a.weights.size() != a.labels.size())
-    throw ConfigError("--weights: give one weight per label (" + std::to_string(a.labels.size()) +
-                      " labels, " + std::to_string(a.weights.size()) + " weights)");
-  for (size_t j = 0; j < a.labels.size(); ++j) {
-    const std::string suffix = j == 0 ? "" : "_" + std::to_string(j + 1);
-    if (!hasSetting(spec, "label" + suffix))
-      throw ConfigError("--labels: at most " + std::to_string(j) + " labels compose");
-    if (a.labels[j] < 0)
-      throw ConfigError("--labels: class indices are >= 0, not " + std::to_string(a.labels[j]));
-    v.choices["label" + suffix] = std::to_string(a.labels[j]);
-    if (!a.weights.empty())
-      v.numbers["weight" + suffix] = a.weights[j];
-  }
-  if (a.guidance >= 0)
-    v.numbers["guidance"] = a.guidance;
-}
-
 // The settings the options ask for, over a sampler preset's, over the checkpoint's.
 SettingValues requestedSettings(const ChainArgs& a, const ChainSpec& spec,
                                 const SettingValues& current) {
@@ -143,7 +118,7 @@ SettingValues requestedSettings(const ChainArgs& a, const ChainSpec& spec,
     v.numbers["noise"] = a.noise;
   if (a.every > 0)
     v.numbers["snapshot_every"] = a.every;
-  conditioning(a, spec, v);
+  v.merge(conditioningSettings(spec, a.labels, a.weights, a.guidance));
   if (a.longRun > 0) {
     if (!hasSetting(spec, "long_run"))
       throw ConfigError("--long-run: the " + spec.name +

@@ -107,6 +107,14 @@ SettingSpec choiceSetting(std::string key, std::string label, std::vector<std::s
 /// choices among the allowed. Returns "" or a message naming the chain, key and bad value
 /// ("x.step_size = -1: must be > 0").
 std::string validateSettings(const ChainSpec& spec, const SettingValues& values);
+
+/// The settings that condition a chain on class labels (classifier-free guidance and
+/// composition, for chains whose schema has them): labels[j] goes to "label", "label_2", ...,
+/// weights[j] (when given) to "weight", "weight_2", ..., and guidance (when >= 0) to "guidance".
+/// Throws ConfigError when the chain takes no labels, a label is negative, there are more labels
+/// than slots, or the weights do not match the labels in number.
+SettingValues conditioningSettings(const ChainSpec& chain, const std::vector<int>& labels,
+                                   const std::vector<double>& weights, double guidance);
 /// The same for a settings table ("train.lr_e = 0: must be > 0").
 std::string validateSettings(const SettingsTable& table, const SettingValues& values);
 /// The schema's defaults.

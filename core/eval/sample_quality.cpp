@@ -73,33 +73,13 @@ OpenedModel openModel(const SampleOptions& o, CheckpointInfo& info) {
   return opened;
 }
 
-bool chainHas(const ChainSpec& chain, const std::string& key) {
-  for (const auto& s : chain.settings)
-    if (s.key == key)
-      return true;
-  return false;
-}
-
 /// Labels, weights and guidance of a class-conditional sampler (METHODS §3.8, §4.4).
 void applyConditioning(const ChainSpec& chain, const SampleOptions& o, FixedChainSettings& s) {
-  if (o.labels.empty() && o.weights.empty() && o.guidance < 0)
-    return;
-  if (!chainHas(chain, "guidance"))
-    throw ConfigError("labels and guidance: this model is not class-conditional (train one with "
-                      "cdrl.model.conditional = true)");
-  if (!o.weights.empty() && o.weights.size() != o.labels.size())
-    throw ConfigError("give one weight per label (" + std::to_string(o.labels.size()) +
-                      " labels, " + std::to_string(o.weights.size()) + " weights)");
-  for (size_t j = 0; j < o.labels.size(); ++j) {
-    const std::string suffix = j == 0 ? "" : "_" + std::to_string(j + 1);
-    if (!chainHas(chain, "label" + suffix))
-      throw ConfigError("at most " + std::to_string(j) + " labels compose");
-    s.set(chain.name, "label" + suffix, std::to_string(o.labels[j]));
-    if (!o.weights.empty())
-      s.set(chain.name, "weight" + suffix, o.weights[j]);
-  }
-  if (o.guidance >= 0)
-    s.set(chain.name, "guidance", o.guidance);
+  const SettingValues v = conditioningSettings(chain, o.labels, o.weights, o.guidance);
+  for (const auto& [key, value] : v.choices)
+    s.set(chain.name, key, value);
+  for (const auto& [key, value] : v.numbers)
+    s.set(chain.name, key, value);
 }
 
 /// Samples of a method that draws from noise: its sampling chain as the options set it, and

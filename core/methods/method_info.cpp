@@ -1,5 +1,7 @@
 #include "method_info.h"
 
+#include "errors.h"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -195,6 +197,37 @@ SettingSpec choiceSetting(std::string key, std::string label, std::vector<std::s
   s.tooltip = std::move(tooltip);
   s.live = false;
   return s;
+}
+
+SettingValues conditioningSettings(const ChainSpec& chain, const std::vector<int>& labels,
+                                   const std::vector<double>& weights, double guidance) {
+  auto has = [&](const std::string& key) {
+    return std::any_of(chain.settings.begin(), chain.settings.end(),
+                       [&](const SettingSpec& s) { return s.key == key; });
+  };
+  SettingValues v;
+  if (labels.empty() && weights.empty() && guidance < 0)
+    return v;
+  if (!has("guidance"))
+    throw ConfigError("labels and guidance: the " + chain.name +
+                      "-chain of this model takes no labels (train a class-conditional model)");
+  if (!weights.empty() && weights.size() != labels.size())
+    throw ConfigError("give one weight per label (" + std::to_string(labels.size()) +
+                      " labels, " + std::to_string(weights.size()) + " weights)");
+  for (size_t j = 0; j < labels.size(); ++j) {
+    const std::string suffix = j == 0 ? "" : "_" + std::to_string(j + 1);
+    if (!has("label" + suffix))
+      throw ConfigError("labels: at most " + std::to_string(j) + " compose in the " + chain.name +
+                        "-chain");
+    if (labels[j] < 0)
+      throw ConfigError("labels: class indices are >= 0, not " + std::to_string(labels[j]));
+    v.choices["label" + suffix] = std::to_string(labels[j]);
+    if (!weights.empty())
+      v.numbers["weight" + suffix] = weights[j];
+  }
+  if (guidance >= 0)
+    v.numbers["guidance"] = guidance;
+  return v;
 }
 
 } // namespace ebm
