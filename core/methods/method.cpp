@@ -147,30 +147,30 @@ FixedChainSettings::FixedChainSettings(const TrainingMethod& method, const RunCo
         std::make_unique<LiveValue<SettingValues>>(method.chainSettings(config, spec.name));
 }
 
-void FixedChainSettings::set(const std::string& chain, const std::string& key, double value) {
+LiveValue<SettingValues>& FixedChainSettings::chainLive(const std::string& chain) const {
   auto it = m_live.find(chain);
   if (it == m_live.end())
     throw Error("the method has no chain named '" + chain + "'");
-  auto v = it->second->peek();
+  return *it->second;
+}
+
+void FixedChainSettings::set(const std::string& chain, const std::string& key, double value) {
+  auto& live = chainLive(chain);
+  auto v = live.peek();
   v.numbers[key] = value;
-  it->second->set(std::move(v));
+  live.set(std::move(v));
 }
 
 void FixedChainSettings::set(const std::string& chain, const std::string& key,
                              const std::string& value) {
-  auto it = m_live.find(chain);
-  if (it == m_live.end())
-    throw Error("the method has no chain named '" + chain + "'");
-  auto v = it->second->peek();
+  auto& live = chainLive(chain);
+  auto v = live.peek();
   v.choices[key] = value;
-  it->second->set(std::move(v));
+  live.set(std::move(v));
 }
 
 SettingValues FixedChainSettings::get(const std::string& chain) const {
-  auto it = m_live.find(chain);
-  if (it == m_live.end())
-    throw Error("the method has no chain named '" + chain + "'");
-  return it->second->peek();
+  return chainLive(chain).peek();
 }
 
 MethodContext FixedChainSettings::context(torch::Device device, torch::Generator& gen,

@@ -113,6 +113,7 @@ public:
                         const std::atomic<bool>* stop = nullptr);
 
 private:
+  LiveValue<SettingValues>& chainLive(const std::string& chain) const; // throws for unknown
   std::map<std::string, std::unique_ptr<LiveValue<SettingValues>>> m_live;
 };
 

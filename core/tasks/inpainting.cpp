@@ -248,6 +248,20 @@ void levelStages(TrainingMethod& method, const RunConfig& config, LevelSampler& 
   out.stdMap = toFloats(spreadMap(rec, out.shape, p));
 }
 
+// The result's description of the problem (shape, counts, originals, masked input, masks);
+// the stages fill in the rest.
+InpaintResult resultFor(const std::vector<float>& images, const std::vector<int64_t>& shape,
+                        const std::vector<Mask>& masks, const Problem& p) {
+  InpaintResult out;
+  out.shape = shape;
+  out.images = p.images;
+  out.chains = p.chains;
+  out.original = images;
+  out.masked = toFloats(p.x * p.mask);
+  out.masks = masks;
+  return out;
+}
+
 } // namespace
 
 InpaintResult inpaint(TrainingMethod& method, const RunConfig& config, const std::vector<float>& images,
@@ -261,13 +275,7 @@ InpaintResult inpaint(TrainingMethod& method, const RunConfig& config, const std
     const auto state = method.stateTensors();
     const auto device = state.empty() ? torch::Device(torch::kCPU) : state.front().second.device();
     const Problem p = setUp(images, shape, masks, n, chains, device);
-    InpaintResult out;
-    out.shape = shape;
-    out.images = n;
-    out.chains = chains;
-    out.original = images;
-    out.masked = toFloats(p.x * p.mask);
-    out.masks = masks;
+    InpaintResult out = resultFor(images, shape, masks, p);
     levelStages(method, config, *method.levelSampler(), p, settings, progress, stop, out);
     return out;
   }
@@ -281,13 +289,7 @@ InpaintResult inpaint(TrainingMethod& method, const RunConfig& config, const std
   const Problem p = setUp(images, shape, masks, n, chains, device);
   auto gen = makeGenerator(device, settings.seed);
 
-  InpaintResult out;
-  out.shape = shape;
-  out.images = n;
-  out.chains = chains;
-  out.original = images;
-  out.masked = toFloats(p.x * p.mask);
-  out.masks = masks;
+  InpaintResult out = resultFor(images, shape, masks, p);
 
   const GeneratorModeGuard mode(G, settings.generatorEval);
   ChainControl control;  // stages 2 and 3 draw their noise from one generator, in turn
