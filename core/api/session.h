@@ -64,8 +64,14 @@ struct SessionSnapshot {
   long iteration = 0;
   int epoch = 0;
   long targetIterations = 0;      // iteration at which the current training run stops
-  double itersPerSecond = 0;
-  double langevinStepsPerSecond = 0;
+  double itersPerSecond = 0;         // training iterations per second over the last ~5 s of
+                                     // wall time (0 when not training)
+  double langevinStepsPerSecond = 0; // training: Langevin steps per second over the same window
+  double revisionStepsPerSecond = 0; // the latest revision's steps per second of compute (pace
+                                     // waits excluded; 0 before the first)
+  double revisionPace = 0;           // steps/s a revision is held to (0: as fast as it can,
+                                     // kSingleStep: one step per Session::stepRevision())
+  bool revisionWaiting = false;      // a single-stepped revision waits for stepRevision()
   std::string device;
   int threads = 0;
   int64_t residentBytes = 0;
@@ -135,6 +141,9 @@ struct SessionOptions {
                              // compute threads inherit it, so a GUI thread stays responsive
 };
 
+/// Session::setRevisionPace: one Langevin step of a revision per stepRevision() call.
+constexpr double kSingleStep = -1;
+
 class Session {
 public:
   /// Returns at once; models and data are built on the worker (state Loading).
@@ -150,6 +159,14 @@ public:
   /// the chain's schema, then used from the next Langevin step on (no queueing). Returns false
   /// (and records the error) for an unknown chain or an invalid value.
   bool setChainSettings(const std::string& chain, const SettingValues& values);
+
+  /// How fast revisions run, so a class can watch each step: at most `stepsPerSecond` Langevin
+  /// steps per second (0 = as fast as possible), or kSingleStep. Applies from the next step of
+  /// the running revision; training chains are never held back. Any thread. A non-finite or
+  /// other negative value is refused (returns false, error recorded).
+  bool setRevisionPace(double stepsPerSecond);
+  /// Lets a single-stepped revision take `steps` more steps (ignored at other paces).
+  void stepRevision(int steps = 1);
 
   std::shared_ptr<const SessionSnapshot> snapshot() const;
   /// Blocks the *calling* thread until the worker has nothing queued and is not training or

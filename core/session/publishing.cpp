@@ -14,8 +14,11 @@ void Session::Impl::publish() {
   s->iteration = iteration;
   s->epoch = epoch;
   s->targetIterations = target;
-  s->itersPerSecond = state == RunState::Training ? itersPerSecond : 0.0;
-  s->langevinStepsPerSecond = stepsPerSecond;
+  s->itersPerSecond = state == RunState::Training ? iterationRate.rate() : 0.0;
+  s->langevinStepsPerSecond = state == RunState::Training ? stepsPerSecond : 0.0;
+  s->revisionStepsPerSecond = revisionStepsPerSecond;
+  s->revisionPace = revisionPace.load();
+  s->revisionWaiting = revisionWaiting;
   s->device = method ? describeDevice(device) : std::string();
   s->threads = threads;
   s->residentBytes = residentBytes();

@@ -12,11 +12,13 @@
 #include "tasks/interpolation.h"
 
 #include <cstdio>
+#include <thread>
 
 namespace ebm {
 namespace {
 
 constexpr double kPublishInterval = 0.03; // snapshots while a chain runs (~30 Hz)
+constexpr int kPaceTickMs = 10;           // a paced chain checks stop and pace this often
 
 // Revisions flag the session busy for as long as they run, whatever they throw.
 struct RevisionGuard {
@@ -27,15 +29,50 @@ struct RevisionGuard {
 
 } // namespace
 
-// Publishes a copy of a chain's trace while it runs, at most ~30 times a second.
+// Publishes a copy of a chain's trace while it runs, at most ~30 times a second; a paced
+// revision publishes every step and then waits for its pace.
 std::function<void(const Trace&)> Session::Impl::progress(const std::string& chain,
                                                           bool fromRevision) {
   return [this, chain, fromRevision](const Trace& t) {
-    if (secondsSince(lastPublish) < kPublishInterval)
-      return;
-    traces[chain] = {std::make_shared<const Trace>(t), fromRevision};
-    publish();
+    const bool paced = fromRevision && revisionPace.load() != 0;
+    if (paced || secondsSince(lastPublish) >= kPublishInterval) {
+      traces[chain] = {std::make_shared<const Trace>(t), fromRevision};
+      publish();
+    }
+    if (paced)
+      holdToPace();
   };
+}
+
+void Session::Impl::holdToPace() {
+  const auto t0 = SessionClock::now();
+  auto released = [this] { return chainStop.load() || quit.load(); };
+  if (revisionPace.load() == kSingleStep) {
+    revisionWaiting = true;
+    publish();
+    while (!released() && revisionPace.load() == kSingleStep) {
+      long n = revisionSteps.load();
+      if (n > 0 && revisionSteps.compare_exchange_strong(n, n - 1))
+        break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(kPaceTickMs));
+      if (republish.exchange(false))
+        publish();  // a live setting changed while the chain waits: show it
+    }
+    revisionWaiting = false;
+  }
+  // A pace change while waiting applies at once (faster, slower or single steps).
+  for (;;) {
+    const double pace = revisionPace.load();
+    if (released() || pace <= 0)
+      break;
+    const double left = 1.0 / pace - secondsSince(lastPacedStep);
+    if (left <= 0)
+      break;
+    std::this_thread::sleep_for(std::chrono::duration<double>(
+        std::min(left, kPaceTickMs / 1000.0)));
+  }
+  paceWaitSeconds += secondsSince(t0);
+  lastPacedStep = SessionClock::now();
 }
 
 void Session::Impl::runChain(const cmd::RunChain& c) {
@@ -72,13 +109,16 @@ void Session::Impl::runChain(const cmd::RunChain& c) {
   ctx.traces[c.chain] = &trace;
   ctx.onStep = progress(c.chain, true);
   const auto t0 = SessionClock::now();
+  paceWaitSeconds = 0;
+  revisionSteps = 0;
+  lastPacedStep = t0;
   {
     RevisionGuard busyFlag(revisionRunning);
     method->revise(req, ctx);
   }
-  const double dt = secondsSince(t0);
+  const double dt = secondsSince(t0) - paceWaitSeconds;
   if (dt > 0 && trace.lastStep() > 0)
-    stepsPerSecond = trace.lastStep() / dt;
+    revisionStepsPerSecond = trace.lastStep() / dt;
   auto done = std::make_shared<const Trace>(std::move(trace));
   traces[c.chain] = {done, true};
   lastMessage = what + ": " + std::to_string(done->lastStep()) + " steps on " +

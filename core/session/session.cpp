@@ -8,6 +8,7 @@
 #include <unistd.h>
 #endif
 
+#include <cmath>
 #include <optional>
 
 namespace ebm {
@@ -160,8 +161,10 @@ void Session::Impl::handle(const Command& command) {
                        state = RunState::Paused;
                    },
                    [&](const cmd::Resume&) {
-                     if (state == RunState::Paused && ready("resume"))
+                     if (state == RunState::Paused && ready("resume")) {
                        state = RunState::Training;
+                       iterationRate.clear();
+                     }
                    },
                    [&](const cmd::StepOnce&) { stepOnceRequested(); },
                    [&](const cmd::StopTraining&) { stopTraining(); },
@@ -218,6 +221,41 @@ bool Session::setChainSettings(const std::string& chain, const SettingValues& va
   it->second->set(std::move(merged));
   m_impl->wakeToPublish();
   return true;
+}
+
+bool Session::setRevisionPace(double stepsPerSecond) {
+  if (!(std::isfinite(stepsPerSecond) && (stepsPerSecond >= 0 || stepsPerSecond == kSingleStep))) {
+    m_impl->recordSetterError("chain speed " + std::to_string(stepsPerSecond) +
+                              " must be steps per second >= 0 (0 = as fast as possible) or "
+                              "single steps");
+    return false;
+  }
+  m_impl->revisionPace = stepsPerSecond;
+  m_impl->wakeToPublish();
+  return true;
+}
+
+void Session::stepRevision(int steps) {
+  if (steps > 0)
+    m_impl->revisionSteps = std::min<long>(m_impl->revisionSteps.load() + steps, 1000);
+}
+
+// ------------------------------------------------------------------------------ RateWindow
+
+void RateWindow::add(long count) {
+  const auto now = SessionClock::now();
+  m_points.emplace_back(now, count);
+  while (m_points.size() > 2 &&
+         std::chrono::duration<double>(now - m_points.front().first).count() > m_seconds)
+    m_points.pop_front();
+}
+
+double RateWindow::rate() const {
+  if (m_points.size() < 2)
+    return 0;
+  const double dt =
+      std::chrono::duration<double>(m_points.back().first - m_points.front().first).count();
+  return dt > 0 ? double(m_points.back().second - m_points.front().second) / dt : 0;
 }
 
 std::shared_ptr<const SessionSnapshot> Session::snapshot() const {

@@ -39,6 +39,21 @@ struct ChainSettingsSet {
   std::map<std::string, std::unique_ptr<LiveValue<SettingValues>>> live;
 };
 
+/// Events per second over a sliding window of wall time (the last `seconds`).
+class RateWindow {
+public:
+  explicit RateWindow(double seconds = 5.0) : m_seconds(seconds) {}
+  /// Records that the running count reached `count` now.
+  void add(long count);
+  /// Counts per second over the window; 0 with fewer than two records in it.
+  double rate() const;
+  void clear() { m_points.clear(); }
+
+private:
+  double m_seconds;
+  std::deque<std::pair<SessionClock::time_point, long>> m_points;
+};
+
 struct Session::Impl {
   Impl(RunConfig cfg, SessionOptions opts);
   ~Impl();
@@ -58,6 +73,8 @@ struct Session::Impl {
   std::atomic<bool> chainStop{false};
   std::atomic<bool> busy{true};  // the worker is loading, handling a command or training
   std::atomic<bool> republish{false};  // a setter changed what the snapshot shows
+  std::atomic<double> revisionPace{0};  // see Session::setRevisionPace
+  std::atomic<long> revisionSteps{0};   // single-step grants not yet used
 
   mutable std::mutex snapMutex;
   std::shared_ptr<const SessionSnapshot> published;
@@ -82,7 +99,11 @@ struct Session::Impl {
   long itersPerEpoch = 100;
   long target = 0;
   bool stepOnce = false;
-  double itersPerSecond = 0, stepsPerSecond = 0;
+  double stepsPerSecond = 0, revisionStepsPerSecond = 0;
+  RateWindow iterationRate;              // training iterations over the last seconds
+  bool revisionWaiting = false;
+  double paceWaitSeconds = 0;            // of the running revision, not counted as compute
+  SessionClock::time_point lastPacedStep = SessionClock::now();
   std::shared_ptr<LossHistory> losses = std::make_shared<LossHistory>();
   int lossStride = 1;
   struct ChainRecord {
@@ -126,6 +147,7 @@ struct Session::Impl {
   void fetchTestImages(const cmd::FetchTestImages& c);
   std::vector<float> testImage(int index);
   std::function<void(const Trace&)> progress(const std::string& chain, bool fromRevision);
+  void holdToPace();  // a revision's pause between steps (pace), or its wait for a step
 
   // ------------------------------------------------------------ persistence.cpp
   void build(RunConfig cfg, const std::string& checkpoint);

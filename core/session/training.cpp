@@ -19,6 +19,7 @@ void Session::Impl::startTraining(long more) {
   }
   target = iteration + (more >= 0 ? more : config.train.iterations);
   stepOnce = false;
+  iterationRate.clear();
   state = target > iteration ? RunState::Training : RunState::Idle;
   lastMessage = "training to iteration " + std::to_string(target);
 }
@@ -52,7 +53,6 @@ void Session::Impl::trainOne() {
     publish();
     return;
   }
-  const auto t0 = SessionClock::now();
   if (iteration % itersPerEpoch == 0) {
     epoch = static_cast<int>(iteration / itersPerEpoch);
     method->setEpoch(epoch);
@@ -85,13 +85,11 @@ void Session::Impl::trainOne() {
     if (!trace.steps.empty())
       traces[name] = {std::make_shared<const Trace>(std::move(trace)), false};
   ++iteration;
-  const double dt = secondsSince(t0);
-  const double rate = dt > 0 ? 1.0 / dt : 0.0;
-  itersPerSecond = itersPerSecond == 0 ? rate : 0.9 * itersPerSecond + 0.1 * rate;
   std::map<std::string, SettingValues> now;
   for (const auto& [name, live] : chainSet->live)
     now[name] = live->peek();
-  stepsPerSecond = itersPerSecond * method->stepsPerIteration(now);
+  iterationRate.add(iteration);
+  stepsPerSecond = iterationRate.rate() * method->stepsPerIteration(now);
   if (r.diverged) {
     state = RunState::Diverged;
     divergedAt = iteration;

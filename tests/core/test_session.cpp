@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cmath>
 #include <fstream>
 #include <thread>
 
@@ -73,6 +74,62 @@ TEST(Session, StepSizeChangedFromAnotherThreadAppliesFromTheNextStep) {
   EXPECT_EQ(t.lastStep(), std::max(400, from));
   for (size_t i = 0; i + 1 < t.steps.size(); ++i)
     EXPECT_DOUBLE_EQ(t.stepSize[i], t.steps[i] < from ? 0.2 : 0.05) << "step " << t.steps[i];
+}
+
+TEST(Session, SingleSteppedRevisionTakesOneStepPerGrantAndStopsWhenAsked) {
+  Session s(quickToy());
+  ASSERT_TRUE(s.waitIdle(60));
+  SettingValues xs;
+  xs.numbers = {{"steps", 50}};
+  ASSERT_TRUE(s.setChainSettings("x", xs));
+  ASSERT_TRUE(s.setRevisionPace(kSingleStep));
+  s.post(cmd::RunChain{"x", 8, "generator", 3, {}});
+  auto lastStep = [](const SessionSnapshot& sn) {
+    const auto& t = sn.chains.at("x").trace;
+    return sn.chains.at("x").fromRevision && t ? t->lastStep() : -1;
+  };
+  auto waiting = waitFor(s, 30, [&](const SessionSnapshot& sn) {
+    return sn.revisionWaiting && lastStep(sn) == 0;
+  });
+  ASSERT_TRUE(waiting->revisionWaiting);
+  EXPECT_EQ(waiting->revisionPace, kSingleStep);
+  // Without a grant the chain does not move.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(lastStep(*s.snapshot()), 0);
+  s.stepRevision(2);
+  auto moved = waitFor(s, 30, [&](const SessionSnapshot& sn) {
+    return sn.revisionWaiting && lastStep(sn) == 2;
+  });
+  EXPECT_EQ(lastStep(*moved), 2);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(lastStep(*s.snapshot()), 2);
+  s.post(cmd::StopRevision{});
+  ASSERT_TRUE(s.waitIdle(10));
+  auto done = s.snapshot();
+  EXPECT_FALSE(done->revisionRunning);
+  EXPECT_TRUE(done->chains.at("x").trace->stopped);
+  EXPECT_FALSE(s.setRevisionPace(-3));
+  EXPECT_FALSE(s.setRevisionPace(std::nan("")));
+}
+
+TEST(Session, PacedRevisionTakesAsLongAsItsPaceAndItsRateCountsComputeOnly) {
+  Session s(quickToy());
+  ASSERT_TRUE(s.waitIdle(60));
+  SettingValues xs;
+  xs.numbers = {{"steps", 10}};
+  ASSERT_TRUE(s.setChainSettings("x", xs));
+  ASSERT_TRUE(s.setRevisionPace(20));  // 10 steps: about half a second
+  const auto t0 = std::chrono::steady_clock::now();
+  s.post(cmd::RunChain{"x", 8, "generator", 3, {}});
+  ASSERT_TRUE(s.waitIdle(30));
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_GE(seconds, 0.45);
+  auto snap = s.snapshot();
+  EXPECT_EQ(snap->chains.at("x").trace->lastStep(), 10);
+  // The readout is the chain's compute speed, not the pace it was held to.
+  EXPECT_GT(snap->revisionStepsPerSecond, 40.0);
+  EXPECT_EQ(snap->langevinStepsPerSecond, 0.0);  // nothing trains
 }
 
 TEST(Session, InvalidLiveSettingIsRefusedWithAMessage) {
