@@ -95,6 +95,9 @@ struct SessionSnapshot {
   std::string lastMessage;        // the most recent informational message
   std::string checkpointPath;     // last checkpoint written or loaded
   long divergedAt = -1;           // iteration of the divergence, -1 if none
+  uint64_t modelVersion = 0;      // changes whenever models are built or loaded (unique in the
+                                  // process, so a new session's model differs too); a save
+                                  // keeps it
 };
 
 namespace cmd {

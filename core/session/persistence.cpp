@@ -8,6 +8,7 @@
 #include "models/models.h"
 #include "report.h"
 
+#include <atomic>
 #include <filesystem>
 
 namespace ebm {
@@ -63,6 +64,8 @@ void Session::Impl::build(RunConfig cfg, const std::string& checkpoint) {
   losses = std::make_shared<LossHistory>();
   losses->names = method->info().lossNames;
   lossStride = 1;
+  static std::atomic<uint64_t> models{0};  // process-wide: unique across sessions too
+  modelVersion = ++models;
   traces.clear();
   landscape.reset();
   interpolation.reset();

@@ -60,6 +60,7 @@ void Session::Impl::publish() {
   s->lastMessage = lastMessage;
   s->checkpointPath = checkpointPath;
   s->divergedAt = divergedAt;
+  s->modelVersion = modelVersion;
   lastPublish = SessionClock::now();
   std::lock_guard<std::mutex> lock(snapMutex);
   published = std::move(s);

@@ -121,6 +121,7 @@ struct Session::Impl {
   std::string lastError, lastMessage, checkpointPath;
   uint64_t errorCount = 0, sequence = 0;
   long divergedAt = -1;
+  uint64_t modelVersion = 0;
   SessionClock::time_point lastPublish = SessionClock::now();
   SessionClock::time_point lastTrainingTrace = SessionClock::now() - std::chrono::hours(1);
 

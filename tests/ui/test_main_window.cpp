@@ -48,6 +48,7 @@ const QString kFmnist = QString(EBM_SOURCE_DIR) + "/resources/checkpoints/fmnist
 
 std::unique_ptr<MainWindow> openWindow(const QString& checkpoint, bool autoRevise = false) {
   ebm::ui::AppOptions o;
+  o.chainSpeed = 0;  // as fast as possible: the tests wait for whole chains
   o.checkpoint = checkpoint;
   o.runDir = tmpPath("run-" + QString::number(QDateTime::currentMSecsSinceEpoch()));
   o.autoRevise = autoRevise;
@@ -343,3 +344,4 @@ int main(int argc, char** argv) {
   QApplication::setApplicationName("ebm-lab-tests");
   return RUN_ALL_TESTS();
 }
+

@@ -52,6 +52,7 @@ std::string analyticCheckpoint() {
 TEST(MethodSeamWindow, ATestMethodGetsItsControlsChainAndPlotsFromItsSchema) {
   const QString checkpoint = QString::fromStdString(analyticCheckpoint());
   ebm::ui::AppOptions o;
+  o.chainSpeed = 0;  // as fast as possible: the tests wait for whole chains
   o.checkpoint = checkpoint;
   o.runDir = tmpPath("seam-window-" + QString::number(QDateTime::currentMSecsSinceEpoch()));
   o.restoreLayout = false;

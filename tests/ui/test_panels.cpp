@@ -114,6 +114,7 @@ TEST(MaskCanvas, UndoAndRedoRestoreTheMaskBitForBitPerStroke) {
 
 std::unique_ptr<MainWindow> openFmnist() {
   ebm::ui::AppOptions o;
+  o.chainSpeed = 0;  // as fast as possible: the tests wait for whole chains
   o.checkpoint = kFmnist;
   o.runDir = tmpPath("panels-run");
   o.autoRevise = false;
@@ -174,6 +175,7 @@ TEST(Panels, InterpolationDrawsStripsAndTheEnergyProfile) {
 
 std::unique_ptr<MainWindow> openCdrlFmnist() {
   ebm::ui::AppOptions o;
+  o.chainSpeed = 0;  // as fast as possible: the tests wait for whole chains
   o.checkpoint = QString(EBM_SOURCE_DIR) + "/resources/checkpoints/cdrl-fmnist.safetensors";
   o.runDir = tmpPath("panels-cdrl-run");
   o.autoRevise = false;

@@ -33,6 +33,7 @@ void SessionPoller::open(const RunConfig& config, const SessionOptions& options)
     m_retiring.push_back({std::move(t), std::move(done)});
   }
   m_session = std::make_unique<Session>(config, options);
+  m_session->setRevisionPace(m_pace);  // the chosen chain speed outlives a model switch
   m_lastSequence = UINT64_MAX;
   m_lastErrorCount = 0;
   m_current = m_session->snapshot();
@@ -61,6 +62,18 @@ void SessionPoller::post(Command command) {
 
 bool SessionPoller::setChainSettings(const std::string& chain, const SettingValues& settings) {
   return m_session && m_session->setChainSettings(chain, settings);
+}
+
+bool SessionPoller::setRevisionPace(double stepsPerSecond) {
+  if (m_session && !m_session->setRevisionPace(stepsPerSecond))
+    return false;
+  m_pace = stepsPerSecond;
+  return true;
+}
+
+void SessionPoller::stepRevision(int steps) {
+  if (m_session)
+    m_session->stepRevision(steps);
 }
 
 PollResult SessionPoller::poll() {

@@ -43,6 +43,10 @@ public:
   /// Live settings of a named chain (see Session::setChainSettings); false without a session.
   bool setChainSettings(const std::string& chain, const SettingValues& settings);
 
+  /// The chain speed of revisions (see Session::setRevisionPace), kept for every new session.
+  bool setRevisionPace(double stepsPerSecond);
+  double revisionPace() const { return m_pace; }
+  void stepRevision(int steps = 1);
   /// Reads the session's snapshot and records the interval since the previous poll.
   PollResult poll();
   /// The most recent snapshot seen (null before open()).
@@ -81,6 +85,7 @@ private:
   std::unique_ptr<Session> m_session;
   std::vector<Retiring> m_retiring;
   Snapshot m_current;
+  double m_pace = 0;
   uint64_t m_lastSequence = UINT64_MAX;
   uint64_t m_lastErrorCount = 0;
   std::chrono::steady_clock::time_point m_lastPoll{};

@@ -30,10 +30,6 @@ int decimalsFor(const SettingSpec& s) {
   return s.max - s.min > 1000 ? 3 : 4;
 }
 
-QString number(double v) {
-  return QString::number(v, 'g', 4);
-}
-
 } // namespace
 
 ChainGroup::ChainGroup(const ChainSpec& spec, QWidget* parent)
@@ -43,11 +39,6 @@ ChainGroup::ChainGroup(const ChainSpec& spec, QWidget* parent)
   for (const auto& s : spec.settings)
     addSetting(s, form);
   addRevisionControls(form);
-  m_rule = new QLabel;
-  m_rule->setTextFormat(Qt::RichText);
-  m_rule->setWordWrap(true);
-  m_rule->setToolTip(tr("The update of this chain with the settings now in force."));
-  form->addRow(m_rule);
   setValues(defaultSettings(spec));
 }
 
@@ -164,7 +155,6 @@ void ChainGroup::setValues(const SettingValues& values) {
       box->setCurrentText(QString::fromStdString(values.choice(s.key, s.defaultChoice)));
   }
   m_loading = false;
-  updateRule();
 }
 
 SettingValues ChainGroup::values() const {
@@ -218,28 +208,9 @@ QSpinBox* ChainGroup::intBox(const std::string& key) const {
 }
 
 void ChainGroup::changed() {
-  updateRule();
   if (!m_loading)
     Q_EMIT edited(values());
 }
 
-void ChainGroup::updateRule() {
-  const SettingValues v = values();
-  QString numbers;
-  for (const auto& s : m_spec.settings) {
-    if (!s.live || s.type == SettingType::Choice)
-      continue;
-    numbers += (numbers.isEmpty() ? "" : ", ") + QString::fromStdString(s.key) + " = " +
-               number(v.number(s.key));
-  }
-  if (v.numbers.count("step_size") && v.numbers.count("noise")) {
-    const double step = v.number("step_size"), noise = v.number("noise");
-    const double temperature = step > 0 ? (noise / step) * (noise / step) : 0;
-    numbers += tr(" (½s² = %1, T = (n/s)² = %2)")
-                   .arg(number(0.5 * step * step), QString::number(temperature, 'g', 3));
-  }
-  m_rule->setText("<tt>" + QString::fromStdString(m_spec.updateRule).toHtmlEscaped() + "</tt><br>" +
-                  numbers);
-}
 
 } // namespace ebm::ui

@@ -1,8 +1,8 @@
 // ChainGroup: the controls of one of the loaded method's chains, built from its ChainSpec: a
 // widget per setting of the schema (spin boxes, check boxes, choices; live ones apply from the
 // next Langevin step), a sampler preset chooser, the revision's chain count, start and seed, a
-// Run button, and the update rule with the numbers in force. A new method's knobs need no
-// hand-written widget. GUI thread only.
+// Run button (the update rule with its numbers sits above the chain's view, in its insight
+// bar). A new method's knobs need no hand-written widget. GUI thread only.
 #pragma once
 
 #include "method_info.h"
@@ -53,7 +53,6 @@ private:
   void addSetting(const SettingSpec& s, QFormLayout* form);
   void addRevisionControls(QFormLayout* form);
   void changed();
-  void updateRule();
 
   ChainSpec m_spec;
   std::map<std::string, QWidget*> m_widgets;
@@ -64,7 +63,6 @@ private:
   QComboBox* m_init = nullptr;
   QComboBox* m_sampler = nullptr;
   QPushButton* m_run = nullptr;
-  QLabel* m_rule = nullptr;
 };
 
 } // namespace ebm::ui

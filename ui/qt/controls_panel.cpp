@@ -4,12 +4,14 @@
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QGridLayout>
 #include <QGroupBox>
 #include <QLabel>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QTabWidget>
 #include <QVBoxLayout>
 
 namespace ebm::ui {
@@ -39,8 +41,10 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent) {
   root->setContentsMargins(4, 4, 4, 4);
   root->addWidget(buildModelGroup());
   root->addWidget(buildTrainingGroup());
-  m_chainsLayout = new QVBoxLayout;
-  root->addLayout(m_chainsLayout);
+  // One tab per chain: every chain's settings are a click away, none below the fold.
+  m_chainTabs = new QTabWidget;
+  m_chainTabs->setDocumentMode(true);
+  root->addWidget(m_chainTabs);
   root->addLayout(buildRevisionRow());
   root->addStretch(1);
 }
@@ -72,8 +76,11 @@ QWidget* ControlsPanel::buildModelGroup() {
   mf->addRow(tr("New data"), m_data);
   mf->addRow(m_summary);
 
-  connect(m_model, qOverload<int>(&QComboBox::activated), this,
-          [this](int i) { Q_EMIT modelChosen(m_model->itemData(i).toString()); });
+  connect(m_model, qOverload<int>(&QComboBox::activated), this, [this](int i) {
+    const QString path = m_model->itemData(i).toString();
+    if (path != "new:")  // the unsaved new model is already loaded
+      Q_EMIT modelChosen(path);
+  });
   connect(m_device, &QComboBox::textActivated, this, &ControlsPanel::deviceChosen);
   connect(m_data, qOverload<int>(&QComboBox::activated), this, [this](int i) {
     if (m_data->itemData(i).toString() == "choose") {
@@ -122,19 +129,17 @@ QWidget* ControlsPanel::buildTrainingGroup() {
 QLayout* ControlsPanel::buildRevisionRow() {
   auto* rev = new QGridLayout;
   m_stopRev = button(tr("Stop chain"), tr("Stop the running revision at the next step"));
-  m_repeat = new QCheckBox(tr("repeat (new seed each time)"));
-  m_repeat->setToolTip(tr("Start the next revision of every chain when they finish, with the "
-                          "next seed: a live demonstration."));
-  m_repeat->setChecked(true);
   rev->addWidget(m_stopRev, 0, 0);
-  rev->addWidget(m_repeat, 1, 0);
   connect(m_stopRev, &QPushButton::clicked, this, &ControlsPanel::stopRevisionRequested);
   return rev;
 }
 
 void ControlsPanel::rebuildChainGroups(const MethodInfo& info) {
-  for (auto* g : m_groups)
-    g->deleteLater();
+  while (m_chainTabs->count() > 0) {
+    QWidget* page = m_chainTabs->widget(0);
+    m_chainTabs->removeTab(0);
+    page->deleteLater();
+  }
   m_groups.clear();
   for (const auto& spec : info.chains) {
     auto* g = new ChainGroup(spec);
@@ -142,9 +147,12 @@ void ControlsPanel::rebuildChainGroups(const MethodInfo& info) {
     connect(g, &ChainGroup::edited, this,
             [this, name](const SettingValues& v) { Q_EMIT chainSettingsEdited(name, v); });
     connect(g, &ChainGroup::runRequested, this, [this, name] { Q_EMIT runChainRequested(name); });
-    m_chainsLayout->addWidget(g);
+    m_chainTabs->addTab(g, tr("%1-chain").arg(name));
+    m_chainTabs->setTabToolTip(m_chainTabs->count() - 1, QString::fromStdString(spec.title));
     m_groups.push_back(g);
   }
+  m_chainTabs->setCurrentIndex(0);
+  layout()->activate();  // the new groups get their geometry now, not at the next layout pass
 }
 
 void ControlsPanel::addModel(const QString& label, const QString& path) {
@@ -188,8 +196,32 @@ ChainGroup* ControlsPanel::chainGroup(const std::string& chain) const {
   return nullptr;
 }
 
+void ControlsPanel::showModel(const SessionSnapshot& s) {
+  // The Model box names what is loaded: its checkpoint, or a new model that has none yet.
+  const QString path = QString::fromStdString(s.checkpointPath);
+  if (path == m_shownModelPath && !path.isEmpty())
+    return;
+  m_shownModelPath = path;
+  const int unsaved = m_model->findData(QString("new:"));
+  if (!path.isEmpty()) {
+    if (unsaved >= 0)
+      m_model->removeItem(unsaved);
+    addModel(QFileInfo(path).fileName(), path);
+    selectModel(path);
+    return;
+  }
+  const QString label = tr("new %1 (not saved yet)").arg(QString::fromStdString(s.config.name));
+  if (unsaved >= 0)
+    m_model->setItemText(unsaved, label);
+  else
+    m_model->insertItem(0, label, QString("new:"));
+  m_model->setCurrentIndex(m_model->findData(QString("new:")));
+}
+
 void ControlsPanel::showSnapshot(const SessionSnapshot& s) {
   const bool ready = s.state != RunState::Loading && s.state != RunState::Failed;
+  if (ready)
+    showModel(s);
   const bool training = s.state == RunState::Training;
   m_start->setEnabled(ready && !training);
   m_pause->setEnabled(training);
@@ -213,7 +245,6 @@ void ControlsPanel::showSnapshot(const SessionSnapshot& s) {
 
 QString ControlsPanel::device() const { return m_device->currentText(); }
 QString ControlsPanel::dataChoice() const { return m_data->currentData().toString(); }
-bool ControlsPanel::repeat() const { return m_repeat->isChecked(); }
 int ControlsPanel::trainIterations() const { return m_iterations->value(); }
 
 } // namespace ebm::ui

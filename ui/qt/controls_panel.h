@@ -17,6 +17,7 @@ class QComboBox;
 class QLabel;
 class QPushButton;
 class QSpinBox;
+class QTabWidget;
 class QVBoxLayout;
 
 namespace ebm::ui {
@@ -41,7 +42,6 @@ public:
   QString device() const;
   /// The data choice for new models: "" (the preset's), a 2-D set name, or "path:<dir>".
   QString dataChoice() const;
-  bool repeat() const;
   int trainIterations() const;
 
 Q_SIGNALS:
@@ -63,8 +63,10 @@ private:
   QWidget* buildTrainingGroup();
   QLayout* buildRevisionRow();
   void rebuildChainGroups(const MethodInfo& info);
+  void showModel(const SessionSnapshot& snap);
 
-  std::string m_methodKey;  // method name and chain names the groups were built for
+  std::string m_methodKey;
+  QString m_shownModelPath = "?";  // the checkpoint the Model box shows ("" = a new model)  // method name and chain names the groups were built for
   bool m_lastImages = true;
   QComboBox* m_model = nullptr;
   QComboBox* m_device = nullptr;
@@ -73,10 +75,9 @@ private:
   QSpinBox* m_iterations = nullptr;
   QPushButton *m_start = nullptr, *m_pause = nullptr, *m_resume = nullptr, *m_step = nullptr,
               *m_stop = nullptr, *m_save = nullptr;
-  QVBoxLayout* m_chainsLayout = nullptr;
+  QTabWidget* m_chainTabs = nullptr;
   std::vector<ChainGroup*> m_groups;
   QPushButton* m_stopRev = nullptr;
-  QCheckBox* m_repeat = nullptr;
 };
 
 } // namespace ebm::ui

@@ -23,6 +23,15 @@ const QColor kPalette[] = {QColor(0, 114, 178),  QColor(213, 94, 0),   QColor(0,
 
 } // namespace
 
+ChainBundle bundleOf(const Trace& t, const std::vector<std::vector<float>>& rows) {
+  ChainBundle b;
+  b.x.assign(t.steps.begin(), t.steps.end());
+  b.values = rows;
+  for (const auto& c : t.changes)
+    b.marks.emplace_back(c.step, QString::fromStdString(c.what));
+  return b;
+}
+
 CurvePlot::CurvePlot(const QString& xLabel, const QString& yLabel, QWidget* parent)
     : QWidget(parent), m_xLabel(xLabel), m_yLabel(yLabel) {
   auto* layout = new QVBoxLayout(this);
@@ -59,12 +68,20 @@ CurvePlot::CurvePlot(const QString& xLabel, const QString& yLabel, QWidget* pare
   clear(tr("no data yet"));
 }
 
-void CurvePlot::clear(const QString& placeholder) {
+void CurvePlot::resetItems() {
+  // Graphs and items go; the cursor is recreated; the hover never outlives its data.
   m_plot->clearGraphs();
-  m_plot->clearItems();  // also removes the cursor; recreate it
+  m_plot->clearItems();
   m_cursor = new QCPItemStraightLine(m_plot);
   m_cursor->setPen(QPen(QColor(255, 170, 0), 1.5));
   m_cursor->setVisible(false);
+  m_hover->clear();
+}
+
+QString CurvePlot::hoverText() const { return m_hover->text(); }
+
+void CurvePlot::clear(const QString& placeholder) {
+  resetItems();
   auto* text = new QCPItemText(m_plot);
   text->position->setType(QCPItemPosition::ptAxisRectRatio);
   text->position->setCoords(0.5, 0.5);
@@ -81,11 +98,7 @@ void CurvePlot::clear(const QString& placeholder) {
 void CurvePlot::setBundle(const ChainBundle& b, const QString& seriesName, int maxChains) {
   const double cursorX = m_cursor && m_cursor->visible() ? m_cursor->point1->coords().x()
                                                          : std::nan("");
-  m_plot->clearGraphs();
-  m_plot->clearItems();
-  m_cursor = new QCPItemStraightLine(m_plot);
-  m_cursor->setPen(QPen(QColor(255, 170, 0), 1.5));
-  m_cursor->setVisible(false);
+  resetItems();
   m_csvNames.clear();
   m_csvX = b.x;
   m_csvCols.clear();
@@ -94,6 +107,7 @@ void CurvePlot::setBundle(const ChainBundle& b, const QString& seriesName, int m
     return;
   }
   const QVector<double> xs(b.x.begin(), b.x.end());
+  addPinned();
   addChainLines(b, xs, seriesName, maxChains);
   addMeanAndSpread(b, xs, seriesName);
   addMarks(b.marks);
@@ -124,27 +138,49 @@ void CurvePlot::addChainLines(const ChainBundle& b, const QVector<double>& xs,
   }
 }
 
+namespace {
+
+// The mean and the 10th / 90th percentiles of the finite values of each row: a band that
+// stays inside the chains' values (a non-negative quantity never gets a band below zero).
+struct RowStats {
+  QVector<double> mean, lo, hi;
+};
+
+RowStats rowStats(const ChainBundle& b) {
+  const int n = static_cast<int>(b.x.size());
+  RowStats r{QVector<double>(n), QVector<double>(n), QVector<double>(n)};
+  std::vector<double> v;
+  for (int i = 0; i < n; ++i) {
+    v.clear();
+    for (float x : b.values[i])
+      if (std::isfinite(x))
+        v.push_back(x);
+    if (v.empty()) {
+      r.mean[i] = r.lo[i] = r.hi[i] = std::nan("");
+      continue;
+    }
+    std::sort(v.begin(), v.end());
+    double sum = 0;
+    for (double x : v)
+      sum += x;
+    r.mean[i] = sum / double(v.size());
+    auto quantile = [&v](double q) {
+      const double pos = q * double(v.size() - 1);
+      const size_t k = static_cast<size_t>(pos);
+      const double f = pos - double(k);
+      return k + 1 < v.size() ? v[k] * (1 - f) + v[k + 1] * f : v[k];
+    };
+    r.lo[i] = quantile(0.1);
+    r.hi[i] = quantile(0.9);
+  }
+  return r;
+}
+
+} // namespace
+
 void CurvePlot::addMeanAndSpread(const ChainBundle& b, const QVector<double>& xs,
                                  const QString& seriesName) {
-  // Mean and standard deviation over the finite values of each row.
-  const int n = static_cast<int>(b.x.size());
-  QVector<double> mean(n), lo(n), hi(n);
-  std::vector<double> sd(n);
-  for (int i = 0; i < n; ++i) {
-    double s = 0, s2 = 0;
-    int k = 0;
-    for (float v : b.values[i]) {
-      if (!std::isfinite(v))
-        continue;
-      s += v;
-      s2 += double(v) * v;
-      ++k;
-    }
-    mean[i] = k ? s / k : std::nan("");
-    sd[i] = k > 1 ? std::sqrt(std::max(0.0, s2 / k - mean[i] * mean[i])) : 0.0;
-    lo[i] = mean[i] - sd[i];
-    hi[i] = mean[i] + sd[i];
-  }
+  const RowStats st = rowStats(b);
   const QColor base = kPalette[0];
   auto* gLo = m_plot->addGraph();
   auto* gHi = m_plot->addGraph();
@@ -152,48 +188,89 @@ void CurvePlot::addMeanAndSpread(const ChainBundle& b, const QVector<double>& xs
   band.setAlpha(40);
   gLo->setPen(Qt::NoPen);
   gHi->setPen(Qt::NoPen);
-  gLo->setData(xs, lo, true);
-  gHi->setData(xs, hi, true);
+  gLo->setData(xs, st.lo, true);
+  gHi->setData(xs, st.hi, true);
   gHi->setBrush(band);
   gHi->setChannelFillGraph(gLo);
   gLo->removeFromLegend();
-  gHi->setName(tr("mean ± std"));
+  gHi->setName(tr("10–90 % of chains"));
   auto* gMean = m_plot->addGraph();
   gMean->setPen(QPen(base.darker(120), 2.5));
-  gMean->setData(xs, mean, true);
+  gMean->setData(xs, st.mean, true);
   gMean->setName(
       tr("mean %1 (%2 chains)").arg(seriesName).arg(static_cast<int>(b.values.front().size())));
   m_csvNames.push_back(seriesName + "_mean");
-  m_csvCols.emplace_back(mean.begin(), mean.end());
-  m_csvNames.push_back(seriesName + "_std");
-  for (int i = 0; i < n; ++i)
-    sd[i] = hi[i] - mean[i];  // what the band shows (NaN where the mean is)
-  m_csvCols.push_back(sd);
+  m_csvCols.emplace_back(st.mean.begin(), st.mean.end());
+  m_csvNames.push_back(seriesName + "_p10");
+  m_csvCols.emplace_back(st.lo.begin(), st.lo.end());
+  m_csvNames.push_back(seriesName + "_p90");
+  m_csvCols.emplace_back(st.hi.begin(), st.hi.end());
+}
+
+void CurvePlot::setPinned(const ChainBundle& bundle, const QString& label) {
+  m_pinned = bundle;
+  m_pinnedLabel = label;
+}
+
+void CurvePlot::addPinned() {
+  // The pinned trace underneath: a grey band and a dashed mean, named in the legend.
+  if (m_pinned.x.empty() || m_pinned.values.empty())
+    return;
+  const QVector<double> xs(m_pinned.x.begin(), m_pinned.x.end());
+  const RowStats st = rowStats(m_pinned);
+  const QColor grey(110, 110, 110);
+  auto* gLo = m_plot->addGraph();
+  auto* gHi = m_plot->addGraph();
+  gLo->setPen(Qt::NoPen);
+  gHi->setPen(Qt::NoPen);
+  gLo->setData(xs, st.lo, true);
+  gHi->setData(xs, st.hi, true);
+  gHi->setBrush(QColor(110, 110, 110, 28));
+  gHi->setChannelFillGraph(gLo);
+  gLo->removeFromLegend();
+  gHi->removeFromLegend();
+  auto* gMean = m_plot->addGraph();
+  gMean->setPen(QPen(grey, 2, Qt::DashLine));
+  gMean->setData(xs, st.mean, true);
+  gMean->setName(tr("pinned: %1").arg(m_pinnedLabel));
 }
 
 void CurvePlot::addMarks(const std::vector<std::pair<double, QString>>& marks) {
-  // A dashed line and a label where a live setting changed.
+  // A dashed line where a live setting changed, its label at the bottom of the plot (the legend
+  // sits at the top) on a background, moved up a row when it would overlap the previous one.
+  if (marks.empty())
+    return;
+  const double span = std::max(1e-9, m_csvX.empty() ? 1.0 : m_csvX.back() - m_csvX.front());
+  const QFont small(font().family(), 7);
+  const QFontMetrics fm(small);
+  const double pxPerUnit = std::max(50, m_plot->axisRect()->width()) / span;
+  std::vector<double> rowEnds;  // right end (plot units) of the last label in each row
   for (const auto& [x, label] : marks) {
     auto* line = new QCPItemStraightLine(m_plot);
     line->setPen(QPen(QColor(120, 120, 120), 1, Qt::DashLine));
     line->point1->setCoords(x, 0);
     line->point2->setCoords(x, 1);
+    size_t row = 0;
+    while (row < rowEnds.size() && rowEnds[row] > x)
+      ++row;
+    if (row == rowEnds.size())
+      rowEnds.push_back(0);
+    rowEnds[row] = x + (fm.horizontalAdvance(label) + 8) / pxPerUnit;
     auto* text = new QCPItemText(m_plot);
     text->position->setTypeX(QCPItemPosition::ptPlotCoords);
     text->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
-    text->position->setCoords(x, 0.02);
-    text->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
+    text->position->setCoords(x, 0.98 - 0.09 * double(row % 4));
+    text->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
     text->setText(label);
-    text->setColor(QColor(90, 90, 90));
-    text->setFont(QFont(font().family(), 7));
+    text->setColor(QColor(60, 60, 60));
+    text->setBrush(QColor(255, 255, 255, 210));
+    text->setPadding(QMargins(2, 0, 2, 0));
+    text->setFont(small);
   }
 }
 
 void CurvePlot::setLines(const NamedLines& l) {
-  m_plot->clearGraphs();
-  m_plot->clearItems();
-  m_cursor = new QCPItemStraightLine(m_plot);
-  m_cursor->setVisible(false);
+  resetItems();
   m_csvNames = l.names;
   m_csvX = l.x;
   m_csvCols.assign(l.names.size(), {});
@@ -218,10 +295,7 @@ void CurvePlot::setLines(const NamedLines& l) {
 }
 
 void CurvePlot::setSeries(const std::vector<Series>& series) {
-  m_plot->clearGraphs();
-  m_plot->clearItems();
-  m_cursor = new QCPItemStraightLine(m_plot);
-  m_cursor->setVisible(false);
+  resetItems();
   // CSV: the union of the x values, one column per series (empty where it has no point).
   std::vector<double> xs;
   for (const auto& s : series)
@@ -301,6 +375,11 @@ void CurvePlot::setCursor(double x) {
     m_cursor->point2->setCoords(x, 1);
     m_cursor->setVisible(true);
   }
+  requestReplot();
+}
+
+void CurvePlot::setLegendAlignment(Qt::Alignment where) {
+  m_plot->axisRect()->insetLayout()->setInsetAlignment(0, where);
   requestReplot();
 }
 

@@ -1,9 +1,12 @@
 // CurvePlot: a QCustomPlot panel for the app's curves. Two kinds of content: a bundle of
-// per-chain series over Langevin steps (each chain faint, the mean bold, a mean +/- std band)
+// per-chain series over Langevin steps (each chain faint, the mean bold, a band from the 10th to
+// the 90th percentile of the chains, an optional pinned bundle dashed underneath)
 // and a set of named lines over iterations (training losses). It marks setting changes and
 // the shared step cursor, reads values on hover, toggles a log axis and exports CSV.
 // Replots are coalesced by the caller's timer. GUI thread only.
 #pragma once
+
+#include "trace.h"
 
 #include <QString>
 #include <QVector>
@@ -25,6 +28,9 @@ struct ChainBundle {
   std::vector<std::pair<double, QString>> marks;  // vertical markers (setting changes)
 };
 
+/// A trace's per-chain row (energy, MSE, ...) with its setting changes as markers.
+ChainBundle bundleOf(const Trace& trace, const std::vector<std::vector<float>>& rows);
+
 struct NamedLines {
   std::vector<double> x;
   std::vector<QString> names;
@@ -44,11 +50,19 @@ public:
   CurvePlot(const QString& xLabel, const QString& yLabel, QWidget* parent = nullptr);
 
   void setBundle(const ChainBundle& bundle, const QString& seriesName, int maxChains = 16);
+  /// Keeps `bundle` on the plot, faint and dashed, under the next bundles (a pinned trace to
+  /// compare with); an empty bundle removes it.
+  void setPinned(const ChainBundle& bundle, const QString& label);
+  bool hasPinned() const { return !m_pinned.x.empty(); }
+  /// The hover line (empty until the mouse moves over data; cleared with the data).
+  QString hoverText() const;
   void setLines(const NamedLines& lines);
   void setSeries(const std::vector<Series>& series);
   void clear(const QString& placeholder);
   void setCursor(double x);  // NaN hides it
   void setLogScale(bool on);
+  /// Where the legend sits inside the plot (default: top right).
+  void setLegendAlignment(Qt::Alignment where);
   bool logScale() const { return m_log; }
   bool exportCsv(const QString& path, QString* error) const;
   QCustomPlot* plot() const { return m_plot; }
@@ -67,6 +81,8 @@ private:
   void addMeanAndSpread(const ChainBundle& b, const QVector<double>& xs,
                         const QString& seriesName);
   void addMarks(const std::vector<std::pair<double, QString>>& marks);
+  void addPinned();
+  void resetItems();
   void onMouseMove(QMouseEvent* event);
   void requestReplot();
   void rescale();
@@ -84,6 +100,8 @@ private:
   std::vector<QString> m_csvNames;
   std::vector<double> m_csvX;
   std::vector<std::vector<double>> m_csvCols;
+  ChainBundle m_pinned;
+  QString m_pinnedLabel;
 };
 
 } // namespace ebm::ui

@@ -85,6 +85,7 @@ InpaintPanel::InpaintPanel(QWidget* parent) : QWidget(parent) {
   right->addLayout(buildStageGrid());
   m_curve = new CurvePlot(tr("Langevin step (z, then x)"), tr("hole PSNR (dB)"));
   m_curve->setMinimumHeight(200);
+  m_curve->setLegendAlignment(Qt::AlignBottom | Qt::AlignRight);  // PSNR rises to the top
   right->addWidget(m_curve, 1);
   root->addLayout(right, 2);
   setEnabled(false);
@@ -364,10 +365,22 @@ void InpaintPanel::showSnapshot(const SessionSnapshot& s) {
     m_status->setText(tr("Inpainting needs an energy and either a latent space or sampling level "
                          "by level; %1 lacks them.")
                           .arg(QString::fromStdString(s.methodInfo->title)));
+  if (!s.inpainting && m_shown)
+    clearResult();  // another model: its results are not this one's
   if (s.inpainting && s.inpainting != m_shown) {
     m_shown = s.inpainting;
     showResult(*m_shown);
   }
+}
+
+void InpaintPanel::clearResult() {
+  m_shown.reset();
+  for (int i = 1; i < m_stageImages.size(); ++i) {
+    m_stageImages[i]->clear();
+    m_stageScores[i]->clear();
+  }
+  m_curve->clear(tr("no inpainting yet"));
+  m_status->setText(tr("ready"));
 }
 
 void InpaintPanel::showResult(const InpaintResult& r) {
@@ -379,7 +392,7 @@ void InpaintPanel::showResult(const InpaintResult& r) {
   for (int i = 0; i < 3; ++i) {
     const auto& st = r.stages[size_t(i)];
     m_stageImages[i + 1]->setPixmap(thumb(sampleToImage(st.images.data(), r.shape)));
-    m_stageScores[i + 1]->setText(tr("hole %1 dB, %3\nall %2 dB, %4")
+    m_stageScores[i + 1]->setText(tr("hole: PSNR %1 dB, SSIM %3\nall: PSNR %2 dB, SSIM %4")
                                       .arg(st.scores.psnrHole, 0, 'f', 2)
                                       .arg(st.scores.psnrAll, 0, 'f', 2)
                                       .arg(st.scores.ssimHole, 0, 'f', 3)

@@ -59,6 +59,7 @@ private:
   int m_pendingTest = -1;       // waiting for FetchTestImages
   std::shared_ptr<const std::vector<float>> m_seenTestImages;
   std::shared_ptr<const InpaintResult> m_shown;
+  void clearResult();
 
   MaskCanvas* m_canvas = nullptr;
   QSpinBox* m_testBox = nullptr;

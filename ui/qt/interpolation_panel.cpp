@@ -187,6 +187,15 @@ void InterpolationPanel::showSnapshot(const SessionSnapshot& s) {
     m_note->setText(tr("%1 interpolates between two draws of its top-level noise; every point "
                        "is sampled level by level with the same chain noise.")
                         .arg(QString::fromStdString(s.methodInfo->title)));
+  else if (s.methodInfo)
+    m_note->setText(tr("%1 interpolates in its generator's latent space: between two prior "
+                       "draws, or between the inferred z of two test images.")
+                        .arg(QString::fromStdString(s.methodInfo->title)));
+  if (!s.interpolation && m_shown) {  // another model: its results are not this one's
+    m_shown.reset();
+    m_strip->setRows({});
+    m_profile->clear(tr("no interpolation yet"));
+  }
   if (s.interpolation && s.interpolation != m_shown) {
     m_shown = s.interpolation;
     showResult(*m_shown);

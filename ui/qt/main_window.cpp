@@ -2,6 +2,7 @@
 // panels, the status bar, and the window's saved layout.
 #include "main_window.h"
 
+#include "chain_insight_bar.h"
 #include "controls_panel.h"
 #include "curve_plot.h"
 #include "image_grid_view.h"
@@ -16,10 +17,12 @@
 #include <QFileInfo>
 #include <QLabel>
 #include <QPlainTextEdit>
+#include <QScreen>
 #include <QScrollArea>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QVBoxLayout>
 
 #include <cmath>
 
@@ -32,6 +35,17 @@ QString shippedCheckpoint(const char* name) {
   } catch (const std::exception&) {
     return {};
   }
+}
+
+/// A chain view with its insight bar above it.
+QWidget* withInsight(ChainInsightBar* bar, QWidget* view) {
+  auto* box = new QWidget;
+  auto* layout = new QVBoxLayout(box);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->setSpacing(0);
+  layout->addWidget(bar);
+  layout->addWidget(view, 1);
+  return box;
 }
 
 /// A tool panel scrolls rather than force a large window on small screens.
@@ -54,9 +68,10 @@ MainWindow::MainWindow(const AppOptions& options, QWidget* parent)
   m_host = new SessionHost(this);
   buildDocks();
   buildMenus();
+  buildRunToolbar();
   buildStatusBar();
+  fitToScreen();
   m_defaultState = saveState();
-  resize(1400, 900);
   if (options.restoreLayout)
     restoreWindowLayout();
   connect(m_host, &SessionHost::snapshotChanged, this, &MainWindow::onSnapshot);
@@ -76,10 +91,25 @@ MainWindow::MainWindow(const AppOptions& options, QWidget* parent)
 
 MainWindow::~MainWindow() = default;
 
+void MainWindow::fitToScreen() {
+  // Opens at the screen's available size (a laptop, a projector), never larger.
+  if (const QScreen* s = screen())
+    setGeometry(s->availableGeometry());
+  else
+    resize(1280, 720);
+}
+
 void MainWindow::restoreWindowLayout() {
   QSettings settings;
   restoreGeometry(settings.value("window/geometry").toByteArray());
   restoreState(settings.value("window/state").toByteArray());
+  // A layout saved on a larger screen is cut down to this one.
+  if (const QScreen* s = screen()) {
+    const QRect avail = s->availableGeometry();
+    if (!avail.contains(frameGeometry()))
+      setGeometry(geometry().intersected(avail).isEmpty() ? avail
+                                                           : geometry().intersected(avail));
+  }
 }
 
 void MainWindow::startTimers() {
@@ -146,7 +176,7 @@ void MainWindow::buildControlsDock() {
   auto* scroll = new QScrollArea;
   scroll->setWidget(m_controls);
   scroll->setWidgetResizable(true);
-  scroll->setMinimumWidth(330);
+  scroll->setMinimumWidth(300);
   addPanel(tr("Controls"), "dock.controls", scroll, Qt::LeftDockWidgetArea);
 }
 
@@ -157,15 +187,18 @@ void MainWindow::buildChainDocks() {
   m_landscape = new LandscapeView;
   m_xStack->addWidget(m_xGrid);
   m_xStack->addWidget(m_landscape);
-  m_dataDock = addPanel(tr("Samples"), "dock.xrevision", m_xStack, Qt::RightDockWidgetArea);
+  m_dataInsight = new ChainInsightBar;
+  m_dataDock = addPanel(tr("Samples"), "dock.xrevision", withInsight(m_dataInsight, m_xStack),
+                        Qt::RightDockWidgetArea);
 
   m_zStack = new QStackedWidget;
   m_zGrid = new ImageGridView;
   m_latent = new LatentPlane;
   m_zStack->addWidget(m_zGrid);
   m_zStack->addWidget(m_latent);
-  m_latentDock = addPanel(tr("Latent chain"), "dock.zrevision", m_zStack,
-                          Qt::RightDockWidgetArea);
+  m_latentInsight = new ChainInsightBar;
+  m_latentDock = addPanel(tr("Latent chain"), "dock.zrevision",
+                          withInsight(m_latentInsight, m_zStack), Qt::RightDockWidgetArea);
 }
 
 void MainWindow::buildPlotDocks() {
@@ -182,7 +215,7 @@ void MainWindow::buildLogDock() {
   m_log->setReadOnly(true);
   m_log->setMaximumBlockCount(2000);
   m_log->setToolTip(tr("Run log: messages, errors and live setting changes, newest last."));
-  addPanel(tr("Run log"), "dock.log", m_log, Qt::LeftDockWidgetArea);
+  addPanel(tr("Run log"), "dock.log", m_log, Qt::RightDockWidgetArea);
 }
 
 void MainWindow::buildToolDocks() {
@@ -203,16 +236,25 @@ void MainWindow::arrangeDocks() {
   splitDockWidget(x, energy, Qt::Vertical);
   splitDockWidget(z, dock("dock.mse"), Qt::Vertical);
   tabifyDockWidget(energy, dock("dock.losses"));
+  tabifyDockWidget(energy, dock("dock.log"));  // the log is a tab, not a column's 40 %
   energy->raise();
   tabifyDockWidget(x, dock("dock.interpolation"));
   tabifyDockWidget(x, dock("dock.inpainting"));
   x->raise();
-  splitDockWidget(controls, dock("dock.log"), Qt::Vertical);
-  resizeDocks({controls, x, z}, {340, 560, 500}, Qt::Horizontal);
-  resizeDocks({x, energy}, {520, 330}, Qt::Vertical);
+  // Proportions of whatever the screen gives: controls a fixed column, chains over plots.
+  resizeDocks({controls, x, z}, {310, 560, 460}, Qt::Horizontal);
+  resizeDocks({x, energy}, {62, 38}, Qt::Vertical);
 }
 
 void MainWindow::connectViews() {
+  connect(m_dataInsight, &ChainInsightBar::showChangeToggled, m_xGrid,
+          &ImageGridView::setShowChange);
+  connect(m_latentInsight, &ChainInsightBar::showChangeToggled, m_zGrid,
+          &ImageGridView::setShowChange);
+  connect(m_dataInsight, &ChainInsightBar::noiseRequested, this,
+          [this](double n) { raiseTemperature(m_dataInsight, m_dataChain, n); });
+  connect(m_latentInsight, &ChainInsightBar::noiseRequested, this,
+          [this](double n) { raiseTemperature(m_latentInsight, m_latentChain, n); });
   // Clicking a plot or a grid column moves the shared cursor.
   auto cursorFromPlot = [this](double x) { setCursorStep(int(std::lround(x))); };
   connect(m_energy, &CurvePlot::cursorPicked, this, cursorFromPlot);
@@ -253,6 +295,7 @@ void MainWindow::connectControls() {
           [this](const QString& chain, const SettingValues& v) {
             if (!m_host->setChainSettings(chain.toStdString(), v))
               return;
+            noteSettingEdited();
             QStringList parts;
             for (const auto& [key, value] : v.numbers)
               parts << QString::fromStdString(key) + " = " + QString::number(value, 'g', 4);

@@ -4,6 +4,7 @@
 // It never touches a tensor: everything goes through SessionHost. GUI thread only.
 #pragma once
 
+#include "chain_speed.h"
 #include "landscape_refresh.h"
 #include "revision_repeat.h"
 #include "session_host.h"
@@ -17,15 +18,18 @@
 #include <string>
 
 class QAction;
+class QComboBox;
 class QDockWidget;
 class QLabel;
 class QMenu;
 class QMessageBox;
 class QPlainTextEdit;
 class QStackedWidget;
+class QToolBar;
 
 namespace ebm::ui {
 
+class ChainInsightBar;
 class ControlsPanel;
 class CurvePlot;
 class InpaintPanel;
@@ -42,6 +46,8 @@ struct AppOptions {
   int threads = 0;
   bool autoRevise = true; // start x- and z-revisions as soon as a model is loaded
   bool restoreLayout = true;
+  double chainSpeed = -2; // steps/s of revisions and playback (0 = as fast as possible,
+                          // kSingleStep); -2: the one chosen last time (QSettings)
 };
 
 class MainWindow : public QMainWindow {
@@ -59,6 +65,18 @@ public:
   CurvePlot* lossPlot() const { return m_losses; }
   InpaintPanel* inpaintPanel() const { return m_inpaint; }
   InterpolationPanel* interpolationPanel() const { return m_interp; }
+  ChainInsightBar* dataInsight() const { return m_dataInsight; }
+  ChainInsightBar* latentInsight() const { return m_latentInsight; }
+  QAction* repeatAction() const { return m_repeatAction; }
+  QAction* pinAction() const { return m_pinAction; }
+  QComboBox* chainSpeedBox() const { return m_speedBox; }
+  /// The chain speed (steps/s, 0 = as fast as possible, kSingleStep); also the playback speed.
+  void setChainSpeed(double stepsPerSecond, bool remember = true);
+  double chainSpeed() const { return m_speed.stepsPerSecond(); }
+  /// Keeps the shown traces as the comparison the next ones are drawn over; clearPins drops it.
+  void pinTraces();
+  void clearPins();
+  bool hasPinnedTrace() const { return m_pinnedData != nullptr; }
   /// Shows a dock and raises it in its tab group.
   void showPanel(const QString& objectName);
   int cursorStep() const { return m_cursor.step(); }
@@ -96,6 +114,7 @@ private:
   void connectControls();
   void buildStatusBar();
   void restoreWindowLayout();
+  void fitToScreen();
   void startTimers();
   QString offerShippedModels();
   void log(const QString& line);
@@ -109,6 +128,15 @@ private:
   void buildViewMenu();
   void buildHelpMenu();
   void buildPlaybackKeys();
+
+  // The run toolbar: training, revisions, repeat, chain speed, playback, pins
+  // (main_window_toolbar.cpp).
+  void buildRunToolbar();
+  void addPlaybackTools(QToolBar* bar);
+  void updateToolbar(const SessionSnapshot& snap);
+  void showPinned();
+  void raiseTemperature(ChainInsightBar* bar, const std::string& chain, double noise);
+  void noteSettingEdited();
   void toggleTraining();
   void showShortcutSheet();
   void rebuildChainActions(const MethodInfo& info);
@@ -134,6 +162,7 @@ private:
   void applyTraces(const SessionSnapshot& snap);
   void showDataTrace(const SessionSnapshot& snap);
   void showLatentTrace(const SessionSnapshot& snap);
+  void plotShownTraces();
   void showLossesAndLandscape(const SessionSnapshot& snap);
   void showMessage(const SessionSnapshot& snap);
   void offerLastGoodCheckpoint(const SessionSnapshot& snap);
@@ -157,6 +186,8 @@ private:
   ControlsPanel* m_controls = nullptr;
   QStackedWidget* m_xStack = nullptr;
   QStackedWidget* m_zStack = nullptr;
+  ChainInsightBar* m_dataInsight = nullptr;
+  ChainInsightBar* m_latentInsight = nullptr;
   ImageGridView* m_xGrid = nullptr;
   ImageGridView* m_zGrid = nullptr;
   LandscapeView* m_landscape = nullptr;
@@ -180,6 +211,14 @@ private:
   QLabel *m_stateLabel = nullptr, *m_iterLabel = nullptr, *m_rateLabel = nullptr,
          *m_deviceLabel = nullptr, *m_memLabel = nullptr, *m_msgLabel = nullptr;
   QPointer<QMessageBox> m_divergedBox;
+  QAction *m_trainAction = nullptr, *m_runChainsAction = nullptr, *m_stopChainAction = nullptr,
+          *m_repeatAction = nullptr, *m_nextStepAction = nullptr, *m_playAction = nullptr,
+          *m_pinAction = nullptr, *m_clearPinAction = nullptr;
+  QComboBox* m_speedBox = nullptr;
+  QLabel* m_stepLabel = nullptr;
+  ChainSpeed m_speed;
+  std::shared_ptr<const Trace> m_pinnedData, m_pinnedLatent;
+  QString m_pinnedLabel;
 
   Snapshot m_snap;
   std::string m_dataChain, m_latentChain;  // the chains the two chain views show

@@ -2,6 +2,7 @@
 // file hands that step to every view of the shown traces and drives playback with a timer.
 #include "main_window.h"
 
+#include "chain_insight_bar.h"
 #include "curve_plot.h"
 #include "image_grid_view.h"
 #include "landscape_view.h"
@@ -25,6 +26,10 @@ void MainWindow::showCursor() {
   m_latent->setCursorStep(m_cursor.step());
   m_energy->setCursor(shown);
   m_mse->setCursor(shown);
+  m_dataInsight->show(m_shownData, m_cursor.step());
+  m_latentInsight->show(m_shownLatent, m_cursor.step());
+  if (m_snap)
+    updateToolbar(*m_snap);
 }
 
 void MainWindow::setCursorStep(int step) {

@@ -3,6 +3,7 @@
 // and the requests ui/common's policies find due (landscape, repeated revisions) are posted.
 #include "main_window.h"
 
+#include "chain_insight_bar.h"
 #include "controls_panel.h"
 #include "curve_plot.h"
 #include "image_grid_view.h"
@@ -26,19 +27,9 @@ QString human(int64_t bytes) {
   return QString("%1 MiB").arg(double(bytes) / (1024.0 * 1024.0), 0, 'f', 0);
 }
 
-ChainBundle bundleOf(const Trace& t, const std::vector<std::vector<float>>& rows) {
-  ChainBundle b;
-  b.x.assign(t.steps.begin(), t.steps.end());
-  b.values = rows;
-  for (const auto& c : t.changes)
-    b.marks.emplace_back(c.step, QString::fromStdString(c.what));
-  return b;
-}
-
 bool modelChanged(const SessionSnapshot* prev, const SessionSnapshot& snap) {
-  return !prev || prev->config.name != snap.config.name ||
-         prev->checkpointPath != snap.checkpointPath ||
-         prev->config.model.family != snap.config.model.family || !prev->methodInfo ||
+  // A save keeps the model (and what is on screen); a load or a new model replaces both.
+  return !prev || prev->modelVersion != snap.modelVersion || !prev->methodInfo ||
          prev->methodInfo != snap.methodInfo;
 }
 
@@ -71,6 +62,7 @@ void MainWindow::onSnapshot(const Snapshot& snapshot) {
   m_interp->showSnapshot(snap);
   showInterpolationPath(snap);
   updateStatus(snap);
+  updateToolbar(snap);
   if (ready)
     postDueRequests(snap);
 }
@@ -97,6 +89,10 @@ void MainWindow::adoptMethod(const SessionSnapshot& snap) {
                       : tr("%1 has no latent chain").arg(
                             QString::fromStdString(snap.methodInfo->title)));
   setShownTraces(nullptr, nullptr);
+  clearPins();
+  const bool plane = isPlaneData(snap);
+  m_dataInsight->setChain(data, plane);
+  m_latentInsight->setChain(latent, plane);
   // The views drop the previous model's chains; a method without a latent chain says so.
   m_xGrid->setTrace(nullptr);
   m_zGrid->setTrace(nullptr);
@@ -106,9 +102,8 @@ void MainWindow::adoptMethod(const SessionSnapshot& snap) {
                                   : tr("%1 has no latent chain")
                                         .arg(QString::fromStdString(snap.methodInfo->title)));
   rebuildChainActions(*snap.methodInfo);
-  const bool twoD = isPlaneData(snap);
-  m_xStack->setCurrentWidget(twoD ? static_cast<QWidget*>(m_landscape) : m_xGrid);
-  m_zStack->setCurrentWidget(twoD ? static_cast<QWidget*>(m_latent) : m_zGrid);
+  m_xStack->setCurrentWidget(plane ? static_cast<QWidget*>(m_landscape) : m_xGrid);
+  m_zStack->setCurrentWidget(plane ? static_cast<QWidget*>(m_latent) : m_zGrid);
   m_landscapeRefresh.reset();
 }
 
@@ -126,9 +121,19 @@ void MainWindow::showDataTrace(const SessionSnapshot& snap) {
   setShownTraces(trace, m_shownLatent);
   m_xGrid->setTrace(trace);
   m_landscape->setTrace(trace);
-  const ChainSpec* spec = snap.methodInfo ? snap.methodInfo->chain(m_dataChain) : nullptr;
-  m_energy->setBundle(bundleOf(*trace, trace->energy),
-                      spec ? QString::fromStdString(spec->energyLabel) : tr("energy"));
+  plotShownTraces();
+}
+
+void MainWindow::plotShownTraces() {
+  // The curves of the shown traces, over the pinned ones.
+  if (m_shownData) {
+    const ChainSpec* spec =
+        m_snap && m_snap->methodInfo ? m_snap->methodInfo->chain(m_dataChain) : nullptr;
+    m_energy->setBundle(bundleOf(*m_shownData, m_shownData->energy),
+                        spec ? QString::fromStdString(spec->energyLabel) : tr("energy"));
+  }
+  if (m_shownLatent && !m_shownLatent->mse.empty())
+    m_mse->setBundle(bundleOf(*m_shownLatent, m_shownLatent->mse), "MSE");
 }
 
 void MainWindow::showLatentTrace(const SessionSnapshot& snap) {
@@ -204,17 +209,49 @@ void MainWindow::showInterpolationPath(const SessionSnapshot& snap) {
   m_landscape->setPath(twoD ? m_shownInterp->decoded : std::vector<float>{});
 }
 
+namespace {
+
+// The chain a running revision revises, and its step ("" when none is shown yet).
+QString revisingText(const SessionSnapshot& s) {
+  for (const auto& [name, view] : s.chains)
+    if (view.fromRevision && view.trace && !view.trace->finished && !view.trace->stopped &&
+        !view.trace->diverged)
+      return QObject::tr("revising the %1-chain (step %2)")
+          .arg(QString::fromStdString(name))
+          .arg(view.trace->lastStep());
+  return QObject::tr("revising");
+}
+
+QString stateText(const SessionSnapshot& s) {
+  switch (s.state) {
+  case RunState::Loading: return QObject::tr("loading");
+  case RunState::Idle: return s.revisionRunning ? revisingText(s) : QObject::tr("ready");
+  case RunState::Training: return QObject::tr("training");
+  case RunState::Paused: return QObject::tr("training paused");
+  case RunState::Diverged: return QObject::tr("diverged at iteration %1").arg(s.divergedAt);
+  case RunState::Failed: return QObject::tr("failed");
+  }
+  return {};
+}
+
+} // namespace
+
 void MainWindow::updateStatus(const SessionSnapshot& s) {
-  QString state = QString::fromUtf8(toString(s.state));
-  if (s.state == RunState::Diverged)
-    state = tr("diverged at iteration %1").arg(s.divergedAt);
-  if (s.revisionRunning)
-    state += tr(" · revising");
+  QString state = stateText(s);
+  if (s.state != RunState::Idle && s.revisionRunning)
+    state += " · " + revisingText(s);
   m_stateLabel->setText(state);
   m_iterLabel->setText(tr("iteration %1 · epoch %2").arg(s.iteration).arg(s.epoch));
-  m_rateLabel->setText(tr("%1 it/s · %2 Langevin steps/s")
-                           .arg(s.itersPerSecond, 0, 'f', 2)
-                           .arg(s.langevinStepsPerSecond, 0, 'f', 0));
+  // Rates say what they measure and over what: training over the last 5 s of wall time,
+  // a revision over its compute time (a chain speed's waits are not counted).
+  QString rate;
+  if (s.state == RunState::Training)
+    rate = tr("%1 it/s · %2 Langevin steps/s (last 5 s)")
+               .arg(s.itersPerSecond, 0, 'f', 2)
+               .arg(s.langevinStepsPerSecond, 0, 'f', 0);
+  else if (s.revisionStepsPerSecond > 0)
+    rate = tr("revision: %1 Langevin steps/s of compute").arg(s.revisionStepsPerSecond, 0, 'f', 0);
+  m_rateLabel->setText(rate);
   m_deviceLabel->setText(QString::fromStdString(s.device));
   m_memLabel->setText(tr("RSS %1").arg(human(s.residentBytes)));
 }
@@ -243,7 +280,7 @@ void MainWindow::startRevisions() {
 
 void MainWindow::maybeRepeat(const SessionSnapshot& snap) {
   RepeatGate gate;
-  gate.enabled = m_controls->repeat();
+  gate.enabled = m_repeatAction->isChecked();
   gate.playing = m_cursor.playing();
   gate.cursorParked = m_cursor.parked();
   for (const auto& run : m_repeat.next(snap, revisionRuns(), gate, nowMs()))

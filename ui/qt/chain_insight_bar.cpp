@@ -1,0 +1,139 @@
+#include "chain_insight_bar.h"
+
+#include <QCheckBox>
+#include <QGridLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QRegularExpression>
+
+namespace ebm::ui {
+namespace {
+
+QString num(double v) { return QString::fromStdString(shortNumber(v)); }
+
+QLabel* wrapping(QWidget* parent) {
+  auto* l = new QLabel(parent);
+  l->setWordWrap(true);
+  l->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  return l;
+}
+
+} // namespace
+
+ChainInsightBar::ChainInsightBar(QWidget* parent) : QWidget(parent) {
+  auto* grid = new QGridLayout(this);
+  grid->setContentsMargins(4, 2, 4, 2);
+  grid->setVerticalSpacing(1);
+  m_what = wrapping(this);
+  m_numbers = wrapping(this);
+  m_explain = wrapping(this);
+  m_explain->setStyleSheet("color: palette(link);");
+  m_temperature = new QPushButton(this);
+  m_temperature->setToolTip(tr("Runs this chain with n = s, i.e. temperature T = 1: the "
+                               "Langevin sampler of the energy itself. Press again to go back."));
+  m_change = new QCheckBox(tr("Δ from t = 0"), this);
+  m_change->setChecked(true);
+  m_change->setToolTip(tr("Show the change x_t − x_0 at the cursor, amplified, and each chain's "
+                          "numbers beside the strip"));
+  grid->addWidget(m_what, 0, 0, 1, 2);
+  grid->addWidget(m_change, 1, 2, Qt::AlignRight);
+  grid->addWidget(m_numbers, 1, 0, 1, 2);
+  grid->addWidget(m_explain, 2, 0, 1, 2);
+  grid->addWidget(m_temperature, 2, 2, Qt::AlignRight);
+  grid->setColumnStretch(0, 1);
+  connect(m_change, &QCheckBox::toggled, this, &ChainInsightBar::showChangeToggled);
+  connect(m_temperature, &QPushButton::clicked, this, [this] {
+    if (m_raisedFrom >= 0)
+      Q_EMIT noiseRequested(m_raisedFrom);
+    else if (m_insight.stepSize > 0)
+      Q_EMIT noiseRequested(m_insight.stepSize);
+  });
+  refresh();
+}
+
+void ChainInsightBar::setChain(const ChainSpec* spec, bool twoD) {
+  m_hasChain = spec != nullptr;
+  if (spec)
+    m_spec = *spec;
+  m_twoD = twoD;
+  m_trace.reset();
+  m_raisedFrom = -1;
+  m_change->setVisible(!twoD);
+  refresh();
+}
+
+void ChainInsightBar::show(const std::shared_ptr<const Trace>& trace, int step) {
+  if (trace == m_trace && step == m_step)
+    return;
+  m_trace = trace;
+  m_step = step;
+  refresh();
+}
+
+void ChainInsightBar::setRaisedFrom(double noise) {
+  m_raisedFrom = noise;
+  refresh();
+}
+
+QString ChainInsightBar::ruleText(const RevisionInsight& in) const {
+  // The rule as the method writes it in ASCII, in the symbols of the paper.
+  QString rule = QString::fromStdString(m_spec.updateRule);
+  rule.replace("<-", QString::fromUtf8("←"))
+      .replace("s^2/2", QString::fromUtf8("½s²"))
+      .replace("^2", QString::fromUtf8("²"))
+      .replace(QRegularExpression("\\bxi\\b"), QString::fromUtf8("ξ"))
+      .replace(QRegularExpression("\\bsigma\\b"), QString::fromUtf8("σ"));
+  if (in.stepSize > 0)
+    rule += tr("   with s = %1, n = %2").arg(num(in.stepSize), num(in.noise));
+  return rule;
+}
+
+void ChainInsightBar::refresh() {
+  if (!m_hasChain) {
+    m_what->setText(tr("This model has no chain for this view."));
+    m_numbers->clear();
+    m_explain->hide();
+    m_temperature->hide();
+    return;
+  }
+  m_insight = m_trace ? revisionInsight(*m_trace, m_step, m_trace->decodes()) : RevisionInsight{};
+  m_what->setText("<tt>" + ruleText(m_insight).toHtmlEscaped() + "</tt>");
+  m_what->setToolTip(tr("What you see: %1 revised by Langevin steps of this update rule; %2. "
+                        "The numbers are for the step at the cursor.")
+                         .arg(QString::fromStdString(m_spec.stateLabel),
+                              m_twoD ? tr("dots are chains, tails their recent steps")
+                                     : tr("rows are chains, columns snapshots")));
+  m_numbers->setText(numbersLine());
+  const bool offer = m_insight.lowTemperature || m_raisedFrom >= 0;
+  m_explain->setVisible(offer);
+  m_temperature->setVisible(offer);
+  m_explain->setText(
+      m_raisedFrom >= 0
+          ? tr("Running at T = 1 (n = s): the sampler's own spread. Training uses this n too.")
+          : tr("Low temperature by design: n = %1 ≪ s = %2, so the chain mostly slides down "
+               "the energy and changes little (%3 % RMS).")
+                .arg(num(m_insight.noise), num(m_insight.stepSize))
+                .arg(100.0 * m_insight.relativeChange(), 0, 'f', 1));
+  m_explain->setToolTip(QString::fromStdString(m_insight.explanation));
+  m_temperature->setText(m_raisedFrom >= 0 ? tr("Back to n = %1").arg(num(m_raisedFrom))
+                                           : tr("Show a chain at T = 1"));
+}
+
+QString ChainInsightBar::numbersLine() const {
+  if (m_insight.step < 0)
+    return tr("No revision yet.");
+  QString line = tr("t = %1: mean RMS change %2 (%3 %)")
+                     .arg(m_insight.step)
+                     .arg(num(m_insight.meanDisplacement))
+                     .arg(100.0 * m_insight.relativeChange(), 0, 'f', 1);
+  if (!m_insight.energyDrop.empty())
+    line += tr(" · mean ΔE %1").arg(num(-m_insight.meanEnergyDrop));
+  if (m_insight.temperature >= 0)
+    line += tr(" · T = (n/s)² = %1").arg(num(m_insight.temperature));
+  return line;
+}
+
+QString ChainInsightBar::numbersText() const { return m_numbers->text(); }
+QString ChainInsightBar::explanationText() const { return m_explain->text(); }
+
+} // namespace ebm::ui
