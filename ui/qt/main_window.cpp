@@ -157,6 +157,14 @@ void MainWindow::buildChainDocks() {
   m_landscape = new LandscapeView;
   m_xStack->addWidget(m_xGrid);
   m_xStack->addWidget(m_landscape);
+  // The heatmap follows the view: a moved view asks for its square at once.
+  connect(m_landscape, &LandscapeView::landscapeRangeWanted, this, [this](double lo, double hi) {
+    m_landscapeRefresh.setRange(lo, hi);
+    if (m_snap && m_snap->landscape && m_snap->state != RunState::Loading &&
+        m_snap->state != RunState::Failed)
+      if (auto request = m_landscapeRefresh.next(*m_snap, nowMs()))
+        m_host->post(*request);
+  });
   m_dataDock = addPanel(tr("Samples"), "dock.xrevision", m_xStack, Qt::RightDockWidgetArea);
 
   m_zStack = new QStackedWidget;
