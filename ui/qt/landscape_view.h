@@ -86,6 +86,7 @@ protected:
   void initializeGL() override;
   void paintGL() override;
   void resizeEvent(QResizeEvent* e) override;
+  bool event(QEvent* e) override;
   void keyPressEvent(QKeyEvent* e) override;
   void wheelEvent(QWheelEvent* e) override;
   void mousePressEvent(QMouseEvent* e) override;

@@ -24,6 +24,12 @@ std::array<double, 2> widgetToPlane(const PlaneRect& view, const QRect& plot, QP
           view.yHi - (at.y() - plot.top()) / std::max(1, plot.height()) * view.height()};
 }
 
+/// The keys the view answers itself while it has the focus: plain F, Esc and L.
+bool isViewKey(const QKeyEvent* e) {
+  const bool plain = (e->modifiers() & ~Qt::KeypadModifier) == Qt::NoModifier;
+  return plain && (e->key() == Qt::Key_F || e->key() == Qt::Key_Escape || e->key() == Qt::Key_L);
+}
+
 } // namespace
 
 void LandscapeView::buildButtons() {
@@ -58,16 +64,25 @@ void LandscapeView::resizeEvent(QResizeEvent* e) {
   placeButtons();
 }
 
+bool LandscapeView::event(QEvent* e) {
+  // F, Esc and L are the view's while it has the focus, even if the window binds them too;
+  // every other key goes on to the window's shortcuts.
+  if (e->type() == QEvent::ShortcutOverride && isViewKey(static_cast<QKeyEvent*>(e))) {
+    e->accept();
+    return true;
+  }
+  return QOpenGLWidget::event(e);
+}
+
 void LandscapeView::keyPressEvent(QKeyEvent* e) {
-  const bool plain = (e->modifiers() & ~Qt::KeypadModifier) == Qt::NoModifier;
-  if (plain && e->key() == Qt::Key_F)
+  if (!isViewKey(e))
+    return QOpenGLWidget::keyPressEvent(e);
+  if (e->key() == Qt::Key_F)
     fitView();
-  else if (plain && e->key() == Qt::Key_Escape)
+  else if (e->key() == Qt::Key_Escape)
     resetView();
-  else if (plain && e->key() == Qt::Key_L)
-    setLegendVisible(!m_legend);
   else
-    QOpenGLWidget::keyPressEvent(e);
+    setLegendVisible(!m_legend);
 }
 
 void LandscapeView::wheelEvent(QWheelEvent* e) {
