@@ -260,11 +260,9 @@ void paintColorBar(QPainter& p, const OverlayLayout& l, const OverlayScene& s,
 void paintCaption(QPainter& p, const OverlayLayout& l, const OverlayScene& s,
                   const QPalette& pal) {
   const QFontMetrics fm(p.font());
-  const int left = std::min(l.plot.left(), kPad);
-  const int width = std::max(0, l.captionRight - left - kPad);
   p.setPen(pal.color(QPalette::WindowText));
-  p.drawText(QRect(left, kPad / 2, width, l.plot.top() - kPad / 2),
-             Qt::AlignLeft | Qt::AlignVCenter, fm.elidedText(s.caption, Qt::ElideRight, width));
+  p.drawText(l.caption, Qt::AlignLeft | Qt::AlignVCenter,
+             fm.elidedText(s.caption, Qt::ElideRight, std::max(0, l.caption.width())));
 }
 
 void paintOutsideChains(QPainter& p, const OverlayLayout& l, const OverlayScene& s) {
@@ -365,13 +363,13 @@ QPointF planeToWidget(const PlaneRect& view, const QRect& plot, double x, double
 }
 
 OverlayLayout layoutOverlay(QSize size, const QFont& font, const OverlayScene& scene,
-                            int topReserved, int captionRight) {
+                            const QRect& buttons) {
   const QFontMetrics fm(font);
-  const OverlayMargins m = marginsOf(fm, scene, topReserved);
+  const OverlayMargins m = marginsOf(fm, scene, buttons.bottom() + 4);
   const int freeW = size.width() - m.left - m.right, freeH = size.height() - m.top - m.bottom;
   int side = std::max(40, std::min(freeW, freeH));
   OverlayLayout l;
-  l.captionRight = captionRight;
+  l.caption = QRect(QPoint(kPad, buttons.top()), QPoint(buttons.left() - kPad, buttons.bottom()));
   const auto entries = scene.legend ? legendEntries(scene) : std::vector<LegendEntry>{};
   // The legend goes beside the colour bar as a column if the widget is wide enough, else in
   // rows below the axis if the plot stays large, else over the plot's emptiest corner.

@@ -52,10 +52,11 @@ struct OverlayLayout {
   QRect plot, colorBar, legend;
   int legendWrap = 0;       // the legend's rows are at most this wide (0: one entry per row)
   bool legendOver = false;  // the legend sits over the plot
-  int captionRight = 0;     // the caption ends here (the buttons start)
+  QRect caption;            // the row above the plot, left of the buttons
 };
+/// `buttons` is where the widget's buttons sit (top right): the caption shares their row.
 OverlayLayout layoutOverlay(QSize size, const QFont& font, const OverlayScene& scene,
-                            int topReserved, int captionRight);
+                            const QRect& buttons);
 
 /// Widget coordinates of the data point (x, y) in `plot` showing `view`.
 QPointF planeToWidget(const PlaneRect& view, const QRect& plot, double x, double y);

@@ -428,16 +428,18 @@ QFont LandscapeView::overlayFont() const {
   return f;
 }
 
+QRect LandscapeView::buttonsRect() const {
+  return m_fitButton->geometry().united(m_legendButton->geometry());
+}
+
 QRect LandscapeView::plotRect() const {
-  const int top = m_fitButton->geometry().bottom() + 4;
-  return layoutOverlay(size(), overlayFont(), scene(), top, m_fitButton->x() - 4).plot;
+  return layoutOverlay(size(), overlayFont(), scene(), buttonsRect()).plot;
 }
 
 void LandscapeView::drawOverlay() {
   const OverlayScene s = scene();
   const QFont font = overlayFont();
-  const OverlayLayout layout = layoutOverlay(size(), font, s, m_fitButton->geometry().bottom() + 4,
-                                             m_fitButton->x() - 4);
+  const OverlayLayout layout = layoutOverlay(size(), font, s, buttonsRect());
   std::vector<float> chains;
   if (s.chains)
     chains = m_trace->snapshots[snapshotAt(*m_trace, m_cursorStep)].state;

@@ -107,6 +107,7 @@ private:
   OverlayScene scene() const;
   QFont overlayFont() const;
   QRect plotRect() const;
+  QRect buttonsRect() const;
   QVector4D transform() const;
   void showView(const PlaneRect& view);
   void refitIfFitting();
