@@ -30,9 +30,12 @@ void main() {
     float d = texture(uDensity, vUv).r;
     float level = (uDensityTop - d) / uContourStep;
     float w = fwidth(level);
-    float line = 1.0 - smoothstep(0.0, 1.5 * w, abs(fract(level + 0.5) - 0.5));
-    if (level < 0.0 || level > 6.0)
-      line = 0.0;
+    // No line where the density is flat (a uniform patch is one level, not a line); where it
+    // drops off a cliff (log 0 is stored as a low finite value) the levels crowd into an
+    // outline.
+    float line = 0.0;
+    if (w > 1e-6 && level >= 0.0 && level <= 6.0)
+      line = 1.0 - smoothstep(0.0, 1.5 * w, abs(fract(level + 0.5) - 0.5));
     color = mix(color, vec3(1.0), 0.75 * line);
   }
   fragColor = vec4(color, 1.0);

@@ -1,5 +1,6 @@
 #version 330 core
-// uShape: 0 = line segment, 1 = filled disc, 2 = ring (generator starts).
+// uShape: 0 = line segment, 1 = filled disc with a dark rim (chains), 2 = ring (chain
+// starts), 3 = soft dot without a rim (data: small, and light on any colour).
 in vec4 vColor;
 out vec4 fragColor;
 uniform int uShape;
@@ -12,8 +13,15 @@ void main() {
   float r = length(p);
   if (r > 1.0)
     discard;
-  if (uShape == 2 && r < 0.6)
+  if (uShape == 2 && r < 0.5)
     discard;
+  if (uShape == 2) {
+    // A light ring with a dark rim inside and out: visible on yellow and on purple alike.
+    float rim = 1.0 - smoothstep(0.08, 0.14, abs(r - 0.72));
+    fragColor = vec4(mix(vec3(0.0), vColor.rgb, rim), vColor.a);
+    return;
+  }
   float edge = smoothstep(0.8, 1.0, r);
-  fragColor = vec4(mix(vColor.rgb, vec3(0.0), uShape == 1 ? edge * 0.7 : 0.0), vColor.a);
+  float alpha = uShape == 3 ? vColor.a * (1.0 - edge) : vColor.a;
+  fragColor = vec4(mix(vColor.rgb, vec3(0.0), uShape == 1 ? edge * 0.7 : 0.0), alpha);
 }

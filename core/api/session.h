@@ -45,6 +45,8 @@ struct Landscape {
   long iteration = -1;
   std::vector<float> energy;      // E(x) per grid point
   std::vector<float> logDensity;  // exact log-density of the data (empty when none exists)
+  std::vector<float> data;        // a held-out sample of the data, (x, y) pairs (up to 512
+                                  // points), for drawing it and fitting a view to it
 };
 
 /// One chain of the loaded method as the front ends see it: its live settings (with the version

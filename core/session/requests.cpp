@@ -234,6 +234,10 @@ void Session::Impl::evaluateLandscape(const cmd::EvaluateLandscape& c) {
     const auto ld = toyLogDensity(config.data.toy, grid).to(torch::kFloat).contiguous();
     out->logDensity.assign(ld.data_ptr<float>(), ld.data_ptr<float>() + ld.numel());
   }
+  constexpr int kLandscapeDataPoints = 512;
+  auto cpu = makeGenerator(torch::kCPU, 0);  // the same sample every time: dots do not jitter
+  const auto held = data->heldOut(kLandscapeDataPoints, cpu).to(torch::kFloat).contiguous();
+  out->data.assign(held.data_ptr<float>(), held.data_ptr<float>() + held.numel());
   landscape = std::move(out);
 }
 

@@ -50,6 +50,26 @@ TEST(Session, ConstructionReturnsAtOnceAndBecomesIdle) {
   EXPECT_EQ(snap->dataShape, std::vector<int64_t>({2}));
 }
 
+TEST(Session, LandscapeEvaluatesTheAskedSquareAndCarriesADataSample) {
+  Session s(quickToy());
+  ASSERT_TRUE(s.waitIdle(60));
+  s.post(cmd::EvaluateLandscape{16, -0.5, 2.5});
+  ASSERT_TRUE(s.waitIdle(60));
+  const auto l = s.snapshot()->landscape;
+  ASSERT_TRUE(l) << s.snapshot()->lastError;
+  EXPECT_EQ(l->res, 16);
+  EXPECT_DOUBLE_EQ(l->lo, -0.5);
+  EXPECT_DOUBLE_EQ(l->hi, 2.5);
+  EXPECT_EQ(l->energy.size(), 16u * 16u);
+  // 8 Gaussians of std 0.05 on a circle of radius 0.8: every sample lies near the circle.
+  ASSERT_EQ(l->data.size(), 2u * 512u);
+  for (size_t i = 0; i < l->data.size(); i += 2)
+    EXPECT_NEAR(std::hypot(l->data[i], l->data[i + 1]), 0.8, 0.3) << "point " << i / 2;
+  s.post(cmd::EvaluateLandscape{16, -1, 1});
+  ASSERT_TRUE(s.waitIdle(60));
+  EXPECT_EQ(s.snapshot()->landscape->data, l->data);  // the same sample: dots do not jitter
+}
+
 TEST(Session, StepSizeChangedFromAnotherThreadAppliesFromTheNextStep) {
   Session s(quickToy());
   ASSERT_TRUE(s.waitIdle(60));

@@ -1,8 +1,11 @@
 // Landscape refresh: asked for on 2-D data only, when none is shown or training moved on by N
-// iterations, and never twice within the minimum interval.
+// iterations, and never twice within the minimum interval; a moved view asks for its square at
+// once.
 #include "landscape_refresh.h"
 
 #include <gtest/gtest.h>
+
+#include <cmath>
 
 namespace {
 
@@ -57,6 +60,28 @@ TEST(LandscapeRefresh, ANewModelAsksAgainButKeepsTheInterval) {
   r.reset();
   EXPECT_FALSE(r.next(planeAt(3000, 2000), 1200));  // within 500 ms of the last request
   EXPECT_TRUE(r.next(planeAt(3000, 2000), 1500));
+}
+
+TEST(LandscapeRefresh, AMovedViewAsksForItsSquareAtOnce) {
+  LandscapeRefresh r;
+  ASSERT_TRUE(r.next(planeAt(3000), 0));
+  EXPECT_FALSE(r.next(planeAt(3000, 3000), 100));
+  r.setRange(-0.5, 2.5);
+  const auto req = r.next(planeAt(3000, 3000), 150);  // neither N iterations nor 500 ms on
+  ASSERT_TRUE(req);
+  EXPECT_DOUBLE_EQ(req->lo, -0.5);
+  EXPECT_DOUBLE_EQ(req->hi, 2.5);
+  EXPECT_FALSE(r.next(planeAt(3000, 3000), 160));  // asked once
+  r.setRange(-0.5, 2.5);                           // the same square: nothing new to ask
+  EXPECT_FALSE(r.next(planeAt(3000, 3000), 170));
+  r.setRange(1, 1);                                // not a square: ignored
+  r.setRange(0, std::nan(""));
+  EXPECT_FALSE(r.next(planeAt(3000, 3000), 180));
+  // Training keeps refreshing the moved square.
+  const auto later = r.next(planeAt(3020, 3000), 2000);
+  ASSERT_TRUE(later);
+  EXPECT_DOUBLE_EQ(later->lo, -0.5);
+  EXPECT_DOUBLE_EQ(later->hi, 2.5);
 }
 
 } // namespace

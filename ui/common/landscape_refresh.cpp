@@ -1,6 +1,7 @@
 #include "landscape_refresh.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace ebm::ui {
 
@@ -12,14 +13,28 @@ std::optional<cmd::EvaluateLandscape> LandscapeRefresh::next(const SessionSnapsh
                                                              int64_t nowMs) {
   if (!isPlaneData(snap))
     return std::nullopt;
-  const long shown = snap.landscape ? snap.landscape->iteration : kNever;
-  if (snap.landscape && snap.iteration - std::max(shown, m_requestedAt) < m_options.everyIterations)
-    return std::nullopt;
-  if (m_requestMs && nowMs - *m_requestMs < m_options.minIntervalMs)
-    return std::nullopt;
+  if (!m_rangeMoved) {
+    const long shown = snap.landscape ? snap.landscape->iteration : kNever;
+    if (snap.landscape &&
+        snap.iteration - std::max(shown, m_requestedAt) < m_options.everyIterations)
+      return std::nullopt;
+    if (m_requestMs && nowMs - *m_requestMs < m_options.minIntervalMs)
+      return std::nullopt;
+  }
+  m_rangeMoved = false;
   m_requestedAt = snap.iteration;
   m_requestMs = nowMs;
   return cmd::EvaluateLandscape{m_options.res, m_options.lo, m_options.hi};
+}
+
+void LandscapeRefresh::setRange(double lo, double hi) {
+  if (!std::isfinite(lo) || !std::isfinite(hi) || !(hi > lo))
+    return;
+  if (lo == m_options.lo && hi == m_options.hi)
+    return;
+  m_options.lo = lo;
+  m_options.hi = hi;
+  m_rangeMoved = true;
 }
 
 } // namespace ebm::ui

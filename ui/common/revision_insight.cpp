@@ -84,7 +84,7 @@ void explain(RevisionInsight& in) {
 
 } // namespace
 
-const TraceSnapshot* snapshotAt(const Trace& trace, int step) {
+const TraceSnapshot* snapshotUpTo(const Trace& trace, int step) {
   const TraceSnapshot* best = nullptr;
   for (const auto& s : trace.snapshots)
     if (step < 0 || s.step <= step)
@@ -94,8 +94,8 @@ const TraceSnapshot* snapshotAt(const Trace& trace, int step) {
 
 RevisionInsight revisionInsight(const Trace& trace, int step, bool decoded) {
   RevisionInsight in;
-  const TraceSnapshot* first = snapshotAt(trace, 0);
-  const TraceSnapshot* at = snapshotAt(trace, step);
+  const TraceSnapshot* first = snapshotUpTo(trace, 0);
+  const TraceSnapshot* at = snapshotUpTo(trace, step);
   if (!first || first->step != 0 || !at || trace.chains <= 0)
     return in;
   const auto& x0 = statesOf(*first, decoded);
@@ -124,6 +124,8 @@ double RevisionInsight::amplification() const {
 
 std::string shortNumber(double v) {
   char buf[32];
+  if (v == 0)
+    v = 0;  // never "-0"
   if (v != 0 && (std::fabs(v) < 1e-3 || std::fabs(v) >= 1e5))
     std::snprintf(buf, sizeof buf, "%.2g", v);
   else

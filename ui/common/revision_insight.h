@@ -38,7 +38,7 @@ RevisionInsight revisionInsight(const Trace& trace, int step, bool decoded = fal
 
 /// The snapshot shown at `step`: the last one at or before it (the latest when step < 0);
 /// nullptr when there is none.
-const TraceSnapshot* snapshotAt(const Trace& trace, int step);
+const TraceSnapshot* snapshotUpTo(const Trace& trace, int step);
 
 /// Formats a number for the screen with about three significant digits ("0.0123", "1.2e-05").
 std::string shortNumber(double v);

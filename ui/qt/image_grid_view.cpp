@@ -97,8 +97,8 @@ void ImageGridView::updateChange() {
   const Trace& t = *m_trace;
   const bool isZ = t.decodes();
   m_insight = revisionInsight(t, m_cursorStep, isZ);
-  const TraceSnapshot* first = snapshotAt(t, 0);
-  const TraceSnapshot* at = snapshotAt(t, m_cursorStep);
+  const TraceSnapshot* first = snapshotUpTo(t, 0);
+  const TraceSnapshot* at = snapshotUpTo(t, m_cursorStep);
   const auto& shape = isZ ? t.decodedShape : t.stateShape;
   if (m_insight.step < 0 || !first || !at || shape.size() != 3)
     return;

@@ -1,8 +1,16 @@
+// LandscapeView's state and drawing: what it is shown, the view it fits, the GL heatmap and
+// particles, and the overlay painted over them. Input (keys, mouse, menu) is in
+// landscape_view_input.cpp.
 #include "landscape_view.h"
 
+#include "landscape_overlay.h"
+
 #include <QFile>
+#include <QFontInfo>
 #include <QOpenGLContext>
+#include <QOpenGLPaintDevice>
 #include <QPainter>
+#include <QToolButton>
 
 #include <algorithm>
 #include <cmath>
@@ -10,9 +18,15 @@
 namespace ebm::ui {
 namespace {
 
+namespace lc = landscape_colors;
+
 struct Vertex {
   float x, y, r, g, b, a;
 };
+
+Vertex vertexOf(float x, float y, const QColor& c, float alpha) {
+  return {x, y, float(c.redF()), float(c.greenF()), float(c.blueF()), alpha};
+}
 
 QString readShader(const QString& name) {
   QFile f(":/shaders/" + name);
@@ -21,9 +35,8 @@ QString readShader(const QString& name) {
   return QString::fromUtf8(f.readAll());
 }
 
-// Percentile of a copy of the values (robust colour range: a few huge energies at the grid's
-// edge must not wash out the rest).
-float percentile(std::vector<float> v, double q) {
+// Percentile of a copy of the values (the top contour sits just under the density's peak).
+float densityPercentile(std::vector<float> v, double q) {
   v.erase(std::remove_if(v.begin(), v.end(), [](float x) { return !std::isfinite(x); }), v.end());
   if (v.empty())
     return 0;
@@ -32,62 +45,61 @@ float percentile(std::vector<float> v, double q) {
   return v[k];
 }
 
-/// What the point shader draws: tails (segments between consecutive snapshots up to the cursor,
-/// older = fainter), start rings, current discs, and a path over the landscape.
+/// What the point shader draws: data dots, tails (segments between consecutive snapshots up to
+/// the cursor, older = fainter), start rings and current discs. (A path is the overlay's.)
 struct Particles {
-  std::vector<Vertex> tails, starts, current, path;
+  std::vector<Vertex> data, tails, starts, current;
 };
 
-/// Index of the last snapshot at or before the cursor (the newest one while following).
-int lastSnapshotAt(const std::vector<TraceSnapshot>& snaps, int cursorStep) {
-  if (cursorStep < 0)
-    return static_cast<int>(snaps.size()) - 1;
-  int last = 0;
-  for (int i = 0; i < static_cast<int>(snaps.size()); ++i)
-    if (snaps[i].step <= cursorStep)
-      last = i;
-  return last;
+void addChains(Particles& out, const Trace& trace, int last) {
+  constexpr int kTail = 24;
+  const auto& snaps = trace.snapshots;
+  const int first = std::max(0, last - kTail);
+  for (int i = first + 1; i <= last; ++i) {
+    const float a = 0.85f * (1.0f - float(last - i) / kTail);
+    for (int c = 0; c < trace.chains; ++c) {
+      const float* p0 = snaps[i - 1].state.data() + 2 * c;
+      const float* p1 = snaps[i].state.data() + 2 * c;
+      out.tails.push_back(vertexOf(p0[0], p0[1], lc::kTail, a * 0.6f));
+      out.tails.push_back(vertexOf(p1[0], p1[1], lc::kTail, a));
+    }
+  }
+  for (int c = 0; c < trace.chains; ++c) {
+    const float* s = snaps.front().state.data() + 2 * c;
+    out.starts.push_back(vertexOf(s[0], s[1], lc::kStart, 0.9f));
+    const float* e = snaps[last].state.data() + 2 * c;
+    out.current.push_back(vertexOf(e[0], e[1], lc::kChain, 0.95f));
+  }
 }
 
-Particles particlesOf(const Trace* trace, int cursorStep, const std::vector<float>& path) {
-  constexpr int kTail = 24;
+Particles particlesOf(const Landscape* landscape, const Trace* trace, int cursorStep) {
   Particles out;
-  if (trace && trace->stateShape.size() == 1 && trace->stateShape[0] == 2 &&
-      !trace->snapshots.empty()) {
-    const auto& snaps = trace->snapshots;
-    const int last = lastSnapshotAt(snaps, cursorStep);
-    const int chains = trace->chains;
-    const int first = std::max(0, last - kTail);
-    for (int i = first + 1; i <= last; ++i) {
-      const float age = float(last - i) / kTail;
-      const float a = 0.85f * (1.0f - age);
-      for (int c = 0; c < chains; ++c) {
-        const float* p0 = snaps[i - 1].state.data() + 2 * c;
-        const float* p1 = snaps[i].state.data() + 2 * c;
-        out.tails.push_back({p0[0], p0[1], 1.0f, 0.35f, 0.2f, a * 0.6f});
-        out.tails.push_back({p1[0], p1[1], 1.0f, 0.35f, 0.2f, a});
-      }
-    }
-    for (int c = 0; c < chains; ++c) {
-      const float* s = snaps.front().state.data() + 2 * c;
-      out.starts.push_back({s[0], s[1], 0.95f, 0.95f, 0.95f, 0.9f});
-      const float* e = snaps[last].state.data() + 2 * c;
-      out.current.push_back({e[0], e[1], 0.94f, 0.2f, 0.12f, 0.95f});
-    }
-  }
-  for (size_t i = 0; i + 3 < path.size(); i += 2) {
-    out.path.push_back({path[i], path[i + 1], 0.1f, 0.9f, 1.0f, 1.0f});
-    out.path.push_back({path[i + 2], path[i + 3], 0.1f, 0.9f, 1.0f, 1.0f});
-  }
+  if (landscape)
+    for (size_t i = 0; i + 1 < landscape->data.size(); i += 2)
+      out.data.push_back(vertexOf(landscape->data[i], landscape->data[i + 1], lc::kData, 0.7f));
+  if (isPlaneTrace(trace))
+    addChains(out, *trace, snapshotAt(*trace, cursorStep));
   return out;
+}
+
+/// `r` made square around its centre (the larger side wins).
+PlaneRect squared(const PlaneRect& r) {
+  const double half = 0.5 * std::max(r.width(), r.height());
+  return {r.centreX() - half, r.centreX() + half, r.centreY() - half, r.centreY() + half};
 }
 
 } // namespace
 
 LandscapeView::LandscapeView(QWidget* parent) : QOpenGLWidget(parent) {
-  setMinimumSize(200, 200);
-  setToolTip(tr("Energy landscape: yellow = low energy (probable), white lines = contours of "
-                "the true density. Rings: generator starts; discs: chains at the cursor step."));
+  setMinimumSize(240, 200);
+  setFocusPolicy(Qt::StrongFocus);  // F / Esc / L act here; window shortcuts still fire
+  setToolTip(tr("Energy landscape E(x): yellow = low energy (likely). Wheel: zoom · drag: pan · "
+                "F: fit the view · Esc: back to the fitted view · L: legend · right-click: "
+                "menu."));
+  m_rangeTimer.setSingleShot(true);
+  m_rangeTimer.setInterval(250);
+  connect(&m_rangeTimer, &QTimer::timeout, this, &LandscapeView::askForRange);
+  buildButtons();
 }
 
 LandscapeView::~LandscapeView() {
@@ -100,22 +112,23 @@ void LandscapeView::setLandscape(std::shared_ptr<const Landscape> landscape) {
   if (landscape == m_landscape)
     return;
   m_landscape = std::move(landscape);
-  if (m_landscape) {
-    m_lo = m_landscape->lo;
-    m_hi = m_landscape->hi;
-    m_eLo = percentile(m_landscape->energy, 0.01);
-    m_eHi = percentile(m_landscape->energy, 0.95);
-    if (!m_landscape->logDensity.empty()) {
-      m_dTop = percentile(m_landscape->logDensity, 0.999);
-      m_dStep = 1.0f;
-    }
+  m_dataRange = m_landscape ? boundsOf(m_landscape->data) : std::nullopt;
+  if (m_landscape && !m_landscape->logDensity.empty()) {
+    m_dTop = densityPercentile(m_landscape->logDensity, 0.999);
+    m_dStep = 1.0f;
   }
   m_landscapeDirty = true;
+  updateEnergyRange();
+  refitIfFitting();
   update();
 }
 
 void LandscapeView::setTrace(std::shared_ptr<const Trace> trace) {
   m_trace = std::move(trace);
+  refitIfFitting();
+  // The fit after a model load holds once it has seen the data and a whole chain.
+  if (m_fitting && m_dataRange && m_trace && m_trace->finished)
+    m_fitting = false;
   update();
 }
 
@@ -128,6 +141,72 @@ void LandscapeView::setPath(std::vector<float> xy) {
   m_path = std::move(xy);
   update();
 }
+
+void LandscapeView::beginModel() {
+  m_trace = nullptr;
+  m_fitting = true;
+  update();
+}
+
+void LandscapeView::setView(const PlaneRect& view) {
+  if (!(view.width() > 0) || !(view.height() > 0) || !std::isfinite(view.width()) ||
+      !std::isfinite(view.height()))
+    return;
+  m_fitting = false;
+  showView(squared(view));
+}
+
+void LandscapeView::fitView() {
+  m_fitted = ebm::ui::fitView(m_dataRange, m_trace.get(), m_path);
+  showView(m_fitted);
+}
+
+void LandscapeView::resetView() { showView(m_fitted); }
+
+void LandscapeView::refitIfFitting() {
+  if (m_fitting)
+    fitView();
+}
+
+void LandscapeView::showView(const PlaneRect& view) {
+  const bool same = view.xLo == m_view.xLo && view.xHi == m_view.xHi && view.yLo == m_view.yLo &&
+                    view.yHi == m_view.yHi;
+  m_view = view;
+  if (!same) {
+    updateEnergyRange();
+    update();
+  }
+  m_rangeTimer.start();
+}
+
+void LandscapeView::updateEnergyRange() {
+  m_energyRange = m_landscape ? visibleEnergyRange(*m_landscape, m_view) : std::nullopt;
+}
+
+void LandscapeView::askForRange() {
+  if (m_landscape && landscapeServes(m_landscape->lo, m_landscape->hi, m_view))
+    return;
+  const SquareRange cover = coveringSquare(m_view);
+  Q_EMIT landscapeRangeWanted(cover.lo, cover.hi);
+}
+
+QPointF LandscapeView::widgetPosition(double x, double y) const {
+  return planeToWidget(m_view, plotRect(), x, y);
+}
+
+int LandscapeView::chainsOutsideView() const {
+  if (!isPlaneTrace(m_trace.get()))
+    return 0;
+  return chainsOutside(*m_trace, snapshotAt(*m_trace, m_cursorStep), m_view).count;
+}
+
+void LandscapeView::setLegendVisible(bool visible) {
+  m_legend = visible;
+  m_legendButton->setChecked(visible);
+  update();
+}
+
+// ---- drawing ----
 
 void LandscapeView::initializeGL() {
   connect(context(), &QOpenGLContext::aboutToBeDestroyed, this, [this] {
@@ -185,21 +264,11 @@ void LandscapeView::releaseGl() {
   m_heatProgram = m_pointProgram = nullptr;
 }
 
-void LandscapeView::resizeGL(int, int) {}
-
 QVector4D LandscapeView::transform() const {
-  // Fit the square data rectangle into the viewport, centred, aspect kept.
-  const double w = std::max(1, width()), h = std::max(1, height());
-  const double side = std::min(w, h) * 0.96;
-  const double sx = side / w * 2.0 / (m_hi - m_lo), sy = side / h * 2.0 / (m_hi - m_lo);
-  const double c = 0.5 * (m_lo + m_hi);
-  return QVector4D(float(sx), float(sy), float(-c * sx), float(-c * sy));
-}
-
-QPointF LandscapeView::toWidget(float x, float y) const {
-  const auto t = transform();
-  const double nx = x * t.x() + t.z(), ny = y * t.y() + t.w();
-  return {(nx + 1) * 0.5 * width(), (1 - ny) * 0.5 * height()};
+  // Data to the plot's viewport: ndc = (x - centre) / half.
+  const double half = 0.5 * std::max(1e-12, m_view.width());
+  return QVector4D(float(1 / half), float(1 / half), float(-m_view.centreX() / half),
+                   float(-m_view.centreY() / half));
 }
 
 void LandscapeView::uploadLandscape() {
@@ -213,11 +282,16 @@ void LandscapeView::uploadLandscape() {
   glTexImage2D(GL_TEXTURE_2D, 0, GL_R32F, n, n, 0, GL_RED, GL_FLOAT,
                m_landscape->energy.data());
   if (static_cast<int>(m_landscape->logDensity.size()) == n * n) {
+    // log 0 = -inf would turn the texture's interpolation into NaN: store it as a value below
+    // the lowest contour instead.
+    std::vector<float> density = m_landscape->logDensity;
+    for (float& d : density)
+      if (!std::isfinite(d))
+        d = m_dTop - 8 * m_dStep;
     glBindTexture(GL_TEXTURE_2D, m_densityTex);
-    glTexImage2D(GL_TEXTURE_2D, 0, GL_R32F, n, n, 0, GL_RED, GL_FLOAT,
-                 m_landscape->logDensity.data());
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_R32F, n, n, 0, GL_RED, GL_FLOAT, density.data());
   }
-  const float lo = float(m_lo), hi = float(m_hi);
+  const float lo = float(m_landscape->lo), hi = float(m_landscape->hi);
   const float quad[] = {lo, lo, 0, 1, hi, lo, 1, 1, lo, hi, 0, 0, hi, hi, 1, 0};
   m_quadVao.bind();
   m_quadVbo.bind();
@@ -240,22 +314,36 @@ void LandscapeView::paintGL() {
                m_glError.isEmpty() ? tr("OpenGL is not ready") : m_glError);
     return;
   }
-  glClearColor(bg.redF() * 0.9f, bg.greenF() * 0.9f, bg.blueF() * 0.9f, 1.0f);
+  glClearColor(bg.redF(), bg.greenF(), bg.blueF(), 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
   if (m_landscapeDirty)
     uploadLandscape();
+  // The plot's square in device pixels, GL's origin at the bottom left.
+  const QRect plot = plotRect();
+  const qreal dpr = devicePixelRatioF();
+  const GLint vx = GLint(std::lround(plot.left() * dpr));
+  const GLint vy = GLint(std::lround((height() - plot.top() - plot.height()) * dpr));
+  const GLsizei side = GLsizei(std::lround(plot.width() * dpr));
+  glViewport(vx, vy, side, side);
+  glEnable(GL_SCISSOR_TEST);
+  glScissor(vx, vy, side, side);
+  glClearColor(0.16f, 0.16f, 0.18f, 1.0f);  // where no landscape has been evaluated yet
+  glClear(GL_COLOR_BUFFER_BIT);
   const QVector4D xf = transform();
   drawHeatmap(xf);
   drawParticles(xf);
-  drawCaption();
+  glDisable(GL_SCISSOR_TEST);
+  glViewport(0, 0, GLsizei(std::lround(width() * dpr)), GLsizei(std::lround(height() * dpr)));
+  drawOverlay();
 }
 
 void LandscapeView::drawHeatmap(const QVector4D& xf) {
   if (!m_landscape || m_landscape->res < 2)
     return;
+  const EnergyRange range = m_energyRange.value_or(EnergyRange{0, 1});
   m_heatProgram->bind();
   m_heatProgram->setUniformValue("uXform", xf);
-  m_heatProgram->setUniformValue("uEnergyRange", QVector2D(m_eLo, m_eHi));
+  m_heatProgram->setUniformValue("uEnergyRange", QVector2D(range.lo, range.hi));
   m_heatProgram->setUniformValue("uHasDensity", m_landscape->logDensity.empty() ? 0 : 1);
   m_heatProgram->setUniformValue("uDensityTop", m_dTop);
   m_heatProgram->setUniformValue("uContourStep", m_dStep);
@@ -273,9 +361,11 @@ void LandscapeView::drawHeatmap(const QVector4D& xf) {
 }
 
 void LandscapeView::drawParticles(const QVector4D& xf) {
-  const Particles parts = particlesOf(m_trace.get(), m_cursorStep, m_path);
+  const Particles parts = particlesOf(m_landscape.get(), m_trace.get(), m_cursorStep);
   glEnable(GL_BLEND);
-  glBlendFunc(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA);
+  // The framebuffer's alpha stays 1: the window composes it as premultiplied, and a lower alpha
+  // under a light mark would overflow into false colours (magenta rings, navy dots).
+  glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
   glEnable(GL_PROGRAM_POINT_SIZE);
   m_pointProgram->bind();
   m_pointProgram->setUniformValue("uXform", xf);
@@ -294,8 +384,8 @@ void LandscapeView::drawParticles(const QVector4D& xf) {
     m_pointProgram->setUniformValue("uPointSize", size * float(devicePixelRatioF()));
     glDrawArrays(mode, 0, GLsizei(v.size()));
   };
+  draw(parts.data, GL_POINTS, 3, 5);
   draw(parts.tails, GL_LINES, 0, 1);
-  draw(parts.path, GL_LINES, 0, 1);
   draw(parts.starts, GL_POINTS, 2, 9);
   draw(parts.current, GL_POINTS, 1, 7);
   m_pointVao.release();
@@ -303,18 +393,65 @@ void LandscapeView::drawParticles(const QVector4D& xf) {
   glDisable(GL_BLEND);
 }
 
-void LandscapeView::drawCaption() {
-  QPainter p(this);
-  p.setPen(Qt::white);
-  QString caption;
-  if (!m_landscape)
-    caption = tr("landscape: waiting for the model");
-  else
-    caption = tr("E(x) at iteration %1").arg(m_landscape->iteration);
+QString LandscapeView::caption() const {
+  QString text = m_landscape ? tr("E(x) at iteration %1").arg(m_landscape->iteration)
+                             : tr("landscape: waiting for the model");
   if (m_trace)
-    caption += tr("   step %1 / %2").arg(m_cursorStep < 0 ? m_trace->lastStep() : m_cursorStep)
-                   .arg(m_trace->lastStep());
-  p.drawText(rect().adjusted(6, 4, -6, -4), Qt::AlignTop | Qt::AlignLeft, caption);
+    text += tr("  ·  step %1 / %2")
+                .arg(m_cursorStep < 0 ? m_trace->lastStep() : m_cursorStep)
+                .arg(m_trace->lastStep());
+  return text;
+}
+
+OverlayScene LandscapeView::scene() const {
+  OverlayScene s;
+  s.view = m_view;
+  s.energy = m_energyRange;
+  s.density = m_landscape && !m_landscape->logDensity.empty();
+  s.data = m_landscape && !m_landscape->data.empty();
+  s.chains = isPlaneTrace(m_trace.get());
+  s.path = m_path.size() >= 4;
+  s.pathXY = m_path;
+  s.caption = caption();
+  if (s.chains)
+    s.outside = chainsOutside(*m_trace, snapshotAt(*m_trace, m_cursorStep), m_view);
+  s.legend = m_legend;
+  s.focused = hasFocus();
+  return s;
+}
+
+QFont LandscapeView::overlayFont() const {
+  // Large enough for a projector in a large dock, never below the application's font.
+  QFont f = font();
+  const int scaled = std::clamp(std::min(width(), height()) / 34, 12, 22);
+  f.setPixelSize(std::max(QFontInfo(f).pixelSize(), scaled));
+  return f;
+}
+
+QRect LandscapeView::buttonsRect() const {
+  return m_fitButton->geometry().united(m_legendButton->geometry());
+}
+
+QRect LandscapeView::plotRect() const {
+  return layoutOverlay(size(), overlayFont(), scene(), buttonsRect()).plot;
+}
+
+void LandscapeView::drawOverlay() {
+  const OverlayScene s = scene();
+  const QFont font = overlayFont();
+  const OverlayLayout layout = layoutOverlay(size(), font, s, buttonsRect());
+  std::vector<float> chains;
+  if (s.chains)
+    chains = m_trace->snapshots[snapshotAt(*m_trace, m_cursorStep)].state;
+  // Paint into the widget's framebuffer itself: a QPainter on `this` is redirected while the
+  // window is grabbed, and the grab would cover the overlay with the bare framebuffer.
+  const qreal dpr = devicePixelRatioF();
+  QOpenGLPaintDevice device(QSize(int(std::lround(width() * dpr)),
+                                  int(std::lround(height() * dpr))));
+  device.setDevicePixelRatio(dpr);
+  QPainter p(&device);
+  p.setFont(font);
+  paintOverlay(p, layout, s, palette(), chains);
 }
 
 } // namespace ebm::ui

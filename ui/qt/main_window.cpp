@@ -181,12 +181,21 @@ void MainWindow::buildControlsDock() {
 }
 
 void MainWindow::buildChainDocks() {
-  // Each chain view is an image grid, or on 2-D data a landscape / latent plane.
+  // Each chain view is an image grid, or on 2-D data a landscape / latent plane, under the
+  // chain's insight bar.
   m_xStack = new QStackedWidget;
   m_xGrid = new ImageGridView;
   m_landscape = new LandscapeView;
   m_xStack->addWidget(m_xGrid);
   m_xStack->addWidget(m_landscape);
+  // The heatmap follows the view: a moved view asks for its square at once.
+  connect(m_landscape, &LandscapeView::landscapeRangeWanted, this, [this](double lo, double hi) {
+    m_landscapeRefresh.setRange(lo, hi);
+    if (m_snap && m_snap->landscape && m_snap->state != RunState::Loading &&
+        m_snap->state != RunState::Failed)
+      if (auto request = m_landscapeRefresh.next(*m_snap, nowMs()))
+        m_host->post(*request);
+  });
   m_dataInsight = new ChainInsightBar;
   m_dataDock = addPanel(tr("Samples"), "dock.xrevision", withInsight(m_dataInsight, m_xStack),
                         Qt::RightDockWidgetArea);

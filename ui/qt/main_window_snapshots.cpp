@@ -96,7 +96,7 @@ void MainWindow::adoptMethod(const SessionSnapshot& snap) {
   // The views drop the previous model's chains; a method without a latent chain says so.
   m_xGrid->setTrace(nullptr);
   m_zGrid->setTrace(nullptr);
-  m_landscape->setTrace(nullptr);
+  m_landscape->beginModel();
   m_latent->setTrace(nullptr);
   m_latent->setPlaceholder(latent ? QString()
                                   : tr("%1 has no latent chain")
