@@ -89,6 +89,12 @@ public:
   /// Loads a checkpoint into the running session (a bad file leaves the model as it was).
   void loadCheckpoint(const QString& path);
   void resetLayout();
+  /// Presenter mode: full screen, fonts x1.5, controls and log hidden (F11).
+  void setPresenterMode(bool on);
+  bool presenterMode() const { return m_presenter; }
+  /// "light", "dark" or "high-contrast"; recolours the plots too.
+  void setTheme(const QString& name);
+  QString theme() const { return m_theme; }
   /// Writes the current x-trajectory as an animated GIF (one frame per snapshot); errors are
   /// reported like any other. Returns false if nothing was written.
   bool writeTrajectoryGif(const QString& path);
@@ -128,6 +134,10 @@ private:
   void buildViewMenu();
   void buildHelpMenu();
   void buildPlaybackKeys();
+
+  // Presentation (main_window_presenter.cpp).
+  void buildPresenterActions(QMenu* view);
+  void toggleMaximisedPanel();
 
   // The run toolbar: training, revisions, repeat, chain speed, playback, pins
   // (main_window_toolbar.cpp).
@@ -217,6 +227,11 @@ private:
   QComboBox* m_speedBox = nullptr;
   QLabel* m_stepLabel = nullptr;
   ChainSpeed m_speed;
+  QAction* m_presenterAction = nullptr;
+  bool m_presenter = false;
+  double m_baseFontSize = 10;
+  QString m_theme = "light";
+  QByteArray m_beforeMaximise;  // the layout before a panel was maximised (empty: none is)
   std::shared_ptr<const Trace> m_pinnedData, m_pinnedLatent;
   QString m_pinnedLabel;
 

@@ -120,6 +120,7 @@ void MainWindow::buildViewMenu() {
     m_mse->setLogScale(on);
     m_losses->setLogScale(on);
   });
+  buildPresenterActions(m_viewMenu);
 }
 
 void MainWindow::buildHelpMenu() {
