@@ -56,6 +56,8 @@ void Session::Impl::publish() {
   s->errorCount = errorCount;
   s->lastMessage = lastMessage;
   s->checkpointPath = checkpointPath;
+  s->savedIteration = savedIteration;
+  s->autosavedIteration = autosavedIteration;
   s->divergedAt = divergedAt;
   lastPublish = SessionClock::now();
   std::lock_guard<std::mutex> lock(snapMutex);

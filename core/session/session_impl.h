@@ -21,6 +21,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -55,7 +56,9 @@ struct Session::Impl {
   std::condition_variable queueCv;
   std::deque<Command> queue;
   std::atomic<bool> quit{false};
-  std::atomic<bool> chainStop{false};
+  std::atomic<bool> chainStop{false};     // ends any running chain (stop requests)
+  std::atomic<bool> trainingStop{false};  // ends the training iteration's chains (pause, stop)
+  std::atomic<double> autosaveSeconds{0};
   std::atomic<bool> busy{true};  // the worker is loading, handling a command or training
   std::atomic<bool> republish{false};  // a setter changed what the snapshot shows
 
@@ -100,6 +103,10 @@ struct Session::Impl {
   std::string lastError, lastMessage, checkpointPath;
   uint64_t errorCount = 0, sequence = 0;
   long divergedAt = -1;
+  long savedIteration = 0;       // iteration of the last checkpoint written or loaded
+  long autosavedIteration = -1;  // iteration of the last autosave (-1: none)
+  bool abandonedIteration = false;  // a pause or stop interrupted the last iteration
+  std::optional<SessionClock::time_point> unsavedSince;  // first iteration no file holds
   SessionClock::time_point lastPublish = SessionClock::now();
   SessionClock::time_point lastTrainingTrace = SessionClock::now() - std::chrono::hours(1);
 
@@ -113,6 +120,7 @@ struct Session::Impl {
 
   // ------------------------------------------------------------ training.cpp
   void startTraining(long more);
+  void pauseTraining();
   void stopTraining();
   void stepOnceRequested();
   void trainOne();
@@ -130,7 +138,9 @@ struct Session::Impl {
   // ------------------------------------------------------------ persistence.cpp
   void build(RunConfig cfg, const std::string& checkpoint);
   void save(const std::string& requested);
-  void autosave();
+  void saveRunCheckpoint();  // <runDir>/checkpoint.safetensors when a run ends (errors logged)
+  std::optional<SessionClock::time_point> autosaveDeadline() const;
+  void autosave();           // <runDir>/autosave.safetensors (never a checkpoint's file)
   void load(const std::string& path);
   std::string defaultCheckpointPath() const;
   RunConfig effectiveConfig() const;
