@@ -63,6 +63,11 @@ bool SessionPoller::setChainSettings(const std::string& chain, const SettingValu
   return m_session && m_session->setChainSettings(chain, settings);
 }
 
+void SessionPoller::setAutosaveSeconds(double seconds) {
+  if (m_session)
+    m_session->setAutosaveSeconds(seconds);
+}
+
 PollResult SessionPoller::poll() {
   const auto now = std::chrono::steady_clock::now();
   if (m_lastPoll != std::chrono::steady_clock::time_point{} &&

@@ -206,6 +206,8 @@ void MainWindow::showInterpolationPath(const SessionSnapshot& snap) {
 
 void MainWindow::updateStatus(const SessionSnapshot& s) {
   QString state = QString::fromUtf8(toString(s.state));
+  if (s.state == RunState::Training && m_controls->pausing())
+    state = tr("pausing…");
   if (s.state == RunState::Diverged)
     state = tr("diverged at iteration %1").arg(s.divergedAt);
   if (s.revisionRunning)

@@ -29,6 +29,8 @@ public:
     return m_poller.setChainSettings(chain, settings);
   }
 
+  void setAutosaveSeconds(double seconds) { m_poller.setAutosaveSeconds(seconds); }
+
   /// The most recent snapshot seen by the poll timer (never null after open()).
   Snapshot current() const { return m_poller.current(); }
   /// Reads the session's snapshot now (cheap; for tests and immediate UI feedback).
