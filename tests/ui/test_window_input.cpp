@@ -137,6 +137,23 @@ TEST(WindowInput, EscLeavesAFieldWithoutCommittingWhatWasTyped) {
   EXPECT_EQ(w->cursorStep(), 0);
 }
 
+TEST(WindowInput, AFieldTheFocusFallsToWhenAButtonIsDisabledGivesItBack) {
+  auto w = windowWithATrace();
+  ASSERT_TRUE(w);
+  QPushButton* run = w->controls()->chainGroup("x")->runButton();
+  QSpinBox* steps = w->controls()->chainGroup("z")->intBox("steps");
+  QWidget::setTabOrder(run, steps);  // Qt hands a disabled button's focus to the next widget
+  run->setFocus();
+  ASSERT_TRUE(waitFor([&] { return run->hasFocus(); }, 5));
+  run->setEnabled(false);  // as while its chain runs
+  waitFor([] { return false; }, 0.2);
+  EXPECT_FALSE(steps->hasFocus()) << "nobody picked this field";
+  EXPECT_EQ(QApplication::focusWidget(), w.get());
+  w->setCursorStep(0);
+  type(Qt::Key_End);
+  EXPECT_EQ(w->cursorStep(), -1);
+}
+
 QWheelEvent wheelUp(QWidget* target) {
   const QPointF at(target->width() / 2.0, target->height() / 2.0);
   return QWheelEvent(at, target->mapToGlobal(at), QPoint(), QPoint(0, 120), Qt::NoButton,

@@ -5,6 +5,7 @@
 #include <QComboBox>
 #include <QDialog>
 #include <QDoubleSpinBox>
+#include <QFocusEvent>
 #include <QKeyEvent>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -129,6 +130,34 @@ bool clickTakesFocus(const QWidget* w) {
 
 InputPolicy::InputPolicy(QWidget* window) : QObject(window), m_window(window) {
   qApp->installEventFilter(this);
+  // The window starts with the focus itself: otherwise activating it puts the focus in the
+  // first spin box of its tab chain, which would then hold Home / End before anyone edits it.
+  window->setFocus(Qt::OtherFocusReason);
+  connect(qApp, &QApplication::focusChanged, this, &InputPolicy::focusMoved);
+}
+
+void InputPolicy::focusMoved(QWidget* old, QWidget* now) {
+  // Qt hands the focus of a widget that gets disabled or hidden (a Run button while its chain
+  // runs) to the next one in the tab chain; a field nobody chose is no place for it.
+  if (!old || !now || (old->isEnabled() && old->isVisible()) || !inWindow(now))
+    return;
+  if (focusedField().widget == now)
+    leaveField();
+}
+
+void InputPolicy::focusIn(QWidget* receiver, const QFocusEvent* e) {
+  // A field the user picks (click, Tab, a program's setFocus) is being edited; one the focus
+  // returns to when the window is activated or a menu closes is so only if it was picked before.
+  // Otherwise a field that Qt chose while the window was inactive (the next one after a button
+  // that got disabled) would hold its keys.
+  if (focusedField().widget != receiver)
+    return;
+  const bool returning =
+      e->reason() == Qt::ActiveWindowFocusReason || e->reason() == Qt::MenuBarFocusReason;
+  if (!returning)
+    m_chosenField = receiver;
+  else if (receiver != m_chosenField)
+    QMetaObject::invokeMethod(this, &InputPolicy::leaveField, Qt::QueuedConnection);
 }
 
 bool InputPolicy::inWindow(const QWidget* w) const {
@@ -152,6 +181,7 @@ bool InputPolicy::eventFilter(QObject* watched, QEvent* event) {
   case QEvent::Wheel:
   case QEvent::MouseButtonPress:
   case QEvent::MouseButtonDblClick:
+  case QEvent::FocusIn:
     break;
   default:
     return false;
@@ -174,6 +204,9 @@ bool InputPolicy::eventFilter(QObject* watched, QEvent* event) {
   case QEvent::MouseButtonPress:
   case QEvent::MouseButtonDblClick:
     mousePress(widget);
+    return false;
+  case QEvent::FocusIn:
+    focusIn(widget, static_cast<QFocusEvent*>(event));
     return false;
   default:
     return false;

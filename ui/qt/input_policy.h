@@ -4,14 +4,16 @@
 // field consumes: digits, sign, decimal point and editing keys in a spin box, every character
 // in a line edit. Esc leaves a field (a spin box drops what was typed and not committed), Enter
 // commits and leaves, and a click on a view that takes no focus leaves it too; leaving gives the
-// focus back to the window. Spin boxes, combo boxes and sliders take the wheel only while they
-// have the focus, so scrolling a panel never changes a parameter. Dialogs keep Qt's own
-// behaviour. GUI thread only.
+// focus to the window. The window also has it at start, and a field the user did not pick (the
+// next one after a focused button that got disabled) does not keep it. Spin boxes, combo boxes
+// and sliders take the wheel only while they have the focus, so scrolling a panel never changes
+// a parameter. Dialogs keep Qt's own behaviour. GUI thread only.
 #pragma once
 
 #include <QObject>
 #include <QPointer>
 
+class QFocusEvent;
 class QKeyEvent;
 class QWheelEvent;
 class QWidget;
@@ -32,12 +34,15 @@ public:
 
 private:
   bool inWindow(const QWidget* w) const;
+  void focusMoved(QWidget* old, QWidget* now);
+  void focusIn(QWidget* receiver, const QFocusEvent* e);
   bool shortcutOverride(QKeyEvent* e);
   bool keyPress(QWidget* receiver, QKeyEvent* e);
   bool wheel(QWidget* receiver, QWheelEvent* e);
   void mousePress(QWidget* receiver);
 
   QPointer<QWidget> m_window;
+  QPointer<QWidget> m_chosenField;  // the field the user last picked
 };
 
 } // namespace ebm::ui
