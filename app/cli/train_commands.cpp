@@ -154,7 +154,7 @@ std::shared_ptr<TrainCommands> addTrainCommands(CLI::App& app) {
   c->train->add_option("--autosave-minutes", c->autosaveMinutes,
                        "Also write <out>/autosave.safetensors after this many minutes of "
                        "unsaved training (0 = never)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(0.0, 10000.0));
 
   c->demo = app.add_subcommand(
       "demo", "Train on 8 Gaussians for about a minute and write a run folder with trajectory "

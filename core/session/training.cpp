@@ -36,7 +36,7 @@ void Session::Impl::pauseTraining() {
   lastMessage = "paused at iteration " + std::to_string(iteration);
   if (abandonedIteration)
     lastMessage += " (iteration " + std::to_string(iteration + 1) +
-                   " was interrupted before it changed the model; Resume runs it afresh)";
+                   " was interrupted before it changed any weight; Resume runs it afresh)";
 }
 
 void Session::Impl::stopTraining() {

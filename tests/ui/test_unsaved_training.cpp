@@ -1,8 +1,8 @@
-// Training is never lost without a question: choosing a model (the loaded one again too) with
-// unsaved iterations asks Save / Discard / Cancel, and each answer does what it says; the same
-// model with nothing unsaved is not reloaded; a short autosave interval writes
-// autosave.safetensors, which the next window offers; Pause says "pausing…" at once and training
-// pauses at the next Langevin step.
+// Training is never lost without a question: choosing a model (the loaded one again too) or
+// closing the window with unsaved iterations asks Save / Discard / Cancel, and each answer does
+// what it says; the loaded model chosen with nothing unsaved is not reloaded; a short autosave
+// interval writes autosave.safetensors, which the next window offers; Pause says "pausing…" at
+// once and training pauses at the next Langevin step.
 #include "checkpoint_info.h"
 #include "controls_panel.h"
 #include "main_window.h"
@@ -128,6 +128,19 @@ TEST(UnsavedTraining, ChoosingTheLoadedModelAgainAsksAndEachAnswerDoesWhatItSays
   }, 60)) << "Save writes the checkpoint, then reloads";
   ASSERT_TRUE(QFileInfo::exists(saved));
   EXPECT_EQ(ebm::readCheckpointInfo(saved.toStdString()).iteration, shipped + 2);
+}
+
+TEST(UnsavedTraining, ClosingTheWindowAsksFirst) {
+  auto w = windowIn(freshRunDir("closing"));
+  ASSERT_TRUE(waitFor([&] { return stateOf(*w) == RunState::Idle; }, 60));
+  ASSERT_TRUE(trainSteps(*w, 1));
+  EXPECT_FALSE(w->close());
+  EXPECT_TRUE(w->isVisible());
+  answer(QMessageBox::Cancel);
+  EXPECT_TRUE(w->isVisible());
+  EXPECT_FALSE(w->close());
+  answer(QMessageBox::Discard);
+  EXPECT_TRUE(waitFor([&] { return !w->isVisible(); }, 5));
 }
 
 TEST(UnsavedTraining, AShortAutosaveIntervalWritesTheRunsAutosaveAndTheNextWindowOffersIt) {

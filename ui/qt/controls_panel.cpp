@@ -97,7 +97,7 @@ QWidget* ControlsPanel::buildTrainingGroup() {
   m_start = button(tr("Start"), tr("Start training for the given number of iterations "
                                    "(Ctrl+Space)"));
   m_pause = button(tr("Pause"), tr("Pause training at the next Langevin step; the iteration in "
-                                   "progress is abandoned before it changes the model and runs "
+                                   "progress is abandoned before any weight changes and runs "
                                    "afresh on Resume"));
   m_resume = button(tr("Resume"), tr("Resume paused training"));
   m_step = button(tr("Step"), tr("Run one training iteration, then pause"));

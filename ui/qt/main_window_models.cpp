@@ -134,8 +134,7 @@ void MainWindow::offerAutosaves() {
       continue;
     }
     m_controls->addModel(tr("%1 autosave, iteration %2").arg(run).arg(iteration), path);
-    log(tr("run %1 left an autosave at iteration %2, newer than its checkpoint: choose "
-           "\"%1 autosave\" in the Model box to continue from it")
+    log(tr("%1: autosave at iteration %2, newer than the run's checkpoint (in the Model box)")
             .arg(run)
             .arg(iteration));
   }
