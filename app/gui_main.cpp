@@ -4,6 +4,7 @@
 #include "main_window.h"
 
 #include <QApplication>
+#include <QCoreApplication>
 #include <QCommandLineParser>
 #include <QSurfaceFormat>
 #include <QTimer>
@@ -12,7 +13,79 @@
 #include <cstdlib>
 #include <memory>
 
+namespace {
+
+// The command line, built once for both the help-only path and the real application.
+struct GuiOptions {
+  QCommandLineOption checkpoint{"checkpoint", "Open this checkpoint (.safetensors).", "file"};
+  QCommandLineOption preset{"preset", "Start a new model from this preset (e.g. toy2d).", "name"};
+  QCommandLineOption runDir{"run-dir",
+                            "Where checkpoints, autosaves and the run config are written "
+                            "(default runs/gui-<date>).",
+                            "dir"};
+  QCommandLineOption device{"device", "auto, cpu or cuda (default auto).", "device", "auto"};
+  QCommandLineOption threads{"threads", "Intra-op threads (default: all cores).", "n", "0"};
+  QCommandLineOption noRevise{"no-auto-revise", "Do not start revisions when a model loads."};
+  QCommandLineOption freshLayout{"reset-layout", "Ignore the saved window layout."};
+  QCommandLineOption screenshot{"screenshot",
+                                "Save a PNG of the window after --after seconds and quit.", "file"};
+  QCommandLineOption after{"after", "Seconds before --screenshot (default 8).", "seconds", "8"};
+  QCommandLineOption panel{"panel",
+                           "Raise this panel at start: controls, xrevision, zrevision, energy, "
+                           "mse, losses, log, interpolation, inpainting.",
+                           "name"};
+  QCommandLineOption bench{"bench",
+                           "Benchmark the GUI while training for this many seconds, print JSON "
+                           "and quit.",
+                           "seconds"};
+  QCommandLineOption benchOut{"bench-out", "Also write the benchmark JSON here.", "file"};
+
+  void addTo(QCommandLineParser& parser) const {
+    parser.setApplicationDescription(
+        "EBM Lab: train energy-based models and watch their Langevin chains revise samples "
+        "live. Without options it opens the shipped fmnist-small model.");
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addOptions({checkpoint, preset, runDir, device, threads, noRevise, freshLayout,
+                       screenshot, after, panel, bench, benchOut});
+  }
+};
+
+void nameApplication() {
+  QCoreApplication::setOrganizationName("EBM Lab");
+  QCoreApplication::setApplicationName("ebm-lab");
+  QCoreApplication::setApplicationVersion("0.1.0");
+}
+
+// --help and --version need no display: they are answered before QApplication connects to one
+// (which aborts where there is none).
+bool asksForHelpOrVersion(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const QByteArray a(argv[i]);
+    if (a == "--")
+      break;
+    if (a == "-h" || a == "--help" || a == "-?" || a == "--help-all" || a == "-v" ||
+        a == "--version")
+      return true;
+  }
+  return false;
+}
+
+int answerHelpOrVersion(int argc, char** argv) {
+  QCoreApplication app(argc, argv);
+  nameApplication();
+  QCommandLineParser parser;
+  const GuiOptions o;
+  o.addTo(parser);
+  parser.process(app);  // prints help or the version and exits
+  return 0;
+}
+
+} // namespace
+
 int main(int argc, char** argv) {
+  if (asksForHelpOrVersion(argc, argv))
+    return answerHelpOrVersion(argc, argv);
   // OpenBLAS threads would fight LibTorch's own for the cores (measured: 1.7x slower convs).
   setenv("OPENBLAS_NUM_THREADS", "1", 0);
   QSurfaceFormat fmt;
@@ -20,53 +93,29 @@ int main(int argc, char** argv) {
   fmt.setProfile(QSurfaceFormat::CoreProfile);
   QSurfaceFormat::setDefaultFormat(fmt);
   QApplication app(argc, argv);
-  QApplication::setOrganizationName("EBM Lab");
-  QApplication::setApplicationName("ebm-lab");
-  QApplication::setApplicationVersion("0.1.0");
+  nameApplication();
 
   QCommandLineParser parser;
-  parser.setApplicationDescription(
-      "EBM Lab: train energy-based models and watch their Langevin chains revise samples "
-      "live. Without options it opens the shipped fmnist-small model.");
-  parser.addHelpOption();
-  parser.addVersionOption();
-  QCommandLineOption checkpoint("checkpoint", "Open this checkpoint (.safetensors).", "file");
-  QCommandLineOption preset("preset", "Start a new model from this preset (e.g. toy2d).",
-                            "name");
-  QCommandLineOption runDir("run-dir", "Where checkpoints and the run config are written "
-                            "(default runs/gui-<date>).", "dir");
-  QCommandLineOption device("device", "auto, cpu or cuda (default auto).", "device", "auto");
-  QCommandLineOption threads("threads", "Intra-op threads (default: all cores).", "n", "0");
-  QCommandLineOption noRevise("no-auto-revise", "Do not start revisions when a model loads.");
-  QCommandLineOption freshLayout("reset-layout", "Ignore the saved window layout.");
-  QCommandLineOption screenshot("screenshot", "Save a PNG of the window after --after seconds "
-                                "and quit.", "file");
-  QCommandLineOption after("after", "Seconds before --screenshot (default 8).", "seconds", "8");
-  QCommandLineOption panel("panel", "Raise this panel at start: controls, xrevision, zrevision, "
-                           "energy, mse, losses, log, interpolation, inpainting.", "name");
-  QCommandLineOption bench("bench", "Benchmark the GUI while training for this many seconds, "
-                           "print JSON and quit.", "seconds");
-  QCommandLineOption benchOut("bench-out", "Also write the benchmark JSON here.", "file");
-  parser.addOptions({checkpoint, preset, runDir, device, threads, noRevise, freshLayout,
-                     screenshot, after, panel, bench, benchOut});
+  const GuiOptions o;
+  o.addTo(parser);
   parser.process(app);
 
   ebm::ui::AppOptions options;
-  options.checkpoint = parser.value(checkpoint);
-  options.preset = parser.value(preset);
-  options.runDir = parser.value(runDir);
-  options.device = parser.value(device);
-  options.threads = parser.value(threads).toInt();
-  options.autoRevise = !parser.isSet(noRevise) && !parser.isSet(bench);
-  options.restoreLayout = !parser.isSet(freshLayout) && !parser.isSet(screenshot);
+  options.checkpoint = parser.value(o.checkpoint);
+  options.preset = parser.value(o.preset);
+  options.runDir = parser.value(o.runDir);
+  options.device = parser.value(o.device);
+  options.threads = parser.value(o.threads).toInt();
+  options.autoRevise = !parser.isSet(o.noRevise) && !parser.isSet(o.bench);
+  options.restoreLayout = !parser.isSet(o.freshLayout) && !parser.isSet(o.screenshot);
   ebm::ui::MainWindow window(options);
   window.show();
-  if (parser.isSet(panel))
-    window.showPanel("dock." + parser.value(panel));
+  if (parser.isSet(o.panel))
+    window.showPanel("dock." + parser.value(o.panel));
 
-  if (parser.isSet(screenshot)) {
-    const QString path = parser.value(screenshot);
-    QTimer::singleShot(int(parser.value(after).toDouble() * 1000), &window, [&window, path] {
+  if (parser.isSet(o.screenshot)) {
+    const QString path = parser.value(o.screenshot);
+    QTimer::singleShot(int(parser.value(o.after).toDouble() * 1000), &window, [&window, path] {
       if (!window.grab().save(path, "PNG")) {
         std::fprintf(stderr, "cannot write %s\n", path.toUtf8().constData());
         QApplication::exit(1);
@@ -77,9 +126,9 @@ int main(int argc, char** argv) {
     });
   }
   std::unique_ptr<ebm::ui::GuiBench> benchRun;
-  if (parser.isSet(bench)) {
-    benchRun = std::make_unique<ebm::ui::GuiBench>(&window, parser.value(bench).toDouble(),
-                                                   parser.value(benchOut));
+  if (parser.isSet(o.bench)) {
+    benchRun = std::make_unique<ebm::ui::GuiBench>(&window, parser.value(o.bench).toDouble(),
+                                                   parser.value(o.benchOut));
     benchRun->start();
   }
   return app.exec();

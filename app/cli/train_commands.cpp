@@ -20,6 +20,7 @@ struct TrainCommands {
   long iterations = -1;
   std::string resume;
   double seconds = 0;
+  double autosaveMinutes = 0;
   std::string demoOut = "runs/demo";
   double demoSeconds = 60;
 };
@@ -65,6 +66,7 @@ int train(const TrainCommands& c) {
   SessionOptions opts;
   opts.runDir = c.out;
   opts.checkpoint = c.resume;
+  opts.autosaveSeconds = 60.0 * c.autosaveMinutes;
   Session session(cfg, opts);
   if (!waitLoaded(session))
     return 1;
@@ -149,6 +151,10 @@ std::shared_ptr<TrainCommands> addTrainCommands(CLI::App& app) {
   c->train->add_option("--resume,-r", c->resume,
                        "Resume from this checkpoint (its config is used)");
   c->train->add_option("--seconds", c->seconds, "Stop (and save) after this many seconds");
+  c->train->add_option("--autosave-minutes", c->autosaveMinutes,
+                       "Also write <out>/autosave.safetensors after this many minutes of "
+                       "unsaved training (0 = never)")
+      ->check(CLI::Range(0.0, 10000.0));
 
   c->demo = app.add_subcommand(
       "demo", "Train on 8 Gaussians for about a minute and write a run folder with trajectory "

@@ -96,6 +96,9 @@ struct SessionSnapshot {
   uint64_t errorCount = 0;        // increases with every error
   std::string lastMessage;        // the most recent informational message
   std::string checkpointPath;     // last checkpoint written or loaded
+  long savedIteration = 0;        // iteration of that checkpoint (0 for a new model): the
+                                  // iterations after it are unsaved (see unsavedIterations)
+  long autosavedIteration = -1;   // iteration of the last <runDir>/autosave.safetensors, -1: none
   long divergedAt = -1;           // iteration of the divergence, -1 if none
   uint64_t modelVersion = 0;      // changes whenever models are built or loaded (unique in the
                                   // process, so a new session's model differs too); a save
@@ -104,7 +107,9 @@ struct SessionSnapshot {
 
 namespace cmd {
 struct StartTraining { long iterations = -1; };  // run until this many more (-1: config's total)
-struct Pause {};
+struct Pause {};                                  // from the next Langevin step: the iteration
+                                                  // in progress is abandoned before any weight
+                                                  // changes; Resume starts it afresh
 struct Resume {};
 struct StepOnce {};                               // one iteration, then paused
 struct StopTraining {};
@@ -144,10 +149,21 @@ struct SessionOptions {
   int maxLossRows = 4096;    // bound on the loss history
   int workerNice = 0;        // Linux: raise the worker's nice value by this much (0..19); its
                              // compute threads inherit it, so a GUI thread stays responsive
+  double autosaveSeconds = 0;  // write <runDir>/autosave.safetensors when iterations have been
+                               // unsaved this long (0 = never); never replaces a checkpoint
 };
 
 /// Session::setRevisionPace: one Langevin step of a revision per stepRevision() call.
 constexpr double kSingleStep = -1;
+
+/// Training iterations that no checkpoint holds: those after the last one written or loaded.
+/// A diverged model has none worth keeping (a checkpoint is refused after a divergence).
+inline long unsavedIterations(const SessionSnapshot& s) {
+  if (s.state == RunState::Diverged || s.state == RunState::Loading ||
+      s.state == RunState::Failed)
+    return 0;
+  return s.iteration > s.savedIteration ? s.iteration - s.savedIteration : 0;
+}
 
 class Session {
 public:
@@ -158,12 +174,15 @@ public:
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
-  /// Queues a command. Stop/pause requests also take effect at the next Langevin step.
+  /// Queues a command. Stop/pause requests also take effect at the next Langevin step (a pause
+  /// or stop abandons the training iteration in progress; no model has changed by then).
   void post(Command command);
   /// Live settings of a named chain: the keys given replace the current ones; validated against
   /// the chain's schema, then used from the next Langevin step on (no queueing). Returns false
   /// (and records the error) for an unknown chain or an invalid value.
   bool setChainSettings(const std::string& chain, const SettingValues& values);
+  /// Changes SessionOptions::autosaveSeconds of the running session (any thread).
+  void setAutosaveSeconds(double seconds);
 
   /// How fast revisions run, so a class can watch each step: at most `stepsPerSecond` Langevin
   /// steps per second (0 = as fast as possible), or kSingleStep. Applies from the next step of

@@ -56,6 +56,8 @@ void Session::Impl::build(RunConfig cfg, const std::string& checkpoint) {
   chainGen = makeGenerator(device, cfg.train.seed + 2);
   iteration = checkpoint.empty() ? 0 : info.iteration;
   epoch = checkpoint.empty() ? 0 : info.epoch;
+  target = iteration; // a run's target belongs to the model it was set for
+  stepOnce = false;
   itersPerEpoch =
       cfg.train.itersPerEpoch > 0
           ? cfg.train.itersPerEpoch
@@ -73,6 +75,9 @@ void Session::Impl::build(RunConfig cfg, const std::string& checkpoint) {
   testImages.reset();
   divergedAt = -1;
   checkpointPath = checkpoint;
+  savedIteration = iteration; // a new model (iteration 0) or the file's: nothing unsaved yet
+  autosavedIteration = -1;
+  unsavedSince.reset();
   state = RunState::Idle;
   if (!options.runDir.empty()) {
     std::filesystem::create_directories(options.runDir);
@@ -110,17 +115,45 @@ void Session::Impl::save(const std::string& requested) {
                           " does not exist");
   saveCheckpoint(path, *method, effectiveConfig(), iteration, epoch);
   checkpointPath = path;
+  savedIteration = iteration;
+  unsavedSince.reset();
   if (!options.runDir.empty())
     writeLossCsv(options.runDir + "/losses.csv", *losses);
   lastMessage = "saved " + path + " at iteration " + std::to_string(iteration);
 }
 
-void Session::Impl::autosave() {
+void Session::Impl::saveRunCheckpoint() {
   if (options.runDir.empty() || state == RunState::Diverged)
     return;
   try {
     save("");
   } catch (const std::exception& e) {
+    report(std::string("saving the run's checkpoint failed: ") + e.what());
+  }
+}
+
+std::optional<SessionClock::time_point> Session::Impl::autosaveDeadline() const {
+  const double every = autosaveSeconds.load();
+  if (every <= 0 || options.runDir.empty() || !method || !unsavedSince ||
+      state == RunState::Diverged || state == RunState::Failed || state == RunState::Loading)
+    return std::nullopt;
+  return *unsavedSince + std::chrono::duration_cast<SessionClock::duration>(
+                             std::chrono::duration<double>(every));
+}
+
+// Its own file, so it never replaces a checkpoint the user named (or the run's checkpoint);
+// written like every checkpoint through a temporary file and a rename, so a crash during the
+// write leaves the previous autosave whole.
+void Session::Impl::autosave() {
+  const std::string path = options.runDir + "/autosave.safetensors";
+  try {
+    std::filesystem::create_directories(options.runDir);
+    saveCheckpoint(path, *method, effectiveConfig(), iteration, epoch);
+    autosavedIteration = iteration;
+    unsavedSince.reset();
+    lastMessage = "autosaved at iteration " + std::to_string(iteration) + " (" + path + ")";
+  } catch (const std::exception& e) {
+    unsavedSince = SessionClock::now(); // try again after another interval
     report(std::string("autosave failed: ") + e.what());
   }
 }

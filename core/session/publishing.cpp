@@ -59,6 +59,8 @@ void Session::Impl::publish() {
   s->errorCount = errorCount;
   s->lastMessage = lastMessage;
   s->checkpointPath = checkpointPath;
+  s->savedIteration = savedIteration;
+  s->autosavedIteration = autosavedIteration;
   s->divergedAt = divergedAt;
   s->modelVersion = modelVersion;
   lastPublish = SessionClock::now();

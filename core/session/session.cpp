@@ -54,12 +54,14 @@ Session::Impl::Impl(RunConfig cfg, SessionOptions opts)
   auto s = std::make_shared<SessionSnapshot>();
   s->config = config;
   published = s;
+  autosaveSeconds = options.autosaveSeconds;
   worker = std::thread([this] { run(); });
 }
 
 Session::Impl::~Impl() {
   quit = true;
   chainStop = true;
+  trainingStop = true;
   queueCv.notify_all();
   if (worker.joinable())
     worker.join();
@@ -97,24 +99,33 @@ void Session::Impl::run() {
   busy = false;
   while (!quit) {
     std::optional<Command> next;
+    bool autosaving = false;
     {
       std::unique_lock<std::mutex> lock(queueMutex);
       const bool training = state == RunState::Training;
-      if (!training)
-        queueCv.wait(lock, [&] { return quit || !queue.empty() || republish; });
+      const auto wake = [&] { return quit || !queue.empty() || republish; };
+      const auto autosaveAt = autosaveDeadline(); // a paused run's autosave comes due idle
+      if (!training && autosaveAt)
+        queueCv.wait_until(lock, *autosaveAt, wake);
+      else if (!training)
+        queueCv.wait(lock, wake);
       if (quit)
         break;
       if (!queue.empty()) {
         next = std::move(queue.front());
         queue.pop_front();
       }
-      busy = next.has_value() || training;
+      autosaving = !next && !training && autosaveAt && SessionClock::now() >= *autosaveAt;
+      busy = next.has_value() || training || autosaving;
     }
     if (next)
       handle(*next);
     else if (state == RunState::Training)
       trainOne();
-    else if (republish.exchange(false))
+    else if (autosaving) {
+      autosave();
+      publish();
+    } else if (republish.exchange(false))
       publish(); // an idle session shows a new setting or a refused one at once
     {
       std::lock_guard<std::mutex> lock(queueMutex);
@@ -156,10 +167,7 @@ void Session::Impl::handle(const Command& command) {
   try {
     std::visit(Overloaded{
                    [&](const cmd::StartTraining& c) { startTraining(c.iterations); },
-                   [&](const cmd::Pause&) {
-                     if (state == RunState::Training)
-                       state = RunState::Paused;
-                   },
+                   [&](const cmd::Pause&) { pauseTraining(); },
                    [&](const cmd::Resume&) {
                      if (state == RunState::Paused && ready("resume")) {
                        state = RunState::Training;
@@ -192,9 +200,13 @@ Session::Session(RunConfig config, SessionOptions options)
 Session::~Session() = default;
 
 void Session::post(Command command) {
+  // The running chain ends at its next step; a training iteration ends there too on a pause.
   if (std::holds_alternative<cmd::StopTraining>(command) ||
       std::holds_alternative<cmd::StopRevision>(command))
-    m_impl->chainStop = true; // the running chain ends at its next step
+    m_impl->chainStop = true;
+  if (std::holds_alternative<cmd::StopTraining>(command) ||
+      std::holds_alternative<cmd::Pause>(command))
+    m_impl->trainingStop = true;
   {
     std::lock_guard<std::mutex> lock(m_impl->queueMutex);
     m_impl->queue.push_back(std::move(command));
@@ -256,6 +268,11 @@ double RateWindow::rate() const {
   const double dt =
       std::chrono::duration<double>(m_points.back().first - m_points.front().first).count();
   return dt > 0 ? double(m_points.back().second - m_points.front().second) / dt : 0;
+}
+
+void Session::setAutosaveSeconds(double seconds) {
+  m_impl->autosaveSeconds = std::max(0.0, seconds);
+  m_impl->wakeToPublish(); // an idle worker recomputes when the next autosave is due
 }
 
 std::shared_ptr<const SessionSnapshot> Session::snapshot() const {

@@ -21,6 +21,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -70,7 +71,9 @@ struct Session::Impl {
   std::condition_variable queueCv;
   std::deque<Command> queue;
   std::atomic<bool> quit{false};
-  std::atomic<bool> chainStop{false};
+  std::atomic<bool> chainStop{false};     // ends any running chain (stop requests)
+  std::atomic<bool> trainingStop{false};  // ends the training iteration's chains (pause, stop)
+  std::atomic<double> autosaveSeconds{0};
   std::atomic<bool> busy{true};  // the worker is loading, handling a command or training
   std::atomic<bool> republish{false};  // a setter changed what the snapshot shows
   std::atomic<double> revisionPace{0};  // see Session::setRevisionPace
@@ -122,6 +125,10 @@ struct Session::Impl {
   uint64_t errorCount = 0, sequence = 0;
   long divergedAt = -1;
   uint64_t modelVersion = 0;
+  long savedIteration = 0;       // iteration of the last checkpoint written or loaded
+  long autosavedIteration = -1;  // iteration of the last autosave (-1: none)
+  bool abandonedIteration = false;  // a pause or stop interrupted the last iteration
+  std::optional<SessionClock::time_point> unsavedSince;  // first iteration no file holds
   SessionClock::time_point lastPublish = SessionClock::now();
   SessionClock::time_point lastTrainingTrace = SessionClock::now() - std::chrono::hours(1);
 
@@ -135,6 +142,7 @@ struct Session::Impl {
 
   // ------------------------------------------------------------ training.cpp
   void startTraining(long more);
+  void pauseTraining();
   void stopTraining();
   void stepOnceRequested();
   void trainOne();
@@ -153,7 +161,9 @@ struct Session::Impl {
   // ------------------------------------------------------------ persistence.cpp
   void build(RunConfig cfg, const std::string& checkpoint);
   void save(const std::string& requested);
-  void autosave();
+  void saveRunCheckpoint();  // <runDir>/checkpoint.safetensors when a run ends (errors logged)
+  std::optional<SessionClock::time_point> autosaveDeadline() const;
+  void autosave();           // <runDir>/autosave.safetensors (never a checkpoint's file)
   void load(const std::string& path);
   std::string defaultCheckpointPath() const;
   RunConfig effectiveConfig() const;

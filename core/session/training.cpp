@@ -24,12 +24,29 @@ void Session::Impl::startTraining(long more) {
   lastMessage = "training to iteration " + std::to_string(target);
 }
 
+// A pause takes effect at the next Langevin step (post() raised trainingStop): the iteration in
+// progress was abandoned before any weight or optimiser state changed, so the model is the one
+// of the last finished iteration and Resume starts the next one afresh (new batch and noise).
+// The running estimates every training-mode forward pass updates (BatchNorm's averages,
+// spectral norm's power-iteration vectors) are the exception: they saw the abandoned passes.
+void Session::Impl::pauseTraining() {
+  trainingStop = false;
+  if (state != RunState::Training)
+    return;
+  state = RunState::Paused;
+  lastMessage = "paused at iteration " + std::to_string(iteration);
+  if (abandonedIteration)
+    lastMessage += " (iteration " + std::to_string(iteration + 1) +
+                   " was interrupted before it changed any weight; Resume runs it afresh)";
+}
+
 void Session::Impl::stopTraining() {
   chainStop = false;
+  trainingStop = false;
   if (state == RunState::Training || state == RunState::Paused) {
     state = RunState::Idle;
     lastMessage = "training stopped at iteration " + std::to_string(iteration);
-    autosave();
+    saveRunCheckpoint();
   }
 }
 
@@ -47,7 +64,7 @@ void Session::Impl::trainOne() {
     state = stepOnce ? RunState::Paused : RunState::Idle;
     if (!stepOnce) {
       lastMessage = "training finished at iteration " + std::to_string(iteration);
-      autosave();
+      saveRunCheckpoint();
     }
     stepOnce = false;
     publish();
@@ -60,9 +77,11 @@ void Session::Impl::trainOne() {
   IterationResult r;
   std::map<std::string, Trace> recorded;
   const bool record = secondsSince(lastTrainingTrace) >= kTrainingTraceInterval;
+  abandonedIteration = false;
   try {
     const auto batch = data->nextLabelled(config.train.batchSize, dataGen);
     auto ctx = context(chainGen);
+    ctx.stop = &trainingStop; // a pause or stop, not a revision's stop, ends these chains
     ctx.labels = batch.labels;
     if (record) {
       for (const auto& spec : chainSet->info->chains)
@@ -77,6 +96,7 @@ void Session::Impl::trainOne() {
     return;
   }
   if (r.interrupted) {
+    abandonedIteration = true;
     publish();
     return;
   }
@@ -85,6 +105,8 @@ void Session::Impl::trainOne() {
     if (!trace.steps.empty())
       traces[name] = {std::make_shared<const Trace>(std::move(trace)), false};
   ++iteration;
+  if (!unsavedSince)
+    unsavedSince = SessionClock::now();
   std::map<std::string, SettingValues> now;
   for (const auto& [name, live] : chainSet->live)
     now[name] = live->peek();
@@ -103,6 +125,8 @@ void Session::Impl::trainOne() {
   if (iteration % std::max(1, config.train.logEvery) == 0 || iteration == target)
     appendLosses(r.losses);
   if (config.train.checkpointEvery > 0 && iteration % config.train.checkpointEvery == 0)
+    saveRunCheckpoint();
+  if (const auto due = autosaveDeadline(); due && SessionClock::now() >= *due)
     autosave();
   if (stepOnce && iteration >= target) {
     state = RunState::Paused;

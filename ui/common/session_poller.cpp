@@ -76,6 +76,11 @@ void SessionPoller::stepRevision(int steps) {
     m_session->stepRevision(steps);
 }
 
+void SessionPoller::setAutosaveSeconds(double seconds) {
+  if (m_session)
+    m_session->setAutosaveSeconds(seconds);
+}
+
 PollResult SessionPoller::poll() {
   const auto now = std::chrono::steady_clock::now();
   if (m_lastPoll != std::chrono::steady_clock::time_point{} &&

@@ -42,6 +42,8 @@ public:
   void post(Command command);
   /// Live settings of a named chain (see Session::setChainSettings); false without a session.
   bool setChainSettings(const std::string& chain, const SettingValues& settings);
+  /// The running session's autosave interval (see Session::setAutosaveSeconds).
+  void setAutosaveSeconds(double seconds);
 
   /// The chain speed of revisions (see Session::setRevisionPace), kept for every new session.
   bool setRevisionPace(double stepsPerSecond);

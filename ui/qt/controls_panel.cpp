@@ -53,6 +53,7 @@ QWidget* ControlsPanel::buildModelGroup() {
   auto* modelBox = new QGroupBox(tr("Model"));
   auto* mf = new QFormLayout(modelBox);
   m_model = new QComboBox;
+  m_model->setObjectName("model");
   m_model->setToolTip(tr("The model the session runs. Shipped models and recent checkpoints; "
                          "File > Open checkpoint for others."));
   m_device = new QComboBox;
@@ -102,7 +103,9 @@ QWidget* ControlsPanel::buildTrainingGroup() {
   auto* tg = new QGridLayout(trainBox);
   m_start = button(tr("Start"), tr("Start training for the given number of iterations "
                                    "(Ctrl+Space)"));
-  m_pause = button(tr("Pause"), tr("Pause training after the current Langevin step"));
+  m_pause = button(tr("Pause"), tr("Pause training at the next Langevin step; the iteration in "
+                                   "progress is abandoned before any weight changes and runs "
+                                   "afresh on Resume"));
   m_resume = button(tr("Resume"), tr("Resume paused training"));
   m_step = button(tr("Step"), tr("Run one training iteration, then pause"));
   m_stop = button(tr("Stop"), tr("Stop training (the model keeps its current weights)"));
@@ -218,13 +221,23 @@ void ControlsPanel::showModel(const SessionSnapshot& s) {
   m_model->setCurrentIndex(m_model->findData(QString("new:")));
 }
 
+void ControlsPanel::showPausing() {
+  m_pausing = true;
+  m_pause->setText(tr("Pausing…"));
+  m_pause->setEnabled(false);
+}
+
 void ControlsPanel::showSnapshot(const SessionSnapshot& s) {
   const bool ready = s.state != RunState::Loading && s.state != RunState::Failed;
   if (ready)
     showModel(s);
   const bool training = s.state == RunState::Training;
+  if (m_pausing && !training) {
+    m_pausing = false;
+    m_pause->setText(tr("Pause"));
+  }
   m_start->setEnabled(ready && !training);
-  m_pause->setEnabled(training);
+  m_pause->setEnabled(training && !m_pausing);
   m_resume->setEnabled(s.state == RunState::Paused);
   m_step->setEnabled(ready && !training);
   m_stop->setEnabled(training || s.state == RunState::Paused);

@@ -32,6 +32,9 @@ public:
   void loadMethod(const SessionSnapshot& snap);
   /// Enables buttons by run state and shows the model summary.
   void showSnapshot(const SessionSnapshot& snap);
+  /// A pause was requested: Pause reads "Pausing…" until a snapshot shows training stopped.
+  void showPausing();
+  bool pausing() const { return m_pausing; }
   /// Adds a model entry (label, checkpoint path) to the model chooser if it is not there.
   void addModel(const QString& label, const QString& path);
   void selectModel(const QString& path);
@@ -68,6 +71,7 @@ private:
   std::string m_methodKey;
   QString m_shownModelPath = "?";  // the checkpoint the Model box shows ("" = a new model)  // method name and chain names the groups were built for
   bool m_lastImages = true;
+  bool m_pausing = false;
   QComboBox* m_model = nullptr;
   QComboBox* m_device = nullptr;
   QComboBox* m_data = nullptr;

@@ -7,9 +7,11 @@
 #include "curve_plot.h"
 #include "image_grid_view.h"
 #include "inpaint_panel.h"
+#include "input_policy.h"
 #include "interpolation_panel.h"
 #include "landscape_view.h"
 #include "latent_plane.h"
+#include "unsaved_training_guard.h"
 
 #include <QCloseEvent>
 #include <QDateTime>
@@ -66,6 +68,8 @@ MainWindow::MainWindow(const AppOptions& options, QWidget* parent)
   setDockNestingEnabled(true);
   m_clock.start();
   m_host = new SessionHost(this);
+  m_guard = new UnsavedTrainingGuard(m_host, this);
+  new InputPolicy(this);
   buildDocks();
   buildMenus();
   buildRunToolbar();
@@ -79,6 +83,7 @@ MainWindow::MainWindow(const AppOptions& options, QWidget* parent)
   startTimers();
 
   const QString fm = offerShippedModels();
+  offerAutosaves();
   if (!options.preset.isEmpty())
     newFromPreset(options.preset);
   else if (!options.checkpoint.isEmpty())
@@ -295,7 +300,7 @@ void MainWindow::connectControls() {
   connect(c, &ControlsPanel::startTraining, this, [this] {
     m_host->post(cmd::StartTraining{m_controls->trainIterations()});
   });
-  connect(c, &ControlsPanel::pauseTraining, this, [this] { m_host->post(cmd::Pause{}); });
+  connect(c, &ControlsPanel::pauseTraining, this, &MainWindow::requestPause);
   connect(c, &ControlsPanel::resumeTraining, this, [this] { m_host->post(cmd::Resume{}); });
   connect(c, &ControlsPanel::stepTraining, this, [this] { m_host->post(cmd::StepOnce{}); });
   connect(c, &ControlsPanel::stopTraining, this, [this] { m_host->post(cmd::StopTraining{}); });
@@ -357,6 +362,10 @@ void MainWindow::resetLayout() {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+  if (!confirmClose()) {
+    event->ignore();
+    return;
+  }
   QSettings settings;
   settings.setValue("window/geometry", saveGeometry());
   settings.setValue("window/state", saveState());

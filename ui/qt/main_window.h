@@ -32,6 +32,7 @@ namespace ebm::ui {
 class ChainInsightBar;
 class ControlsPanel;
 class CurvePlot;
+class UnsavedTrainingGuard;
 class InpaintPanel;
 class InterpolationPanel;
 class ImageGridView;
@@ -84,10 +85,17 @@ public:
   QString lastErrorShown() const { return m_lastError; }
 
   /// Opens a checkpoint in a new session (errors arrive as snapshots, never as exceptions).
+  /// These three ask first when training would be lost (UnsavedTrainingGuard).
   void openCheckpoint(const QString& path);
   void newFromPreset(const QString& name);
-  /// Loads a checkpoint into the running session (a bad file leaves the model as it was).
+  /// Loads a checkpoint into the running session (a bad file leaves the model as it was); the
+  /// checkpoint already loaded, with nothing unsaved, is not loaded again.
   void loadCheckpoint(const QString& path);
+  /// Autosave interval of this and later runs (0 = off), remembered between sessions.
+  void setAutosaveMinutes(double minutes);
+  double autosaveMinutes() const;
+  /// Pauses training from the next Langevin step; the window says "pausing…" until it has.
+  void requestPause();
   void resetLayout();
   /// Presenter mode: full screen, fonts x1.5, controls and log hidden (F11).
   void setPresenterMode(bool on);
@@ -131,6 +139,7 @@ private:
   void buildFileMenu();
   void buildExportMenu(QMenu* file);
   void buildRunMenu();
+  void buildAutosaveMenu(QMenu* run);
   void buildViewMenu();
   void buildHelpMenu();
   void buildPlaybackKeys();
@@ -163,6 +172,11 @@ private:
 
   // Models (main_window_models.cpp).
   void forgetModel();
+  void openSession(const QString& path);
+  bool isLoaded(const QString& path) const;
+  void restoreModelChoice();
+  bool confirmClose();
+  void offerAutosaves();
   SessionOptions sessionOptions(const QString& checkpoint) const;
   RunConfig baseConfig() const;
 
@@ -193,6 +207,8 @@ private:
 
   AppOptions m_options;
   SessionHost* m_host = nullptr;
+  UnsavedTrainingGuard* m_guard = nullptr;
+  bool m_closeConfirmed = false;
   ControlsPanel* m_controls = nullptr;
   QStackedWidget* m_xStack = nullptr;
   QStackedWidget* m_zStack = nullptr;
@@ -217,6 +233,7 @@ private:
   QList<QAction*> m_chainActions;
   QMenu* m_viewMenu = nullptr;
   QMenu* m_recentMenu = nullptr;
+  QList<QAction*> m_autosaveActions;
   QByteArray m_defaultState;
   QLabel *m_stateLabel = nullptr, *m_iterLabel = nullptr, *m_rateLabel = nullptr,
          *m_deviceLabel = nullptr, *m_memLabel = nullptr, *m_msgLabel = nullptr;

@@ -7,10 +7,12 @@
 #include "curve_plot.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QKeySequence>
+#include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSettings>
@@ -95,13 +97,48 @@ void MainWindow::buildRunMenu() {
   m_chainActionsAt = run->addSeparator();
   m_runMenu = run;
   run->addAction(tr("Stop chain"), this, [this] { m_host->post(cmd::StopRevision{}); });
+  run->addSeparator();
+  buildAutosaveMenu(run);
+}
+
+void MainWindow::buildAutosaveMenu(QMenu* run) {
+  // Autosaves go to <run folder>/autosave.safetensors, never over a checkpoint.
+  auto* menu = run->addMenu(tr("&Autosave"));
+  menu->setToolTipsVisible(true);
+  auto* group = new QActionGroup(menu);
+  for (double minutes : {0.0, 2.0, 5.0, 10.0, 30.0}) {
+    auto* a = menu->addAction(minutes == 0 ? tr("Off")
+                                           : tr("Every %1 minutes of unsaved training")
+                                                 .arg(minutes));
+    a->setToolTip(tr("Writes autosave.safetensors in the run folder; a checkpoint is never "
+                     "replaced"));
+    a->setCheckable(true);
+    a->setData(minutes);
+    a->setActionGroup(group);
+    connect(a, &QAction::triggered, this, [this, minutes] {
+      setAutosaveMinutes(minutes);
+      log(minutes == 0 ? tr("autosave off")
+                       : tr("autosave after %1 minutes of unsaved training").arg(minutes));
+    });
+    m_autosaveActions.push_back(a);
+  }
+  const double minutes = autosaveMinutes();
+  for (auto* a : m_autosaveActions)
+    a->setChecked(a->data().toDouble() == minutes);
+}
+
+void MainWindow::requestPause() {
+  // The core stops at the next Langevin step; until a snapshot says so the window says pausing.
+  m_host->post(cmd::Pause{});
+  m_controls->showPausing();
+  m_stateLabel->setText(tr("pausing…"));
 }
 
 void MainWindow::toggleTraining() {
   if (!m_snap)
     return;
   if (m_snap->state == RunState::Training)
-    m_host->post(cmd::Pause{});
+    requestPause();
   else if (m_snap->state == RunState::Paused)
     m_host->post(cmd::Resume{});
   else
@@ -142,14 +179,20 @@ void MainWindow::showShortcutSheet() {
                                  "Ctrl+Space: start / pause training\n"
                                  "X / Z: run an x- / z-revision\n"
                                  "Ctrl+O / Ctrl+S: open / save a checkpoint\n"
-                                 "F1: this sheet"),
+                                 "F1: this sheet\n\n"
+                                 "These work anywhere in the window; in a text field or a "
+                                 "spin box the keys it types with go to it.\n"
+                                 "Enter: commit the field and leave it\n"
+                                 "Esc: leave the field (a spin box drops what was typed)\n"
+                                 "Mouse wheel: changes a spin box or list only when it has "
+                                 "the focus"),
                               QMessageBox::Close, this);
   box->setAttribute(Qt::WA_DeleteOnClose);
   box->open();
 }
 
 void MainWindow::buildPlaybackKeys() {
-  // Line edits and spin boxes take printable keys before these shortcuts fire.
+  // Window-wide; InputPolicy gives a focused field only the keys it types with.
   auto shortcut = [this](const QKeySequence& k, auto fn) {
     auto* s = new QShortcut(k, this);
     connect(s, &QShortcut::activated, this, fn);

@@ -238,6 +238,8 @@ QString stateText(const SessionSnapshot& s) {
 
 void MainWindow::updateStatus(const SessionSnapshot& s) {
   QString state = stateText(s);
+  if (s.state == RunState::Training && m_controls->pausing())
+    state = tr("pausing…");
   if (s.state != RunState::Idle && s.revisionRunning)
     state += " · " + revisingText(s);
   m_stateLabel->setText(state);

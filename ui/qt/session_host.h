@@ -32,6 +32,8 @@ public:
   /// Chain speed of revisions (kept across model switches), and single steps.
   bool setRevisionPace(double stepsPerSecond) { return m_poller.setRevisionPace(stepsPerSecond); }
   void stepRevision(int steps = 1) { m_poller.stepRevision(steps); }
+  void setAutosaveSeconds(double seconds) { m_poller.setAutosaveSeconds(seconds); }
+
   /// The most recent snapshot seen by the poll timer (never null after open()).
   Snapshot current() const { return m_poller.current(); }
   /// Reads the session's snapshot now (cheap; for tests and immediate UI feedback).

@@ -183,11 +183,8 @@ IterationResult DualMcmc::iterate(const torch::Tensor& batch, MethodContext& ctx
 
   // 5. EBM: negatives from the updated generator revised again (fine_tune), or x~ (Eq. 7).
   torch::Tensor negatives = xs.xTilde;
-  if (t.twoChains) {
+  if (t.twoChains)
     negatives = reviseFromUpdatedGenerator(xs.z, xLive, ctx);
-    if (ctx.stopRequested())
-      return interrupted("iteration interrupted by a stop request after the G and I updates");
-  }
   const auto energyStep = updateEnergy(x, negatives, temperature);
 
   IterationResult result;
@@ -261,12 +258,16 @@ torch::Tensor DualMcmc::reviseFromUpdatedGenerator(const torch::Tensor& z,
                                                    const LiveValue<SettingValues>& xLive,
                                                    MethodContext& ctx) {
   // Step 5's second x-chain (fine_tune): the same z decoded by the updated G, revised again.
+  // G and I are updated by now, so a stop request does not end this chain: an iteration is
+  // either abandoned before any update or finished, never left half applied.
   torch::Tensor start;
   {
     torch::NoGradGuard noGrad;
     start = m_G->forward(z);
   }
-  return langevinX(*m_E, start, xLive, ctx.control(nullptr, false));
+  auto control = ctx.control(nullptr, false);
+  control.stop = nullptr;
+  return langevinX(*m_E, start, xLive, control);
 }
 
 std::vector<double> DualMcmc::lossValues(const std::array<torch::Tensor, 3>& energyStep,
