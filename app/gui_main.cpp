@@ -2,6 +2,7 @@
 // arguments it opens the shipped fmnist-small model on Fashion-MNIST and starts revising.
 #include "gui_bench.h"
 #include "main_window.h"
+#include "theme.h"
 
 #include <QApplication>
 #include <QCoreApplication>
@@ -39,6 +40,13 @@ struct GuiOptions {
                            "and quit.",
                            "seconds"};
   QCommandLineOption benchOut{"bench-out", "Also write the benchmark JSON here.", "file"};
+  QCommandLineOption chainSpeed{"chain-speed",
+                                "Langevin steps per second of revisions and playback: 0 = as "
+                                "fast as possible, -1 = single steps (default: the last choice).",
+                                "steps"};
+  QCommandLineOption presenter{"presenter", "Start in presenter mode (full screen, large fonts)."};
+  QCommandLineOption theme{"theme", "light, dark or high-contrast (default: the last choice).",
+                           "name"};
 
   void addTo(QCommandLineParser& parser) const {
     parser.setApplicationDescription(
@@ -47,7 +55,8 @@ struct GuiOptions {
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOptions({checkpoint, preset, runDir, device, threads, noRevise, freshLayout,
-                       screenshot, after, panel, bench, benchOut});
+                       screenshot, after, panel, bench, benchOut, chainSpeed, presenter,
+                       theme});
   }
 };
 
@@ -108,8 +117,27 @@ int main(int argc, char** argv) {
   options.threads = parser.value(o.threads).toInt();
   options.autoRevise = !parser.isSet(o.noRevise) && !parser.isSet(o.bench);
   options.restoreLayout = !parser.isSet(o.freshLayout) && !parser.isSet(o.screenshot);
+  if (parser.isSet(o.chainSpeed)) {
+    bool ok = false;
+    options.chainSpeed = parser.value(o.chainSpeed).toDouble(&ok);
+    if (!ok || (options.chainSpeed < 0 && options.chainSpeed != ebm::kSingleStep)) {
+      std::fprintf(stderr, "--chain-speed %s: give steps per second >= 0 or -1 (single steps)\n",
+                   parser.value(o.chainSpeed).toUtf8().constData());
+      return 2;
+    }
+  }
   ebm::ui::MainWindow window(options);
   window.show();
+  if (parser.isSet(o.theme)) {
+    if (!ebm::ui::themeNames().contains(parser.value(o.theme))) {
+      std::fprintf(stderr, "--theme %s: one of %s\n", parser.value(o.theme).toUtf8().constData(),
+                   ebm::ui::themeNames().join(", ").toUtf8().constData());
+      return 2;
+    }
+    window.setTheme(parser.value(o.theme));
+  }
+  if (parser.isSet(o.presenter))
+    window.setPresenterMode(true);
   if (parser.isSet(o.panel))
     window.showPanel("dock." + parser.value(o.panel));
 

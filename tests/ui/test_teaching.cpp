@@ -17,6 +17,7 @@
 
 #include <QAction>
 #include <QComboBox>
+#include <QDockWidget>
 #include <QDoubleSpinBox>
 #include <QLabel>
 #include <QPushButton>
@@ -214,6 +215,40 @@ TEST(Teaching, ChangeMarkersNeitherOverlapEachOtherNorTheLegend) {
     for (int j = i + 1; j < labels.size(); ++j)
       EXPECT_FALSE(labels[i].intersects(labels[j])) << i << " " << j;
   }
+}
+
+TEST(Teaching, PresenterModeThemesAndExportsAtTheChosenSize) {
+  auto w = teachingWindow(kFmnist);
+  ASSERT_TRUE(waitFor([&] { return idle(*w); }, 60));
+  QTest::mouseClick(w->controls()->chainGroup("x")->runButton(), Qt::LeftButton);
+  ASSERT_TRUE(waitFor([&] { return xLastStep(*w) > 0 && idle(*w); }, 60));
+  const double font = QApplication::font().pointSizeF();
+  auto* controlsDock = w->findChild<QDockWidget*>("dock.controls");
+  w->setPresenterMode(true);
+  waitFor([] { return false; }, 0.3);
+  EXPECT_TRUE(w->isFullScreen());
+  EXPECT_FALSE(controlsDock->isVisible());
+  EXPECT_NEAR(QApplication::font().pointSizeF(), font * 1.5, 0.01);
+  w->setPresenterMode(false);
+  waitFor([] { return false; }, 0.3);
+  EXPECT_TRUE(controlsDock->isVisible());
+  EXPECT_NEAR(QApplication::font().pointSizeF(), font, 0.01);
+  // Dark theme: the plots are recoloured too.
+  w->setTheme("dark");
+  EXPECT_LT(w->energyPlot()->plot()->toPixmap(80, 60).toImage().pixelColor(1, 1).lightness(), 60);
+  w->setTheme("light");
+  EXPECT_GT(w->energyPlot()->plot()->toPixmap(80, 60).toImage().pixelColor(1, 1).lightness(), 200);
+  // Exports are drawn for the file: the plot at the export size, the grid without the cursor.
+  const QImage plot = w->renderForExport(w->energyPlot());
+  EXPECT_EQ(plot.size(), QSize(1600, 900));
+  w->setCursorStep(0);
+  const QImage grid = w->renderForExport(w->xGrid());
+  ASSERT_FALSE(grid.isNull());
+  int cursorPixels = 0;
+  for (int y = 0; y < grid.height(); ++y)
+    for (int x = 0; x < grid.width(); ++x)
+      cursorPixels += grid.pixel(x, y) == qRgb(255, 170, 0);
+  EXPECT_EQ(cursorPixels, 0);
 }
 
 } // namespace

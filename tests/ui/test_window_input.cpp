@@ -141,7 +141,7 @@ TEST(WindowInput, AFieldTheFocusFallsToWhenAButtonIsDisabledGivesItBack) {
   auto w = windowWithATrace();
   ASSERT_TRUE(w);
   QPushButton* run = w->controls()->chainGroup("x")->runButton();
-  QSpinBox* steps = w->controls()->chainGroup("z")->intBox("steps");
+  QSpinBox* steps = w->controls()->chainGroup("x")->intBox("steps");
   QWidget::setTabOrder(run, steps);  // Qt hands a disabled button's focus to the next widget
   run->setFocus();
   ASSERT_TRUE(waitFor([&] { return run->hasFocus(); }, 5));

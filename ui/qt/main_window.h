@@ -11,6 +11,7 @@
 #include "step_cursor.h"
 
 #include <QElapsedTimer>
+#include <QImage>
 #include <QMainWindow>
 #include <QPointer>
 #include <QTimer>
@@ -103,6 +104,8 @@ public:
   /// "light", "dark" or "high-contrast"; recolours the plots too.
   void setTheme(const QString& name);
   QString theme() const { return m_theme; }
+  /// A panel drawn for a file at the export size (plots re-rendered, grids without the cursor).
+  QImage renderForExport(QWidget* widget) const;
   /// Writes the current x-trajectory as an animated GIF (one frame per snapshot); errors are
   /// reported like any other. Returns false if nothing was written.
   bool writeTrajectoryGif(const QString& path);
@@ -165,6 +168,7 @@ private:
   // Exports (main_window_exports.cpp).
   QString chooseSavePath(const QString& title, const QString& suggested, const QString& filter);
   void exportPanelPng(QWidget* widget, const QString& name);
+  void buildExportSizeMenu(QMenu* exportMenu);
   void exportCsv(CurvePlot* plot, const QString& name);
   void exportTrajectoryGif();
   void exportInterpolationPng();
@@ -248,7 +252,8 @@ private:
   bool m_presenter = false;
   double m_baseFontSize = 10;
   QString m_theme = "light";
-  QByteArray m_beforeMaximise;  // the layout before a panel was maximised (empty: none is)
+  QByteArray m_beforeMaximise;
+  QSize m_exportSize{1600, 900};  // the layout before a panel was maximised (empty: none is)
   std::shared_ptr<const Trace> m_pinnedData, m_pinnedLatent;
   QString m_pinnedLabel;
 

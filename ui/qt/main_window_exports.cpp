@@ -9,9 +9,16 @@
 #include "landscape_view.h"
 #include "trajectory_gif.h"
 
+#include <qcustomplot.h>
+
+#include <QActionGroup>
 #include <QFileDialog>
+#include <QMenu>
+#include <QSettings>
+#include <QOpenGLWidget>
 #include <QStackedWidget>
 
+#include <algorithm>
 #include <cstring>
 
 namespace ebm::ui {
@@ -39,15 +46,46 @@ QString MainWindow::chooseSavePath(const QString& title, const QString& suggeste
   return QFileDialog::getSaveFileName(this, title, suggested, filter);
 }
 
+QImage MainWindow::renderForExport(QWidget* widget) const {
+  // Drawn for the file at the chosen size, without the screen's cursor, hover or buttons.
+  const QSize size = m_exportSize;
+  if (auto* plot = qobject_cast<CurvePlot*>(widget))
+    return plot->plot()->toPixmap(size.width(), size.height()).toImage();
+  if (auto* grid = qobject_cast<ImageGridView*>(widget)) {
+    const int cell = std::clamp(size.height() / 9, 24, 256);
+    return grid->renderUpTo(-1, cell);
+  }
+  if (auto* gl = qobject_cast<QOpenGLWidget*>(widget))
+    return gl->grabFramebuffer().scaled(size, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+  return widget->grab().toImage();
+}
+
 void MainWindow::exportPanelPng(QWidget* widget, const QString& name) {
   const QString path = chooseSavePath(tr("Export PNG"), name + ".png", tr("PNG images (*.png)"));
   if (path.isEmpty())
     return;
-  const QPixmap pm = widget->grab();
-  if (!pm.save(path, "PNG"))
+  const QImage pm = renderForExport(widget);
+  if (pm.isNull() || !pm.save(path, "PNG"))
     onError(tr("cannot write %1").arg(path));
   else
     log(tr("wrote %1").arg(path));
+}
+
+void MainWindow::buildExportSizeMenu(QMenu* exp) {
+  auto* sizes = exp->addMenu(tr("PNG &size"));
+  auto* group = new QActionGroup(this);
+  const QSize saved = QSettings().value("export/size", QSize(1600, 900)).toSize();
+  for (const QSize s : {QSize(1280, 720), QSize(1600, 900), QSize(1920, 1080), QSize(3840, 2160)}) {
+    auto* a = sizes->addAction(QString("%1 × %2").arg(s.width()).arg(s.height()));
+    a->setCheckable(true);
+    a->setChecked(s == saved);
+    group->addAction(a);
+    connect(a, &QAction::triggered, this, [this, s] {
+      m_exportSize = s;
+      QSettings().setValue("export/size", s);
+    });
+  }
+  m_exportSize = saved;
 }
 
 void MainWindow::exportCsv(CurvePlot* plot, const QString& name) {

@@ -78,6 +78,7 @@ void MainWindow::buildExportMenu(QMenu* file) {
   exp->addAction(tr("MSE plot as PNG…"), this, [this] { exportPanelPng(m_mse, "mse"); });
   exp->addAction(tr("Loss plot as PNG…"), this, [this] { exportPanelPng(m_losses, "losses"); });
   exp->addAction(tr("Whole window as PNG…"), this, [this] { exportPanelPng(this, "ebm-lab"); });
+  buildExportSizeMenu(exp);
   exp->addSeparator();
   exp->addAction(tr("x trajectory as animated GIF…"), this, &MainWindow::exportTrajectoryGif);
   exp->addSeparator();

@@ -227,7 +227,7 @@ QString stateText(const SessionSnapshot& s) {
   case RunState::Loading: return QObject::tr("loading");
   case RunState::Idle: return s.revisionRunning ? revisingText(s) : QObject::tr("ready");
   case RunState::Training: return QObject::tr("training");
-  case RunState::Paused: return QObject::tr("training paused");
+  case RunState::Paused: return QObject::tr("paused");
   case RunState::Diverged: return QObject::tr("diverged at iteration %1").arg(s.divergedAt);
   case RunState::Failed: return QObject::tr("failed");
   }
