@@ -27,7 +27,7 @@ ChainInsightBar::ChainInsightBar(QWidget* parent) : QWidget(parent) {
   m_what = wrapping(this);
   m_numbers = wrapping(this);
   m_explain = wrapping(this);
-  m_explain->setStyleSheet("color: palette(link);");
+  m_explain->setForegroundRole(QPalette::Link);  // follows the theme
   m_temperature = new QPushButton(this);
   m_temperature->setToolTip(tr("Runs this chain with n = s, i.e. temperature T = 1: the "
                                "Langevin sampler of the energy itself. Press again to go back."));

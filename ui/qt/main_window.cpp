@@ -75,6 +75,7 @@ MainWindow::MainWindow(const AppOptions& options, QWidget* parent)
   buildRunToolbar();
   buildStatusBar();
   fitToScreen();
+  applyDockProportions();
   m_defaultState = saveState();
   if (options.restoreLayout)
     restoreWindowLayout();
@@ -255,9 +256,18 @@ void MainWindow::arrangeDocks() {
   tabifyDockWidget(x, dock("dock.interpolation"));
   tabifyDockWidget(x, dock("dock.inpainting"));
   x->raise();
-  // Proportions of whatever the screen gives: controls a fixed column, chains over plots.
-  resizeDocks({controls, x, z}, {310, 560, 460}, Qt::Horizontal);
-  resizeDocks({x, energy}, {62, 38}, Qt::Vertical);
+  applyDockProportions();
+}
+
+void MainWindow::applyDockProportions() {
+  // Of whatever the window gives: the controls a fixed column, the two chains share the rest
+  // 55:45, chains over plots 62:38.
+  auto* x = dock("dock.xrevision");
+  const int rest = std::max(600, width() - 320);
+  resizeDocks({dock("dock.controls"), x, dock("dock.zrevision")},
+              {310, rest * 55 / 100, rest * 45 / 100}, Qt::Horizontal);
+  const int tall = std::max(400, height() - 120);
+  resizeDocks({x, dock("dock.energy")}, {tall * 62 / 100, tall * 38 / 100}, Qt::Vertical);
 }
 
 void MainWindow::connectViews() {

@@ -132,6 +132,7 @@ private:
   void buildStatusBar();
   void restoreWindowLayout();
   void fitToScreen();
+  void applyDockProportions();
   void startTimers();
   QString offerShippedModels();
   void log(const QString& line);

@@ -54,7 +54,11 @@ QPalette highContrastPalette() {
 }
 
 void recolour(QCustomPlot* plot, const QPalette& pal) {
+  // Colours from the palette; fonts from the application's (presenter mode enlarges them).
   const QColor bg = pal.color(QPalette::Base), fg = pal.color(QPalette::Text);
+  const QFont font = QApplication::font();
+  QFont small = font;
+  small.setPointSizeF(font.pointSizeF() * 0.85);
   QColor grid = fg;
   grid.setAlpha(50);
   plot->setBackground(bg);
@@ -64,11 +68,14 @@ void recolour(QCustomPlot* plot, const QPalette& pal) {
     axis->setSubTickPen(QPen(fg));
     axis->setTickLabelColor(fg);
     axis->setLabelColor(fg);
+    axis->setTickLabelFont(small);
+    axis->setLabelFont(font);
     axis->grid()->setPen(QPen(grid, 1, Qt::DotLine));
   }
   plot->legend->setBrush(bg);
   plot->legend->setBorderPen(QPen(fg));
   plot->legend->setTextColor(fg);
+  plot->legend->setFont(small);
   plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
