@@ -352,6 +352,7 @@ TEST(Config, ApplyOverride) {
   EXPECT_EQ(dual(c).model.nz, 3);
   c.applyOverride("name=my run");
   EXPECT_EQ(c.name, "my run");
+  c.applyOverride("data.kind=points");  // toy2d reads no file and refuses a data.path
   c.applyOverride("data.path=/tmp/data dir");
   EXPECT_EQ(c.data.path, "/tmp/data dir");
   c.applyOverride("train.seed=1099511627779");
