@@ -355,25 +355,21 @@ ToyResult evaluateToy(const SampleOptions& o) {
                 "toy2d or points), this one has data.kind = " + info.config.data.kind);
   auto cpu = makeGenerator(torch::kCPU, o.seed);
   const ToyReference ref = toyReference(info.config, o.samples, cpu);
-  const std::string& toy = ref.name;
-  const auto& truth = ref.truth;
-  const auto& floor = ref.floor;
   const Drawn d = drawSamples(*model.method, info.config, o, device);
-  const bool hasDensity = ref.hasDensity;
 
   ToyResult result;
-  result.toy = toy;
+  result.toy = ref.name;
   result.reference = ref.description;
-  result.hasDensity = hasDensity;
+  result.hasDensity = ref.hasDensity;
   result.xSteps = d.x.steps;
   result.sampler = d.description.empty() ? describeSampler(d, nullptr) : d.description;
   auto row = [&](const std::string& name, const torch::Tensor& pts) {
     ToyRow r;
     r.samples = name;
-    r.mmd = mmdRbf(pts, truth);
+    r.mmd = mmdRbf(pts, ref.truth);
     r.meanLogDensity = std::nan("");
-    if (hasDensity) {
-      const auto logp = toyLogDensity(toy, pts.to(torch::kFloat));
+    if (ref.hasDensity) {
+      const auto logp = toyLogDensity(ref.name, pts.to(torch::kFloat));
       const auto finite = torch::isfinite(logp);
       const int64_t inside = finite.sum().item<int64_t>();
       r.fractionOutside = 1.0 - static_cast<double>(inside) / static_cast<double>(logp.numel());
@@ -385,7 +381,7 @@ ToyResult evaluateToy(const SampleOptions& o) {
   };
   row(d.startName, d.generated);
   row(d.revisedName, d.revised);
-  row("data", floor);
+  row("data", ref.floor);
   return result;
 }
 
