@@ -688,5 +688,20 @@ TEST(ConfigMethodTable, ShippedCheckpointsOpenWithTheirOldConfigs) {
   EXPECT_EQ(dual(fm).model.ebmWidth, 16);
 }
 
+TEST(ConfigMethodTable, ShippedTwoDModelsAreTheirPresetsTrained) {
+  for (const std::string toy : {"rings", "moons", "swissroll", "checkerboard"}) {
+    SCOPED_TRACE(toy);
+    const std::string name = "toy2d-" + toy;
+    const CheckpointInfo info = readCheckpointInfo(findResource("checkpoints/" + name +
+                                                                ".safetensors"));
+    EXPECT_EQ(info.config.data.kind, "toy2d");
+    EXPECT_EQ(info.config.data.toy, toy);
+    EXPECT_GT(info.iteration, 0);
+    const RunConfig preset = RunConfig::fromPreset(name);
+    EXPECT_EQ(preset.data.toy, toy);
+    EXPECT_TRUE(info.config.methodSettings == preset.methodSettings);
+  }
+}
+
 } // namespace
 } // namespace ebm
