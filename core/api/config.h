@@ -45,9 +45,9 @@ struct DataConfig {
                                 // the CSV file; toy2d: unused (must keep this default)
   bool pad32 = true;            // pad 28x28 images to 32x32 with -1
   int limit = 0;                // use at most N training images or points (0 = all)
-  double testFraction = 0.1;    // folder, points: share held out as the test split, every k-th
-                                // image by path or point by line (0, 1); unused when data.path
-                                // has train/ and test/ folders
+  double testFraction = 0.1;    // folder, points: share held out as the test split (folder:
+                                // every k-th image by path; points: a fixed random share) (0, 1);
+                                // unused when data.path has train/ and test/ folders
   std::string crop = "center";  // folder: the square each image is cut to before resizing:
                                 // "center" (its central square) | "box" (data.crop_box)
   std::vector<int> cropBox{15, 40, 163, 188};  // folder with crop = "box": [left, top, right,

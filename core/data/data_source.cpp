@@ -7,8 +7,10 @@
 #include "data/point_file.h"
 #include "models/models.h"
 #include "data/toy2d.h"
+#include "base/runtime.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 
@@ -61,38 +63,41 @@ private:
   std::string m_name;
 };
 
-/// A user's point file (data.kind = "points"): the points as given, every k-th line held out
-/// (data.test_fraction), shuffled epochs over the rest like image sets.
+/// A user's point file (data.kind = "points"): the points as given, a fixed random share held
+/// out (data.test_fraction), shuffled epochs over the rest like image sets.
 class PointSource : public DataSource {
 public:
   explicit PointSource(const DataConfig& data) : m_path(data.path) {
     PointFile file = readPointFile(data.path);
     m_classes = file.classes;
     m_largest = file.largestCoordinate;
-    std::vector<int64_t> train, test;
-    for (size_t i = 0; i < file.size(); ++i)
-      (heldOutAt(i, data.testFraction) ? test : train).push_back(static_cast<int64_t>(i));
-    if (data.limit > 0 && static_cast<int64_t>(train.size()) > data.limit)
-      train.resize(static_cast<size_t>(data.limit));
-    const auto all = torch::from_blob(file.xy.data(), {static_cast<int64_t>(file.size()), 2},
-                                      torch::kFloat);
-    const auto labels = file.labelled()
-                            ? torch::from_blob(file.labels.data(),
-                                               {static_cast<int64_t>(file.size())}, torch::kLong)
-                            : torch::Tensor();
-    m_train = pick(all, train);
-    m_test = pick(all, test);
-    if (labels.defined())
-      m_trainLabels = pick(labels, train);
+    const int64_t n = static_cast<int64_t>(file.size());
+    // Files are often ordered (by class, or rows alternating between classes), so every k-th
+    // line could hold out one class alone: the split is a random share instead, drawn from a
+    // fixed seed so that training and every evaluation of a file see the same split.
+    auto splitGen = makeGenerator(torch::kCPU, kPointSplitSeed);
+    const auto order = torch::randperm(n, splitGen, torch::TensorOptions().dtype(torch::kLong));
+    const int64_t held = static_cast<int64_t>(std::floor(n * data.testFraction + 1e-9));
+    const auto test = std::get<0>(order.narrow(0, 0, held).sort());
+    auto train = std::get<0>(order.narrow(0, held, n - held).sort());
+    if (data.limit > 0 && train.size(0) > data.limit)
+      train = train.narrow(0, 0, data.limit);
+    const auto all = torch::from_blob(file.xy.data(), {n, 2}, torch::kFloat);
+    // index_select copies: the file's buffers are gone after construction.
+    m_train = all.index_select(0, train);
+    m_test = all.index_select(0, test);
+    if (file.labelled())
+      m_trainLabels =
+          torch::from_blob(file.labels.data(), {n}, torch::kLong).index_select(0, train);
   }
   torch::Tensor next(int batchSize, torch::Generator& gen) override {
     return nextLabelled(batchSize, gen).x;
   }
   LabelledBatch nextLabelled(int batchSize, torch::Generator& gen) override {
     if (batchSize > size())
-      throw DataError(m_path + ": a batch of " + std::to_string(batchSize) +
-                      " points (train.batch_size) needs at least that many training points, "
-                      "and the file has " + std::to_string(size()) + " (" + counts() + ")");
+      throw DataError(m_path + ": train.batch_size = " + std::to_string(batchSize) +
+                      " is more than its " + std::to_string(size()) + " training points (" +
+                      counts() + "); use a smaller batch or more points");
     const auto idx = nextBatchIndices(size(), batchSize, gen, m_order, m_cursor, m_path);
     return {m_train.index_select(0, idx),
             m_trainLabels.defined() ? m_trainLabels.index_select(0, idx) : torch::Tensor()};
@@ -119,11 +124,7 @@ public:
 
 private:
   static constexpr double kPointWarnBeyond = 1.5;
-
-  static torch::Tensor pick(const torch::Tensor& all, const std::vector<int64_t>& rows) {
-    const auto idx = torch::tensor(rows, torch::TensorOptions().dtype(torch::kLong));
-    return all.index_select(0, idx);  // a copy: the file's buffer is gone after construction
-  }
+  static constexpr uint64_t kPointSplitSeed = 20231130;
   std::string counts() const {
     return std::to_string(size()) + " train / " + std::to_string(m_test.size(0)) +
            " held-out points";

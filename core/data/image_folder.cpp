@@ -111,6 +111,14 @@ std::vector<uint8_t> decodeSquare(const std::string& path, int side, int channel
   return out;
 }
 
+/// Of n files in path order, file i is held out when floor((i + 1) f) > floor(i f): floor(n f)
+/// files, evenly spread (f = 0.1: every 10th). The epsilon keeps products such as 10 * 0.3
+/// from falling just below the integer.
+bool heldOutAt(size_t i, double fraction) {
+  constexpr double kEps = 1e-9;
+  return std::floor((i + 1) * fraction + kEps) > std::floor(i * fraction + kEps);
+}
+
 DataError noImagesIn(const std::string& dir) {
   return DataError("data folder " + dir +
                    " contains no PNG, JPEG or BMP images (searched recursively)");
@@ -121,12 +129,6 @@ std::string channelWord(int count) {
 }
 
 } // namespace
-
-// The epsilon keeps products such as 10 * 0.3 from falling just below the integer.
-bool heldOutAt(size_t i, double fraction) {
-  constexpr double kEps = 1e-9;
-  return std::floor((i + 1) * fraction + kEps) > std::floor(i * fraction + kEps);
-}
 
 ImageFolder::ImageFolder(std::string root, ImageFolderOptions options)
     : m_root(std::move(root)), m_options(options) {

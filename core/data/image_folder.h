@@ -17,11 +17,6 @@ namespace ebm {
 
 enum class FolderSplit { Train, Test };
 
-/// The every-k-th test split of data.test_fraction: of n items in order (files by path, points
-/// by line), item i is held out when floor((i + 1) f) > floor(i f), floor(n f) items evenly
-/// spread (f = 0.1: every 10th).
-bool heldOutAt(size_t i, double fraction);
-
 /// A crop rectangle in pixels, PIL's convention: columns left..right-1, rows top..bottom-1.
 struct CropBox {
   int left = 0, top = 0, right = 0, bottom = 0;

@@ -137,20 +137,33 @@ TEST(PointFile, RefusesMissingFoldersAndUnreadableFiles) {
   }
 }
 
-TEST(PointFile, DataSourceHoldsOutEveryTenthLineAndServesShuffledEpochs) {
+TEST(PointFile, DataSourceHoldsOutAFixedRandomTenthAndServesShuffledEpochs) {
   const std::string dir = test::tempDir("points/source");
-  const std::string path = writePoints(dir, "circle.csv", circleCsv(100, false));
+  // Rows alternate between two rings, as a file written class by class in turn would: every
+  // 10th line would hold out one ring alone.
+  std::string text;
+  for (int i = 0; i < 100; ++i) {
+    const double t = 2 * 3.14159265358979 * i / 100, r = i % 2 == 0 ? 0.3 : 0.8;
+    text += std::to_string(r * std::cos(t)) + "," + std::to_string(r * std::sin(t)) + "\n";
+  }
+  const std::string path = writePoints(dir, "rings.csv", text);
   auto source = makeDataSource(pointData(path), ModelConfig{});
   EXPECT_EQ(source->size(), 90);
   EXPECT_EQ(source->describe(), "points:" + path + " (90 train / 10 held-out points)");
   EXPECT_EQ(dataLabelCount(pointData(path)), 0);
   auto gen = test::seeded(3);
-  // The held-out points are lines 10, 20, ..., 100 of the data (every 10th point), as given.
   const auto test = source->heldOut(50, gen);
   ASSERT_EQ(test.sizes(), (std::vector<int64_t>{10, 2}));
-  const double t = 2 * 3.14159265358979 * 9 / 100;
-  EXPECT_NEAR(test[0][0].item<double>(), 0.8 * std::cos(t), 1e-5);
-  EXPECT_NEAR(test[0][1].item<double>(), 0.8 * std::sin(t), 1e-5);
+  // The same split for every source of the file (training and each evaluation), in file order.
+  auto other = test::seeded(99);
+  EXPECT_TRUE(torch::equal(makeDataSource(pointData(path), ModelConfig{})->heldOut(10, other),
+                           test));
+  const auto radius = test.norm(2, 1);
+  EXPECT_TRUE(((radius - 0.3).abs() < 1e-4).any().item<bool>()) << test;
+  EXPECT_TRUE(((radius - 0.8).abs() < 1e-4).any().item<bool>()) << test;
+  const auto angle = torch::atan2(test.select(1, 1), test.select(1, 0));
+  const auto turn = torch::where(angle < 0, angle + 2 * 3.14159265358979, angle);
+  EXPECT_TRUE((turn.slice(0, 1) > turn.slice(0, 0, 9)).all().item<bool>()) << turn;
   // One epoch of 3 batches of 30 serves every training point once, none held out.
   std::set<std::pair<float, float>> seen;
   for (int b = 0; b < 3; ++b) {
@@ -163,8 +176,8 @@ TEST(PointFile, DataSourceHoldsOutEveryTenthLineAndServesShuffledEpochs) {
   for (int i = 0; i < 10; ++i)
     EXPECT_EQ(seen.count({test[i][0].item<float>(), test[i][1].item<float>()}), 0u);
   EXPECT_EQ(pointError([&] { source->next(91, gen); }),
-            path + ": a batch of 91 points (train.batch_size) needs at least that many training "
-                   "points, and the file has 90 (90 train / 10 held-out points)");
+            path + ": train.batch_size = 91 is more than its 90 training points (90 train / 10 "
+                   "held-out points); use a smaller batch or more points");
   DataConfig limited = pointData(path);
   limited.limit = 20;
   limited.testFraction = 0.5;
