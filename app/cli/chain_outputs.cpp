@@ -21,8 +21,7 @@ std::vector<std::string> writeChainOutputs(const SessionSnapshot& snap, const Tr
   written.push_back(csvName);
   const auto& shape = trace.decodes() ? trace.decodedShape : trace.stateShape;
   if (!trace.decodes() && shape == std::vector<int64_t>{2}) {
-    const bool toy = snap.config.data.kind == "toy2d";
-    const auto points = toy ? toyPoints(snap.config.data.toy, 2000, 3) : std::vector<float>{};
+    const auto points = dataPoints(snap.config.data, 2000, 3);
     if (trace.levels.empty() || trace.snapshots.empty()) {
       writePng(dir + "/" + pngName, render2dChains(&trace, snap.landscape.get(), points));
       written.push_back(pngName);

@@ -214,8 +214,8 @@ int runFd(EvaluationCommands& c) {
 
 int runToy(EvaluationCommands& c) {
   const auto r = ebm::evaluateToy(c.toyOpts);
-  std::printf("%s: %d samples against fresh draws of the true distribution; %s\n",
-              r.toy.c_str(), c.toyOpts.samples, r.sampler.c_str());
+  std::printf("%s: %d samples against %s; %s\n", r.toy.c_str(), c.toyOpts.samples,
+              r.reference.c_str(), r.sampler.c_str());
   std::printf("%-12s %12s %14s %10s\n", "samples", "MMD^2", "mean log p", "p = 0");
   std::vector<std::vector<std::string>> csv;
   for (const auto& row : r.rows) {
@@ -321,9 +321,10 @@ void addFdCommand(CLI::App& app, EvaluationCommands& c) {
 
 void addToyCommand(CLI::App& app, EvaluationCommands& c) {
   c.toy = app.add_subcommand(
-      "eval-toy", "Sample quality on 2-D toy data: squared MMD (RBF kernels at several "
+      "eval-toy", "Sample quality on 2-D data: squared MMD (RBF kernels at several "
                   "bandwidths) to fresh true samples and the mean true log-density, for "
-                  "generator samples x0 and revised samples x~");
+                  "generator samples x0 and revised samples x~; a model of a point file "
+                  "(data.kind = points) is compared with the file's held-out points");
   c.toyOpts.samples = 2000;
   c.toyOpts.batch = 500;
   addSamplingOptions(c.toy, c.toyOpts);

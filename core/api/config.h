@@ -36,14 +36,18 @@ struct TrainConfig {
 
 /// Where training data comes from.
 struct DataConfig {
-  std::string kind = "toy2d";   // toy2d | fashion-mnist | idx | cifar10 | folder (PNG/JPEG/BMP
-                                // files under data.path, centre-cropped and resized)
+  std::string kind = "toy2d";   // toy2d | points (a CSV file of x,y or x,y,label rows at
+                                // data.path, used as given) | fashion-mnist | idx | cifar10 |
+                                // folder (PNG/JPEG/BMP files under data.path, centre-cropped and
+                                // resized)
   std::string toy = "8gaussians";  // toy2d: 8gaussians|25gaussians|rings|moons|swissroll|checkerboard|pinwheel
-  std::string path = "/usr/share/datasets/fashion-mnist";  // image sets: their folder
+  std::string path = "/usr/share/datasets/fashion-mnist";  // image sets: their folder; points:
+                                // the CSV file; toy2d: unused (must keep this default)
   bool pad32 = true;            // pad 28x28 images to 32x32 with -1
-  int limit = 0;                // use at most N training images (0 = all)
-  double testFraction = 0.1;    // folder: share held out as the test split, every k-th image by
-                                // path (0, 1); unused when data.path has train/ and test/ folders
+  int limit = 0;                // use at most N training images or points (0 = all)
+  double testFraction = 0.1;    // folder, points: share held out as the test split (folder:
+                                // every k-th image by path; points: a fixed random share) (0, 1);
+                                // unused when data.path has train/ and test/ folders
   std::string crop = "center";  // folder: the square each image is cut to before resizing:
                                 // "center" (its central square) | "box" (data.crop_box)
   std::vector<int> cropBox{15, 40, 163, 188};  // folder with crop = "box": [left, top, right,

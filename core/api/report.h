@@ -35,7 +35,9 @@ Image renderLevelLadder(const Trace& trace, int maxRows = 16);
 Image render2dChains(const Trace* trace, const Landscape* landscape,
                      const std::vector<float>& points, int size = 512, int maxChains = 64);
 
-/// Draws n points of a 2-D toy distribution (for plots), flattened n x 2.
-std::vector<float> toyPoints(const std::string& name, int n, uint64_t seed);
+/// Up to n points of a 2-D model's data (for plots), flattened n x 2: fresh draws of data.toy
+/// (data.kind = "toy2d"), or a point file's training points (the first n of a seeded shuffle);
+/// empty for image data. Throws DataError when the point file cannot be read.
+std::vector<float> dataPoints(const DataConfig& data, int n, uint64_t seed);
 
 } // namespace ebm

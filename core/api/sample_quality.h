@@ -89,20 +89,25 @@ struct FdResult {
 FdResult evaluateFd(const FdOptions& options);
 
 struct ToyRow {
-  std::string samples;         // "generator", "revised", or "data" (fresh true samples: the floor)
-  double mmd = 0;              // squared MMD (sum of RBF kernels) to fresh true samples
+  std::string samples;         // "generator", "revised", or "data" (the floor: fresh true
+                               // samples; for a point file its training points)
+  double mmd = 0;              // squared MMD (sum of RBF kernels) to the reference: fresh true
+                               // samples, or a point file's held-out points
   double meanLogDensity = 0;   // mean log p_true(sample); NaN where the density has no closed form
   double fractionOutside = 0;  // fraction of samples where p_true = 0 (log-density -inf)
 };
 
 struct ToyResult {
   std::vector<ToyRow> rows;
-  std::string toy;
+  std::string toy;        // the toy's name, or the point file's path
+  std::string reference;  // what the samples were compared with, as a phrase
+  bool hasDensity = false;  // the data has a closed-form density (mean log p is computed)
   int xSteps = 0;
   std::string sampler;  // the sampler that drew the samples, as a line of text
 };
 
-/// Sample quality on 2-D toy data; throws ebm::Error for a model not trained on toy2d data.
+/// Sample quality on 2-D data (data.kind toy2d or points); throws ebm::Error for a model trained
+/// on other data, DataError when a point file cannot be read.
 ToyResult evaluateToy(const SampleOptions& options);
 
 } // namespace ebm

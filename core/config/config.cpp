@@ -124,7 +124,7 @@ std::vector<Field> fieldsOf(RunConfig& c) {
       {"train", "log_every", &t.logEvery, atLeast(1)},
       {"train", "seed", &t.seed, {}},
 
-      {"data", "kind", &d.kind, oneOf({"toy2d", "fashion-mnist", "idx", "cifar10", "folder"})},
+      {"data", "kind", &d.kind, oneOf({"toy2d", "points", "fashion-mnist", "idx", "cifar10", "folder"})},
       {"data", "toy", &d.toy,
        oneOf({"8gaussians", "25gaussians", "rings", "moons", "swissroll", "checkerboard",
               "pinwheel"})},
@@ -736,10 +736,16 @@ void RunConfig::validate() const {
   if (data.crop == "box" && data.kind != "folder")
     throw ConfigError("data.crop = \"box\" crops image files: it requires data.kind = "
                       "\"folder\" (got " + quoteToml(data.kind) + ")");
-  if (data.flip && data.kind == "toy2d")
+  const bool points2d = data.kind == "toy2d" || data.kind == "points";
+  if (data.flip && points2d)
     throw ConfigError("data.flip = true mirrors images: it requires an image data kind (got " +
                       kind + ")");
-  if (data.kind == "toy2d") {
+  // toy2d draws data.toy and reads no file: a path given with it would be silently ignored.
+  if (data.kind == "toy2d" && data.path != DataConfig().path)
+    throw ConfigError("data.path = " + quoteToml(data.path) + " is not read by " + kind +
+                      ", which draws data.toy = " + quoteToml(data.toy) +
+                      "; to train on a file of 2-D points set data.kind = \"points\"");
+  if (points2d) {
     if (model.family != "mlp")
       throw ConfigError(kind + " requires model.family = \"mlp\" (got " +
                         quoteToml(model.family) + ")");

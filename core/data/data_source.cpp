@@ -4,10 +4,14 @@
 #include "errors.h"
 #include "data/idx.h"
 #include "data/image_folder.h"
+#include "data/point_file.h"
 #include "models/models.h"
 #include "data/toy2d.h"
+#include "base/runtime.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <filesystem>
 
 namespace ebm {
@@ -57,6 +61,80 @@ public:
 
 private:
   std::string m_name;
+};
+
+/// A user's point file (data.kind = "points"): the points as given, a fixed random share held
+/// out (data.test_fraction), shuffled epochs over the rest like image sets.
+class PointSource : public DataSource {
+public:
+  explicit PointSource(const DataConfig& data) : m_path(data.path) {
+    PointFile file = readPointFile(data.path);
+    m_classes = file.classes;
+    m_largest = file.largestCoordinate;
+    const int64_t n = static_cast<int64_t>(file.size());
+    // Files are often ordered (by class, or rows alternating between classes), so every k-th
+    // line could hold out one class alone: the split is a random share instead, drawn from a
+    // fixed seed so that training and every evaluation of a file see the same split.
+    auto splitGen = makeGenerator(torch::kCPU, kPointSplitSeed);
+    const auto order = torch::randperm(n, splitGen, torch::TensorOptions().dtype(torch::kLong));
+    const int64_t held = static_cast<int64_t>(std::floor(n * data.testFraction + 1e-9));
+    const auto test = std::get<0>(order.narrow(0, 0, held).sort());
+    auto train = std::get<0>(order.narrow(0, held, n - held).sort());
+    if (data.limit > 0 && train.size(0) > data.limit)
+      train = train.narrow(0, 0, data.limit);
+    const auto all = torch::from_blob(file.xy.data(), {n, 2}, torch::kFloat);
+    // index_select copies: the file's buffers are gone after construction.
+    m_train = all.index_select(0, train);
+    m_test = all.index_select(0, test);
+    if (file.labelled())
+      m_trainLabels =
+          torch::from_blob(file.labels.data(), {n}, torch::kLong).index_select(0, train);
+  }
+  torch::Tensor next(int batchSize, torch::Generator& gen) override {
+    return nextLabelled(batchSize, gen).x;
+  }
+  LabelledBatch nextLabelled(int batchSize, torch::Generator& gen) override {
+    if (batchSize > size())
+      throw DataError(m_path + ": train.batch_size = " + std::to_string(batchSize) +
+                      " is more than its " + std::to_string(size()) + " training points (" +
+                      counts() + "); use a smaller batch or more points");
+    const auto idx = nextBatchIndices(size(), batchSize, gen, m_order, m_cursor, m_path);
+    return {m_train.index_select(0, idx),
+            m_trainLabels.defined() ? m_trainLabels.index_select(0, idx) : torch::Tensor()};
+  }
+  torch::Tensor heldOut(int n, torch::Generator&) override {
+    if (n > 0 && m_test.size(0) == 0)
+      throw DataError(m_path + " has no held-out points: " + std::to_string(size()) +
+                      " points are too few for data.test_fraction to pick one");
+    return m_test.narrow(0, 0, std::min<int64_t>(n, m_test.size(0)));
+  }
+  int64_t size() const override { return m_train.size(0); }
+  std::string describe() const override {
+    std::string text = "points:" + m_path + " (" + counts() +
+                       (m_classes > 0 ? ", " + std::to_string(m_classes) + " classes" : "") + ")";
+    if (m_largest > kPointWarnBeyond) {
+      char largest[32];
+      std::snprintf(largest, sizeof largest, "%.3g", m_largest);
+      text += "; warning: coordinates reach " + std::string(largest) +
+              ", beyond the [-1.5, 1.5] square the 2-D models and views are made for (they are "
+              "used as given: scale the file to about [-1, 1])";
+    }
+    return text;
+  }
+
+private:
+  static constexpr double kPointWarnBeyond = 1.5;
+  static constexpr uint64_t kPointSplitSeed = 20231130;
+  std::string counts() const {
+    return std::to_string(size()) + " train / " + std::to_string(m_test.size(0)) +
+           " held-out points";
+  }
+
+  std::string m_path;
+  int m_classes = 0;
+  double m_largest = 0;
+  torch::Tensor m_train, m_trainLabels, m_test, m_order;
+  int64_t m_cursor = 0;
 };
 
 class ImageSource : public DataSource {
@@ -161,12 +239,21 @@ private:
 int dataLabelCount(const DataConfig& data) {
   if (data.kind == "toy2d")
     return toyLabelCount(data.toy);
+  if (data.kind == "points")
+    return readPointFile(data.path).classes;
   return data.kind == "fashion-mnist" || data.kind == "cifar10" ? 10 : 0;
 }
 
 std::vector<std::string> dataLabelNames(const DataConfig& data) {
   if (data.kind == "toy2d")
     return toyLabelNames(data.toy);
+  if (data.kind == "points") {
+    std::vector<std::string> names;
+    const int classes = dataLabelCount(data);
+    for (int k = 0; k < classes; ++k)
+      names.push_back("class " + std::to_string(k));
+    return names;
+  }
   if (data.kind == "fashion-mnist")
     return {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
             "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
@@ -179,9 +266,18 @@ std::vector<std::string> dataLabelNames(const DataConfig& data) {
 std::unique_ptr<DataSource> makeDataSource(const DataConfig& data, const ModelConfig& model) {
   if (data.kind == "toy2d")
     return std::make_unique<ToySource>(data.toy);
+  if (data.kind == "points")
+    return std::make_unique<PointSource>(data);
   if (data.kind == "folder")
     return std::make_unique<FolderSource>(data, model);
   if (data.kind == "fashion-mnist" || data.kind == "idx" || data.kind == "cifar10") {
+    if (std::filesystem::is_regular_file(data.path)) {
+      const auto folder = std::filesystem::path(data.path).parent_path();
+      throw DataError("data.path must be the folder that holds the " +
+                      std::string(data.kind == "cifar10" ? "CIFAR-10 .bin" : "IDX") +
+                      " files, not " + data.path + " (that file's folder is " +
+                      (folder.empty() ? std::string(".") : folder.string()) + ")");
+    }
     if (!std::filesystem::exists(data.path))
       throw DataError("data folder " + data.path + " does not exist" +
                       (data.kind == "cifar10"

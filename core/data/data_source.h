@@ -1,6 +1,6 @@
-// Training data behind one interface: 2-D toy samplers (fresh points every batch), image sets
-// held in memory (IDX, CIFAR-10) and image folders decoded on demand (shuffled epochs,
-// drop_last). Worker thread only; no Qt/GL.
+// Training data behind one interface: 2-D toy samplers (fresh points every batch), a user's 2-D
+// point file, image sets held in memory (IDX, CIFAR-10) and image folders decoded on demand
+// (shuffled epochs, drop_last). Worker thread only; no Qt/GL.
 #pragma once
 
 #include "config.h"
@@ -28,7 +28,8 @@ public:
   }
   /// The next training batch (B, ...) on the CPU (mirrored per image when data.flip).
   virtual torch::Tensor next(int batchSize, torch::Generator& gen) = 0;
-  /// `n` held-out examples (the test split for image sets, never flipped; fresh draws for toys).
+  /// `n` held-out examples (the test split for image sets and point files, at most n of it; never
+  /// flipped; fresh draws for toys).
   virtual torch::Tensor heldOut(int n, torch::Generator& gen) = 0;
   /// Number of training examples (0 = unbounded sampler).
   virtual int64_t size() const = 0;
@@ -36,9 +37,10 @@ public:
 };
 
 /// The number of classes the data's labels take (0: the data has no labels a conditional model
-/// can use): Fashion-MNIST and CIFAR-10 10, labelled toys (data/toy2d.h) theirs.
+/// can use): Fashion-MNIST and CIFAR-10 10, labelled toys (data/toy2d.h) theirs, a point file
+/// with a label column 1 + its largest label (read from the file: DataError if it cannot be).
 int dataLabelCount(const DataConfig& data);
-/// The classes' names, in label order (empty when the data has none).
+/// The classes' names, in label order (empty when the data has none); a point file's "class k".
 std::vector<std::string> dataLabelNames(const DataConfig& data);
 
 /// Builds the data source of a config; throws DataError / ConfigError with a clear message.

@@ -13,6 +13,7 @@
 #include "eval/metrics.h"
 #include "base/runtime.h"
 #include "io/safetensors.h"
+#include "data/data_source.h"
 #include "data/toy2d.h"
 
 #include <cmath>
@@ -309,32 +310,66 @@ FdResult evaluateFd(const FdOptions& o) {
   return result;
 }
 
+namespace {
+
+/// What eval-toy compares samples with: `truth` the reference set, `floor` a second set from the
+/// same data (its distance to `truth` is what an ideal sampler would reach).
+struct ToyReference {
+  torch::Tensor truth, floor;
+  std::string name, description;
+  bool hasDensity = false;
+};
+
+/// toy2d: two sets of fresh draws. A point file has no closed-form density and no sampler: its
+/// held-out points are the reference and as many training points the floor.
+ToyReference toyReference(const RunConfig& config, int samples, torch::Generator& cpu) {
+  ToyReference r;
+  if (config.data.kind == "toy2d") {
+    r.name = config.data.toy;
+    r.truth = sampleToy2d(r.name, samples, cpu);
+    r.floor = sampleToy2d(r.name, samples, cpu);
+    r.hasDensity = toyHasLogDensity(r.name);
+    r.description = "fresh draws of the true distribution";
+    return r;
+  }
+  auto source = makeDataSource(config.data, config.model);
+  r.name = config.data.path;
+  r.truth = source->heldOut(samples, cpu);
+  const int64_t train = std::min<int64_t>(samples, source->size());
+  r.floor = source->next(static_cast<int>(train), cpu);
+  r.description = "the " + std::to_string(r.truth.size(0)) + " held-out points of " + r.name +
+                  " (data row: " + std::to_string(train) +
+                  " training points; a point file has no closed-form density, so no mean log p)";
+  return r;
+}
+
+} // namespace
+
 ToyResult evaluateToy(const SampleOptions& o) {
   configureThreads(o.threads);
   const auto device = resolveDevice(o.device);
   CheckpointInfo info;
   auto model = openModel(o, info);
-  if (info.config.data.kind != "toy2d")
-    throw Error(o.checkpoint + ": eval-toy needs a model trained on 2-D toy data (data.kind = "
-                "toy2d), this one has data.kind = " + info.config.data.kind);
-  const std::string toy = info.config.data.toy;
+  if (info.config.data.kind != "toy2d" && info.config.data.kind != "points")
+    throw Error(o.checkpoint + ": eval-toy needs a model trained on 2-D data (data.kind = "
+                "toy2d or points), this one has data.kind = " + info.config.data.kind);
   auto cpu = makeGenerator(torch::kCPU, o.seed);
-  const auto truth = sampleToy2d(toy, o.samples, cpu);
-  const auto floor = sampleToy2d(toy, o.samples, cpu);
+  const ToyReference ref = toyReference(info.config, o.samples, cpu);
   const Drawn d = drawSamples(*model.method, info.config, o, device);
-  const bool hasDensity = toyHasLogDensity(toy);
 
   ToyResult result;
-  result.toy = toy;
+  result.toy = ref.name;
+  result.reference = ref.description;
+  result.hasDensity = ref.hasDensity;
   result.xSteps = d.x.steps;
   result.sampler = d.description.empty() ? describeSampler(d, nullptr) : d.description;
   auto row = [&](const std::string& name, const torch::Tensor& pts) {
     ToyRow r;
     r.samples = name;
-    r.mmd = mmdRbf(pts, truth);
+    r.mmd = mmdRbf(pts, ref.truth);
     r.meanLogDensity = std::nan("");
-    if (hasDensity) {
-      const auto logp = toyLogDensity(toy, pts.to(torch::kFloat));
+    if (ref.hasDensity) {
+      const auto logp = toyLogDensity(ref.name, pts.to(torch::kFloat));
       const auto finite = torch::isfinite(logp);
       const int64_t inside = finite.sum().item<int64_t>();
       r.fractionOutside = 1.0 - static_cast<double>(inside) / static_cast<double>(logp.numel());
@@ -346,7 +381,7 @@ ToyResult evaluateToy(const SampleOptions& o) {
   };
   row(d.startName, d.generated);
   row(d.revisedName, d.revised);
-  row("data", floor);
+  row("data", ref.floor);
   return result;
 }
 

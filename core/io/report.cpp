@@ -1,6 +1,7 @@
 #include "report.h"
 
 #include "errors.h"
+#include "data/data_source.h"
 #include "data/toy2d.h"
 
 #include <torch/torch.h>
@@ -160,9 +161,18 @@ Image render2dChains(const Trace* trace, const Landscape* landscape,
   return plot.canvas;
 }
 
-std::vector<float> toyPoints(const std::string& name, int n, uint64_t seed) {
+std::vector<float> dataPoints(const DataConfig& data, int n, uint64_t seed) {
   auto gen = at::detail::createCPUGenerator(seed);
-  const auto p = sampleToy2d(name, n, gen).contiguous();
+  torch::Tensor p;
+  if (data.kind == "toy2d") {
+    p = sampleToy2d(data.toy, n, gen);
+  } else if (data.kind == "points") {
+    auto source = makeDataSource(data, ModelConfig{});
+    p = source->next(static_cast<int>(std::min<int64_t>(n, source->size())), gen);
+  } else {
+    return {};
+  }
+  p = p.contiguous();
   return std::vector<float>(p.data_ptr<float>(), p.data_ptr<float>() + p.numel());
 }
 

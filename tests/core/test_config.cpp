@@ -352,6 +352,7 @@ TEST(Config, ApplyOverride) {
   EXPECT_EQ(dual(c).model.nz, 3);
   c.applyOverride("name=my run");
   EXPECT_EQ(c.name, "my run");
+  c.applyOverride("data.kind=points");  // toy2d reads no file and refuses a data.path
   c.applyOverride("data.path=/tmp/data dir");
   EXPECT_EQ(c.data.path, "/tmp/data dir");
   c.applyOverride("train.seed=1099511627779");
@@ -685,6 +686,21 @@ TEST(ConfigMethodTable, ShippedCheckpointsOpenWithTheirOldConfigs) {
       readCheckpointInfo(findResource("checkpoints/fmnist-small.safetensors")).config;
   EXPECT_EQ(dual(fm).model.nz, 32);
   EXPECT_EQ(dual(fm).model.ebmWidth, 16);
+}
+
+TEST(ConfigMethodTable, ShippedTwoDModelsAreTheirPresetsTrained) {
+  for (const std::string toy : {"rings", "moons", "swissroll", "checkerboard"}) {
+    SCOPED_TRACE(toy);
+    const std::string name = "toy2d-" + toy;
+    const CheckpointInfo info = readCheckpointInfo(findResource("checkpoints/" + name +
+                                                                ".safetensors"));
+    EXPECT_EQ(info.config.data.kind, "toy2d");
+    EXPECT_EQ(info.config.data.toy, toy);
+    EXPECT_GT(info.iteration, 0);
+    const RunConfig preset = RunConfig::fromPreset(name);
+    EXPECT_EQ(preset.data.toy, toy);
+    EXPECT_TRUE(info.config.methodSettings == preset.methodSettings);
+  }
 }
 
 } // namespace

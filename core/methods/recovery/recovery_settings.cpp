@@ -336,7 +336,7 @@ void checkRecovery(const RunConfig& config, RecoveryVariant v) {
                         config.data.kind +
                         (config.data.kind == "toy2d" ? " (" + config.data.toy + ")" : "") +
                         " has no labels (labelled: fashion-mnist, cifar10, toy2d 8gaussians and "
-                        "25gaussians)");
+                        "25gaussians, points files with a label column)");
     if (s.initializer.tembDim % 2 != 0)
       throw ConfigError(name + ".model.init_temb_dim = " + std::to_string(s.initializer.tembDim) +
                         ": must be even");
