@@ -132,17 +132,28 @@ void MainWindow::startTimers() {
 }
 
 QString MainWindow::offerShippedModels() {
-  // Returns the shipped fmnist-small checkpoint ("" when it is not installed).
-  const QString fm = shippedCheckpoint("fmnist-small.safetensors");
-  const QString toy = shippedCheckpoint("toy2d.safetensors");
-  if (!fm.isEmpty())
-    m_controls->addModel(tr("fmnist-small (shipped)"), fm);
-  if (!toy.isEmpty())
-    m_controls->addModel(tr("toy2d, 8 Gaussians (shipped)"), toy);
+  // Every shipped checkpoint, the default first; returns the shipped fmnist-small ("" when it
+  // is not installed).
+  static const std::pair<const char*, const char*> kShipped[] = {
+      {"fmnist-small", "fmnist-small (shipped)"},
+      {"toy2d", "toy2d, 8 Gaussians (shipped)"},
+      {"toy2d-rings", "toy2d, rings (shipped)"},
+      {"toy2d-moons", "toy2d, moons (shipped)"},
+      {"toy2d-swissroll", "toy2d, swiss roll (shipped)"},
+      {"toy2d-checkerboard", "toy2d, checkerboard (shipped)"},
+      {"cdrl-toy2d", "cdrl-toy2d, checkerboard (shipped)"},
+      {"cdrl-grid2d-cond", "cdrl-grid2d-cond, 5 x 5 grid with labels (shipped)"},
+      {"cdrl-fmnist", "cdrl-fmnist (shipped)"},
+  };
+  for (const auto& [file, label] : kShipped) {
+    const QString path = shippedCheckpoint((std::string(file) + ".safetensors").c_str());
+    if (!path.isEmpty())
+      m_controls->addModel(tr(label), path);
+  }
   for (const auto& r : QSettings().value("recent").toStringList())
     m_controls->addModel(QFileInfo(r).fileName(), r);
   rebuildRecentMenu();
-  return fm;
+  return shippedCheckpoint("fmnist-small.safetensors");
 }
 
 QDockWidget* MainWindow::addPanel(const QString& title, const QString& objectName,
