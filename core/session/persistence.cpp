@@ -60,9 +60,7 @@ void Session::Impl::build(RunConfig cfg, const std::string& checkpoint) {
           ? cfg.train.itersPerEpoch
           : (data->size() > 0 ? std::max<long>(1, data->size() / cfg.train.batchSize) : 100);
   method->setEpoch(epoch);
-  losses = std::make_shared<LossHistory>();
-  losses->names = method->info().lossNames;
-  lossStride = 1;
+  losses.reset(method->info().lossNames);
   traces.clear();
   landscape.reset();
   interpolation.reset();
@@ -108,7 +106,7 @@ void Session::Impl::save(const std::string& requested) {
   saveCheckpoint(path, *method, effectiveConfig(), iteration, epoch);
   checkpointPath = path;
   if (!options.runDir.empty())
-    writeLossCsv(options.runDir + "/losses.csv", *losses);
+    writeLossCsv(options.runDir + "/losses.csv", losses.history(), config.train.logEvery);
   lastMessage = "saved " + path + " at iteration " + std::to_string(iteration);
 }
 

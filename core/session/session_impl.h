@@ -8,6 +8,7 @@
 #include "session.h"
 
 #include "base/live_settings.h"
+#include "session/loss_recorder.h"
 #include "data/data_source.h"
 #include "methods/method.h"
 
@@ -83,8 +84,7 @@ struct Session::Impl {
   long target = 0;
   bool stepOnce = false;
   double itersPerSecond = 0, stepsPerSecond = 0;
-  std::shared_ptr<LossHistory> losses = std::make_shared<LossHistory>();
-  int lossStride = 1;
+  LossRecorder losses{options.maxLossRows};  // every iteration (log_every thins losses.csv)
   struct ChainRecord {
     std::shared_ptr<const Trace> trace;
     bool fromRevision = false;
@@ -116,7 +116,6 @@ struct Session::Impl {
   void stopTraining();
   void stepOnceRequested();
   void trainOne();
-  void appendLosses(const std::vector<double>& row);
 
   // ------------------------------------------------------------ requests.cpp
   void runChain(const cmd::RunChain& c);
