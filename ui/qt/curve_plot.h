@@ -1,7 +1,8 @@
 // CurvePlot: a QCustomPlot panel for the app's curves. Two kinds of content: a bundle of
 // per-chain series over Langevin steps (each chain faint, the mean bold, a mean +/- std band)
-// and a set of named lines over iterations (training losses). It marks setting changes and
-// the shared step cursor, reads values on hover, toggles a log axis and exports CSV.
+// and a set of named series with their own x values (e.g. PSNR over steps; the training losses
+// have their own LossPanel). It marks setting changes and the shared step cursor, reads values
+// on hover, toggles a log axis and exports CSV.
 // Replots are coalesced by the caller's timer. GUI thread only.
 #pragma once
 
@@ -25,12 +26,6 @@ struct ChainBundle {
   std::vector<std::pair<double, QString>> marks;  // vertical markers (setting changes)
 };
 
-struct NamedLines {
-  std::vector<double> x;
-  std::vector<QString> names;
-  std::vector<std::vector<double>> rows;  // rows[i][k] = names[k] at x[i]
-};
-
 /// One curve with its own x values (markers only when `points`).
 struct Series {
   QString name;
@@ -44,7 +39,6 @@ public:
   CurvePlot(const QString& xLabel, const QString& yLabel, QWidget* parent = nullptr);
 
   void setBundle(const ChainBundle& bundle, const QString& seriesName, int maxChains = 16);
-  void setLines(const NamedLines& lines);
   void setSeries(const std::vector<Series>& series);
   void clear(const QString& placeholder);
   void setCursor(double x);  // NaN hides it
