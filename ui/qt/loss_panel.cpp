@@ -28,7 +28,7 @@ const QColor kLossColours[] = {QColor(0, 114, 178),   QColor(213, 94, 0),  QColo
                                QColor(204, 121, 167), QColor(230, 159, 0), QColor(86, 180, 233),
                                QColor(0, 0, 0)};
 constexpr int kLossColourCount = 7;
-constexpr int kMinPlotPixels = 30;      // the least height of a plot's data area
+constexpr int kMinPlotPixels = 26;      // the least height of a plot's data area
 constexpr int kComfortablePlotPixels = 88;  // a plot with its title row, reading well
 constexpr int kAxisPixels = 34;         // the iteration axis under the lowest plots
 constexpr int kMinPlotWidth = 230;      // a plot beside another keeps at least this width
@@ -321,13 +321,12 @@ void LossPanel::arrangePlots() {
       m_rowMargins.push_back(new QCPMarginGroup(m_plot));
     p.rect->setMarginGroup(QCP::msLeft | QCP::msRight, m_margins);
     p.rect->setMarginGroup(QCP::msBottom, m_rowMargins.back());
-    // Iterations are labelled under the last row and under a plot with none below it (the row
-    // keeps the room for the labels anyway).
+    // Tick labels under every row with a plot that has none below it (the row keeps the room
+    // for them anyway), the axis label under the last row.
     const int lastInRow = std::min(i - i % columns + columns, n) - 1;
-    const bool labelled = lastInRow + columns >= n;
     auto* x = p.rect->axis(QCPAxis::atBottom);
-    x->setTickLabels(labelled);
-    x->setLabel(labelled ? tr("iteration") : QString());
+    x->setTickLabels(lastInRow + columns >= n);
+    x->setLabel(i - i % columns + columns >= n ? tr("iteration") : QString());
   }
   requestReplot();
 }
