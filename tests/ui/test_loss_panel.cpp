@@ -189,6 +189,32 @@ std::shared_ptr<ebm::LossHistory> syntheticHistory(const ebm::MethodInfo& info, 
   return h;
 }
 
+// Legends get all the room they ask for, inside the plot; headline plots need no scrolling; the
+// spike (one row in 20 000) leaves the first plot's y axis far below it.
+void expectReadable(LossPanel& panel, bool noScrolling) {
+  auto* scroll = panel.findChild<QScrollArea*>();
+  ASSERT_NE(scroll, nullptr);
+  if (noScrolling)
+    EXPECT_EQ(scroll->verticalScrollBar()->maximum(), 0)
+        << "headline plots need scrolling at " << panel.width() << "x" << panel.height();
+  QCustomPlot* plot = panel.plot();
+  int legends = 0;
+  for (auto* element : plot->plotLayout()->elements(true)) {
+    auto* legend = qobject_cast<QCPLegend*>(element);
+    if (!legend)
+      continue;
+    ++legends;
+    const QSize need = legend->minimumOuterSizeHint();
+    EXPECT_GE(legend->outerRect().height(), need.height()) << "a legend is cut at the bottom";
+    EXPECT_GE(legend->outerRect().width(), need.width()) << "a legend is cut at the side";
+    EXPECT_TRUE(plot->rect().contains(legend->outerRect())) << "a legend leaves the plot";
+  }
+  EXPECT_EQ(legends, panel.plotCount());
+  const QCPRange y = plot->axisRects().front()->axis(QCPAxis::atLeft)->range();
+  EXPECT_LT(y.upper, 10.0);
+  EXPECT_GT(y.upper, 1.4);
+}
+
 TEST_F(TrainedWindow, LossPanelFitsADockWithoutClippingAndIgnoresASpike) {
   const auto info = s_window->host().pollNow()->methodInfo;
   auto history = syntheticHistory(*info, 20000);
@@ -196,38 +222,26 @@ TEST_F(TrainedWindow, LossPanelFitsADockWithoutClippingAndIgnoresASpike) {
   const size_t col = size_t(std::find(info->lossNames.begin(), info->lossNames.end(), spiked) -
                             info->lossNames.begin());
   history->rows[10000][col] = 5e5;
-  // A dock at 1280x720 (plots side by side), the brief's 550x300, and a roomy one at 1920x1080.
-  for (const QSize size : {QSize(480, 250), QSize(550, 300), QSize(900, 420)}) {
-    LossPanel panel;
-    panel.resize(size);
-    panel.show();
-    panel.setShowAll(false);
-    panel.setHistory(history, info);
-    waitFor([] { return false; }, 0.3);
-    const QImage shot = panel.grab().toImage();
-    shot.save(tmpPath(QString("loss-panel-%1x%2.png").arg(size.width()).arg(size.height())));
-    auto* scroll = panel.findChild<QScrollArea*>();
-    ASSERT_NE(scroll, nullptr);
-    EXPECT_EQ(scroll->verticalScrollBar()->maximum(), 0) << "headline plots need scrolling at "
-                                                         << size.width() << "x" << size.height();
-    QCustomPlot* plot = panel.plot();
-    int legends = 0;
-    for (auto* element : plot->plotLayout()->elements(true)) {
-      auto* legend = qobject_cast<QCPLegend*>(element);
-      if (!legend)
-        continue;
-      ++legends;
-      const QSize need = legend->minimumOuterSizeHint();
-      EXPECT_GE(legend->outerRect().height(), need.height()) << "a legend is cut at the bottom";
-      EXPECT_GE(legend->outerRect().width(), need.width()) << "a legend is cut at the side";
-      EXPECT_TRUE(plot->rect().contains(legend->outerRect())) << "a legend leaves the plot";
+  // A dock at 1280x720 (plots side by side), the brief's 550x300, and a roomy one at 1920x1080;
+  // the headline groups, then all of them (which may scroll).
+  const QSize sizes[] = {QSize(480, 250), QSize(550, 300), QSize(900, 420)};
+  for (const bool all : {false, true})
+    for (const QSize size : sizes) {
+      LossPanel panel;
+      panel.resize(size);
+      panel.show();
+      panel.setShowAll(all);
+      panel.setHistory(history, info);
+      waitFor([] { return false; }, 0.3);
+      const QString name = QString("loss-panel-%1-%2x%3.png")
+                               .arg(all ? "all" : "headline")
+                               .arg(size.width())
+                               .arg(size.height());
+      panel.grab().toImage().save(tmpPath(name));
+      expectReadable(panel, !all);
     }
-    EXPECT_EQ(legends, panel.plotCount());
-    // The spike is one row in 20 000: the first plot's y axis ends far below it.
-    const QCPRange y = plot->axisRects().front()->axis(QCPAxis::atLeft)->range();
-    EXPECT_LT(y.upper, 10.0);
-    EXPECT_GT(y.upper, 1.4);
-  }
+  LossPanel restore;  // the choice is remembered: leave the default behind
+  restore.setShowAll(false);
 }
 
 } // namespace

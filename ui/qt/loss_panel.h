@@ -1,9 +1,10 @@
 // LossPanel: the training losses as one small plot per loss group of the loaded method, stacked
-// vertically with a shared iteration axis and each its own y axis (auto-ranged to robust
-// quantiles), raw values faint and an EMA-smoothed line bold, headline groups or all of them,
+// vertically (side by side in a short dock) with a shared iteration axis and each its own y axis
+// (auto-ranged to robust quantiles), raw values faint and an EMA-smoothed line bold, headline groups or all of them,
 // and a readout of the values under the mouse. Which terms share a plot is the method's choice
 // (MethodInfo::lossGroups); the grouping, smoothing and ranges are ui/common's loss_series.
-// Replots only when the history changes and the panel is visible. GUI thread only.
+// Replots only when the history changes and the panel is visible; the plots' layout is in
+// loss_panel_layout.cpp. GUI thread only.
 #pragma once
 
 #include "loss_series.h"
@@ -106,6 +107,7 @@ private:
   int plotAt(const QPointF& pos) const;
   void keepMinimumHeight();
   void setReadout(const QString& text);
+  void resetReadout();
   void requestReplot();
   void showPlaceholder(const QString& text);
 

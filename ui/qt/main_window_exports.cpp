@@ -1,6 +1,6 @@
-// MainWindow's exports: PNG of any panel, CSV of a plot's curves or of the losses, the x-trajectory and the
-// interpolation walk as animated GIFs. The file dialogs and the drawing are Qt's; the frames'
-// order, size and encoding are ui/common's TrajectoryGif.
+// MainWindow's exports: PNG of any panel, CSV of a plot's curves or of the losses, the
+// x-trajectory and the interpolation walk as animated GIFs. The file dialogs and the drawing are
+// Qt's; the frames' order, size and encoding are ui/common's TrajectoryGif.
 #include "main_window.h"
 
 #include "curve_plot.h"
