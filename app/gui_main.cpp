@@ -44,12 +44,22 @@ int main(int argc, char** argv) {
   QCommandLineOption after("after", "Seconds before --screenshot (default 8).", "seconds", "8");
   QCommandLineOption panel("panel", "Raise this panel at start: controls, xrevision, zrevision, "
                            "energy, mse, losses, log, interpolation, inpainting.", "name");
+  QCommandLineOption train("train", "Start training this many iterations once the model is "
+                           "loaded.", "iterations");
   QCommandLineOption bench("bench", "Benchmark the GUI while training for this many seconds, "
                            "print JSON and quit.", "seconds");
   QCommandLineOption benchOut("bench-out", "Also write the benchmark JSON here.", "file");
   parser.addOptions({checkpoint, preset, runDir, device, threads, noRevise, freshLayout,
-                     screenshot, after, panel, bench, benchOut});
+                     screenshot, after, panel, train, bench, benchOut});
   parser.process(app);
+
+  bool trainOk = false;
+  const long iterations = parser.isSet(train) ? parser.value(train).toLong(&trainOk) : 0;
+  if (parser.isSet(train) && (!trainOk || iterations < 1)) {
+    std::fprintf(stderr, "--train needs a positive number of iterations, not \"%s\"\n",
+                 parser.value(train).toUtf8().constData());
+    return 2;
+  }
 
   ebm::ui::AppOptions options;
   options.checkpoint = parser.value(checkpoint);
@@ -64,6 +74,17 @@ int main(int argc, char** argv) {
   if (parser.isSet(panel))
     window.showPanel("dock." + parser.value(panel));
 
+  if (parser.isSet(train)) {
+    // Once, on the first snapshot of a loaded model.
+    auto once = std::make_shared<QMetaObject::Connection>();
+    *once = QObject::connect(&window.host(), &ebm::ui::SessionHost::snapshotChanged, &window,
+                             [&window, once, iterations](const ebm::ui::Snapshot& s) {
+                               if (!s || s->state != ebm::RunState::Idle || !s->methodInfo)
+                                 return;
+                               QObject::disconnect(*once);
+                               window.host().post(ebm::cmd::StartTraining{iterations});
+                             });
+  }
   if (parser.isSet(screenshot)) {
     const QString path = parser.value(screenshot);
     QTimer::singleShot(int(parser.value(after).toDouble() * 1000), &window, [&window, path] {
