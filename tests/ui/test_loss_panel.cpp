@@ -207,7 +207,9 @@ void expectReadable(LossPanel& panel, bool noScrolling) {
     const QSize need = legend->minimumOuterSizeHint();
     EXPECT_GE(legend->outerRect().height(), need.height()) << "a legend is cut at the bottom";
     EXPECT_GE(legend->outerRect().width(), need.width()) << "a legend is cut at the side";
-    EXPECT_TRUE(plot->rect().contains(legend->outerRect())) << "a legend leaves the plot";
+    EXPECT_TRUE(plot->rect().contains(legend->outerRect()))
+        << "a legend leaves the plot at " << panel.width() << "x" << panel.height() << ": plot "
+        << plot->width() << " wide, the legend ends at " << legend->outerRect().right();
   }
   EXPECT_EQ(legends, panel.plotCount());
   const QCPRange y = plot->axisRects().front()->axis(QCPAxis::atLeft)->range();

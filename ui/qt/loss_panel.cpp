@@ -93,7 +93,7 @@ LossPanel::LossPanel(QWidget* parent) : QWidget(parent) {
     fitY();
     requestReplot();
   });
-  showPlaceholder(tr("no training yet: press Start"));
+  showPlaceholder(tr("no training in this session yet: press Start"));
 }
 
 QWidget* LossPanel::buildControls() {
@@ -157,7 +157,7 @@ void LossPanel::setHistory(std::shared_ptr<const LossHistory> history,
   if (!m_history || m_history->rows.empty()) {
     m_names.clear();
     m_groups.clear();
-    showPlaceholder(tr("no training yet: press Start"));
+    showPlaceholder(tr("no training in this session yet: press Start"));
     return;
   }
   if (!sameColumns || m_groups.empty())

@@ -16,7 +16,6 @@ constexpr int kMinPlotPixels = 26;          // the least height of a plot's data
 constexpr int kComfortablePlotPixels = 88;  // a plot with its title row, reading well
 constexpr int kAxisPixels = 34;             // the iteration axis under the lowest plots
 constexpr int kMinPlotWidth = 200;          // a plot beside another keeps at least this width
-constexpr int kYAxisPixels = 40;            // room for a plot's y tick labels
 
 } // namespace
 
@@ -28,6 +27,7 @@ void LossPanel::rebuildPlots() {
   m_plot->plotLayout()->clear();
   m_plot->plotLayout()->setRowSpacing(0);
   m_plot->plotLayout()->setColumnSpacing(12);
+  m_plot->plotLayout()->setMargins(QMargins(0, 0, 2, 0));  // columns may round a pixel over
   static const std::vector<LossGroup> kNoGroups;
   auto groups = lossPlotGroups(m_info ? m_info->lossGroups : kNoGroups, m_names, m_showAll);
   for (auto& g : groups)
@@ -63,9 +63,10 @@ void LossPanel::addPlot(LossPlotGroup group) {
   p.legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
   p.legend->setBorderPen(Qt::NoPen);
   p.legend->setBrush(Qt::NoBrush);
-  p.legend->setIconSize(16, 8);
+  p.legend->setIconSize(12, 8);  // compact: two plots side by side fit a 480-px dock
+  p.legend->setIconTextPadding(4);
   p.legend->setMargins(QMargins(0, 1, 4, 0));
-  p.legend->setColumnSpacing(10);
+  p.legend->setColumnSpacing(6);
   p.legend->setFont(small);
   p.rect = new QCPAxisRect(m_plot);
   p.rect->setMinimumSize(50, kMinPlotPixels);
@@ -102,7 +103,7 @@ int LossPanel::columnsToFit() const {
     return 1;
   int widest = kMinPlotWidth;
   for (const auto& p : m_groups)
-    widest = std::max(widest, p.cell->minimumOuterSizeHint().width() + kYAxisPixels);
+    widest = std::max(widest, p.cell->minimumOuterSizeHint().width());
   const int spacing = m_plot->plotLayout()->columnSpacing();
   const int byWidth = std::max(1, (m_scroll->viewport()->width() + spacing) / (widest + spacing));
   const int rowsThatFit = std::max(1, height / kComfortablePlotPixels);
