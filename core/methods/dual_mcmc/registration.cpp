@@ -226,8 +226,8 @@ std::vector<std::string> lossNames(const std::string& mode) {
 
 // The loss plots: the energies on data and on revised samples together (their gap is what the
 // EBM learns from), L_E alone (divided by T = (n/s)^2 it reaches 1e5 and more), each model's
-// loss with the parts of its scale, and the revisions' size. Terms a mode does not emit are left out; without
-// a generator (short-run learning) the EBM's own curves are the headline.
+// loss with the parts of its scale, and the revisions' size. Terms a mode does not emit are left
+// out; without a generator (short-run learning) the EBM's own curves are the headline.
 std::vector<LossGroup> lossGroups(const std::vector<std::string>& names, bool shortRun) {
   struct Entry {
     LossGroup group;
