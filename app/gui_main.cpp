@@ -44,6 +44,8 @@ struct GuiOptions {
                                 "Langevin steps per second of revisions and playback: 0 = as "
                                 "fast as possible, -1 = single steps (default: the last choice).",
                                 "steps"};
+  QCommandLineOption train{"train", "Start training this many iterations once the model is loaded.",
+                           "iterations"};
   QCommandLineOption presenter{"presenter", "Start in presenter mode (full screen, large fonts)."};
   QCommandLineOption theme{"theme", "light, dark or high-contrast (default: the last choice).",
                            "name"};
@@ -55,8 +57,8 @@ struct GuiOptions {
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOptions({checkpoint, preset, runDir, device, threads, noRevise, freshLayout,
-                       screenshot, after, panel, bench, benchOut, chainSpeed, presenter,
-                       theme});
+                       screenshot, after, panel, train, bench, benchOut, chainSpeed,
+                       presenter, theme});
   }
 };
 
@@ -109,6 +111,14 @@ int main(int argc, char** argv) {
   o.addTo(parser);
   parser.process(app);
 
+  bool trainOk = false;
+  const long iterations = parser.isSet(o.train) ? parser.value(o.train).toLong(&trainOk) : 0;
+  if (parser.isSet(o.train) && (!trainOk || iterations < 1)) {
+    std::fprintf(stderr, "--train needs a positive number of iterations, not \"%s\"\n",
+                 parser.value(o.train).toUtf8().constData());
+    return 2;
+  }
+
   ebm::ui::AppOptions options;
   options.checkpoint = parser.value(o.checkpoint);
   options.preset = parser.value(o.preset);
@@ -141,6 +151,17 @@ int main(int argc, char** argv) {
   if (parser.isSet(o.panel))
     window.showPanel("dock." + parser.value(o.panel));
 
+  if (parser.isSet(o.train)) {
+    // Once, on the first snapshot of a loaded model.
+    auto once = std::make_shared<QMetaObject::Connection>();
+    *once = QObject::connect(&window.host(), &ebm::ui::SessionHost::snapshotChanged, &window,
+                             [&window, once, iterations](const ebm::ui::Snapshot& s) {
+                               if (!s || s->state != ebm::RunState::Idle || !s->methodInfo)
+                                 return;
+                               QObject::disconnect(*once);
+                               window.host().post(ebm::cmd::StartTraining{iterations});
+                             });
+  }
   if (parser.isSet(o.screenshot)) {
     const QString path = parser.value(o.screenshot);
     QTimer::singleShot(int(parser.value(o.after).toDouble() * 1000), &window, [&window, path] {

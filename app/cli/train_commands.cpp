@@ -80,7 +80,7 @@ int train(const TrainCommands& c) {
   snap = session.snapshot();
   std::cerr << "\n" << snap->lastMessage << "\n";
   if (snap->losses)
-    writeLossCsv(c.out + "/losses.csv", *snap->losses);
+    writeLossCsv(c.out + "/losses.csv", *snap->losses, snap->config.train.logEvery);
   if (snap->state == RunState::Diverged) {
     std::cerr << "training diverged at iteration " << snap->divergedAt << ": " << snap->lastError
               << "\n";
@@ -127,7 +127,7 @@ int demo(const TrainCommands& c) {
     std::cerr << "\n" << session.snapshot()->lastMessage << "\n";
     reviseAll(session, c.demoOut, "after");
     if (const auto snap = session.snapshot(); snap->losses)
-      writeLossCsv(c.demoOut + "/losses.csv", *snap->losses);
+      writeLossCsv(c.demoOut + "/losses.csv", *snap->losses, snap->config.train.logEvery);
   }
   std::printf("demo run folder: %s\n  <chain>_before.png / <chain>_after.png  each chain of the "
               "method before and after training (2-D: over the energy landscape)\n"

@@ -1,5 +1,6 @@
 // What a training method tells the front ends about itself: its capabilities, its chains (each
-// with a settings schema and an update rule), its loss names and headline metrics. Front ends
+// with a settings schema and an update rule), its loss names, how they are grouped on plots and
+// its headline metrics. Front ends
 // build their controls and panels from this and never name a concrete method. Plain C++; a
 // MethodInfo is immutable once published and may be read from any thread.
 #pragma once
@@ -81,6 +82,16 @@ struct Capabilities {
   bool initializer = false;       // a learned proposal starts each chain
 };
 
+/// Loss terms that belong on one plot: they share a y axis, so they should share a scale (a term
+/// divided by a tiny temperature gets a group of its own). Terms are names of lossNames; a front
+/// end puts terms that no group names into an "other" group of its own.
+struct LossGroup {
+  std::string title;               // what the plot is about, e.g. "EBM energy"
+  std::vector<std::string> terms;  // loss names, in legend order
+  bool headline = false;           // shown by default (the rest on request)
+  std::string tooltip;             // a sentence on what the terms measure
+};
+
 struct MethodInfo {
   std::string name;                  // registered name (train.method)
   std::string title;                 // what titles and messages call the method
@@ -89,6 +100,7 @@ struct MethodInfo {
   std::vector<SettingsTable> tables;  // its settings outside the chains, in file order
   std::vector<std::string> lossNames;
   std::vector<std::string> headlineLosses;  // the loss names a status line shows
+  std::vector<LossGroup> lossGroups;        // how the loss plots group lossNames
 
   const ChainSpec* chain(const std::string& name) const;
   const SettingsTable* table(const std::string& name) const;

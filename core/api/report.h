@@ -17,8 +17,9 @@ namespace ebm {
 /// (x-chains) or `mse` (z-chains, plus per-chain energy), then their mean.
 void writeTraceCsv(const std::string& path, const Trace& trace);
 
-/// iteration followed by every loss column.
-void writeLossCsv(const std::string& path, const LossHistory& losses);
+/// iteration followed by every loss column; only the rows at iterations that are multiples of
+/// `every` (train.log_every) and the last row.
+void writeLossCsv(const std::string& path, const LossHistory& losses, int every = 1);
 
 /// Image chains: one row per chain (at most maxRows), one column per snapshot (Fig. 2).
 /// For z-chains the first column is the target image and the others are G(z_t).

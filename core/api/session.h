@@ -31,7 +31,9 @@ enum class RunState {
 };
 const char* toString(RunState state);
 
-/// Training curves, bounded: beyond maxRows the history is thinned (every other row kept).
+/// Training curves, one row per training iteration (train.log_every thins only losses.csv).
+/// Bounded: beyond SessionOptions::maxLossRows rows, older rows are kept only at iterations that
+/// are multiples of a power of two (doubled as needed); the newest row is always kept.
 struct LossHistory {
   std::vector<std::string> names;
   std::vector<long> iterations;
@@ -84,7 +86,8 @@ struct SessionSnapshot {
   std::map<std::string, ChainView> chains;       // by ChainSpec name
   std::string data;               // description of the data source
   std::vector<int64_t> dataShape; // one sample, e.g. {2} or {1, 32, 32}
-  std::shared_ptr<const LossHistory> losses;
+  std::shared_ptr<const LossHistory> losses;  // while training refreshed ~5 times a second,
+                                              // else up to the snapshot's iteration
   bool revisionRunning = false;
   std::shared_ptr<const Landscape> landscape;
   std::shared_ptr<const InterpolationResult> interpolation;  // latest Interpolate result
@@ -146,7 +149,7 @@ using Command = std::variant<cmd::StartTraining, cmd::Pause, cmd::Resume, cmd::S
 struct SessionOptions {
   std::string runDir;        // where checkpoints and the effective config go ("" = nowhere)
   std::string checkpoint;    // load this checkpoint at start (its config replaces `config`)
-  int maxLossRows = 4096;    // bound on the loss history
+  int maxLossRows = 20000;   // bound on the loss history's rows (at least 16)
   int workerNice = 0;        // Linux: raise the worker's nice value by this much (0..19); its
                              // compute threads inherit it, so a GUI thread stays responsive
   double autosaveSeconds = 0;  // write <runDir>/autosave.safetensors when iterations have been

@@ -45,11 +45,14 @@ void writeTraceCsv(const std::string& path, const Trace& t) {
   writeCsv(path, header, rows);
 }
 
-void writeLossCsv(const std::string& path, const LossHistory& losses) {
+void writeLossCsv(const std::string& path, const LossHistory& losses, int every) {
   std::vector<std::string> header{"iteration"};
   header.insert(header.end(), losses.names.begin(), losses.names.end());
   std::vector<std::vector<double>> rows;
+  every = std::max(1, every);
   for (size_t i = 0; i < losses.rows.size(); ++i) {
+    if (losses.iterations[i] % every != 0 && i + 1 != losses.rows.size())
+      continue;
     std::vector<double> row{static_cast<double>(losses.iterations[i])};
     row.insert(row.end(), losses.rows[i].begin(), losses.rows[i].end());
     rows.push_back(std::move(row));

@@ -63,9 +63,7 @@ void Session::Impl::build(RunConfig cfg, const std::string& checkpoint) {
           ? cfg.train.itersPerEpoch
           : (data->size() > 0 ? std::max<long>(1, data->size() / cfg.train.batchSize) : 100);
   method->setEpoch(epoch);
-  losses = std::make_shared<LossHistory>();
-  losses->names = method->info().lossNames;
-  lossStride = 1;
+  losses.reset(method->info().lossNames);
   static std::atomic<uint64_t> models{0};  // process-wide: unique across sessions too
   modelVersion = ++models;
   traces.clear();
@@ -118,7 +116,7 @@ void Session::Impl::save(const std::string& requested) {
   savedIteration = iteration;
   unsavedSince.reset();
   if (!options.runDir.empty())
-    writeLossCsv(options.runDir + "/losses.csv", *losses);
+    writeLossCsv(options.runDir + "/losses.csv", losses.history(), config.train.logEvery);
   lastMessage = "saved " + path + " at iteration " + std::to_string(iteration);
 }
 

@@ -39,7 +39,7 @@ void Session::Impl::publish() {
   }
   s->data = data ? data->describe() : std::string();
   s->dataShape = dataShape(config.model);
-  s->losses = losses;
+  s->losses = losses.published(state != RunState::Training);
   s->revisionRunning = revisionRunning;
   s->landscape = landscape;
   s->interpolation = interpolation;

@@ -8,6 +8,7 @@
 #include "session.h"
 
 #include "base/live_settings.h"
+#include "session/loss_recorder.h"
 #include "data/data_source.h"
 #include "methods/method.h"
 
@@ -107,8 +108,7 @@ struct Session::Impl {
   bool revisionWaiting = false;
   double paceWaitSeconds = 0;            // of the running revision, not counted as compute
   SessionClock::time_point lastPacedStep = SessionClock::now();
-  std::shared_ptr<LossHistory> losses = std::make_shared<LossHistory>();
-  int lossStride = 1;
+  LossRecorder losses{options.maxLossRows};  // every iteration (log_every thins losses.csv)
   struct ChainRecord {
     std::shared_ptr<const Trace> trace;
     bool fromRevision = false;
@@ -146,7 +146,6 @@ struct Session::Impl {
   void stopTraining();
   void stepOnceRequested();
   void trainOne();
-  void appendLosses(const std::vector<double>& row);
 
   // ------------------------------------------------------------ requests.cpp
   void runChain(const cmd::RunChain& c);

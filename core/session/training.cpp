@@ -1,5 +1,5 @@
-// The session's training loop: one iteration per turn of the worker, the loss history, rates and
-// divergence. Worker thread only.
+// The session's training loop: one iteration per turn of the worker, the loss history (every
+// iteration), rates and divergence. Worker thread only.
 #include "session/session_impl.h"
 
 namespace ebm {
@@ -112,18 +112,16 @@ void Session::Impl::trainOne() {
     now[name] = live->peek();
   iterationRate.add(iteration);
   stepsPerSecond = iterationRate.rate() * method->stepsPerIteration(now);
+  losses.append(iteration, r.losses);
   if (r.diverged) {
     state = RunState::Diverged;
     divergedAt = iteration;
     report("diverged at iteration " + std::to_string(iteration) + ": " + r.message +
            (checkpointPath.empty() ? std::string()
                                    : "; the last good checkpoint is " + checkpointPath));
-    appendLosses(r.losses);
     publish();
     return;
   }
-  if (iteration % std::max(1, config.train.logEvery) == 0 || iteration == target)
-    appendLosses(r.losses);
   if (config.train.checkpointEvery > 0 && iteration % config.train.checkpointEvery == 0)
     saveRunCheckpoint();
   if (const auto due = autosaveDeadline(); due && SessionClock::now() >= *due)
@@ -133,26 +131,6 @@ void Session::Impl::trainOne() {
     stepOnce = false;
   }
   publish();
-}
-
-void Session::Impl::appendLosses(const std::vector<double>& row) {
-  if (row.empty())
-    return;
-  // Copy-on-write: published snapshots keep the old history untouched.
-  auto next = std::make_shared<LossHistory>(*losses);
-  next->iterations.push_back(iteration);
-  next->rows.push_back(row);
-  if (static_cast<int>(next->rows.size()) > std::max(16, options.maxLossRows)) {
-    LossHistory thin;
-    thin.names = next->names;
-    for (size_t i = 0; i < next->rows.size(); i += 2) {
-      thin.iterations.push_back(next->iterations[i]);
-      thin.rows.push_back(next->rows[i]);
-    }
-    *next = std::move(thin);
-    lossStride *= 2;
-  }
-  losses = std::move(next);
 }
 
 } // namespace ebm

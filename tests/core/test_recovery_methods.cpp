@@ -4,6 +4,7 @@
 #include "base/runtime.h"
 #include "cli/cli.h"
 #include "data/toy2d.h"
+#include "errors.h"
 #include "io/safetensors.h"
 #include "methods/method.h"
 #include "methods/recovery/recovery_method.h"

@@ -269,31 +269,6 @@ void CurvePlot::addMarks(const std::vector<std::pair<double, QString>>& marks) {
   }
 }
 
-void CurvePlot::setLines(const NamedLines& l) {
-  resetItems();
-  m_csvNames = l.names;
-  m_csvX = l.x;
-  m_csvCols.assign(l.names.size(), {});
-  if (l.x.empty()) {
-    clear(tr("no training yet"));
-    return;
-  }
-  QVector<double> xs(l.x.begin(), l.x.end());
-  for (size_t k = 0; k < l.names.size(); ++k) {
-    QVector<double> ys(l.rows.size());
-    for (size_t i = 0; i < l.rows.size(); ++i)
-      ys[i] = k < l.rows[i].size() ? l.rows[i][k] : std::nan("");
-    m_csvCols[k].assign(ys.begin(), ys.end());
-    auto* g = m_plot->addGraph();
-    g->setPen(QPen(kPalette[k % 8], 1.5));
-    g->setName(l.names[k]);
-    g->setData(xs, ys, true);
-  }
-  m_hasData = true;
-  m_plot->legend->setVisible(true);
-  rescale();
-}
-
 void CurvePlot::setSeries(const std::vector<Series>& series) {
   resetItems();
   // CSV: the union of the x values, one column per series (empty where it has no point).

@@ -1,8 +1,9 @@
 // CurvePlot: a QCustomPlot panel for the app's curves. Two kinds of content: a bundle of
 // per-chain series over Langevin steps (each chain faint, the mean bold, a band from the 10th to
-// the 90th percentile of the chains, an optional pinned bundle dashed underneath)
-// and a set of named lines over iterations (training losses). It marks setting changes and
-// the shared step cursor, reads values on hover, toggles a log axis and exports CSV.
+// the 90th percentile of the chains, an optional pinned bundle dashed underneath) and a set of
+// named series with their own x values (e.g. PSNR over steps; the training losses have their
+// own LossPanel). It marks setting changes and the shared step cursor, reads values on hover,
+// toggles a log axis and exports CSV.
 // Replots are coalesced by the caller's timer. GUI thread only.
 #pragma once
 
@@ -31,12 +32,6 @@ struct ChainBundle {
 /// A trace's per-chain row (energy, MSE, ...) with its setting changes as markers.
 ChainBundle bundleOf(const Trace& trace, const std::vector<std::vector<float>>& rows);
 
-struct NamedLines {
-  std::vector<double> x;
-  std::vector<QString> names;
-  std::vector<std::vector<double>> rows;  // rows[i][k] = names[k] at x[i]
-};
-
 /// One curve with its own x values (markers only when `points`).
 struct Series {
   QString name;
@@ -56,7 +51,6 @@ public:
   bool hasPinned() const { return !m_pinned.x.empty(); }
   /// The hover line (empty until the mouse moves over data; cleared with the data).
   QString hoverText() const;
-  void setLines(const NamedLines& lines);
   void setSeries(const std::vector<Series>& series);
   void clear(const QString& placeholder);
   void setCursor(double x);  // NaN hides it

@@ -1,6 +1,7 @@
 #include "gui_bench.h"
 
 #include "curve_plot.h"
+#include "loss_panel.h"
 #include "main_window.h"
 
 #include <qcustomplot.h>
@@ -67,8 +68,9 @@ void GuiBench::everySecond() {
     return;
   }
   const double t = m_clock.elapsed() / 1000.0;
-  for (auto* p : {m_window->energyPlot(), m_window->msePlot(), m_window->lossPlot()})
+  for (auto* p : {m_window->energyPlot(), m_window->msePlot()})
     m_replotMs.push_back(p->plot()->replotTime());
+  m_replotMs.push_back(m_window->lossPanel()->plot()->replotTime());
   if (snap->state == RunState::Training && snap->langevinStepsPerSecond > 0) {
     m_stepsPerSecond += snap->langevinStepsPerSecond;
     ++m_samples;

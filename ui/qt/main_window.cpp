@@ -11,6 +11,7 @@
 #include "interpolation_panel.h"
 #include "landscape_view.h"
 #include "latent_plane.h"
+#include "loss_panel.h"
 #include "unsaved_training_guard.h"
 
 #include <QCloseEvent>
@@ -232,7 +233,7 @@ void MainWindow::buildPlotDocks() {
   addPanel(tr("Energy over steps"), "dock.energy", m_energy, Qt::RightDockWidgetArea);
   m_mse = new CurvePlot(tr("z-step"), tr("MSE of G(z)"));
   addPanel(tr("MSE over z-steps"), "dock.mse", m_mse, Qt::RightDockWidgetArea);
-  m_losses = new CurvePlot(tr("iteration"), tr("loss"));
+  m_losses = new LossPanel;
   addPanel(tr("Training losses"), "dock.losses", m_losses, Qt::RightDockWidgetArea);
 }
 

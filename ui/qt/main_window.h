@@ -39,6 +39,7 @@ class InterpolationPanel;
 class ImageGridView;
 class LandscapeView;
 class LatentPlane;
+class LossPanel;
 
 struct AppOptions {
   QString checkpoint;     // open this checkpoint at start ("" = the shipped fmnist-small)
@@ -64,7 +65,7 @@ public:
   ImageGridView* xGrid() const { return m_xGrid; }
   CurvePlot* energyPlot() const { return m_energy; }
   CurvePlot* msePlot() const { return m_mse; }
-  CurvePlot* lossPlot() const { return m_losses; }
+  LossPanel* lossPanel() const { return m_losses; }
   InpaintPanel* inpaintPanel() const { return m_inpaint; }
   InterpolationPanel* interpolationPanel() const { return m_interp; }
   ChainInsightBar* dataInsight() const { return m_dataInsight; }
@@ -170,7 +171,8 @@ private:
   QString chooseSavePath(const QString& title, const QString& suggested, const QString& filter);
   void exportPanelPng(QWidget* widget, const QString& name);
   void buildExportSizeMenu(QMenu* exportMenu);
-  void exportCsv(CurvePlot* plot, const QString& name);
+  template <class Panel>  // CurvePlot or LossPanel
+  void exportCsv(Panel* panel, const QString& name);
   void exportTrajectoryGif();
   void exportInterpolationPng();
   void exportInterpolationGif();
@@ -225,7 +227,7 @@ private:
   LatentPlane* m_latent = nullptr;
   CurvePlot* m_energy = nullptr;
   CurvePlot* m_mse = nullptr;
-  CurvePlot* m_losses = nullptr;
+  LossPanel* m_losses = nullptr;
   QPlainTextEdit* m_log = nullptr;
   InpaintPanel* m_inpaint = nullptr;
   InterpolationPanel* m_interp = nullptr;

@@ -1,12 +1,13 @@
-// MainWindow's exports: PNG of any panel, CSV of a plot's curves, the x-trajectory and the
-// interpolation walk as animated GIFs. The file dialogs and the drawing are Qt's; the frames'
-// order, size and encoding are ui/common's TrajectoryGif.
+// MainWindow's exports: PNG of any panel, CSV of a plot's curves or of the losses, the
+// x-trajectory and the interpolation walk as animated GIFs. The file dialogs and the drawing are
+// Qt's; the frames' order, size and encoding are ui/common's TrajectoryGif.
 #include "main_window.h"
 
 #include "curve_plot.h"
 #include "image_grid_view.h"
 #include "interpolation_panel.h"
 #include "landscape_view.h"
+#include "loss_panel.h"
 #include "trajectory_gif.h"
 
 #include <qcustomplot.h>
@@ -88,16 +89,19 @@ void MainWindow::buildExportSizeMenu(QMenu* exp) {
   m_exportSize = saved;
 }
 
-void MainWindow::exportCsv(CurvePlot* plot, const QString& name) {
+template <class Panel>
+void MainWindow::exportCsv(Panel* panel, const QString& name) {
   const QString path = chooseSavePath(tr("Export CSV"), name + ".csv", tr("CSV files (*.csv)"));
   if (path.isEmpty())
     return;
   QString error;
-  if (!plot->exportCsv(path, &error))
+  if (!panel->exportCsv(path, &error))
     onError(error);
   else
     log(tr("wrote %1").arg(path));
 }
+template void MainWindow::exportCsv(CurvePlot*, const QString&);
+template void MainWindow::exportCsv(LossPanel*, const QString&);
 
 void MainWindow::exportTrajectoryGif() {
   if (!m_shownData || m_shownData->snapshots.empty()) {

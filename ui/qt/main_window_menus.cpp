@@ -5,6 +5,7 @@
 
 #include "controls_panel.h"
 #include "curve_plot.h"
+#include "loss_panel.h"
 
 #include <QAction>
 #include <QActionGroup>

@@ -11,6 +11,7 @@
 #include "interpolation_panel.h"
 #include "landscape_view.h"
 #include "latent_plane.h"
+#include "loss_panel.h"
 
 #include <QDockWidget>
 #include <QLabel>
@@ -150,14 +151,7 @@ void MainWindow::showLatentTrace(const SessionSnapshot& snap) {
 void MainWindow::showLossesAndLandscape(const SessionSnapshot& snap) {
   if (snap.losses != m_shownLosses) {
     m_shownLosses = snap.losses;
-    if (m_shownLosses && !m_shownLosses->rows.empty()) {
-      NamedLines l;
-      l.x.assign(m_shownLosses->iterations.begin(), m_shownLosses->iterations.end());
-      for (const auto& n : m_shownLosses->names)
-        l.names.push_back(QString::fromStdString(n));
-      l.rows = m_shownLosses->rows;
-      m_losses->setLines(l);
-    }
+    m_losses->setHistory(m_shownLosses, snap.methodInfo);
   }
   if (snap.landscape != m_shownLandscape) {
     m_shownLandscape = snap.landscape;

@@ -1,12 +1,14 @@
 // Dual-MCMC teaching as the registry and the front ends see it: its capabilities, its two chains
 // and its two settings tables with their schemas (defaults from DualMcmcSettings), its loss names
-// per training mode, the aliases that read older files (which kept these settings in the shared
-// [model], [x], [z] and [train] tables) and the checks between its settings.
+// per training mode and how its loss plots group them, the aliases that read older files (which
+// kept these settings in the shared [model], [x], [z] and [train] tables) and the checks between
+// its settings.
 #include "methods/dual_mcmc/dual_mcmc.h"
 #include "methods/dual_mcmc/settings.h"
 
 #include "errors.h"
 
+#include <algorithm>
 #include <limits>
 
 namespace ebm {
@@ -222,6 +224,52 @@ std::vector<std::string> lossNames(const std::string& mode) {
           "loss_I", "I_real", "I_gen", "x_shift", "z_mse",  "lr_E"};
 }
 
+// The loss plots: the energies on data and on revised samples together (their gap is what the
+// EBM learns from), L_E alone (divided by T = (n/s)^2 it reaches 1e5 and more), each model's
+// loss with the parts of its scale, and the revisions' size. Terms a mode does not emit are left
+// out; without a generator (short-run learning) the EBM's own curves are the headline.
+std::vector<LossGroup> lossGroups(const std::vector<std::string>& names, bool shortRun) {
+  struct Entry {
+    LossGroup group;
+    bool shortRunHeadline;
+  };
+  const std::vector<Entry> table = {
+      {{"EBM energy", {"E_data", "E_neg"}, true,
+        "mean energy of the data batch and of the x-revised samples; their gap drives L_E"},
+       true},
+      {{"generator", {"loss_G", "G_data"}, true,
+        "L_G and its data term: squared error of G(z~) to the data batch"},
+       false},
+      {{"generator to revised samples", {"G_sample"}, false,
+        "|G(z) - x~|^2 per sample: how far the x-revision moved the generator's samples, what "
+        "L_G teaches G with (small on 2-D data, hence a plot of its own)"},
+       false},
+      {{"inference", {"loss_I", "I_real", "I_gen"}, true,
+        "L_I and its parts: -log q(z~|x) on data and -log q(z|x~) on generated pairs"},
+       false},
+      {{"EBM loss L_E", {"loss_E"}, false, "(E_data - E_neg) / T, the loss the EBM descends"},
+       true},
+      {{"reconstruction", {"z_mse"}, false, "per-pixel MSE of G(z~) against the data batch"},
+       false},
+      {{"x-revision length", {"x_shift"}, false, "mean distance |x~ - x0| the x-chains moved"},
+       true},
+      {{"learning rate", {"lr_E"}, false, "the EBM's learning rate"}, false},
+  };
+  std::vector<LossGroup> kept;
+  for (const auto& [group, shortRunHeadline] : table) {
+    LossGroup g = group;
+    const auto emitted = [&](const std::string& t) {
+      return std::find(names.begin(), names.end(), t) != names.end();
+    };
+    g.terms.erase(std::stable_partition(g.terms.begin(), g.terms.end(), emitted), g.terms.end());
+    if (shortRun)
+      g.headline = shortRunHeadline;
+    if (!g.terms.empty())
+      kept.push_back(std::move(g));
+  }
+  return kept;
+}
+
 } // namespace
 
 MethodInfo describeDualMcmc(const RunConfig& config) {
@@ -239,6 +287,7 @@ MethodInfo describeDualMcmc(const RunConfig& config) {
   info.headlineLosses = {"loss_E", "E_data", "E_neg"};
   if (mode == "dual")
     info.headlineLosses.push_back("z_mse");
+  info.lossGroups = lossGroups(info.lossNames, mode == "short-run");
   return info;
 }
 

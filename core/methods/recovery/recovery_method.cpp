@@ -57,14 +57,13 @@ struct RecoveryMethod::Pair {
 };
 
 RecoveryMethod::RecoveryMethod(const RunConfig& config, torch::Device device,
-                               RecoveryVariant variant)
-    : m_config(config), m_device(device) {
+                               RecoveryVariant variant, MethodInfo info)
+    : m_config(config), m_device(device), m_info(std::move(info)) {
   config.validate();
   checkRecovery(config, variant);
   m_settings = recoverySettings(config, variant);
   m_schedule = makeSchedule(m_settings);
   m_tables = scheduleTensors(m_schedule, device);
-  m_info = describeRecovery(config, variant);
   m_shape = dataShape(config.model);
   torch::manual_seed(config.train.seed); // initial weights are a function of the seed
   m_ebm = TembEbm(m_settings.ebm);

@@ -18,7 +18,9 @@ namespace ebm {
 
 class RecoveryMethod : public TrainingMethod, public EnergyModel, public LevelSampler {
 public:
-  RecoveryMethod(const RunConfig& config, torch::Device device, RecoveryVariant variant);
+  /// `info` is what the variant's registration describes (describeRecovery and its loss groups).
+  RecoveryMethod(const RunConfig& config, torch::Device device, RecoveryVariant variant,
+                 MethodInfo info);
   ~RecoveryMethod() override;
 
   // TrainingMethod
