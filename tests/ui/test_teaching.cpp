@@ -89,6 +89,10 @@ TEST(Teaching, ChangeFromTheStartIsShownAmplifiedWithPerChainNumbers) {
   // fmnist-small revises at n = 0.001, s = 0.5: a small change, amplified to be seen ...
   EXPECT_GT(in.amplification(), 1.0);
   EXPECT_TRUE(in.lowTemperature);
+  // The sampler's diagnostics are on screen for the shown trace.
+  EXPECT_TRUE(w->dataInsight()->diagnosticsText().contains("drift/noise"))
+      << w->dataInsight()->diagnosticsText().toStdString();
+  EXPECT_NE(w->dataInsight()->verdict(), ebm::ui::ChainDiagnostics::Verdict::None);
   // ... and explained, with a button that shows a chain at T = 1 and one that goes back.
   auto* bar = w->dataInsight();
   EXPECT_TRUE(bar->explanationText().contains("Low temperature")) << bar->explanationText().toStdString();

@@ -31,6 +31,9 @@ ChainInsightBar::ChainInsightBar(QWidget* parent) : QWidget(parent) {
   m_temperature = new QPushButton(this);
   m_temperature->setToolTip(tr("Runs this chain with n = s, i.e. temperature T = 1: the "
                                "Langevin sampler of the energy itself. Press again to go back."));
+  m_diagnostics = wrapping(this);
+  m_badge = new QLabel(this);
+  m_badge->setWordWrap(true);
   m_change = new QCheckBox(tr("Δ from t = 0"), this);
   m_change->setChecked(true);
   m_change->setToolTip(tr("Show the change x_t − x_0 at the cursor, amplified, and each chain's "
@@ -38,8 +41,10 @@ ChainInsightBar::ChainInsightBar(QWidget* parent) : QWidget(parent) {
   grid->addWidget(m_what, 0, 0, 1, 2);
   grid->addWidget(m_change, 1, 2, Qt::AlignRight);
   grid->addWidget(m_numbers, 1, 0, 1, 2);
-  grid->addWidget(m_explain, 2, 0, 1, 2);
-  grid->addWidget(m_temperature, 2, 2, Qt::AlignRight);
+  grid->addWidget(m_diagnostics, 2, 0);
+  grid->addWidget(m_badge, 2, 1, 1, 2);
+  grid->addWidget(m_explain, 3, 0, 1, 2);
+  grid->addWidget(m_temperature, 3, 2, Qt::AlignRight);
   grid->setColumnStretch(0, 1);
   connect(m_change, &QCheckBox::toggled, this, &ChainInsightBar::showChangeToggled);
   connect(m_temperature, &QPushButton::clicked, this, [this] {
@@ -92,6 +97,8 @@ void ChainInsightBar::refresh() {
   if (!m_hasChain) {
     m_what->setText(tr("This model has no chain for this view."));
     m_numbers->clear();
+    m_diagnostics->clear();
+    m_badge->hide();
     m_explain->hide();
     m_temperature->hide();
     return;
@@ -104,6 +111,7 @@ void ChainInsightBar::refresh() {
                               m_twoD ? tr("dots are chains, tails their recent steps")
                                      : tr("rows are chains, columns snapshots")));
   m_numbers->setText(numbersLine());
+  showDiagnostics();
   const bool offer = m_insight.lowTemperature || m_raisedFrom >= 0;
   m_explain->setVisible(offer);
   m_temperature->setVisible(offer);
@@ -117,6 +125,33 @@ void ChainInsightBar::refresh() {
   m_explain->setToolTip(QString::fromStdString(m_insight.explanation));
   m_temperature->setText(m_raisedFrom >= 0 ? tr("Back to n = %1").arg(num(m_raisedFrom))
                                            : tr("Show a chain at T = 1"));
+}
+
+void ChainInsightBar::showDiagnostics() {
+  // Live sampler diagnostics of the shown trace up to the cursor, and the verdict as a badge.
+  const ChainDiagnostics d = m_trace ? chainDiagnostics(*m_trace, m_step) : ChainDiagnostics{};
+  QStringList parts;
+  if (d.driftToNoise >= 0)
+    parts << tr("drift/noise %1").arg(num(d.driftToNoise));
+  if (d.gradNorm >= 0)
+    parts << tr("|∇| %1").arg(num(d.gradNorm));
+  if (d.rhat >= 0)
+    parts << tr("R-hat %1").arg(d.rhat, 0, 'f', 2);
+  if (d.ess >= 0)
+    parts << tr("ESS %1").arg(d.ess, 0, 'f', 0);
+  m_diagnostics->setText(parts.join(" · "));
+  m_diagnostics->setToolTip(tr("Over the steps up to the cursor: drift/noise = |½s²∇E| / |n ξ| "
+                               "(mean over chains and steps); |∇| the gradient norm at the last "
+                               "step; split R-hat and effective sample size of the energy over "
+                               "the second half of the steps (R-hat near 1: the chains agree)."));
+  const bool bad = d.verdict == ChainDiagnostics::Verdict::TooLarge ||
+                   d.verdict == ChainDiagnostics::Verdict::TooSmall;
+  m_badge->setVisible(d.verdict != ChainDiagnostics::Verdict::None);
+  m_badge->setText(bad ? QString::fromStdString(d.reason) : tr("step size looks fine"));
+  m_badge->setStyleSheet(bad ? "QLabel { background: #b3471d; color: white; padding: 1px 4px; }"
+                             : "QLabel { background: #2f7d4f; color: white; padding: 1px 4px; }");
+  m_badge->setToolTip(QString::fromStdString(d.reason));
+  m_verdict = d.verdict;
 }
 
 QString ChainInsightBar::numbersLine() const {
@@ -135,5 +170,6 @@ QString ChainInsightBar::numbersLine() const {
 
 QString ChainInsightBar::numbersText() const { return m_numbers->text(); }
 QString ChainInsightBar::explanationText() const { return m_explain->text(); }
+QString ChainInsightBar::diagnosticsText() const { return m_diagnostics->text(); }
 
 } // namespace ebm::ui

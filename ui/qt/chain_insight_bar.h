@@ -1,10 +1,12 @@
 // ChainInsightBar: the lines above a chain view that say what it shows. What you see (one
 // sentence), the update rule with the numbers in force at the cursor, what the revision did up
-// to the cursor (mean RMS change, mean energy change, the temperature), and, when the change is
+// to the cursor (mean RMS change, mean energy change, the temperature), the sampler's
+// diagnostics (drift/noise, gradient norm, R-hat, ESS) with a step-size badge, and, when the change is
 // small because the temperature is low by design, the reason and a button that runs the chain
 // at T = 1 (n = s) — or back. Reads only the trace it is given. GUI thread only.
 #pragma once
 
+#include "chain_diagnostics.h"
 #include "revision_insight.h"
 #include "session.h"
 
@@ -33,6 +35,8 @@ public:
   QString explanationText() const;
   QPushButton* temperatureButton() const { return m_temperature; }
   QCheckBox* changeToggle() const { return m_change; }
+  QString diagnosticsText() const;
+  ChainDiagnostics::Verdict verdict() const { return m_verdict; }
 
 Q_SIGNALS:
   /// Run the chain with this noise (n = s for T = 1, or the noise it had before).
@@ -43,6 +47,7 @@ private:
   void refresh();
   QString ruleText(const RevisionInsight& in) const;
   QString numbersLine() const;
+  void showDiagnostics();
 
   ChainSpec m_spec;
   bool m_hasChain = false, m_twoD = false;
@@ -53,6 +58,9 @@ private:
   QLabel* m_what = nullptr;
   QLabel* m_numbers = nullptr;
   QLabel* m_explain = nullptr;
+  QLabel* m_diagnostics = nullptr;
+  QLabel* m_badge = nullptr;
+  ChainDiagnostics::Verdict m_verdict = ChainDiagnostics::Verdict::None;
   QPushButton* m_temperature = nullptr;
   QCheckBox* m_change = nullptr;
 };

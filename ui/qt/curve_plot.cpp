@@ -343,7 +343,7 @@ void CurvePlot::showEvent(QShowEvent* event) {
 void CurvePlot::setCursor(double x) {
   if (!m_cursor)
     return;
-  if (std::isnan(x)) {
+  if (std::isnan(x) || !m_hasData) {  // no cursor over an empty plot
     m_cursor->setVisible(false);
   } else {
     m_cursor->point1->setCoords(x, 0);
