@@ -193,6 +193,22 @@ TEST(Teaching, ReadoutsNeverOutliveTheirModel) {
   EXPECT_TRUE(model->currentText().contains("new toy2d")) << model->currentText().toStdString();
 }
 
+TEST(Teaching, ALadderChainsCurvesMarkWhereEachNoiseLevelBegins) {
+  ebm::Trace t;
+  t.chains = 2;
+  const int levels[] = {2, 2, 2, 1, 1, 1, 0, 0, 0};
+  for (int i = 0; i < 9; ++i) {
+    t.steps.push_back(i);
+    t.levels.push_back(levels[i]);
+    t.energy.push_back({float(i), float(i)});
+  }
+  t.changes.push_back({4, "step_size 0.1 -> 0.05"});
+  const auto b = ebm::ui::bundleOf(t, t.energy);
+  std::vector<std::pair<double, QString>> want{
+      {0, "level 2"}, {3, "level 1"}, {4, "step_size 0.1 -> 0.05"}, {6, "level 0"}};
+  EXPECT_EQ(b.marks, want);
+}
+
 TEST(Teaching, ChangeMarkersNeitherOverlapEachOtherNorTheLegend) {
   ebm::ui::CurvePlot p("step", "energy");
   p.resize(500, 300);

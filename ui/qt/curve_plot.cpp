@@ -29,6 +29,12 @@ ChainBundle bundleOf(const Trace& t, const std::vector<std::vector<float>>& rows
   b.values = rows;
   for (const auto& c : t.changes)
     b.marks.emplace_back(c.step, QString::fromStdString(c.what));
+  // A chain that walks down a ladder of noise levels: mark where each level begins.
+  for (size_t i = 0; i < t.levels.size() && i < t.steps.size(); ++i)
+    if (i == 0 || t.levels[i] != t.levels[i - 1])
+      b.marks.emplace_back(t.steps[i], QObject::tr("level %1").arg(t.levels[i]));
+  std::stable_sort(b.marks.begin(), b.marks.end(),
+                   [](const auto& a, const auto& c) { return a.first < c.first; });
   return b;
 }
 
