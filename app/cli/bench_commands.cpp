@@ -1,7 +1,10 @@
 #include "bench_commands.h"
 
+#include "validators.h"
+
 #include "bench.h"
 #include "report.h"
+#include "session_cli.h"
 
 #include <cstdio>
 #include <fstream>
@@ -47,10 +50,14 @@ std::shared_ptr<BenchCommands> addBenchCommands(CLI::App& app) {
                "JSON), or ms per training iteration over a k_x/k_z sweep (prints a table)");
   b->add_option("--preset", o.presets, "Presets to measure")->capture_default_str();
   b->add_option("--device", o.device, "auto | cpu | cuda")->capture_default_str();
-  b->add_option("--threads", o.threads, "Intra-op threads (0 = all cores)");
+  b->add_option("--threads", o.threads, "Intra-op threads (0 = all cores)")
+      ->check(threadCount());
   b->add_option("--repeats", o.repeats, "Timed repetitions per step measurement")
+      ->check(wholeIn(1, 1e9))
       ->capture_default_str();
-  b->add_option("--iterations", o.iterations, "Timed training iterations")->capture_default_str();
+  b->add_option("--iterations", o.iterations, "Timed training iterations")
+      ->check(wholeIn(1, 1e9))
+      ->capture_default_str();
   b->add_flag("--synthetic", o.synthetic, "Random images instead of Fashion-MNIST");
   b->add_option("--out,-o", c->out, "Also write the JSON (a sweep: a CSV) to this file");
   b->add_option("--sweep-kx", o.sweepKx,
@@ -68,9 +75,11 @@ std::shared_ptr<BenchCommands> addBenchCommands(CLI::App& app) {
 int runBenchCommands(const BenchCommands& c) {
   if (!*c.bench)
     return -1;
-  if (!c.options.sweepKx.empty() || !c.options.sweepKz.empty())
-    return sweep(c.options, c.out);
-  const std::string json = runBenchmark(c.options);
+  auto options = c.options;
+  options.stop = &g_interrupted;
+  if (!options.sweepKx.empty() || !options.sweepKz.empty())
+    return sweep(options, c.out);
+  const std::string json = runBenchmark(options);
   std::cout << json << "\n";
   if (!c.out.empty()) {
     std::ofstream f(c.out);

@@ -1,5 +1,7 @@
 #include "chain_commands.h"
 
+#include "validators.h"
+
 #include "chain_outputs.h"
 #include "config.h"
 #include "errors.h"
@@ -201,19 +203,23 @@ void addChainOptions(CLI::App* cmd, ChainArgs& a, const char* what) {
   cmd->add_option("--out,-o", a.out, "Output folder")->capture_default_str();
   cmd->add_option("--chain", a.chain,
                   std::string("Chain of the method to run (default: ") + what + ")");
-  cmd->add_option("--chains", a.chains, "Number of chains")->capture_default_str();
-  cmd->add_option("--steps", a.steps, "Langevin steps k (default: the checkpoint's)");
-  cmd->add_option("--step-size", a.stepSize, "Step size s");
-  cmd->add_option("--noise", a.noise, "Noise std n");
-  cmd->add_option("--every", a.every, "Keep a snapshot every k steps");
+  cmd->add_option("--chains", a.chains, "Number of chains")
+      ->check(wholeIn(1, 100000))
+      ->capture_default_str();
+  cmd->add_option("--steps", a.steps, "Langevin steps k (default: the checkpoint's)")
+      ->check(wholeIn(0, 100000));
+  cmd->add_option("--step-size", a.stepSize, "Step size s")->check(realIn(0, 100, true));
+  cmd->add_option("--noise", a.noise, "Noise std n")->check(realIn(0, 100));
+  cmd->add_option("--every", a.every, "Keep a snapshot every k steps")
+      ->check(wholeIn(1, 100000));
   cmd->add_option("--steps-per-level", a.stepsPerLevel,
                   "Chains that walk noise levels: K' steps per level, the step scaled by "
                   "sqrt(K/K') (fewer-step sampling)")
-      ->check(CLI::Range(1, 100000));
+      ->check(wholeIn(1, 100000));
   cmd->add_option("--guidance", a.guidance,
                   "Class-conditional models: classifier-free guidance weight w, "
                   "(1+w) f(y|c) - w f(y)")
-      ->check(CLI::Range(0.0, 50.0));
+      ->check(realIn(0, 50));
   cmd->add_option("--labels", a.labels,
                   "Class-conditional models: the class of every chain (default: chain i gets "
                   "class i mod K); several compose, e.g. --labels 3,7")
@@ -224,7 +230,7 @@ void addChainOptions(CLI::App* cmd, ChainArgs& a, const char* what) {
   cmd->add_option("--long-run", a.longRun,
                   "Chains that walk noise levels: after the last level, N more Langevin steps "
                   "on the lowest level's energy alone; writes long_run.png")
-      ->check(CLI::Range(1, 1000000));
+      ->check(wholeIn(1, 1000000));
   cmd->add_option("--chain-set", a.sets,
                   "Any setting of the chain, e.g. --chain-set sigma=0.2 (repeatable)");
   cmd->add_option("--init", a.init, "Where chains start (default: the chain's first start)");

@@ -3,6 +3,7 @@
 #include "bench_commands.h"
 #include "chain_commands.h"
 #include "config.h"
+#include "errors.h"
 #include "evaluation_commands.h"
 #include "protocol_commands.h"
 #include "session_cli.h"
@@ -49,6 +50,9 @@ int run(int argc, char** argv) {
         std::cout << p << "\n";
       return 0;
     }
+  } catch (const Interrupted& e) {
+    std::cerr << "\ninterrupted: " << e.what() << "\n";
+    return 130;
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 1;

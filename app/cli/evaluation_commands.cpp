@@ -1,9 +1,12 @@
 #include "evaluation_commands.h"
 
+#include "validators.h"
+
 #include "checkpoint_info.h"
 #include "classifier_training.h"
 #include "errors.h"
 #include "evaluate.h"
+#include "session_cli.h"
 #include "sample_quality.h"
 
 #include <cmath>
@@ -79,16 +82,21 @@ void addSamplingOptions(CLI::App* cmd, ebm::SampleOptions& s) {
   cmd->add_option("--checkpoint", s.checkpoint, "Checkpoint (.safetensors)")
       ->required();
   cmd->add_option("--samples", s.samples, "Generated samples (and reference points)")
+      ->check(wholeIn(2, 1e9))
       ->capture_default_str();
   cmd->add_option("--batch", s.batch, "Samples per generator batch (BatchNorm statistics)")
+      ->check(wholeIn(2, 100000))
       ->capture_default_str();
-  cmd->add_option("--x-steps", s.xSteps, "k_x of the revision (default: the checkpoint's)");
-  cmd->add_option("--x-step-size", s.xStepSize, "s_x of the revision (default: the checkpoint's)");
-  cmd->add_option("--x-noise", s.xNoise, "n_x of the revision (default: the checkpoint's)");
+  cmd->add_option("--x-steps", s.xSteps, "k_x of the revision (default: the checkpoint's)")
+      ->check(wholeIn(0, 100000));
+  cmd->add_option("--x-step-size", s.xStepSize, "s_x of the revision (default: the checkpoint's)")
+      ->check(realIn(0, 100, true));
+  cmd->add_option("--x-noise", s.xNoise, "n_x of the revision (default: the checkpoint's)")
+      ->check(realIn(0, 100));
   cmd->add_option("--steps-per-level", s.stepsPerLevel,
                   "Models that sample level by level: K' steps per level, the step scaled by "
                   "sqrt(K/K') (--x-steps K' changes the steps alone)")
-      ->check(CLI::Range(1, 100000));
+      ->check(wholeIn(1, 100000));
   cmd->add_option("--labels", s.labels,
                   "Class-conditional models: the class of every sample; several compose "
                   "(default: sample i gets class i mod K)")
@@ -99,11 +107,17 @@ void addSamplingOptions(CLI::App* cmd, ebm::SampleOptions& s) {
       ->check(CLI::Range(0.0, 50.0));
   cmd->add_option("--seed", s.seed, "Seed of latents and chains")->capture_default_str();
   cmd->add_option("--device", s.device, "auto | cpu | cuda")->capture_default_str();
-  cmd->add_option("--threads", s.threads, "Intra-op threads (0 = all cores)");
+  cmd->add_option("--threads", s.threads, "Intra-op threads (0 = all cores)")
+      ->check(threadCount());
 }
 
 int runRecon(EvaluationCommands& c) {
+  c.rec.stop = &ebm::cli::g_interrupted;
   const auto rows = ebm::evaluateReconstruction(c.rec);
+  const int used = rows.empty() ? 0 : rows.front().images;
+  if (used < c.rec.images)
+    std::printf("asked for %d images; the %s split has %d: all of them were used\n", c.rec.images,
+                c.rec.split.c_str(), used);
   std::printf("reconstruction on the %s split, first %d images (each counted once); G with "
               "BatchNorm %s statistics\n",
               c.rec.split.c_str(), rows.empty() ? 0 : rows.front().images,
@@ -123,9 +137,14 @@ int runRecon(EvaluationCommands& c) {
 }
 
 int runOod(EvaluationCommands& c) {
+  c.oodOpts.stop = &ebm::cli::g_interrupted;
   const auto rows = ebm::evaluateOod(c.oodOpts);
+  const int used = rows.empty() ? 0 : rows.front().imagesIn;
+  if (used < c.oodOpts.images)
+    std::printf("asked for %d images; the %s split has %d: all of them were used\n",
+                c.oodOpts.images, c.oodOpts.split.c_str(), used);
   std::printf("in-distribution: the %s split, %d images; score -E(x)\n", c.oodOpts.split.c_str(),
-              c.oodOpts.images);
+              used);
   std::printf("%-24s %8s %12s %12s  %s\n", "set", "AUROC", "mean E(in)", "mean E(out)", "note");
   std::vector<std::vector<std::string>> csv;
   for (const auto& r : rows) {
@@ -186,6 +205,7 @@ int runFd(EvaluationCommands& c) {
   for (const auto& d : differences)
     std::printf("differs from the paper protocol: %s\n", d.c_str());
   std::fflush(stdout);
+  c.fdOpts.sampling.stop = &ebm::cli::g_interrupted;
   const auto r = ebm::evaluateFd(c.fdOpts);
   std::printf("Fréchet distances of %lld samples to the %s split (%lld images); %s\n",
               static_cast<long long>(r.samples), r.split.c_str(),
@@ -213,6 +233,7 @@ int runFd(EvaluationCommands& c) {
 }
 
 int runToy(EvaluationCommands& c) {
+  c.toyOpts.stop = &ebm::cli::g_interrupted;
   const auto r = ebm::evaluateToy(c.toyOpts);
   std::printf("%s: %d samples against %s; %s\n", r.toy.c_str(), c.toyOpts.samples,
               r.reference.c_str(), r.sampler.c_str());
@@ -236,6 +257,7 @@ int runClassifier(EvaluationCommands& c) {
                  batches, loss);
     std::fflush(stderr);
   };
+  c.cls.stop = &ebm::cli::g_interrupted;
   const auto r = ebm::trainClassifier(c.cls);
   std::fprintf(stderr, "\n");
   std::printf("classifier: %lld training images, %d epochs in %.0f s; last-epoch loss %.4f\n",
@@ -255,9 +277,14 @@ void addReconCommand(CLI::App& app, EvaluationCommands& c) {
   auto* r = c.recon;
   r->add_option("--checkpoint", c.rec.checkpoint, "Checkpoint (.safetensors)")->required();
   addSplitOption(r, c.rec.split, "Data split to reconstruct");
-  r->add_option("--images", c.rec.images, "Images of the split (first N)")->capture_default_str();
-  r->add_option("--batch", c.rec.batch, "Chains per batch")->capture_default_str();
+  r->add_option("--images", c.rec.images, "Images of the split (first N)")
+      ->check(wholeIn(2, 1e9))
+      ->capture_default_str();
+  r->add_option("--batch", c.rec.batch, "Chains per batch")
+      ->check(wholeIn(2, 100000))
+      ->capture_default_str();
   r->add_option("--steps", c.rec.steps, "z-step counts, e.g. --steps 0 10 30")
+      ->check(wholeIn(0, 100000))
       ->capture_default_str();
   r->add_option("--init", c.rec.inits, "Chain starts: inference-mean, inference, gaussian, uniform")
       ->capture_default_str();
@@ -277,6 +304,7 @@ void addOodCommand(CLI::App& app, EvaluationCommands& c) {
   o->add_option("--checkpoint", c.oodOpts.checkpoint, "Checkpoint (.safetensors)")->required();
   addSplitOption(o, c.oodOpts.split, "In-distribution split");
   o->add_option("--images", c.oodOpts.images, "In-distribution images (and as many OOD ones)")
+      ->check(wholeIn(2, 1e9))
       ->capture_default_str();
   o->add_option("--set", c.oodOpts.sets, "OOD sets: uniform, vflip, hflip, invert")
       ->capture_default_str();
@@ -345,16 +373,26 @@ void addClassifierCommand(CLI::App& app, EvaluationCommands& c) {
   k->add_option("--data-path", c.cls.dataPath, "Data folder")->capture_default_str();
   k->add_flag("--no-pad32", c.noPad32,
               "Keep 28x28 images (default: pad to 32x32 like the fmnist presets)");
-  k->add_option("--epochs", c.cls.epochs, "Passes over the train split")->capture_default_str();
-  k->add_option("--batch", c.cls.batch, "Mini-batch size")->capture_default_str();
+  k->add_option("--epochs", c.cls.epochs, "Passes over the train split")
+      ->check(wholeIn(1, 100000))
+      ->capture_default_str();
+  k->add_option("--batch", c.cls.batch, "Mini-batch size")
+      ->check(wholeIn(2, 100000))
+      ->capture_default_str();
   k->add_option("--lr", c.cls.lr, "Adam learning rate (halved every epoch)")
+      ->check(realIn(0, 1, true))
       ->capture_default_str();
-  k->add_option("--width", c.cls.width, "Channels of the first conv block")->capture_default_str();
+  k->add_option("--width", c.cls.width, "Channels of the first conv block")
+      ->check(wholeIn(1, 4096))
+      ->capture_default_str();
   k->add_option("--features", c.cls.features, "Feature dimension (penultimate layer)")
+      ->check(wholeIn(1, 65536))
       ->capture_default_str();
-  k->add_option("--limit", c.cls.limit, "Use at most N training images (0 = all)");
+  k->add_option("--limit", c.cls.limit, "Use at most N training images (0 = all)")
+      ->check(wholeIn(0, 1e9));
   k->add_option("--seed", c.cls.seed, "Seed")->capture_default_str();
-  k->add_option("--threads", c.cls.threads, "Intra-op threads (0 = all cores)");
+  k->add_option("--threads", c.cls.threads, "Intra-op threads (0 = all cores)")
+      ->check(threadCount());
 }
 
 } // namespace

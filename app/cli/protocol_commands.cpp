@@ -1,7 +1,10 @@
 #include "protocol_commands.h"
 
+#include "validators.h"
+
 #include "image_io.h"
 #include "protocols.h"
+#include "session_cli.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -31,29 +34,37 @@ std::shared_ptr<ProtocolCommands> addProtocolCommands(CLI::App& app) {
                  "Checkpoint (.safetensors) of a model with a latent space or a level sampler")
       ->required();
   ip->add_option("--out", c->inpaintOut, "Output folder (inpaint.csv, examples.png)");
-  ip->add_option("--images", c->table.images, "Test images (the first N of the test split)");
-  ip->add_option("--batch", c->table.batch, "Images per batch (BatchNorm batch statistics)");
+  ip->add_option("--images", c->table.images, "Test images (the first N of the test split)")
+      ->check(wholeIn(1, 1e9));
+  ip->add_option("--batch", c->table.batch, "Images per batch (BatchNorm batch statistics)")
+      ->check(wholeIn(1, 100000));
   ip->add_option("--masks", c->table.kinds,
                  "Mask kinds: M20 M30 M40 (a centred block of 20/30/40 px of a 64-px image), "
                  "R20 R30 R40 (the paper's A.3: several 8-px-of-64 blocks at random positions "
                  "until 20/30/40 % of the pixels are missing), B20 B30 B40 (one block of the "
                  "M size at a random position), drop<p> (pixel drop p %); random masks are "
                  "drawn per image from the seed");
-  ip->add_option("--z-steps", c->table.settings.zSteps, "Stage 2: masked z-Langevin steps");
-  ip->add_option("--z-step-size", c->table.settings.zStepSize, "Stage 2: step size s_z");
-  ip->add_option("--z-noise", c->table.settings.zNoise, "Stage 2: noise n_z");
-  ip->add_option("--x-steps", c->table.settings.xSteps, "Stage 3: x-Langevin steps");
-  ip->add_option("--x-step-size", c->table.settings.xStepSize, "Stage 3: step size s_x");
-  ip->add_option("--x-noise", c->table.settings.xNoise, "Stage 3: noise n_x");
-  ip->add_option("--chains", c->table.settings.chains, "Chains per image");
+  ip->add_option("--z-steps", c->table.settings.zSteps, "Stage 2: masked z-Langevin steps")
+      ->check(wholeIn(0, 100000));
+  ip->add_option("--z-step-size", c->table.settings.zStepSize, "Stage 2: step size s_z")
+      ->check(realIn(0, 100, true));
+  ip->add_option("--z-noise", c->table.settings.zNoise, "Stage 2: noise n_z")->check(realIn(0, 100));
+  ip->add_option("--x-steps", c->table.settings.xSteps, "Stage 3: x-Langevin steps")
+      ->check(wholeIn(0, 100000));
+  ip->add_option("--x-step-size", c->table.settings.xStepSize, "Stage 3: step size s_x")
+      ->check(realIn(0, 100, true));
+  ip->add_option("--x-noise", c->table.settings.xNoise, "Stage 3: noise n_x")->check(realIn(0, 100));
+  ip->add_option("--chains", c->table.settings.chains, "Chains per image")->check(wholeIn(1, 4096));
   ip->add_option("--seed", c->table.settings.seed,
                  "Seed of the chains and of the random masks (R, B, drop)");
   ip->add_flag("--bn-running-stats", c->table.settings.generatorEval,
                "Decode with the generator's BatchNorm running statistics (default: batch "
                "statistics, as in training)");
-  ip->add_option("--examples", c->table.examples, "Example images per mask kind in examples.png");
+  ip->add_option("--examples", c->table.examples, "Example images per mask kind in examples.png")
+      ->check(wholeIn(0, 64));
   ip->add_option("--device", c->table.device, "auto | cpu | cuda");
-  ip->add_option("--threads", c->table.threads, "Intra-op threads (0 = all cores)");
+  ip->add_option("--threads", c->table.threads, "Intra-op threads (0 = all cores)")
+      ->check(threadCount());
 
   c->interpolate = app.add_subcommand(
       "interpolate", "Latent interpolation strips (Fig. 4) with the energy along each path");
@@ -68,21 +79,27 @@ std::shared_ptr<ProtocolCommands> addProtocolCommands(CLI::App& app) {
                  "prior (two seeded draws per row: synthesis) | data "
                  "(test images 0-1, 2-3, ...: reconstruction)")
       ->check(CLI::IsMember({"prior", "data"}));
-  it->add_option("--rows", c->strips.rows, "Paths (rows)");
-  it->add_option("--points", c->strips.points, "Points per path, ends included");
+  it->add_option("--rows", c->strips.rows, "Paths (rows)")->check(wholeIn(1, 64));
+  it->add_option("--points", c->strips.points, "Points per path, ends included")
+      ->check(wholeIn(2, 1000));
   it->add_flag("--spherical", c->strips.spherical, "Spherical interpolation (slerp)");
   it->add_option("--z-steps", c->strips.zSteps,
-                 "data ends: z-Langevin steps on the inferred means");
-  it->add_option("--x-steps", c->strips.xSteps, "x-Langevin steps after decoding (adds a row)");
+                 "data ends: z-Langevin steps on the inferred means")
+      ->check(wholeIn(0, 100000));
+  it->add_option("--x-steps", c->strips.xSteps, "x-Langevin steps after decoding (adds a row)")
+      ->check(wholeIn(0, 100000));
   it->add_option("--seed", c->strips.seed, "Seed of the first row");
   it->add_option("--device", c->strips.device, "auto | cpu | cuda");
-  it->add_option("--threads", c->strips.threads, "Intra-op threads (0 = all cores)");
+  it->add_option("--threads", c->strips.threads, "Intra-op threads (0 = all cores)")
+      ->check(threadCount());
   return c;
 }
 
 int runProtocolCommands(const ProtocolCommands& c) {
   if (*c.inpaint) {
-    const auto t = evaluateInpainting(c.table);
+    auto options = c.table;
+    options.stop = &g_interrupted;
+    const auto t = evaluateInpainting(options);
     std::filesystem::create_directories(c.inpaintOut);
     const bool latentStages = std::any_of(t.rows.begin(), t.rows.end(), [](const auto& r) {
       return r.stageName.find("z-Langevin") != std::string::npos;
@@ -122,7 +139,9 @@ int runProtocolCommands(const ProtocolCommands& c) {
     return 0;
   }
   if (*c.interpolate) {
-    const auto s = interpolationStrips(c.strips);
+    auto options = c.strips;
+    options.stop = &g_interrupted;
+    const auto s = interpolationStrips(options);
     std::filesystem::create_directories(c.interpOut);
     writeCsv(c.interpOut + "/energy.csv", {"row", "lambda", "energy_decoded", "energy_revised"},
              s.energyRows);

@@ -1,10 +1,13 @@
 #include "session_cli.h"
 
+#include "validators.h"
+
 #include "errors.h"
 
 #include <chrono>
 #include <cmath>
 #include <csignal>
+#include <cstdlib>
 #include <cstdio>
 #include <iostream>
 
@@ -14,8 +17,11 @@ std::atomic<bool> g_interrupted{false};
 
 namespace {
 
+// The first Ctrl-C (or SIGTERM) asks the command to stop cleanly; a second one ends the process
+// at once, for a user who does not want to wait for a save.
 void onSignal(int) {
-  g_interrupted = true;
+  if (g_interrupted.exchange(true))
+    std::_Exit(130);
 }
 
 double lossValue(const LossHistory& h, const std::string& name) {
@@ -138,7 +144,8 @@ void addConfigOptions(CLI::App* app, ConfigArgs& a) {
                   "method's own table, --set <method>.<table>.<key>=value (older names such as "
                   "x.step_size=0.3 still work) (repeatable)");
   app->add_option("--device", a.device, "auto | cpu | cuda");
-  app->add_option("--threads", a.threads, "Intra-op threads (0 = all cores)");
+  app->add_option("--threads", a.threads, "Intra-op threads (0 = all cores)")
+      ->check(threadCount());
 }
 
 } // namespace ebm::cli

@@ -1,5 +1,7 @@
 #include "train_commands.h"
 
+#include "validators.h"
+
 #include "chain_outputs.h"
 #include "report.h"
 #include "session_cli.h"
@@ -147,14 +149,16 @@ std::shared_ptr<TrainCommands> addTrainCommands(CLI::App& app) {
   c->train->add_option("--out,-o", c->out, "Run folder (checkpoint, config.toml, losses.csv)")
       ->capture_default_str();
   c->train->add_option("--iterations,-n", c->iterations,
-                       "Iterations to run (default: the config's)");
+                       "Iterations to run (default: the config's)")
+      ->check(wholeIn(1, 1e12));
   c->train->add_option("--resume,-r", c->resume,
                        "Resume from this checkpoint (its config is used)");
-  c->train->add_option("--seconds", c->seconds, "Stop (and save) after this many seconds");
+  c->train->add_option("--seconds", c->seconds, "Stop (and save) after this many seconds")
+      ->check(realIn(0, 1e9, true));
   c->train->add_option("--autosave-minutes", c->autosaveMinutes,
                        "Also write <out>/autosave.safetensors after this many minutes of "
                        "unsaved training (0 = never)")
-      ->check(CLI::Range(0.0, 10000.0));
+      ->check(realIn(0, 10000));
 
   c->demo = app.add_subcommand(
       "demo", "Train on 8 Gaussians for about a minute and write a run folder with trajectory "

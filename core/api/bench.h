@@ -4,6 +4,8 @@
 // on the calling thread; it measures, it does not assert. No Qt/GL.
 #pragma once
 
+#include "errors.h"
+
 #include <string>
 #include <vector>
 
@@ -13,6 +15,7 @@ struct BenchOptions {
   std::vector<std::string> presets{"toy2d", "fmnist-small"};
   std::string device = "auto";
   int threads = 0;       // 0 = all cores
+  StopFlag stop = nullptr;  // set (e.g. by Ctrl-C) to end the call early: throws Interrupted
   int repeats = 20;      // timed repetitions per measurement (after warm-up)
   int iterations = 10;   // timed training iterations per preset
   bool synthetic = false;  // use random images instead of reading Fashion-MNIST

@@ -3,6 +3,8 @@
 // runs on the calling thread; no Qt/GL.
 #pragma once
 
+#include "errors.h"
+
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -21,6 +23,7 @@ struct ClassifierTrainOptions {
   int limit = 0;          // use at most N training images (0 = all)
   uint64_t seed = 1;
   int threads = 0;        // intra-op threads (0 = all cores)
+  StopFlag stop = nullptr;  // set (e.g. by Ctrl-C) to end the call early: throws Interrupted
   std::string out;        // the .safetensors file to write (required)
   /// Progress after every 50 mini-batches: epoch (from 0), batch index, batches per epoch, loss.
   std::function<void(int, int, int, double)> onProgress;

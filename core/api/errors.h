@@ -3,6 +3,7 @@
 // message in its snapshot so a GUI never sees an exception. No Qt/GL here.
 #pragma once
 
+#include <atomic>
 #include <stdexcept>
 #include <string>
 
@@ -37,5 +38,22 @@ class DeviceError : public Error {
 public:
   using Error::Error;
 };
+
+/// A stop request (Ctrl-C, SIGTERM, a front end's Stop) ended a long call before it finished.
+/// what() says how far it got; the call returned no results and wrote nothing.
+class Interrupted : public Error {
+public:
+  using Error::Error;
+};
+
+/// A long call's stop flag: set from any thread (or a signal handler) to end the call at its next
+/// unit of work (a batch, a Langevin step). Null: the call cannot be stopped.
+using StopFlag = const std::atomic<bool>*;
+
+/// Throws Interrupted(`progress`) when `stop` is set.
+inline void throwIfStopped(StopFlag stop, const std::string& progress) {
+  if (stop && stop->load(std::memory_order_relaxed))
+    throw Interrupted(progress);
+}
 
 } // namespace ebm

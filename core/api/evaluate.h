@@ -4,6 +4,8 @@
 // Plain C++ API; runs on the calling thread (CLI, tests); no Qt/GL.
 #pragma once
 
+#include "errors.h"
+
 #include "config.h"
 
 #include <cstdint>
@@ -26,6 +28,7 @@ struct ReconstructionOptions {
                                       // to match the reference, eval mode to compare)
   std::string device = "auto";
   int threads = 0;
+  StopFlag stop = nullptr;  // set (e.g. by Ctrl-C) to end the call early: throws Interrupted
 };
 
 struct ReconstructionRow {
@@ -60,11 +63,13 @@ struct OodOptions {
   uint64_t seed = 1;
   std::string device = "auto";
   int threads = 0;
+  StopFlag stop = nullptr;  // set (e.g. by Ctrl-C) to end the call early: throws Interrupted
 };
 
 struct OodRow {
   std::string set;         // the set's name; "path:<file or folder>" for oodPath
   std::string note;        // how an external set was matched to the model (e.g. "28->32 padded")
+  int imagesIn = 0;        // in-distribution images scored (at most the split's size)
   double auroc = 0;        // in-distribution test split (positive) vs this set, score -E(x)
   double meanEnergyIn = 0;
   double meanEnergyOut = 0;

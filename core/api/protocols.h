@@ -3,6 +3,8 @@
 // image grids out. Runs on the calling thread (CLI, tests); no Qt/GL.
 #pragma once
 
+#include "errors.h"
+
 #include "image_io.h"
 #include "inpaint.h"
 
@@ -21,6 +23,7 @@ struct InpaintTableOptions {
   int examples = 8;                 // images shown per mask kind in the example grid
   std::string device = "auto";
   int threads = 0;
+  StopFlag stop = nullptr;  // set (e.g. by Ctrl-C) to end the call early: throws Interrupted
 };
 
 struct InpaintTableRow {
@@ -54,6 +57,7 @@ struct InterpolationStripOptions {
   uint64_t seed = 1;
   std::string device = "auto";
   int threads = 0;
+  StopFlag stop = nullptr;  // set (e.g. by Ctrl-C) to end the call early: throws Interrupted
 };
 
 struct InterpolationStrips {

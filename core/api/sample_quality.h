@@ -5,6 +5,8 @@
 // calling thread (CLI, tests); no Qt/GL.
 #pragma once
 
+#include "errors.h"
+
 #include "config.h"
 #include "langevin_settings.h"
 
@@ -26,6 +28,7 @@ struct SampleOptions {
   uint64_t seed = 1;
   std::string device = "auto";
   int threads = 0;
+  StopFlag stop = nullptr;  // set (e.g. by Ctrl-C) to end the call early: throws Interrupted
   // Models that sample from noise level by level (DRL, CDRL):
   int stepsPerLevel = 0;  // K' steps per level, the step multiplier scaled by sqrt(K / K')
   std::vector<int> labels;       // class-conditional models: composed labels (empty: each chain

@@ -24,13 +24,18 @@ void sync(torch::Device device) {
     torch::cuda::synchronize();
 }
 
-// Median milliseconds per call of fn over `repeats` timed calls after two warm-ups.
-template <typename Fn> double medianMs(int repeats, torch::Device device, Fn fn) {
-  for (int i = 0; i < 2; ++i)
+// Median milliseconds per call of fn over `repeats` timed calls after two warm-ups; a stop
+// request ends it between calls (Interrupted naming `what`).
+template <typename Fn>
+double medianMs(int repeats, torch::Device device, StopFlag stop, const std::string& what, Fn fn) {
+  for (int i = 0; i < 2; ++i) {
+    throwIfStopped(stop, "benchmark stopped while timing " + what + "; nothing written");
     fn();
+  }
   sync(device);
   std::vector<double> ms;
   for (int i = 0; i < repeats; ++i) {
+    throwIfStopped(stop, "benchmark stopped while timing " + what + "; nothing written");
     const auto t0 = Clock::now();
     fn();
     sync(device);
@@ -98,9 +103,9 @@ nlohmann::json benchNoiseSampler(const std::string& preset, const RunConfig& cfg
   const torch::Tensor batch = benchBatch(cfg, o.synthetic, cpuGen, dataNote);
   FixedChainSettings settings(method, cfg);
   auto ctx = settings.context(device, gen);
-  const double iter = medianMs(std::max(3, o.iterations), device,
-                               [&] { method.iterate(batch, ctx); });
-  const double sample = medianMs(3, device, [&] {
+  const double iter = medianMs(std::max(3, o.iterations), device, o.stop,
+                               preset + " iterations", [&] { method.iterate(batch, ctx); });
+  const double sample = medianMs(3, device, o.stop, preset + " sampling", [&] {
     method.revise({chain->name, B, "", {}}, ctx);
   });
   nlohmann::json j;
@@ -147,15 +152,15 @@ nlohmann::json benchPreset(const std::string& preset, const BenchOptions& o,
   const auto x0 = energy.sampleStarts(B, "generator", gen);
   const auto xd = batch.to(device);
   const auto z0 = latent.samplePrior(B, gen);
-  const double xStep = medianMs(o.repeats, device,
+  const double xStep = medianMs(o.repeats, device, o.stop, preset + " x-steps",
                                 [&] { langevinX(energy.energyNet(), x0, xs, ctl); });
-  const double zStep = medianMs(o.repeats, device,
+  const double zStep = medianMs(o.repeats, device, o.stop, preset + " z-steps",
                                 [&] { langevinZ(latent.decoder(), xd, z0, zs, ctl); });
 
   FixedChainSettings settings(method, cfg);
   auto ctx = settings.context(device, gen);
-  const double iter = medianMs(std::max(3, o.iterations), device,
-                               [&] { method.iterate(batch, ctx); });
+  const double iter = medianMs(std::max(3, o.iterations), device, o.stop,
+                               preset + " iterations", [&] { method.iterate(batch, ctx); });
 
   nlohmann::json j;
   j["preset"] = preset;
@@ -221,7 +226,8 @@ SweepResult runSweep(const BenchOptions& o) {
       // The iteration re-reads its chain settings every step, so one model serves every pair.
       FixedChainSettings settings(*method, probe);
       auto ctx = settings.context(device, gen);
-      const double ms = medianMs(std::max(3, o.iterations), device,
+      const double ms = medianMs(std::max(3, o.iterations), device, o.stop,
+                                 "k_x=" + std::to_string(kx) + ", k_z=" + std::to_string(kz),
                                  [&] { method->iterate(batch, ctx); });
       result.rows.push_back({kx, kz, ms});
     }

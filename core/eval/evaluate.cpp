@@ -207,12 +207,16 @@ std::vector<ReconstructionRow> evaluateReconstruction(const ReconstructionOption
         counted += size;
         FixedChainSettings settings(model, info.config);
         settings.set("z", "steps", k);
-        auto ctx = settings.context(device, gen);
+        auto ctx = settings.context(device, gen, o.stop);
         RevisionRequest req;
         req.chain = "z";
         req.init = init;
         req.batch = x;
         const auto recon = model.revise(req, ctx).to(torch::kCPU);
+        throwIfStopped(o.stop, "reconstruction stopped at row " + init + " k=" +
+                                   std::to_string(k) + " after " + std::to_string(counted - size) +
+                                   " of " + std::to_string(n) + " images (" +
+                                   std::to_string(rows.size()) + " rows finished)");
         sse += (recon - x).pow(2).sum().item<double>();
         psnrSum += psnr(recon, x, 2.0).sum().item<double>();
         if (x.dim() == 4)
@@ -249,6 +253,8 @@ std::vector<OodRow> evaluateOod(const OodOptions& o) {
   auto energies = [&](const torch::Tensor& x) {
     std::vector<double> out;
     for (int64_t s = 0; s < x.size(0); s += 256) {
+      throwIfStopped(o.stop, "OOD detection stopped after " + std::to_string(s) + " of " +
+                                 std::to_string(x.size(0)) + " energies of a set");
       const auto e = energy.energy(x.narrow(0, s, std::min<int64_t>(256, x.size(0) - s)))
                          .to(torch::kDouble)
                          .contiguous();
@@ -291,6 +297,7 @@ std::vector<OodRow> evaluateOod(const OodOptions& o) {
     OodRow r;
     r.set = set;
     r.note = note;
+    r.imagesIn = static_cast<int>(eIn.size());
     r.auroc = auroc(negate(eIn), negate(eOut));
     r.meanEnergyIn = mean(eIn);
     r.meanEnergyOut = mean(eOut);

@@ -117,11 +117,13 @@ Drawn drawFromNoise(TrainingMethod& model, const RunConfig& cfg, const SampleOpt
   d.revisedName = "sampler";
   auto draw = [&](FixedChainSettings& settings) {
     auto gen = makeGenerator(device, o.seed);  // the same starts and noise for both
-    MethodContext ctx = settings.context(device, gen);
+    MethodContext ctx = settings.context(device, gen, o.stop);
     std::vector<torch::Tensor> parts;
     for (int done = 0; done < o.samples;) {
       const int n = std::min(o.batch, o.samples - done);
       parts.push_back(model.revise({chain->name, n, "", {}}, ctx).to(torch::kCPU));
+      throwIfStopped(o.stop, "sampling stopped after " + std::to_string(done) + " of " +
+                                 std::to_string(o.samples) + " samples");
       done += n;
     }
     return torch::cat(parts, 0);
@@ -156,6 +158,7 @@ Drawn drawSamples(TrainingMethod& model, const RunConfig& cfg, const SampleOptio
   auto chainGen = makeGenerator(device, o.seed ^ 0x9E3779B97F4A7C15ULL);
   ChainControl ctl;
   ctl.gen = &chainGen;
+  ctl.stop = o.stop;
   ctl.evaluateFinal = false;
   std::vector<torch::Tensor> g, r;
   for (int done = 0; done < o.samples;) {
@@ -167,6 +170,8 @@ Drawn drawSamples(TrainingMethod& model, const RunConfig& cfg, const SampleOptio
       x0 = latent.decoder().forward(z);
     }
     const auto xt = langevinX(energy.energyNet(), x0, d.x, ctl);
+    throwIfStopped(o.stop, "sampling stopped after " + std::to_string(done) + " of " +
+                               std::to_string(o.samples) + " samples");
     const int keep = std::min(o.batch, o.samples - done);
     g.push_back(x0.narrow(0, 0, keep).to(torch::kCPU));
     r.push_back(xt.narrow(0, 0, keep).to(torch::kCPU));
@@ -346,6 +351,12 @@ ToyReference toyReference(const RunConfig& config, int samples, torch::Generator
 } // namespace
 
 ToyResult evaluateToy(const SampleOptions& o) {
+  // The MMD compares every pair of points: n^2 kernel values per row.
+  constexpr int kMaxToySamples = 20000;
+  if (o.samples > kMaxToySamples)
+    throw Error("eval-toy: " + std::to_string(o.samples) + " samples are too many: the MMD "
+                "compares every pair of points (n^2 kernel values); at most " +
+                std::to_string(kMaxToySamples));
   configureThreads(o.threads);
   const auto device = resolveDevice(o.device);
   CheckpointInfo info;

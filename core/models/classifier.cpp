@@ -113,6 +113,10 @@ ClassifierTrainResult trainClassifier(const ClassifierTrainOptions& o) {
     const auto order = torch::randperm(n, gen, torch::TensorOptions().dtype(torch::kLong));
     double lossSum = 0;
     for (int b = 0; b < batches; ++b) {
+      throwIfStopped(o.stop, "classifier training stopped in epoch " + std::to_string(epoch + 1) +
+                                 " of " + std::to_string(o.epochs) + " at batch " +
+                                 std::to_string(b) + " of " + std::to_string(batches) +
+                                 "; no classifier written");
       const auto idx = order.narrow(0, static_cast<int64_t>(b) * o.batch, o.batch);
       const auto x = train.images.index_select(0, idx);
       const auto y = train.labels.index_select(0, idx);

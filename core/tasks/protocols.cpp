@@ -69,7 +69,10 @@ InpaintTable evaluateInpainting(const InpaintTableOptions& o) {
         masks.push_back(makeMask(kind, h, w, o.settings.seed * 1000003ULL + start + i));
       for (const auto& mk : masks)
         fraction += mk.missingFraction();
-      const auto r = inpaint(*model.method, info.config, images, shape, masks, o.settings);
+      const auto r = inpaint(*model.method, info.config, images, shape, masks, o.settings, {},
+                             o.stop);
+      throwIfStopped(o.stop, "inpainting stopped at " + kind + " masks after " +
+                                 std::to_string(start) + " of " + std::to_string(n) + " images");
       stages = r.stages.size();
       sums.resize(stages);
       names.resize(stages);
@@ -138,7 +141,9 @@ InterpolationStrips interpolationStrips(const InterpolationStripOptions& o) {
       s.imageA.assign(a, a + per);
       s.imageB.assign(a + per, a + 2 * per);
     }
-    const auto r = interpolate(*model.method, info.config, s);
+    const auto r = interpolate(*model.method, info.config, s, o.stop);
+    throwIfStopped(o.stop, "interpolation stopped after " + std::to_string(row) + " of " +
+                               std::to_string(o.rows) + " rows");
     for (int i = 0; i < r.points; ++i)
       out.energyRows.push_back({double(row), r.lambdas[i], r.energyDecoded[i],
                                 r.energyRevised.empty() ? 0.0 : r.energyRevised[i]});

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Every long command stops on Ctrl-C (SIGINT) or SIGTERM: it exits 130, says it was interrupted
+# and how far it got, and writes no result file. Each command is started with sizes that would
+# run for minutes, signalled once it runs, and must have ended well before those minutes.
+set -uo pipefail
+cli="$1"
+out="$2"
+root="$(cd "$(dirname "$0")/.." && pwd)"
+fm="$root/resources/checkpoints/fmnist-small.safetensors"
+toy="$root/resources/checkpoints/toy2d.safetensors"
+cfm="$root/resources/checkpoints/cdrl-fmnist.safetensors"
+rm -rf "$out"
+mkdir -p "$out"
+failures=0
+
+# check NAME SIGNAL RESULT_FILE -- COMMAND...
+check() {
+  local name="$1" signal="$2" result="$3"
+  shift 4
+  "$@" > "$out/$name.out" 2> "$out/$name.err" &
+  local pid=$!
+  sleep 3
+  kill -"$signal" "$pid" 2>/dev/null
+  # Bounded wait: 30 s is far beyond "within a second" and far below the command's own length.
+  local waited=0
+  while kill -0 "$pid" 2>/dev/null && [ "$waited" -lt 300 ]; do
+    sleep 0.1
+    waited=$((waited + 1))
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -9 "$pid"
+    echo "FAIL $name: still running 30 s after SIG$signal"
+    failures=$((failures + 1))
+    return
+  fi
+  wait "$pid"
+  local rc=$?
+  if [ "$rc" -ne 130 ]; then
+    echo "FAIL $name: exit code $rc after SIG$signal (expected 130)"; cat "$out/$name.err"
+    failures=$((failures + 1))
+  elif ! grep -q "interrupted" "$out/$name.err"; then
+    echo "FAIL $name: no 'interrupted' message"; cat "$out/$name.err"
+    failures=$((failures + 1))
+  elif [ -e "$result" ]; then
+    echo "FAIL $name: wrote $result although interrupted"
+    failures=$((failures + 1))
+  else
+    echo "ok   $name: $(grep interrupted "$out/$name.err" | tail -1)"
+  fi
+}
+
+check eval-recon INT "$out/recon/recon.csv" -- \
+  "$cli" eval-recon --checkpoint "$fm" --images 10000 --steps 0 50 --threads 1 --out "$out/recon"
+check eval-ood TERM "$out/ood/ood.csv" -- \
+  "$cli" eval-ood --checkpoint "$fm" --images 10000 --threads 1 --out "$out/ood"
+check eval-toy INT "$out/toy/toy.csv" -- \
+  "$cli" eval-toy --checkpoint "$toy" --samples 20000 --x-steps 2000 --threads 1 --out "$out/toy"
+check inpaint INT "$out/inp/inpaint.csv" -- \
+  "$cli" inpaint --checkpoint "$cfm" --images 1000 --batch 10 --threads 1 --out "$out/inp"
+check interpolate TERM "$out/int/energy.csv" -- \
+  "$cli" interpolate --checkpoint "$cfm" --rows 64 --points 12 --threads 1 --out "$out/int"
+check bench INT "$out/bench.json" -- \
+  "$cli" bench --preset fmnist-small --iterations 1000 --repeats 1000 --threads 1 \
+  --out "$out/bench.json"
+check train-classifier INT "$out/cls.safetensors" -- \
+  "$cli" train-classifier --epochs 50 --threads 1 --out "$out/cls.safetensors"
+
+# Sizes beyond what a command can do are refused at once with a message, not run for hours.
+if "$cli" eval-toy --checkpoint "$toy" --samples 100000000 --out "$out/big" 2> "$out/big.err"; then
+  echo "FAIL eval-toy accepted 100000000 samples"; failures=$((failures + 1))
+elif ! grep -q "too many" "$out/big.err"; then
+  echo "FAIL eval-toy: no message for 100000000 samples"; cat "$out/big.err"
+  failures=$((failures + 1))
+fi
+exit "$failures"
