@@ -31,6 +31,7 @@ class QToolBar;
 namespace ebm::ui {
 
 class ChainInsightBar;
+class ComparePanel;
 class ControlsPanel;
 class CurvePlot;
 class UnsavedTrainingGuard;
@@ -68,6 +69,7 @@ public:
   LossPanel* lossPanel() const { return m_losses; }
   InpaintPanel* inpaintPanel() const { return m_inpaint; }
   InterpolationPanel* interpolationPanel() const { return m_interp; }
+  ComparePanel* comparePanel() const { return m_compare; }
   ChainInsightBar* dataInsight() const { return m_dataInsight; }
   ChainInsightBar* latentInsight() const { return m_latentInsight; }
   QAction* repeatAction() const { return m_repeatAction; }
@@ -231,6 +233,7 @@ private:
   QPlainTextEdit* m_log = nullptr;
   InpaintPanel* m_inpaint = nullptr;
   InterpolationPanel* m_interp = nullptr;
+  ComparePanel* m_compare = nullptr;
   std::shared_ptr<const InterpolationResult> m_shownInterp;
   QList<QDockWidget*> m_docks;
   QDockWidget* m_dataDock = nullptr;
