@@ -9,12 +9,10 @@
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QGridLayout>
-#include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
-#include <QScrollArea>
 #include <QSpinBox>
 #include <QTabWidget>
 #include <QVBoxLayout>
@@ -44,6 +42,8 @@ QDoubleSpinBox* realBox(const QString& tip) {
   auto* box = new QDoubleSpinBox;
   box->setDecimals(5);
   box->setStepType(QAbstractSpinBox::AdaptiveDecimalStepType);
+  box->setMinimumWidth(90);
+  box->setMaximumWidth(150);
   box->setToolTip(tip);
   return box;
 }
@@ -66,24 +66,20 @@ QLabel* header(const QString& text) {
 } // namespace
 
 ComparePanel::ComparePanel(QWidget* parent) : QWidget(parent) {
+  // Settings above, results below: the panel shares a column with the samples, which is narrow
+  // on a 1280-px screen, so the results get the full width.
   setObjectName("ComparePanel");
-  auto* layout = new QHBoxLayout(this);
+  auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(4, 4, 4, 4);
-  auto* scroll = new QScrollArea;
-  scroll->setWidget(buildSettings());
-  scroll->setWidgetResizable(true);
-  scroll->setFrameShape(QFrame::NoFrame);
-  scroll->setMinimumWidth(400);
-  scroll->setMaximumWidth(470);
-  layout->addWidget(scroll);
+  layout->addWidget(buildSettings());
   layout->addWidget(buildResults(), 1);
 }
 
 QWidget* ComparePanel::buildSettings() {
   auto* box = new QWidget;
   auto* v = new QVBoxLayout(box);
-  v->setContentsMargins(0, 0, 4, 0);
-  auto* top = new QGridLayout;
+  v->setContentsMargins(0, 0, 0, 0);
+  auto* top = new QHBoxLayout;
   m_chain = new QComboBox;
   m_chain->setToolTip(tr("The chain whose settings are compared"));
   m_chains = new QSpinBox;
@@ -96,40 +92,36 @@ QWidget* ComparePanel::buildSettings() {
   m_seed->setToolTip(tr("One seed for all variants: the same starts and the same noise"));
   m_init = new QComboBox;
   m_init->setToolTip(tr("Where the chains start (rows may choose another)"));
-  top->addWidget(new QLabel(tr("chain")), 0, 0);
-  top->addWidget(m_chain, 0, 1, 1, 3);
-  top->addWidget(new QLabel(tr("chains")), 1, 0);
-  top->addWidget(m_chains, 1, 1);
-  top->addWidget(new QLabel(tr("seed")), 1, 2);
-  top->addWidget(m_seed, 1, 3);
-  top->addWidget(new QLabel(tr("start")), 2, 0);
-  top->addWidget(m_init, 2, 1, 1, 3);
+  top->addWidget(new QLabel(tr("chain")));
+  top->addWidget(m_chain, 2);
+  top->addWidget(new QLabel(tr("chains")));
+  top->addWidget(m_chains);
+  top->addWidget(new QLabel(tr("seed")));
+  top->addWidget(m_seed);
+  top->addWidget(new QLabel(tr("start")));
+  top->addWidget(m_init, 1);
   v->addLayout(top);
   v->addWidget(buildVariantRows());
-  m_hint = new QLabel;
-  m_hint->setWordWrap(true);
-  v->addWidget(m_hint);
-  auto* summaries = new QGroupBox(tr("Variants: what each did"));
-  m_summaryBox = new QVBoxLayout(summaries);
-  v->addWidget(summaries);
-  v->addWidget(buildGridSettings());
-  v->addStretch(1);
   connect(m_chain, &QComboBox::currentIndexChanged, this, [this] { chainChosen(); });
   return box;
 }
 
 QWidget* ComparePanel::buildVariantRows() {
-  auto* group = new QGroupBox(tr("Variants (same starts, same noise)"));
+  auto* group = new QWidget;
+  group->setToolTip(tr("Every variant starts from the same states and draws the same noise"));
   auto* grid = new QGridLayout(group);
+  grid->setContentsMargins(0, 2, 0, 2);
+  grid->setVerticalSpacing(2);
   m_stepHeader = header(tr("step size s"));
   m_noiseHeader = header(tr("noise n"));
-  grid->addWidget(header(tr("use")), 0, 0, 1, 2);
+  grid->addWidget(header(tr("variant")), 0, 0, 1, 2);
   grid->addWidget(m_stepHeader, 0, 2);
   grid->addWidget(m_noiseHeader, 0, 3);
   grid->addWidget(header(tr("steps K")), 0, 4);
   grid->addWidget(header(tr("start")), 0, 5);
   for (int r = 0; r < kRows; ++r)
     addRow(grid, r);
+  grid->setColumnStretch(6, 1);  // a wide panel keeps the fields together on the left
   // Rows are used in order, so a variant's colour is its row's in every view.
   m_rows[3].use->setEnabled(false);
   connect(m_rows[2].use, &QCheckBox::toggled, this, [this](bool on) {
@@ -146,10 +138,17 @@ QWidget* ComparePanel::buildVariantRows() {
   m_stop = new QPushButton(tr("Stop"));
   m_stop->setToolTip(tr("Stop the comparison or grid at its next Langevin step"));
   m_stop->setEnabled(false);
+  m_hint = new QLabel;
+  m_hint->setWordWrap(true);
   buttons->addWidget(m_fill);
-  buttons->addWidget(m_run, 1);
+  buttons->addWidget(m_run);
   buttons->addWidget(m_stop);
-  grid->addLayout(buttons, kRows + 1, 0, 1, 6);
+  buttons->addWidget(m_hint, 1);
+  m_maximise = new QPushButton(tr("Full window"));
+  m_maximise->setToolTip(tr("This panel alone in the window, and back (M)"));
+  buttons->addWidget(m_maximise);
+  connect(m_maximise, &QPushButton::clicked, this, &ComparePanel::maximiseRequested);
+  grid->addLayout(buttons, kRows + 1, 0, 1, 7);
   connect(m_fill, &QPushButton::clicked, this, &ComparePanel::prefill);
   connect(m_run, &QPushButton::clicked, this, &ComparePanel::runComparison);
   connect(m_stop, &QPushButton::clicked, this, [this] { Q_EMIT post(cmd::StopRevision{}); });
@@ -171,8 +170,10 @@ void ComparePanel::addRow(QGridLayout* grid, int r) {
   row.noise = realBox(tr("Noise of this variant"));
   row.steps = new QSpinBox;
   row.steps->setRange(1, 100000);
+  row.steps->setMaximumWidth(120);
   row.steps->setToolTip(tr("Langevin steps of this variant"));
   row.init = new QComboBox;
+  row.init->setMaximumWidth(200);
   row.init->setToolTip(tr("Where this variant's chains start"));
   grid->addWidget(row.swatch, r + 1, 0);
   grid->addWidget(row.use, r + 1, 1);
@@ -183,8 +184,9 @@ void ComparePanel::addRow(QGridLayout* grid, int r) {
 }
 
 QWidget* ComparePanel::buildGridSettings() {
-  auto* group = new QGroupBox(tr("Step size × steps grid"));
-  auto* grid = new QGridLayout(group);
+  auto* box = new QWidget;
+  auto* row = new QHBoxLayout(box);
+  row->setContentsMargins(0, 0, 0, 0);
   m_stepSizes = new QLineEdit;
   m_stepSizes->setObjectName("compare.stepSizes");
   m_stepSizes->setToolTip(tr("1 to 6 step sizes, separated by commas or spaces"));
@@ -195,26 +197,40 @@ QWidget* ComparePanel::buildGridSettings() {
   m_runGrid->setObjectName("compare.runGrid");
   m_runGrid->setToolTip(tr("Run every step size with every step count, all from the same "
                            "starts and noise; the cells show the result and its cost"));
-  grid->addWidget(new QLabel(tr("step sizes")), 0, 0);
-  grid->addWidget(m_stepSizes, 0, 1);
-  grid->addWidget(new QLabel(tr("steps")), 1, 0);
-  grid->addWidget(m_stepCounts, 1, 1);
-  grid->addWidget(m_runGrid, 2, 0, 1, 2);
+  row->addWidget(new QLabel(tr("step sizes")));
+  row->addWidget(m_stepSizes, 3);
+  row->addWidget(new QLabel(tr("steps")));
+  row->addWidget(m_stepCounts, 2);
+  row->addWidget(m_runGrid);
   connect(m_runGrid, &QPushButton::clicked, this, &ComparePanel::runGrid);
   connect(m_stepSizes, &QLineEdit::returnPressed, this, &ComparePanel::runGrid);
   connect(m_stepCounts, &QLineEdit::returnPressed, this, &ComparePanel::runGrid);
-  return group;
+  return box;
 }
 
 QWidget* ComparePanel::buildResults() {
+  // Curves with the summaries under them; the grid with its own settings above it.
   m_results = new QTabWidget;
   m_curves = new CurvePlot(tr("Langevin step"), tr("mean energy"));
   m_curves->clear(tr("Run a comparison: each variant's mean energy over its steps"));
+  auto* curvesTab = new QWidget;
+  auto* cv = new QVBoxLayout(curvesTab);
+  cv->setContentsMargins(0, 0, 0, 0);
+  cv->addWidget(m_curves, 1);
+  m_summaryBox = new QVBoxLayout;
+  m_summaryBox->setSpacing(1);
+  cv->addLayout(m_summaryBox);
   m_particles = new CompareParticles;
   m_grid = new CompareGridView;
-  m_results->addTab(m_curves, tr("Energy curves"));
+  auto* gridTab = new QWidget;
+  auto* gv = new QVBoxLayout(gridTab);
+  gv->setContentsMargins(0, 4, 0, 0);
+  gv->addWidget(buildGridSettings());
+  gv->addWidget(m_grid, 1);
+  m_results->addTab(curvesTab, tr("Energy curves"));
   m_results->addTab(m_particles, tr("Final particles"));
-  m_results->addTab(m_grid, tr("Grid"));
+  m_results->addTab(gridTab, tr("Step size × steps grid"));
+  m_results->setMinimumHeight(200);
   return m_results;
 }
 
@@ -355,7 +371,7 @@ cmd::SweepGrid ComparePanel::gridCommand(QString* error) const {
 }
 
 void ComparePanel::runComparison() {
-  m_results->setCurrentWidget(m_curves);
+  m_results->setCurrentIndex(0);
   Q_EMIT post(compareCommand());
 }
 
@@ -367,7 +383,7 @@ void ComparePanel::runGrid() {
     Q_EMIT error(problem);
     return;
   }
-  m_results->setCurrentWidget(m_grid);
+  m_results->setCurrentIndex(2);
   Q_EMIT post(g);
 }
 
@@ -386,7 +402,10 @@ void ComparePanel::showSnapshot(const SessionSnapshot& snap) {
     m_hint->setText(tr("Pause training to compare: a comparison would hold training up."));
   else if (sweeping)
     m_hint->setText(tr("Running… Stop ends it at the next Langevin step."));
-  else if (m_hint->text().startsWith(tr("Pause")) || m_hint->text().startsWith(tr("Running")))
+  else if (snap.revisionRunning)
+    m_hint->setText(tr("A revision is running: Run waits for it (Stop chain ends it)."));
+  else if (m_hint->text().startsWith(tr("Pause")) || m_hint->text().startsWith(tr("Running")) ||
+           m_hint->text().startsWith(tr("A revision")))
     m_hint->clear();
   showComparison(snap.comparison);
   m_grid->showGrid(snap.grid);
@@ -434,7 +453,7 @@ void ComparePanel::showSummaries(const ComparisonResult& r) {
     const QString state = i < r.summaries.size()
                               ? QString::fromStdString(summaryLine(r.summaries[i]))
                               : (r.running ? tr("running…") : tr("not run"));
-    auto* l = new QLabel(QString("<span style='color:%1'>■</span> <b>%2</b><br>%3")
+    auto* l = new QLabel(QString("<span style='color:%1'>■</span> <b>%2</b>: %3")
                              .arg(kVariantColours[i].name(),
                                   QString::fromStdString(r.labels[i]).toHtmlEscaped(), state));
     l->setWordWrap(true);

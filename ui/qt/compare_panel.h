@@ -51,6 +51,9 @@ public:
   cmd::SweepGrid gridCommand(QString* error) const;
   /// Variant rows: s/2, s, 2s (and 4s, unused) of the chain's live settings.
   void prefill();
+  /// What the Run comparison and Run grid buttons do (a bad grid list is reported by error()).
+  void runComparison();
+  void runGrid();
 
   // For tests and screenshots.
   QPushButton* runButton() const { return m_run; }
@@ -71,6 +74,8 @@ public:
 Q_SIGNALS:
   void post(const ebm::Command& command);
   void error(const QString& message);
+  /// The panel alone in the window, or back to the layout (the window's M key does the same).
+  void maximiseRequested();
 
 private:
   struct Row {
@@ -91,15 +96,14 @@ private:
   void configureRows(const ChainSpec& spec);
   void showComparison(std::shared_ptr<const ComparisonResult> r);
   void showSummaries(const ComparisonResult& r);
-  void runComparison();
-  void runGrid();
 
   std::array<Row, kRows> m_rows;
   QComboBox* m_chain = nullptr;
   QSpinBox* m_chains = nullptr;
   QSpinBox* m_seed = nullptr;
   QComboBox* m_init = nullptr;
-  QPushButton *m_run = nullptr, *m_runGrid = nullptr, *m_stop = nullptr, *m_fill = nullptr;
+  QPushButton *m_run = nullptr, *m_runGrid = nullptr, *m_stop = nullptr, *m_fill = nullptr,
+              *m_maximise = nullptr;
   QLineEdit *m_stepSizes = nullptr, *m_stepCounts = nullptr;
   QLabel* m_hint = nullptr;
   QLabel *m_stepHeader = nullptr, *m_noiseHeader = nullptr;

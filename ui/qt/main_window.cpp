@@ -253,7 +253,7 @@ void MainWindow::buildToolDocks() {
   m_inpaint = new InpaintPanel;
   addPanel(tr("Inpainting"), "dock.inpainting", scrolled(m_inpaint), Qt::RightDockWidgetArea);
   m_compare = new ComparePanel;
-  addPanel(tr("Compare"), "dock.compare", m_compare, Qt::RightDockWidgetArea);
+  addPanel(tr("Compare"), "dock.compare", scrolled(m_compare), Qt::RightDockWidgetArea);
 }
 
 void MainWindow::arrangeDocks() {
@@ -310,6 +310,8 @@ void MainWindow::connectToolPanels() {
   connect(m_inpaint, &InpaintPanel::error, this, &MainWindow::onError);
   connect(m_compare, &ComparePanel::post, this, postCommand);
   connect(m_compare, &ComparePanel::error, this, &MainWindow::onError);
+  connect(m_compare, &ComparePanel::maximiseRequested, this,
+          [this] { maximisePanel("dock.compare"); });
   connect(m_interp, &InterpolationPanel::exportPng, this, &MainWindow::exportInterpolationPng);
   connect(m_interp, &InterpolationPanel::exportGif, this, &MainWindow::exportInterpolationGif);
 }

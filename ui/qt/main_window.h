@@ -84,6 +84,8 @@ public:
   bool hasPinnedTrace() const { return m_pinnedData != nullptr; }
   /// Shows a dock and raises it in its tab group.
   void showPanel(const QString& objectName);
+  /// The dock alone in the window (M), or the layout before it when a panel is maximised.
+  void maximisePanel(const QString& objectName);
   int cursorStep() const { return m_cursor.step(); }
   QString statusText() const;
   QString lastErrorShown() const { return m_lastError; }
@@ -154,6 +156,7 @@ private:
   // Presentation (main_window_presenter.cpp).
   void buildPresenterActions(QMenu* view);
   void toggleMaximisedPanel();
+  void toggleMaximised(QDockWidget* target);
 
   // The run toolbar: training, revisions, repeat, chain speed, playback, pins
   // (main_window_toolbar.cpp).
