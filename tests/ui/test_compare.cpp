@@ -129,6 +129,7 @@ TEST(Compare, TwoByTwoGridFillsEveryCellAndMarksTheBest) {
     }
   EXPECT_EQ(stars, 1);
   EXPECT_EQ(p->gridView()->metricBox()->count(), 2);  // final energy and MMD² on 2-D data
+  EXPECT_EQ(p->gridView()->metric(), ebm::ui::GridMetric::Mmd);  // quality first
 }
 
 TEST(Compare, ABadGridListIsRefusedWithAMessage) {

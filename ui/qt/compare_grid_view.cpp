@@ -35,7 +35,10 @@ CompareGridView::CompareGridView(QWidget* parent) : QWidget(parent) {
   auto* top = new QHBoxLayout;
   m_metric = new QComboBox;
   m_metric->setObjectName("compare.gridMetric");
-  m_metric->setToolTip(tr("What the cells show; lower is better for each"));
+  m_metric->setToolTip(tr("What the cells show: MMD² to held-out data and MSE against the "
+                          "target measure quality (lower is better); a lower final energy only "
+                          "says the chains went deeper into the modes"));
+  m_metric->setSizeAdjustPolicy(QComboBox::AdjustToContents);
   top->addWidget(new QLabel(tr("cells show")));
   top->addWidget(m_metric);
   top->addStretch(1);
@@ -47,6 +50,7 @@ CompareGridView::CompareGridView(QWidget* parent) : QWidget(parent) {
   m_table = new QTableWidget;
   m_table->setObjectName("compare.gridTable");
   m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+  m_table->setSelectionMode(QAbstractItemView::NoSelection);  // keeps every cell's colour
   m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
   m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Stretch);
   layout->addWidget(m_table, 1);
@@ -69,8 +73,9 @@ void CompareGridView::showGrid(std::shared_ptr<const GridResult> grid) {
     if (m_grid)
       for (GridMetric m : gridMetrics(*m_grid))
         m_metric->addItem(QString::fromStdString(metricName(m)), int(m));
+    // The quality measure the data allows is shown first: MMD on 2-D data, else the MSE.
     const int at = m_metric->findData(int(keep));
-    m_metric->setCurrentIndex(at >= 0 ? at : 0);
+    m_metric->setCurrentIndex(at > 0 ? at : m_metric->count() - 1);
   }
   render();
 }
@@ -98,8 +103,8 @@ void CompareGridView::render() {
     for (size_t j = 0; j < g.stepCounts.size(); ++j)
       fillCell(i, j, scale, best);
   m_caption->setText(
-      tr("%1-chain, %2 chains, seed %3 · rows: step size s, columns: steps K · cell: %4 (lower "
-         "is better) over its cost in gradient evaluations (chains × steps) · ★ best%5")
+      tr("%1-chain, %2 chains, seed %3 · rows: step size s, columns: steps K · cell: %4 over "
+         "its cost in gradient evaluations (chains × steps) · ★ lowest%5")
           .arg(QString::fromStdString(g.chain))
           .arg(g.chains)
           .arg(g.seed)
@@ -126,14 +131,13 @@ void CompareGridView::fillCell(size_t row, size_t col, const HeatScale& scale, i
   item->setText(text);
   const QColor bg = c.diverged ? QColor(230, 120, 110) : gridHeat(scale.position(v));
   item->setBackground(bg);
-  item->setForeground(bg.lightnessF() > 0.55 ? Qt::black : Qt::white);
+  const double luminance = 0.299 * bg.redF() + 0.587 * bg.greenF() + 0.114 * bg.blueF();
+  item->setForeground(luminance > 0.5 ? Qt::black : Qt::white);
   QFont f = item->font();
   f.setBold(isBest);
   item->setFont(f);
   item->setToolTip(QString::fromStdString(summaryLine(c)));
   m_table->setItem(int(row), int(col), item);
-  if (isBest)
-    m_table->setCurrentCell(int(row), int(col));
 }
 
 } // namespace ebm::ui

@@ -174,6 +174,7 @@ void ComparePanel::addRow(QGridLayout* grid, int r) {
   row.steps->setToolTip(tr("Langevin steps of this variant"));
   row.init = new QComboBox;
   row.init->setMaximumWidth(200);
+  row.init->setSizeAdjustPolicy(QComboBox::AdjustToContents);
   row.init->setToolTip(tr("Where this variant's chains start"));
   grid->addWidget(row.swatch, r + 1, 0);
   grid->addWidget(row.use, r + 1, 1);
@@ -394,7 +395,8 @@ void ComparePanel::showSnapshot(const SessionSnapshot& snap) {
   const bool training = snap.state == RunState::Training;
   const bool sweeping = (snap.comparison && snap.comparison->running) ||
                         (snap.grid && snap.grid->running);
-  const bool canRun = ready && !training && !snap.revisionRunning && chainSpec();
+  // A running revision does not block Run: the command waits in the session's queue for it.
+  const bool canRun = ready && !training && !sweeping && chainSpec();
   m_run->setEnabled(canRun);
   m_runGrid->setEnabled(canRun);
   m_stop->setEnabled(sweeping);
@@ -402,10 +404,7 @@ void ComparePanel::showSnapshot(const SessionSnapshot& snap) {
     m_hint->setText(tr("Pause training to compare: a comparison would hold training up."));
   else if (sweeping)
     m_hint->setText(tr("Running… Stop ends it at the next Langevin step."));
-  else if (snap.revisionRunning)
-    m_hint->setText(tr("A revision is running: Run waits for it (Stop chain ends it)."));
-  else if (m_hint->text().startsWith(tr("Pause")) || m_hint->text().startsWith(tr("Running")) ||
-           m_hint->text().startsWith(tr("A revision")))
+  else if (m_hint->text().startsWith(tr("Pause")) || m_hint->text().startsWith(tr("Running")))
     m_hint->clear();
   showComparison(snap.comparison);
   m_grid->showGrid(snap.grid);
