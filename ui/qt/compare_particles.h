@@ -14,6 +14,7 @@
 
 class QCustomPlot;
 class QCPColorMap;
+class QCPGraph;
 
 namespace ebm::ui {
 
@@ -26,14 +27,16 @@ public:
   /// One point set per variant ((x, y) pairs), its colour and name; empty clears.
   void setParticles(const std::vector<std::vector<float>>& points,
                     const std::vector<QColor>& colours, const QStringList& names);
-  int shownSets() const { return m_sets; }
+  int shownSets() const { return m_sets; }  // variants drawn (data not counted)
   QCustomPlot* plot() const { return m_plot; }
 
 private:
   void fitAxes();
+  void equalUnits();
 
   QCustomPlot* m_plot = nullptr;
   QCPColorMap* m_map = nullptr;
+  QCPGraph* m_data = nullptr;  // the landscape's held-out sample, under the particles
   std::shared_ptr<const Landscape> m_landscape;
   int m_sets = 0;
 };
