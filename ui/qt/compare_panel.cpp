@@ -5,6 +5,8 @@
 #include "curve_plot.h"
 #include "sweep_view.h"
 
+#include <qcustomplot.h>
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -274,6 +276,8 @@ void ComparePanel::chainChosen() {
     return;
   configureRows(*spec);
   prefill();
+  const std::string energy = spec->energyLabel.empty() ? "energy" : spec->energyLabel;
+  m_curves->plot()->yAxis->setLabel(tr("mean %1").arg(QString::fromStdString(energy)));
   auto near = [](double v) { return QString::fromStdString(compactNumber(v)); };
   const double s = m_rows[1].step->value();
   m_stepSizes->setText(QString("%1, %2, %3, %4").arg(near(s / 4), near(s / 2), near(s), near(2 * s)));
