@@ -215,5 +215,35 @@ TEST(Sweep, AStopRequestEndsAComparisonAndAGrid) {
   EXPECT_FALSE(g->done.back());
 }
 
+TEST(Sweep, ALadderChainOfTheShippedRecoveryModelComparesFromCommonRandomNumbers) {
+  // The seam is every method's: the level-by-level sampling chain of the shipped 2-D recovery
+  // model, whose step size is a multiplier m, repeats itself at equal settings and shares its
+  // start (the top-level noise) across multipliers; its grid varies m and the steps per level.
+  SessionOptions o;
+  o.checkpoint = std::string(EBM_SOURCE_DIR) + "/resources/checkpoints/cdrl-toy2d.safetensors";
+  RunConfig cfg;
+  cfg.runtime.device = "cpu";
+  cfg.runtime.threads = 2;
+  Session s(cfg, o);
+  ASSERT_TRUE(s.waitIdle(120));
+  ASSERT_TRUE(s.snapshot()->methodInfo) << s.snapshot()->lastError;
+  const auto few = variantOf({{"steps", 3}});
+  const auto r = compare(s, {"sample", {few, few, variantOf({{"steps", 3}, {"step_multiplier", 2}})}, 8, "", 4});
+  ASSERT_TRUE(r) << s.snapshot()->lastError;
+  ASSERT_EQ(r->traces.size(), 3u);
+  EXPECT_EQ(r->traces[0]->energy, r->traces[1]->energy);
+  EXPECT_EQ(r->finalSamples[0], r->finalSamples[1]);
+  EXPECT_EQ(r->traces[0]->snapshots.front().state, r->traces[2]->snapshots.front().state);
+  EXPECT_NE(r->finalSamples[0], r->finalSamples[2]);
+  EXPECT_EQ(r->labels[2], "m=2");
+  EXPECT_TRUE(std::isfinite(r->summaries[0].mmd));
+  s.post(cmd::SweepGrid{"sample", {0.5, 1}, {2}, 4, "", 4});
+  ASSERT_TRUE(s.waitIdle(120));
+  const auto g = s.snapshot()->grid;
+  ASSERT_TRUE(g) << s.snapshot()->lastError;
+  EXPECT_FALSE(g->stopped);
+  EXPECT_GT(g->cell(1, 0).gradientEvaluations, 0);
+}
+
 } // namespace
 } // namespace ebm
