@@ -1,5 +1,6 @@
 // ebm-lab: the desktop app. Composes the Qt layer (ui/) over the core's session; with no
 // arguments it opens the shipped fmnist-small model on Fashion-MNIST and starts revising.
+#include "compare_panel.h"
 #include "gui_bench.h"
 #include "main_window.h"
 #include "theme.h"
@@ -33,7 +34,7 @@ struct GuiOptions {
   QCommandLineOption after{"after", "Seconds before --screenshot (default 8).", "seconds", "8"};
   QCommandLineOption panel{"panel",
                            "Raise this panel at start: controls, xrevision, zrevision, energy, "
-                           "mse, losses, log, interpolation, inpainting.",
+                           "mse, losses, log, interpolation, inpainting, compare.",
                            "name"};
   QCommandLineOption bench{"bench",
                            "Benchmark the GUI while training for this many seconds, print JSON "
@@ -46,6 +47,11 @@ struct GuiOptions {
                                 "steps"};
   QCommandLineOption train{"train", "Start training this many iterations once the model is loaded.",
                            "iterations"};
+  QCommandLineOption compare{"compare",
+                             "Once the model is loaded, run the Compare panel's prefilled "
+                             "variants (variants) or its step size x steps grid (grid).",
+                             "what"};
+  QCommandLineOption maximise{"maximise", "Show the --panel panel alone in the window (M)."};
   QCommandLineOption presenter{"presenter", "Start in presenter mode (full screen, large fonts)."};
   QCommandLineOption theme{"theme", "light, dark or high-contrast (default: the last choice).",
                            "name"};
@@ -57,7 +63,7 @@ struct GuiOptions {
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOptions({checkpoint, preset, runDir, device, threads, noRevise, freshLayout,
-                       screenshot, after, panel, train, bench, benchOut, chainSpeed,
+                       screenshot, after, panel, maximise, train, compare, bench, benchOut, chainSpeed,
                        presenter, theme});
   }
 };
@@ -150,6 +156,8 @@ int main(int argc, char** argv) {
     window.setPresenterMode(true);
   if (parser.isSet(o.panel))
     window.showPanel("dock." + parser.value(o.panel));
+  if (parser.isSet(o.panel) && parser.isSet(o.maximise))
+    window.maximisePanel("dock." + parser.value(o.panel));
 
   if (parser.isSet(o.train)) {
     // Once, on the first snapshot of a loaded model.
@@ -160,6 +168,25 @@ int main(int argc, char** argv) {
                                  return;
                                QObject::disconnect(*once);
                                window.host().post(ebm::cmd::StartTraining{iterations});
+                             });
+  }
+  if (parser.isSet(o.compare)) {
+    const QString what = parser.value(o.compare);
+    if (what != "variants" && what != "grid") {
+      std::fprintf(stderr, "--compare %s: variants or grid\n", what.toUtf8().constData());
+      return 2;
+    }
+    window.showPanel("dock.compare");
+    auto once = std::make_shared<QMetaObject::Connection>();
+    *once = QObject::connect(&window.host(), &ebm::ui::SessionHost::snapshotChanged, &window,
+                             [&window, once, what](const ebm::ui::Snapshot& s) {
+                               if (!s || s->state != ebm::RunState::Idle || !s->methodInfo)
+                                 return;
+                               QObject::disconnect(*once);
+                               if (what == "grid")
+                                 window.comparePanel()->runGrid();
+                               else
+                                 window.comparePanel()->runComparison();
                              });
   }
   if (parser.isSet(o.screenshot)) {

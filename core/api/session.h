@@ -9,6 +9,7 @@
 #include "inpaint.h"
 #include "interpolate.h"
 #include "method_info.h"
+#include "sweep.h"
 #include "trace.h"
 
 #include <atomic>
@@ -92,6 +93,9 @@ struct SessionSnapshot {
   std::shared_ptr<const Landscape> landscape;
   std::shared_ptr<const InterpolationResult> interpolation;  // latest Interpolate result
   std::shared_ptr<const InpaintResult> inpainting;           // latest Inpaint result
+  std::shared_ptr<const ComparisonResult> comparison;        // latest CompareSettings (partial
+                                                             // while it runs)
+  std::shared_ptr<const GridResult> grid;                    // latest SweepGrid (partial too)
   std::string inpaintStage;       // the stage an inpainting is in ("" when none runs)
   std::shared_ptr<const std::vector<float>> testImages;      // latest FetchTestImages batch
   int testImagesFirst = 0;        // index of its first image in the test split
@@ -144,7 +148,8 @@ struct FetchTestImages { int first = 0; int count = 16; };  // for pickers: test
 using Command = std::variant<cmd::StartTraining, cmd::Pause, cmd::Resume, cmd::StepOnce,
                              cmd::StopTraining, cmd::RunChain, cmd::StopRevision,
                              cmd::SaveCheckpoint, cmd::LoadCheckpoint, cmd::EvaluateLandscape,
-                             cmd::Interpolate, cmd::Inpaint, cmd::FetchTestImages>;
+                             cmd::Interpolate, cmd::Inpaint, cmd::FetchTestImages,
+                             cmd::CompareSettings, cmd::SweepGrid>;
 
 struct SessionOptions {
   std::string runDir;        // where checkpoints and the effective config go ("" = nowhere)

@@ -70,6 +70,8 @@ void Session::Impl::build(RunConfig cfg, const std::string& checkpoint) {
   landscape.reset();
   interpolation.reset();
   inpainting.reset();
+  comparison.reset();  // results of the old model are not this one's
+  grid.reset();
   testImages.reset();
   divergedAt = -1;
   checkpointPath = checkpoint;

@@ -44,6 +44,8 @@ void Session::Impl::publish() {
   s->landscape = landscape;
   s->interpolation = interpolation;
   s->inpainting = inpainting;
+  s->comparison = comparison;
+  s->grid = grid;
   s->inpaintStage = inpaintStage;
   s->testImages = testImages;
   s->testImagesFirst = testImagesFirst;

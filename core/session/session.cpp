@@ -184,6 +184,8 @@ void Session::Impl::handle(const Command& command) {
                    [&](const cmd::Interpolate& c) { runInterpolate(c); },
                    [&](const cmd::Inpaint& c) { runInpaint(c); },
                    [&](const cmd::FetchTestImages& c) { fetchTestImages(c); },
+                   [&](const cmd::CompareSettings& c) { runComparison(c); },
+                   [&](const cmd::SweepGrid& c) { runGrid(c); },
                },
                command);
   } catch (const std::exception& e) {

@@ -1,6 +1,7 @@
 // The inside of a Session, split by duty into files named for it: session.cpp (the public door,
 // the worker loop and command dispatch), training.cpp (the training loop and loss history),
-// requests.cpp (revisions, interpolation, inpainting, landscapes, test images), persistence.cpp
+// requests.cpp (revisions, interpolation, inpainting, landscapes, test images), sweep.cpp
+// (comparisons of settings from common random numbers), persistence.cpp
 // (building, loading and saving models) and publishing.cpp (immutable snapshots). Members
 // under "worker-only" are touched by the worker thread alone; the rest is synchronised as noted.
 #pragma once
@@ -118,6 +119,8 @@ struct Session::Impl {
   std::shared_ptr<const Landscape> landscape;
   std::shared_ptr<const InterpolationResult> interpolation;
   std::shared_ptr<const InpaintResult> inpainting;
+  std::shared_ptr<const ComparisonResult> comparison;  // latest CompareSettings (sweep.cpp)
+  std::shared_ptr<const GridResult> grid;              // latest SweepGrid
   std::string inpaintStage;
   std::shared_ptr<const std::vector<float>> testImages;
   int testImagesFirst = 0;
@@ -156,6 +159,27 @@ struct Session::Impl {
   std::vector<float> testImage(int index);
   std::function<void(const Trace&)> progress(const std::string& chain, bool fromRevision);
   void holdToPace();  // a revision's pause between steps (pace), or its wait for a step
+
+  // ------------------------------------------------------------ sweep.cpp
+  struct SweepRun {
+    Trace trace;
+    torch::Tensor final;  // the revision's final states in data space (CPU)
+  };
+  void runComparison(const cmd::CompareSettings& c);
+  void runGrid(const cmd::SweepGrid& c);
+  const ChainSpec& sweepChain(const std::string& what, const std::string& chain);
+  RevisionRequest sweepRequest(const std::string& what, const ChainSpec& spec, int chains,
+                               const std::string& init, uint64_t seed);
+  SettingValues sweepSettings(const std::string& what, const ChainSpec& spec,
+                              const SettingValues& keys);
+  SweepRun runSweepChain(const RevisionRequest& req, const SettingValues& settings, uint64_t seed,
+                         const std::function<void(const Trace&)>& onStep);
+  double sweepMmd(const torch::Tensor& samples);  // NaN unless 2-D points
+  void comparisonLabels(const ChainSpec& spec, ComparisonResult& r);
+  void runVariants(const ChainSpec& spec, const std::vector<RevisionRequest>& requests,
+                   std::shared_ptr<ComparisonResult> work);
+  void runCells(const ChainSpec& spec, const RevisionRequest& req,
+                const std::vector<SettingValues>& cells, std::shared_ptr<GridResult> work);
 
   // ------------------------------------------------------------ persistence.cpp
   void build(RunConfig cfg, const std::string& checkpoint);

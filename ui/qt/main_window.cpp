@@ -3,6 +3,7 @@
 #include "main_window.h"
 
 #include "chain_insight_bar.h"
+#include "compare_panel.h"
 #include "controls_panel.h"
 #include "curve_plot.h"
 #include "image_grid_view.h"
@@ -251,6 +252,8 @@ void MainWindow::buildToolDocks() {
            Qt::RightDockWidgetArea);
   m_inpaint = new InpaintPanel;
   addPanel(tr("Inpainting"), "dock.inpainting", scrolled(m_inpaint), Qt::RightDockWidgetArea);
+  m_compare = new ComparePanel;
+  addPanel(tr("Compare"), "dock.compare", scrolled(m_compare), Qt::RightDockWidgetArea);
 }
 
 void MainWindow::arrangeDocks() {
@@ -267,6 +270,7 @@ void MainWindow::arrangeDocks() {
   energy->raise();
   tabifyDockWidget(x, dock("dock.interpolation"));
   tabifyDockWidget(x, dock("dock.inpainting"));
+  tabifyDockWidget(x, dock("dock.compare"));  // it needs the room of the samples' tab group
   x->raise();
   applyDockProportions();
 }
@@ -304,6 +308,10 @@ void MainWindow::connectToolPanels() {
   connect(m_interp, &InterpolationPanel::post, this, postCommand);
   connect(m_inpaint, &InpaintPanel::post, this, postCommand);
   connect(m_inpaint, &InpaintPanel::error, this, &MainWindow::onError);
+  connect(m_compare, &ComparePanel::post, this, postCommand);
+  connect(m_compare, &ComparePanel::error, this, &MainWindow::onError);
+  connect(m_compare, &ComparePanel::maximiseRequested, this,
+          [this] { maximisePanel("dock.compare"); });
   connect(m_interp, &InterpolationPanel::exportPng, this, &MainWindow::exportInterpolationPng);
   connect(m_interp, &InterpolationPanel::exportGif, this, &MainWindow::exportInterpolationGif);
 }

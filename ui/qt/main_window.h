@@ -31,6 +31,7 @@ class QToolBar;
 namespace ebm::ui {
 
 class ChainInsightBar;
+class ComparePanel;
 class ControlsPanel;
 class CurvePlot;
 class UnsavedTrainingGuard;
@@ -68,6 +69,7 @@ public:
   LossPanel* lossPanel() const { return m_losses; }
   InpaintPanel* inpaintPanel() const { return m_inpaint; }
   InterpolationPanel* interpolationPanel() const { return m_interp; }
+  ComparePanel* comparePanel() const { return m_compare; }
   ChainInsightBar* dataInsight() const { return m_dataInsight; }
   ChainInsightBar* latentInsight() const { return m_latentInsight; }
   QAction* repeatAction() const { return m_repeatAction; }
@@ -82,6 +84,8 @@ public:
   bool hasPinnedTrace() const { return m_pinnedData != nullptr; }
   /// Shows a dock and raises it in its tab group.
   void showPanel(const QString& objectName);
+  /// The dock alone in the window (M), or the layout before it when a panel is maximised.
+  void maximisePanel(const QString& objectName);
   int cursorStep() const { return m_cursor.step(); }
   QString statusText() const;
   QString lastErrorShown() const { return m_lastError; }
@@ -152,6 +156,7 @@ private:
   // Presentation (main_window_presenter.cpp).
   void buildPresenterActions(QMenu* view);
   void toggleMaximisedPanel();
+  void toggleMaximised(QDockWidget* target);
 
   // The run toolbar: training, revisions, repeat, chain speed, playback, pins
   // (main_window_toolbar.cpp).
@@ -231,6 +236,7 @@ private:
   QPlainTextEdit* m_log = nullptr;
   InpaintPanel* m_inpaint = nullptr;
   InterpolationPanel* m_interp = nullptr;
+  ComparePanel* m_compare = nullptr;
   std::shared_ptr<const InterpolationResult> m_shownInterp;
   QList<QDockWidget*> m_docks;
   QDockWidget* m_dataDock = nullptr;

@@ -76,11 +76,6 @@ void MainWindow::setPresenterMode(bool on) {
 }
 
 void MainWindow::toggleMaximisedPanel() {
-  if (!m_beforeMaximise.isEmpty()) {
-    restoreState(m_beforeMaximise);
-    m_beforeMaximise.clear();
-    return;
-  }
   // The panel that holds the keyboard focus, else the data-space chain.
   QDockWidget* target = m_dataDock;
   for (QWidget* w = QApplication::focusWidget(); w; w = w->parentWidget())
@@ -88,6 +83,20 @@ void MainWindow::toggleMaximisedPanel() {
       target = d;
       break;
     }
+  toggleMaximised(target);
+}
+
+void MainWindow::maximisePanel(const QString& objectName) {
+  if (QDockWidget* d = dock(objectName))
+    toggleMaximised(d);
+}
+
+void MainWindow::toggleMaximised(QDockWidget* target) {
+  if (!m_beforeMaximise.isEmpty()) {
+    restoreState(m_beforeMaximise);
+    m_beforeMaximise.clear();
+    return;
+  }
   m_beforeMaximise = saveState();
   for (auto* d : m_docks)
     d->setVisible(d == target);

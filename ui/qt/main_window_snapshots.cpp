@@ -4,6 +4,7 @@
 #include "main_window.h"
 
 #include "chain_insight_bar.h"
+#include "compare_panel.h"
 #include "controls_panel.h"
 #include "curve_plot.h"
 #include "image_grid_view.h"
@@ -47,6 +48,7 @@ void MainWindow::onSnapshot(const Snapshot& snapshot) {
   const bool ready = isReady(snap);
   if (ready && (!m_configLoaded || modelChanged(prev.get(), snap))) {
     m_controls->loadMethod(snap);
+    m_compare->loadMethod(snap);
     adoptMethod(snap);
     m_configLoaded = true;
   }
@@ -61,6 +63,7 @@ void MainWindow::onSnapshot(const Snapshot& snapshot) {
   applyTraces(snap);
   m_inpaint->showSnapshot(snap);
   m_interp->showSnapshot(snap);
+  m_compare->showSnapshot(snap);
   showInterpolationPath(snap);
   updateStatus(snap);
   updateToolbar(snap);
