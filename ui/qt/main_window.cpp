@@ -183,6 +183,7 @@ void MainWindow::buildDocks() {
   buildPlotDocks();
   buildLogDock();
   buildToolDocks();
+  buildLevelDock();
   arrangeDocks();
   connectViews();
   connectToolPanels();
@@ -267,6 +268,7 @@ void MainWindow::arrangeDocks() {
   energy->raise();
   tabifyDockWidget(x, dock("dock.interpolation"));
   tabifyDockWidget(x, dock("dock.inpainting"));
+  tabifyDockWidget(z, dock("dock.levels"));
   x->raise();
   applyDockProportions();
 }

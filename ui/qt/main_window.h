@@ -33,6 +33,9 @@ namespace ebm::ui {
 class ChainInsightBar;
 class ControlsPanel;
 class CurvePlot;
+class GuidancePanel;
+class LevelControls;
+class LevelStripView;
 class UnsavedTrainingGuard;
 class InpaintPanel;
 class InterpolationPanel;
@@ -70,6 +73,12 @@ public:
   InterpolationPanel* interpolationPanel() const { return m_interp; }
   ChainInsightBar* dataInsight() const { return m_dataInsight; }
   ChainInsightBar* latentInsight() const { return m_latentInsight; }
+  LevelControls* levelControls() const { return m_levelControls; }
+  LevelStripView* levelStrip() const { return m_levelStrip; }
+  GuidancePanel* guidancePanel() const { return m_guidance; }
+  CurvePlot* levelCurves() const { return m_levelCurves; }
+  /// The chain that walks the noise levels ("" when the model has none).
+  const std::string& ladderChain() const { return m_ladderChain; }
   QAction* repeatAction() const { return m_repeatAction; }
   QAction* pinAction() const { return m_pinAction; }
   QComboBox* chainSpeedBox() const { return m_speedBox; }
@@ -205,6 +214,12 @@ private:
   void maybeRepeat(const SessionSnapshot& snap);
   int64_t nowMs() const { return m_clock.elapsed(); }
 
+  // Noise levels of a ladder chain (main_window_levels.cpp).
+  void buildLevelDock();
+  void adoptLevels(const SessionSnapshot& snap);
+  void showLadder(const SessionSnapshot& snap);
+  void showCursorLevel();
+
   // The shared step cursor (main_window_cursor.cpp).
   void setShownTraces(std::shared_ptr<const Trace> data, std::shared_ptr<const Trace> latent);
   void showCursor();
@@ -275,6 +290,15 @@ private:
   QTimer m_playback;
   RevisionRepeat m_repeat;
   LandscapeRefresh m_landscapeRefresh;
+  QDockWidget* m_levelDock = nullptr;
+  LevelControls* m_levelControls = nullptr;
+  LevelStripView* m_levelStrip = nullptr;
+  CurvePlot* m_levelCurves = nullptr;
+  GuidancePanel* m_guidance = nullptr;
+  std::string m_ladderChain;
+  std::shared_ptr<const Trace> m_shownLadder;
+  int m_levelFollowStep = -2;                  // the cursor step and trace the landscape's
+  const Trace* m_levelFollowTrace = nullptr;   // level last followed
 };
 
 } // namespace ebm::ui
