@@ -4,7 +4,6 @@
 
 #include <QCheckBox>
 #include <QDoubleSpinBox>
-#include <QFormLayout>
 #include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -63,18 +62,18 @@ GuidancePanel::GuidancePanel(QWidget* parent) : QWidget(parent) {
   new QGridLayout(m_classes);
   layout->addWidget(m_guidanceBox);
 
-  m_stepsGroup = new QGroupBox(tr("Steps per level"), this);
-  auto* s = new QFormLayout(m_stepsGroup);
+  m_stepsGroup = new QGroupBox(tr("Steps per level K′ (live)"), this);
+  auto* s = new QHBoxLayout(m_stepsGroup);
   m_steps = new QSpinBox(m_stepsGroup);
   m_steps->setObjectName("stepsPerLevel");
   m_steps->setRange(1, 1000);
   m_steps->setFocusPolicy(Qt::StrongFocus);
-  m_scale = new QCheckBox(tr("scale the step by √(K/K′)"), m_stepsGroup);
+  m_scale = new QCheckBox(tr("scale step by √(K/K′)"), m_stepsGroup);
   m_scale->setToolTip(tr("keeps the Langevin time K s² when the steps drop from K to K′"));
   m_stepsNote = new QLabel(m_stepsGroup);
-  s->addRow(tr("K′"), m_steps);
-  s->addRow(m_scale);
-  s->addRow(m_stepsNote);
+  s->addWidget(m_steps);
+  s->addWidget(m_scale);
+  s->addWidget(m_stepsNote, 1);
   layout->addWidget(m_stepsGroup);
   layout->addStretch(1);
 
@@ -150,7 +149,7 @@ void GuidancePanel::buildSteps(const ChainSpec&) {
   m_baseSteps = static_cast<int>(specOf(m_schema, "steps")->defaultValue);
   m_steps->setValue(m_baseSteps);
   m_scale->setChecked(true);
-  m_stepsNote->setText(tr("K = %1 in training").arg(m_baseSteps));
+  m_stepsNote->setText(tr("K = %1 · m = 1").arg(m_baseSteps));
 }
 
 void GuidancePanel::limitChecked() {
@@ -192,7 +191,7 @@ void GuidancePanel::emitGuidance() {
 void GuidancePanel::emitSteps() {
   const int k = m_steps->value();
   const double m = m_scale->isChecked() ? stepScaleFor(m_baseSteps, k) : 1.0;
-  m_stepsNote->setText(tr("K = %1 in training · step multiplier m = %2")
+  m_stepsNote->setText(tr("K = %1 · m = %2")
                            .arg(m_baseSteps)
                            .arg(m, 0, 'f', 3));
   if (m_loading)

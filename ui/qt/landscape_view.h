@@ -121,6 +121,7 @@ private:
   void updateEnergyRange();
   void askForRange();
   QString caption() const;
+  QString levelCaption() const;
   void paintLevelMarks(QPainter& p);
   void paintPullArrows(QPainter& p);
   void paintProposals(QPainter& p);

@@ -61,6 +61,15 @@ void LandscapeView::paintLevelMarks(QPainter& p) {
     paintProposals(p);
   if (m_pullArrows)
     paintPullArrows(p);
+  if (const QString text = levelCaption(); !text.isEmpty()) {
+    // A dark box keeps the text readable over any colour of the heatmap.
+    const QRect plot = plotRect().adjusted(6, 6, -6, -6);
+    QRect box = p.fontMetrics().boundingRect(plot, Qt::AlignLeft | Qt::AlignBottom, text);
+    box.adjust(-4, -2, 4, 2);
+    p.fillRect(box, QColor(0, 0, 0, 170));
+    p.setPen(Qt::white);
+    p.drawText(plot, Qt::AlignLeft | Qt::AlignBottom, text);
+  }
   p.restore();
 }
 
@@ -77,10 +86,6 @@ void LandscapeView::paintPullArrows(QPainter& p) {
     p.drawLine(target + QPointF(-3, -3), target + QPointF(3, 3));
     p.drawLine(target + QPointF(-3, 3), target + QPointF(3, -3));
   }
-  const QRect plot = plotRect();
-  p.setPen(Qt::white);
-  p.drawText(plot.adjusted(8, 0, -8, -8), Qt::AlignLeft | Qt::AlignBottom,
-             tr("orange: recovery pull toward x̃ (×), drawn ×%1").arg(m_pullScale, 0, 'g', 3));
 }
 
 void LandscapeView::paintProposals(QPainter& p) {
@@ -99,16 +104,28 @@ void LandscapeView::paintProposals(QPainter& p) {
     p.setBrush(Qt::NoBrush);
     p.drawEllipse(from, 5, 5);
   }
-  double gap = -1;
-  for (const auto& column : levelColumns(*m_trace))
-    if (column.level == level)
-      gap = meanProposalGap(*m_trace, column);
-  if (gap < 0)
-    return;
-  p.setPen(Qt::white);
-  p.drawText(plotRect().adjusted(8, 0, -8, -26), Qt::AlignLeft | Qt::AlignBottom,
-             tr("level %1: proposal (hollow) → revised, mean gap %2").arg(level).arg(gap, 0, 'f',
-                                                                                    3));
+}
+
+QString LandscapeView::levelCaption() const {
+  // What the marks show, with their numbers: the proposal gap and the arrows' lengthening.
+  if (!m_trace || !isPlaneTrace(m_trace.get()) || m_trace->levelStates.empty())
+    return {};
+  QString text;
+  const int at = m_cursorStep < 0 ? m_trace->lastStep() : m_cursorStep;
+  const int level = levelAtStep(*m_trace, at);
+  if (m_proposals)
+    for (const auto& column : levelColumns(*m_trace))
+      if (const double gap = column.level == level ? meanProposalGap(*m_trace, column) : -1;
+          gap >= 0)
+        text += tr("\nproposal ○ → revised ●: mean gap %1").arg(gap, 0, 'f', 3);
+  if (m_pullArrows) {
+    const double scale =
+        arrowScale(pullArrows(*m_trace, m_cursorStep, kMarkedChains), m_view.width());
+    text += text.isEmpty() ? "" : "\n";
+    text += scale > 0 ? tr("\npull toward x̃ (×) drawn ×%1").arg(scale, 0, 'g', 3)
+                      : tr("\nno pull at level %1 (the top level starts from noise)").arg(level);
+  }
+  return text;
 }
 
 } // namespace ebm::ui

@@ -42,15 +42,15 @@ LevelControls::LevelControls(QWidget* parent) : QWidget(parent) {
   grid->addWidget(m_slider, 0, 1);
   grid->addWidget(new QLabel(tr("data"), this), 0, 2);
   grid->addWidget(m_label, 0, 3);
-  grid->addWidget(m_playButton, 1, 0, 1, 2, Qt::AlignLeft);
   auto* boxes = new QWidget(this);
   auto* row = new QHBoxLayout(boxes);
   row->setContentsMargins(0, 0, 0, 0);
+  row->addWidget(m_playButton);
   row->addWidget(m_follow);
   row->addWidget(m_pull);
   row->addWidget(m_proposal);
   row->addStretch(1);
-  grid->addWidget(boxes, 1, 1, 1, 3);
+  grid->addWidget(boxes, 1, 0, 1, 4);
   grid->setColumnStretch(1, 1);
 
   m_play.setInterval(kLevelPlayMs);

@@ -13,6 +13,7 @@ namespace {
 
 constexpr int kStripLabelWidth = 64;
 constexpr int kStripHeaderHeight = 44;
+constexpr int kStripMinCell = 36;
 
 int64_t stateSize(const Trace& t) {
   int64_t n = 1;
@@ -82,8 +83,13 @@ LevelStripView::Geometry LevelStripView::geometry() const {
   if (g.cols == 0 || g.rows == 0)
     return g;
   const int w = (width() - g.left - 4) / g.cols - g.gap;
-  const int h = (height() - g.top - 4) / (g.rows * g.subRows) - g.gap;
-  g.cell = std::max(8, std::min(w, h));
+  auto cellFor = [&](int rows) {
+    return std::min(w, (height() - g.top - 4) / (rows * g.subRows) - g.gap);
+  };
+  // Fewer chains rather than cells too small to read.
+  while (g.rows > 1 && cellFor(g.rows) < kStripMinCell)
+    --g.rows;
+  g.cell = std::max(8, cellFor(g.rows));
   return g;
 }
 
@@ -103,7 +109,7 @@ QString LevelStripView::header(int col) const {
     return tr("step %1").arg(m_trace->snapshots[m_inside[col]].step -
                              m_columns[m_expanded].firstStep);
   const LevelColumn& c = m_columns[col];
-  QString text = tr("level %1").arg(c.level);
+  QString text = tr("l = %1").arg(c.level);
   if (const double gap = meanProposalGap(*m_trace, c); gap >= 0)
     text += "\n" + tr("gap %1").arg(gap, 0, 'f', 2);
   return text;
@@ -113,11 +119,16 @@ void LevelStripView::paintHeaders(QPainter& p, const Geometry& g) const {
   const QString title =
       m_expanded >= 0
           ? tr("level %1 step by step (Esc: all levels)").arg(m_columns[m_expanded].level)
-          : tr("noise  →  data");
+          : showsProposals() ? tr("noise → data · end of each level · gap: mean |revised − proposal|")
+                             : tr("noise → data · the state at the end of each level");
   p.setPen(palette().color(QPalette::WindowText));
   p.drawText(QRect(g.left, 0, width() - g.left, 16), Qt::AlignLeft | Qt::AlignVCenter, title);
+  QFont small = p.font();
+  if (g.cell < 56)
+    small.setPointSizeF(std::max(6.0, small.pointSizeF() * 0.8));
+  p.setFont(small);
   for (int c = 0; c < g.cols; ++c) {
-    const QRect r(g.left + c * (g.cell + g.gap) - 8, 16, g.cell + g.gap + 16, g.top - 18);
+    const QRect r(g.left + c * (g.cell + g.gap) - g.gap, 16, g.cell + 2 * g.gap, g.top - 18);
     p.drawText(r, Qt::AlignHCenter | Qt::AlignBottom, header(c));
   }
   for (int row = 0; row < g.rows; ++row)

@@ -26,6 +26,7 @@ class QMenu;
 class QMessageBox;
 class QPlainTextEdit;
 class QStackedWidget;
+class QTabWidget;
 class QToolBar;
 
 namespace ebm::ui {
@@ -291,6 +292,7 @@ private:
   RevisionRepeat m_repeat;
   LandscapeRefresh m_landscapeRefresh;
   QDockWidget* m_levelDock = nullptr;
+  QTabWidget* m_levelTabs = nullptr;
   LevelControls* m_levelControls = nullptr;
   LevelStripView* m_levelStrip = nullptr;
   CurvePlot* m_levelCurves = nullptr;

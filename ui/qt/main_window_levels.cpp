@@ -13,7 +13,7 @@
 #include "level_strip_view.h"
 
 #include <QDockWidget>
-#include <QSplitter>
+#include <QTabWidget>
 #include <QVBoxLayout>
 
 #include <qcustomplot.h>
@@ -57,19 +57,22 @@ void MainWindow::buildLevelDock() {
   m_levelStrip = new LevelStripView(panel);
   m_levelCurves = new CurvePlot(tr("Langevin step (top: noise level)"), tr("|y − x̃|"), panel);
   m_guidance = new GuidancePanel(panel);
-  auto* split = new QSplitter(Qt::Vertical, panel);
-  split->addWidget(m_levelStrip);
-  split->addWidget(m_levelCurves);
-  split->setStretchFactor(0, 3);
-  split->setStretchFactor(1, 2);
+  m_levelTabs = new QTabWidget(panel);
+  m_levelTabs->addTab(m_levelStrip, tr("Level × step strip"));
+  m_levelTabs->addTab(m_levelCurves, tr("Recovery distance"));
   layout->addWidget(m_levelControls);
-  layout->addWidget(split, 1);
+  layout->addWidget(m_levelTabs, 1);
   layout->addWidget(m_guidance);
   m_levelDock = addPanel(tr("Noise levels"), "dock.levels", panel, Qt::RightDockWidgetArea);
   followBottomAxis(m_levelCurves);
   followBottomAxis(m_energy);
-  connect(m_levelControls, &LevelControls::levelChanged, this,
-          [this](int level) { m_landscapeRefresh.setLevel(level); });
+  connect(m_levelControls, &LevelControls::levelChanged, this, [this](int level) {
+    m_landscapeRefresh.setLevel(level);
+    // Asked at once: an idle session publishes no snapshot that would ask for it.
+    if (m_snap && m_snap->state != RunState::Loading && m_snap->state != RunState::Failed)
+      if (auto request = m_landscapeRefresh.next(*m_snap, nowMs()))
+        m_host->post(*request);
+  });
   connect(m_levelControls, &LevelControls::overlayChanged, this, [this] {
     m_landscape->setLevelMarks(m_levelControls->pullArrows(), m_levelControls->proposals());
   });
@@ -91,7 +94,9 @@ void MainWindow::adoptLevels(const SessionSnapshot& snap) {
   const int levels = m_ladderChain.empty() ? 0 : snap.methodInfo->capabilities.noiseLevels;
   m_levelControls->setLevels(plane ? levels : 0);
   m_levelControls->setVisible(plane && levels > 0);
-  m_levelStrip->setVisible(!plane);
+  // 2-D states are drawn on the landscape: the dock keeps its curves, controls and knobs.
+  m_levelTabs->setTabVisible(m_levelTabs->indexOf(m_levelStrip), !plane);
+  m_levelTabs->setCurrentIndex(plane ? 1 : 0);
   m_levelStrip->setTrace(nullptr);
   m_levelCurves->clear(tr("no chain from noise yet"));
   m_guidance->setChain(snap.methodInfo->chain(m_ladderChain));
