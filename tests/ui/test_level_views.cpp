@@ -44,6 +44,13 @@ SettingValues sampleSettings(MainWindow& w) {
   return w.host().pollNow()->chains.at(w.ladderChain()).settings;
 }
 
+// The window at a screen size, as the README shows it (written to the test's scratch folder).
+void grabAt(MainWindow& w, int width, int height, const QString& name) {
+  w.resize(width, height);
+  waitFor([] { return false; }, 0.5);
+  EXPECT_TRUE(w.grab().save(tmpPath(name)));
+}
+
 // Runs the ladder chain with `steps` per level and waits until the window shows it finished.
 std::shared_ptr<const Trace> runLadder(MainWindow& w, int steps, int chains) {
   SettingValues v;
@@ -64,7 +71,7 @@ TEST(LevelViews, TheStripHasOneColumnPerLevelAndExpandsALevel) {
   auto w = openShipped("cdrl-fmnist.safetensors", "levels-fmnist-run");
   ASSERT_EQ(w->ladderChain(), "sample");
   const int levels = w->host().pollNow()->methodInfo->capabilities.noiseLevels;
-  const auto trace = runLadder(*w, 2, 4);
+  const auto trace = runLadder(*w, 5, 4);
   ASSERT_TRUE(trace);
   auto* strip = w->levelStrip();
   ASSERT_TRUE(waitFor([&] { return strip->columnCount() == levels; }, 10));
@@ -73,10 +80,11 @@ TEST(LevelViews, TheStripHasOneColumnPerLevelAndExpandsALevel) {
   for (int i = 0; i < levels; ++i)
     EXPECT_EQ(cols[size_t(i)], levels - 1 - i);  // noise on the left, data on the right
   EXPECT_TRUE(strip->showsProposals());           // the initializer's proposal row
-  w->showPanel("dock.levels");
+  grabAt(*w, 1280, 720, "levels-strip-1280.png");
+  grabAt(*w, 1920, 1080, "levels-strip-1920.png");
   QTest::mouseClick(strip, Qt::LeftButton, {}, QPoint(strip->width() / 2, strip->height() / 2));
   ASSERT_GE(strip->expandedColumn(), 0);
-  EXPECT_EQ(strip->columnCount(), 3);  // steps 0, 1, 2 of that level
+  EXPECT_EQ(strip->columnCount(), 6);  // steps 0..5 of that level
   QTest::keyClick(strip, Qt::Key_Escape);
   EXPECT_EQ(strip->expandedColumn(), -1);
   EXPECT_EQ(strip->columnCount(), levels);
@@ -112,7 +120,7 @@ TEST(LevelViews, PullArrowsAndProposalsAreDrawnAtTheCursorLevel) {
   w->setCursorStep(step);
   EXPECT_EQ(w->levelControls()->level(), 0);  // follow chain: the cursor's level
   ASSERT_TRUE(waitFor([&] { return w->landscapeView()->pullArrowScale() > 0; }, 10));
-  ASSERT_TRUE(w->grab().save(tmpPath("levels_pull.png")));
+  grabAt(*w, 1280, 720, "levels-landscape-1280.png");
 }
 
 TEST(LevelViews, GuidanceAndCompositionReachTheChainSettings) {
@@ -130,6 +138,9 @@ TEST(LevelViews, GuidanceAndCompositionReachTheChainSettings) {
   const SettingValues s = sampleSettings(*w);
   EXPECT_EQ(s.choice("label"), "1");
   EXPECT_DOUBLE_EQ(s.number("weight_2"), 0.5);
+  ASSERT_TRUE(runLadder(*w, 6, 64));  // the composed, guided chains on the landscape
+  w->showPanel("dock.levels");
+  grabAt(*w, 1280, 720, "guidance-1280.png");
   g->classBox(1)->setChecked(false);
   g->classBox(2)->setChecked(false);
   ASSERT_TRUE(waitFor([&] { return sampleSettings(*w).choice("label") == "each"; }, 10));

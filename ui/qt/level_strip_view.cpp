@@ -11,7 +11,7 @@
 namespace ebm::ui {
 namespace {
 
-constexpr int kStripLabelWidth = 64;
+constexpr int kStripLabelWidth = 78;
 constexpr int kStripHeaderHeight = 44;
 constexpr int kStripMinCell = 36;
 
@@ -29,8 +29,10 @@ bool isImageTrace(const Trace* t) { return t && t->stateShape.size() == 3; }
 LevelStripView::LevelStripView(QWidget* parent) : QWidget(parent) {
   setFocusPolicy(Qt::StrongFocus);
   setMinimumSize(200, 120);
-  setToolTip(tr("One row per chain, one column per noise level (noise left, data right). "
-                "Click a column or press Enter to see its steps; Esc goes back."));
+  setToolTip(tr("One row per chain, one column per noise level (noise left, data right). With "
+                "an initializer: its proposal above the revised sample, and the mean distance "
+                "between them (gap) per level. Click a column or press Enter to see its steps; "
+                "Esc goes back."));
 }
 
 void LevelStripView::setTrace(std::shared_ptr<const Trace> trace) {
@@ -119,8 +121,7 @@ void LevelStripView::paintHeaders(QPainter& p, const Geometry& g) const {
   const QString title =
       m_expanded >= 0
           ? tr("level %1 step by step (Esc: all levels)").arg(m_columns[m_expanded].level)
-          : showsProposals() ? tr("noise → data · end of each level · gap: mean |revised − proposal|")
-                             : tr("noise → data · the state at the end of each level");
+          : tr("noise → data · the state at the end of each level");
   p.setPen(palette().color(QPalette::WindowText));
   p.drawText(QRect(g.left, 0, width() - g.left, 16), Qt::AlignLeft | Qt::AlignVCenter, title);
   QFont small = p.font();
@@ -134,8 +135,9 @@ void LevelStripView::paintHeaders(QPainter& p, const Geometry& g) const {
   for (int row = 0; row < g.rows; ++row)
     for (int sub = 0; sub < g.subRows; ++sub) {
       const int y = g.top + (row * g.subRows + sub) * (g.cell + g.gap);
-      const QString label = g.subRows == 2 ? (sub == 0 ? tr("proposal") : tr("revised"))
-                                           : tr("chain %1").arg(row + 1);
+      const QString label = g.subRows == 2
+                                ? (sub == 0 ? tr("%1 proposal").arg(row + 1) : tr("revised"))
+                                : tr("chain %1").arg(row + 1);
       p.drawText(QRect(0, y, g.left - 4, g.cell), Qt::AlignRight | Qt::AlignVCenter, label);
     }
 }

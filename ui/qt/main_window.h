@@ -26,7 +26,6 @@ class QMenu;
 class QMessageBox;
 class QPlainTextEdit;
 class QStackedWidget;
-class QTabWidget;
 class QToolBar;
 
 namespace ebm::ui {
@@ -292,7 +291,6 @@ private:
   RevisionRepeat m_repeat;
   LandscapeRefresh m_landscapeRefresh;
   QDockWidget* m_levelDock = nullptr;
-  QTabWidget* m_levelTabs = nullptr;
   LevelControls* m_levelControls = nullptr;
   LevelStripView* m_levelStrip = nullptr;
   CurvePlot* m_levelCurves = nullptr;

@@ -1,6 +1,7 @@
-// MainWindow's share of the noise levels of a ladder chain (ChainSpec::ladder): the "Noise
-// levels" dock (level × step strip for images, the landscape's level controls for 2-D data, the
-// recovery distance over steps with a level axis, guidance, composition and steps per level),
+// MainWindow's share of the noise levels of a ladder chain (ChainSpec::ladder): on image data
+// the level × step strip in place of the image strip; the "Noise levels" dock (the landscape's
+// level controls for 2-D data, the recovery distance over steps with a level axis, guidance,
+// composition and steps per level),
 // the landscape's level (chosen, played or following the step cursor) and its pull arrows and
 // proposals. Models without noise levels hide the dock.
 #include "main_window.h"
@@ -13,7 +14,7 @@
 #include "level_strip_view.h"
 
 #include <QDockWidget>
-#include <QTabWidget>
+#include <QStackedWidget>
 #include <QVBoxLayout>
 
 #include <qcustomplot.h>
@@ -54,14 +55,12 @@ void MainWindow::buildLevelDock() {
   auto* layout = new QVBoxLayout(panel);
   layout->setContentsMargins(0, 0, 0, 0);
   m_levelControls = new LevelControls(panel);
-  m_levelStrip = new LevelStripView(panel);
+  m_levelStrip = new LevelStripView;
   m_levelCurves = new CurvePlot(tr("Langevin step (top: noise level)"), tr("|y − x̃|"), panel);
   m_guidance = new GuidancePanel(panel);
-  m_levelTabs = new QTabWidget(panel);
-  m_levelTabs->addTab(m_levelStrip, tr("Level × step strip"));
-  m_levelTabs->addTab(m_levelCurves, tr("Recovery distance"));
+  m_xStack->addWidget(m_levelStrip);  // replaces the image strip for a ladder chain
   layout->addWidget(m_levelControls);
-  layout->addWidget(m_levelTabs, 1);
+  layout->addWidget(m_levelCurves, 1);
   layout->addWidget(m_guidance);
   m_levelDock = addPanel(tr("Noise levels"), "dock.levels", panel, Qt::RightDockWidgetArea);
   followBottomAxis(m_levelCurves);
@@ -94,9 +93,10 @@ void MainWindow::adoptLevels(const SessionSnapshot& snap) {
   const int levels = m_ladderChain.empty() ? 0 : snap.methodInfo->capabilities.noiseLevels;
   m_levelControls->setLevels(plane ? levels : 0);
   m_levelControls->setVisible(plane && levels > 0);
-  // 2-D states are drawn on the landscape: the dock keeps its curves, controls and knobs.
-  m_levelTabs->setTabVisible(m_levelTabs->indexOf(m_levelStrip), !plane);
-  m_levelTabs->setCurrentIndex(plane ? 1 : 0);
+  // Images of a ladder chain: one column per level instead of one per step (2-D states are
+  // drawn on the landscape).
+  if (!plane && levels > 0 && m_dataChain == m_ladderChain)
+    m_xStack->setCurrentWidget(m_levelStrip);
   m_levelStrip->setTrace(nullptr);
   m_levelCurves->clear(tr("no chain from noise yet"));
   m_guidance->setChain(snap.methodInfo->chain(m_ladderChain));
