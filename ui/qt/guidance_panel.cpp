@@ -18,6 +18,7 @@ namespace {
 
 constexpr double kGuidanceSliderScale = 10.0;  // slider ticks per unit of w
 constexpr int kGuidanceSliderMax = 50;          // w up to 5 on the slider
+constexpr int kClassColumns = 2;                // classes per row of check boxes
 
 const SettingSpec* specOf(const std::vector<SettingSpec>& schema, const std::string& key) {
   for (const auto& s : schema)
@@ -75,7 +76,6 @@ GuidancePanel::GuidancePanel(QWidget* parent) : QWidget(parent) {
   s->addWidget(m_scale);
   s->addWidget(m_stepsNote, 1);
   layout->addWidget(m_stepsGroup);
-  layout->addStretch(1);
 
   connect(m_w, &QSlider::valueChanged, this, [this] { emitGuidance(); });
   connect(m_steps, &QSpinBox::valueChanged, this, [this] { emitSteps(); });
@@ -127,7 +127,9 @@ void GuidancePanel::buildGuidance(const ChainSpec&) {
     weight->setValue(1.0);
     weight->setFocusPolicy(Qt::StrongFocus);
     weight->setEnabled(false);
-    const int row = static_cast<int>(m_labels.size()) / 2, col = 2 * (m_labels.size() % 2);
+    weight->setMaximumWidth(64);
+    const int row = static_cast<int>(m_labels.size()) / kClassColumns,
+              col = 2 * static_cast<int>(m_labels.size() % kClassColumns);
     grid->addWidget(box, row, col);
     grid->addWidget(weight, row, col + 1);
     m_labels.push_back(id);

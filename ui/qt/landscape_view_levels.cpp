@@ -117,13 +117,13 @@ QString LandscapeView::levelCaption() const {
     for (const auto& column : levelColumns(*m_trace))
       if (const double gap = column.level == level ? meanProposalGap(*m_trace, column) : -1;
           gap >= 0)
-        text += tr("proposal ○ → revised ●: mean gap %1").arg(gap, 0, 'f', 3);
+        text += tr("gap ○→● %1").arg(gap, 0, 'f', 3);
   if (m_pullArrows) {
     const double scale =
         arrowScale(pullArrows(*m_trace, m_cursorStep, kMarkedChains), m_view.width());
     text += text.isEmpty() ? "" : "\n";
-    text += scale > 0 ? tr("pull toward x̃ (×) drawn ×%1").arg(scale, 0, 'f', 0)
-                      : tr("no pull at level %1 (the top level starts from noise)").arg(level);
+    text += scale > 0 ? tr("pull → x̃ drawn ×%1").arg(scale, 0, 'f', 0)
+                      : tr("no pull at level %1").arg(level);
   }
   return text;
 }

@@ -35,8 +35,8 @@ LevelControls::LevelControls(QWidget* parent) : QWidget(parent) {
   m_pull->setToolTip(tr("arrows: the pull −m²κ_l (y − x̃) toward the noisier state x̃ "
                         "(lengthened by the factor shown)"));
   m_proposal = new QCheckBox(tr("proposals"), this);
-  m_proposal->setToolTip(tr("the initializer's proposal (hollow) joined to the revised "
-                            "sample (filled)"));
+  m_proposal->setToolTip(tr("○ the initializer's proposal joined to ● the revised sample; "
+                            "gap: their mean distance at the cursor's level"));
   m_proposal->setChecked(true);
   grid->addWidget(new QLabel(tr("noise"), this), 0, 0);
   grid->addWidget(m_slider, 0, 1);

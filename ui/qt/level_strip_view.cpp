@@ -113,7 +113,7 @@ QString LevelStripView::header(int col) const {
   const LevelColumn& c = m_columns[col];
   QString text = tr("l = %1").arg(c.level);
   if (const double gap = meanProposalGap(*m_trace, c); gap >= 0)
-    text += "\n" + tr("gap %1").arg(gap, 0, 'f', 2);
+    text += "\n" + QString::number(gap, 'f', gap < 10 ? 2 : 1);
   return text;
 }
 
@@ -132,6 +132,9 @@ void LevelStripView::paintHeaders(QPainter& p, const Geometry& g) const {
     const QRect r(g.left + c * (g.cell + g.gap) - g.gap, 16, g.cell + 2 * g.gap, g.top - 18);
     p.drawText(r, Qt::AlignHCenter | Qt::AlignBottom, header(c));
   }
+  if (m_expanded < 0 && g.subRows == 2)  // the second header line holds the gap
+    p.drawText(QRect(0, 16, g.left - 4, g.top - 18), Qt::AlignRight | Qt::AlignBottom,
+               tr("mean gap"));
   for (int row = 0; row < g.rows; ++row)
     for (int sub = 0; sub < g.subRows; ++sub) {
       const int y = g.top + (row * g.subRows + sub) * (g.cell + g.gap);

@@ -14,6 +14,7 @@
 #include "level_strip_view.h"
 
 #include <QDockWidget>
+#include <QScrollArea>
 #include <QStackedWidget>
 #include <QVBoxLayout>
 
@@ -60,9 +61,15 @@ void MainWindow::buildLevelDock() {
   m_guidance = new GuidancePanel(panel);
   m_xStack->addWidget(m_levelStrip);  // replaces the image strip for a ladder chain
   layout->addWidget(m_levelControls);
+  m_levelCurves->setMinimumHeight(160);
+  layout->addWidget(m_guidance);  // the live knobs first: the curves take what is left
   layout->addWidget(m_levelCurves, 1);
-  layout->addWidget(m_guidance);
-  m_levelDock = addPanel(tr("Noise levels"), "dock.levels", panel, Qt::RightDockWidgetArea);
+  auto* scroll = new QScrollArea;  // the dock may be short: the knobs scroll, never the window
+  scroll->setWidget(panel);
+  scroll->setWidgetResizable(true);
+  scroll->setFrameShape(QFrame::NoFrame);
+  scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+  m_levelDock = addPanel(tr("Noise levels"), "dock.levels", scroll, Qt::RightDockWidgetArea);
   followBottomAxis(m_levelCurves);
   followBottomAxis(m_energy);
   connect(m_levelControls, &LevelControls::levelChanged, this, [this](int level) {
