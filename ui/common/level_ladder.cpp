@@ -8,7 +8,7 @@ namespace ebm::ui {
 namespace {
 
 // Index of the last snapshot at or before `step` (-1: none).
-int snapshotAtOrBefore(const Trace& trace, int step) {
+int ladderSnapshotAtOrBefore(const Trace& trace, int step) {
   int found = -1;
   for (size_t i = 0; i < trace.snapshots.size() && trace.snapshots[i].step <= step; ++i)
     found = static_cast<int>(i);
@@ -46,7 +46,7 @@ std::vector<LevelColumn> levelColumns(const Trace& trace) {
       ++i;
     }
   for (auto& c : out) {
-    const int s = snapshotAtOrBefore(trace, c.lastStep);
+    const int s = ladderSnapshotAtOrBefore(trace, c.lastStep);
     c.endSnapshot = s >= 0 && trace.snapshots[s].step >= c.firstStep ? s : -1;
     c.states = trace.statesOfLevel(c.level);
   }
@@ -105,7 +105,7 @@ std::vector<PullArrow> pullArrows(const Trace& trace, int step, int maxChains) {
     return out;
   const int at = step < 0 ? trace.lastStep() : step;
   const LevelStates* states = trace.statesOfLevel(levelAtStep(trace, at));
-  const int s = snapshotAtOrBefore(trace, at);
+  const int s = ladderSnapshotAtOrBefore(trace, at);
   if (!states || states->pull <= 0 || s < 0 ||
       states->conditioning.size() != trace.snapshots[s].state.size())
     return out;
@@ -127,19 +127,19 @@ std::vector<PullArrow> pullArrows(const Trace& trace, int step, int maxChains) {
 
 namespace {
 
-bool schemaHas(const std::vector<SettingSpec>& schema, const std::string& key) {
+bool ladderSchemaHas(const std::vector<SettingSpec>& schema, const std::string& key) {
   return std::any_of(schema.begin(), schema.end(),
                      [&](const SettingSpec& s) { return s.key == key; });
 }
 
-std::string labelKey(int j) { return j == 1 ? "label" : "label_" + std::to_string(j); }
-std::string weightKey(int j) { return j == 1 ? "weight" : "weight_" + std::to_string(j); }
+std::string composedLabelKey(int j) { return j == 1 ? "label" : "label_" + std::to_string(j); }
+std::string composedWeightKey(int j) { return j == 1 ? "weight" : "weight_" + std::to_string(j); }
 
 } // namespace
 
 int composableLabels(const std::vector<SettingSpec>& schema) {
   int n = 0;
-  while (schemaHas(schema, labelKey(n + 1)))
+  while (ladderSchemaHas(schema, composedLabelKey(n + 1)))
     ++n;
   return n;
 }
@@ -147,15 +147,15 @@ int composableLabels(const std::vector<SettingSpec>& schema) {
 SettingValues guidanceSettings(const std::vector<SettingSpec>& schema,
                                const std::vector<ComposedClass>& classes, double w) {
   SettingValues v;
-  if (schemaHas(schema, "guidance"))
+  if (ladderSchemaHas(schema, "guidance"))
     v.numbers["guidance"] = w;
   const int terms = composableLabels(schema);
   for (int j = 1; j <= terms; ++j) {
     const bool used = j <= static_cast<int>(classes.size());
-    v.choices[labelKey(j)] = used ? std::to_string(classes[j - 1].label)
+    v.choices[composedLabelKey(j)] = used ? std::to_string(classes[j - 1].label)
                                   : (j == 1 ? "each" : "none");
-    if (schemaHas(schema, weightKey(j)))
-      v.numbers[weightKey(j)] = used ? classes[j - 1].weight : 1.0;
+    if (ladderSchemaHas(schema, composedWeightKey(j)))
+      v.numbers[composedWeightKey(j)] = used ? classes[j - 1].weight : 1.0;
   }
   return v;
 }

@@ -20,7 +20,7 @@ constexpr double kGuidanceSliderScale = 10.0;  // slider ticks per unit of w
 constexpr int kGuidanceSliderMax = 50;          // w up to 5 on the slider
 constexpr int kClassColumns = 2;                // classes per row of check boxes
 
-const SettingSpec* specOf(const std::vector<SettingSpec>& schema, const std::string& key) {
+const SettingSpec* guidanceSpec(const std::vector<SettingSpec>& schema, const std::string& key) {
   for (const auto& s : schema)
     if (s.key == key)
       return &s;
@@ -28,7 +28,7 @@ const SettingSpec* specOf(const std::vector<SettingSpec>& schema, const std::str
 }
 
 // "0 name, 1 name" after "Classes: " in the label's tooltip, by class id.
-QString className(const SettingSpec& label, int id) {
+QString guidanceClassName(const SettingSpec& label, int id) {
   const auto at = label.tooltip.find("Classes: ");
   if (at == std::string::npos)
     return QObject::tr("class %1").arg(id);
@@ -87,11 +87,11 @@ void GuidancePanel::setChain(const ChainSpec* chain) {
   m_loading = true;
   m_schema = chain ? chain->settings : std::vector<SettingSpec>{};
   clearClasses();
-  const bool guided = chain && specOf(m_schema, "guidance");
+  const bool guided = chain && guidanceSpec(m_schema, "guidance");
   m_guidanceBox->setVisible(guided);
   if (guided)
     buildGuidance(*chain);
-  const bool steps = chain && specOf(m_schema, "steps") && specOf(m_schema, "step_multiplier");
+  const bool steps = chain && guidanceSpec(m_schema, "steps") && guidanceSpec(m_schema, "step_multiplier");
   m_stepsGroup->setVisible(steps);
   if (steps)
     buildSteps(*chain);
@@ -111,7 +111,7 @@ void GuidancePanel::clearClasses() {
 void GuidancePanel::buildGuidance(const ChainSpec&) {
   m_w->setValue(0);
   m_wLabel->setText("0.0");
-  const SettingSpec* label = specOf(m_schema, "label");
+  const SettingSpec* label = guidanceSpec(m_schema, "label");
   auto* grid = static_cast<QGridLayout*>(m_classes->layout());
   if (!label)
     return;
@@ -119,7 +119,7 @@ void GuidancePanel::buildGuidance(const ChainSpec&) {
     if (c == "each" || c == "none")
       continue;
     const int id = std::stoi(c);
-    auto* box = new QCheckBox(className(*label, id), m_classes);
+    auto* box = new QCheckBox(guidanceClassName(*label, id), m_classes);
     box->setObjectName(QString("composeClass%1").arg(id));
     auto* weight = new QDoubleSpinBox(m_classes);
     weight->setRange(-10, 10);
@@ -148,7 +148,7 @@ void GuidancePanel::buildGuidance(const ChainSpec&) {
 }
 
 void GuidancePanel::buildSteps(const ChainSpec&) {
-  m_baseSteps = static_cast<int>(specOf(m_schema, "steps")->defaultValue);
+  m_baseSteps = static_cast<int>(guidanceSpec(m_schema, "steps")->defaultValue);
   m_steps->setValue(m_baseSteps);
   m_scale->setChecked(true);
   m_stepsNote->setText(tr("K = %1 · m = 1").arg(m_baseSteps));

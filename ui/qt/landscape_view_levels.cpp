@@ -17,7 +17,7 @@ constexpr int kMarkedChains = 24;       // pull arrows and proposals of the firs
 constexpr double kArrowViewShare = 0.12;  // the longest arrow spans this share of the view
 
 // The power of ten that makes the longest pull about kArrowViewShare of the view wide.
-double arrowScale(const std::vector<PullArrow>& arrows, double viewWidth) {
+double pullLengthening(const std::vector<PullArrow>& arrows, double viewWidth) {
   double longest = 0;
   for (const auto& a : arrows)
     longest = std::max(longest, std::hypot(double(a.dx), double(a.dy)));
@@ -27,7 +27,7 @@ double arrowScale(const std::vector<PullArrow>& arrows, double viewWidth) {
                                                             longest))));
 }
 
-void drawArrow(QPainter& p, QPointF from, QPointF to) {
+void drawPullArrow(QPainter& p, QPointF from, QPointF to) {
   p.drawLine(from, to);
   const QPointF d = to - from;
   const double len = std::hypot(d.x(), d.y());
@@ -75,13 +75,13 @@ void LandscapeView::paintLevelMarks(QPainter& p) {
 
 void LandscapeView::paintPullArrows(QPainter& p) {
   const auto arrows = pullArrows(*m_trace, m_cursorStep, kMarkedChains);
-  m_pullScale = arrowScale(arrows, m_view.width());
+  m_pullScale = pullLengthening(arrows, m_view.width());
   if (m_pullScale <= 0)
     return;
   p.setPen(QPen(QColor(255, 140, 0), 2));
   for (const auto& a : arrows) {
     const QPointF from = widgetPosition(a.x, a.y);
-    drawArrow(p, from, widgetPosition(a.x + m_pullScale * a.dx, a.y + m_pullScale * a.dy));
+    drawPullArrow(p, from, widgetPosition(a.x + m_pullScale * a.dx, a.y + m_pullScale * a.dy));
     const QPointF target = widgetPosition(a.tx, a.ty);  // x~: a small cross
     p.drawLine(target + QPointF(-3, -3), target + QPointF(3, 3));
     p.drawLine(target + QPointF(-3, 3), target + QPointF(3, -3));
@@ -120,7 +120,7 @@ QString LandscapeView::levelCaption() const {
         text += tr("gap ○→● %1").arg(gap, 0, 'f', 3);
   if (m_pullArrows) {
     const double scale =
-        arrowScale(pullArrows(*m_trace, m_cursorStep, kMarkedChains), m_view.width());
+        pullLengthening(pullArrows(*m_trace, m_cursorStep, kMarkedChains), m_view.width());
     text += text.isEmpty() ? "" : "\n";
     text += scale > 0 ? tr("pull → x̃ drawn ×%1").arg(scale, 0, 'f', 0)
                       : tr("no pull at level %1").arg(level);

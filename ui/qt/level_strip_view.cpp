@@ -15,14 +15,14 @@ constexpr int kStripLabelWidth = 78;
 constexpr int kStripHeaderHeight = 44;
 constexpr int kStripMinCell = 36;
 
-int64_t stateSize(const Trace& t) {
+int64_t stripStateSize(const Trace& t) {
   int64_t n = 1;
   for (auto d : t.stateShape)
     n *= d;
   return n;
 }
 
-bool isImageTrace(const Trace* t) { return t && t->stateShape.size() == 3; }
+bool isStripImageTrace(const Trace* t) { return t && t->stateShape.size() == 3; }
 
 } // namespace
 
@@ -96,7 +96,7 @@ LevelStripView::Geometry LevelStripView::geometry() const {
 }
 
 const float* LevelStripView::stateOf(int col, int row, int sub) const {
-  const int64_t n = stateSize(*m_trace);
+  const int64_t n = stripStateSize(*m_trace);
   if (m_expanded >= 0)
     return m_trace->snapshots[m_inside[col]].state.data() + row * n;
   const LevelColumn& c = m_columns[col];
@@ -166,7 +166,7 @@ void LevelStripView::paintCells(QPainter& p, const Geometry& g) const {
 void LevelStripView::paintEvent(QPaintEvent*) {
   QPainter p(this);
   p.fillRect(rect(), palette().color(QPalette::Base));
-  if (!isImageTrace(m_trace.get()) || m_columns.empty()) {
+  if (!isStripImageTrace(m_trace.get()) || m_columns.empty()) {
     p.setPen(palette().color(QPalette::WindowText));
     p.drawText(rect(), Qt::AlignCenter | Qt::TextWordWrap,
                m_trace && !m_columns.empty()

@@ -383,6 +383,7 @@ void MainWindow::resetLayout() {
     d->setFloating(false);
     d->show();
   }
+  m_levelDock->setVisible(!m_ladderChain.empty());  // only a model with noise levels has one
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
