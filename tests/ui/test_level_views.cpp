@@ -115,12 +115,13 @@ TEST(LevelViews, PullArrowsAndProposalsAreDrawnAtTheCursorLevel) {
   ASSERT_TRUE(trace && !trace->levelStates.empty());
   w->levelControls()->pullBox()->setChecked(true);
   EXPECT_TRUE(w->landscapeView()->showsPullArrows());
-  // A step inside the lowest level, which pulls toward x~.
-  const int step = trace->levelStates.back().firstStep + 2;
-  w->setCursorStep(step);
-  EXPECT_EQ(w->levelControls()->level(), 0);  // follow chain: the cursor's level
+  // A step inside level 2, which pulls toward x~.
+  const auto& states = trace->levelStates[trace->levelStates.size() - 3];
+  ASSERT_EQ(states.level, 2);
+  w->setCursorStep(states.firstStep + 2);
+  EXPECT_EQ(w->levelControls()->level(), 2);  // follow chain: the cursor's level
   ASSERT_TRUE(waitFor([&] { return w->landscapeView()->pullArrowScale() > 0; }, 10));
-  ASSERT_TRUE(waitFor([&] { return w->landscapeView()->landscape()->level == 0; }, 60));
+  ASSERT_TRUE(waitFor([&] { return w->landscapeView()->landscape()->level == 2; }, 60));
   grabAt(*w, 1280, 720, "levels-landscape-1280.png");
 }
 

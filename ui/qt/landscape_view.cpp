@@ -417,6 +417,8 @@ OverlayScene LandscapeView::scene() const {
   s.path = m_path.size() >= 4;
   s.pathXY = m_path;
   s.caption = caption();
+  if (m_landscape && m_landscape->level >= 0)
+    s.energyTitle = tr("−f(y, %1) · low = likely").arg(m_landscape->level);
   if (s.chains)
     s.outside = chainsOutside(*m_trace, snapshotAt(*m_trace, m_cursorStep), m_view);
   s.legend = m_legend;
