@@ -232,8 +232,8 @@ void Session::Impl::evaluateLandscape(const cmd::EvaluateLandscape& c) {
   const int levels = method->info().capabilities.noiseLevels;
   if (c.level != -1 && (c.level < 0 || c.level >= levels))
     throw Error("landscape: noise level " + std::to_string(c.level) +
-                  (levels > 0 ? " outside 0.." + std::to_string(levels - 1)
-                              : std::string(" asked of a model without noise levels")));
+                (levels > 0 ? " outside 0.." + std::to_string(levels - 1)
+                            : std::string(" asked of a model without noise levels")));
   const auto e = (c.level < 0 ? energy.energy(grid) : energy.energyAtLevel(grid, c.level))
                      .to(torch::kFloat)
                      .contiguous();

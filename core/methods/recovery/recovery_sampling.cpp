@@ -53,7 +53,7 @@ void appendLevel(Trace& into, const Trace& part, int level, int offset) {
   into.message = part.message;
 }
 
-std::vector<float> flatFloats(const torch::Tensor& t) {
+std::vector<float> levelStateFloats(const torch::Tensor& t) {
   const auto c = t.detach().to(torch::kCPU, torch::kFloat).contiguous();
   return {c.data_ptr<float>(), c.data_ptr<float>() + c.numel()};
 }
@@ -100,8 +100,8 @@ torch::Tensor RecoveryMethod::sampleLevel(const torch::Tensor& x, int level,
   if (states) {
     const double m = live.peek().number("step_multiplier", 1.0);
     states->level = level;
-    states->conditioning = flatFloats(chain.conditioning);
-    states->proposal = m_init ? flatFloats(y0) : std::vector<float>{};
+    states->conditioning = levelStateFloats(chain.conditioning);
+    states->proposal = m_init ? levelStateFloats(y0) : std::vector<float>{};
     states->pull = m * m * m_schedule.kappa[level] * m_schedule.isRecovery[level];
   }
   const auto y =
@@ -162,7 +162,6 @@ torch::Tensor RecoveryMethod::sampleFrom(const torch::Tensor& start, MethodConte
   Trace ladder, part;
   int offset = 0;
   LevelStates begun;  // the states of the level running now
-  const bool keepStates = trace && roomForLevelStates(ladder, 2 * start.numel());
   auto control = [&](int level) {
     ChainControl c = ctx.control(trace ? &part : nullptr, true);
     if (trace && ctx.onStep)
@@ -182,11 +181,11 @@ torch::Tensor RecoveryMethod::sampleFrom(const torch::Tensor& start, MethodConte
     }
   };
   for (int level = m_schedule.top(); level >= 0 && !ctx.stopRequested(); --level) {
-    const bool keep = keepStates && roomForLevelStates(ladder, 2 * start.numel());
+    const bool keep = trace && roomForLevelStates(ladder, 2 * start.numel());
     begun = LevelStates{};
     begun.firstStep = offset;
     x = sampleLevel(x, level, live, control(level), known, keep ? &begun : nullptr);
-    if (keep && trace)
+    if (keep)
       ladder.levelStates.push_back(std::move(begun));
     begun = LevelStates{};
     record(level);
