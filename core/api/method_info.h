@@ -58,6 +58,8 @@ struct ChainSpec {
   bool dataSpace = true;      // states are data-shaped (images, 2-D points)
   bool decodes = false;       // snapshots carry states decoded into data space
   bool hasTarget = false;     // chains condition on held-out data (revisions draw it)
+  bool ladder = false;        // walks down every noise level from noise to data (its trace has
+                              // levels and levelStates); the chain a level view shows
   bool hasMse = false;        // the trace records an MSE against the target
   std::vector<std::string> inits;  // start-state choices of a revision; the first is the default
   std::vector<SettingSpec> settings;

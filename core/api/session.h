@@ -46,8 +46,11 @@ struct Landscape {
   int res = 0;
   double lo = 0, hi = 0;
   long iteration = -1;
+  int level = -1;                 // -1: the data energy E(x); l >= 0: the energy of noise
+                                  // level l, -f(y, l), over the coordinates y its chain moves in
   std::vector<float> energy;      // E(x) per grid point
-  std::vector<float> logDensity;  // exact log-density of the data (empty when none exists)
+  std::vector<float> logDensity;  // exact log-density of the data (empty when none exists, and
+                                  // at a noise level above the data's)
   std::vector<float> data;        // a held-out sample of the data, (x, y) pairs (up to 512
                                   // points), for drawing it and fitting a view to it
 };
@@ -131,7 +134,11 @@ struct RunChain {                                 // a revision: one of the meth
 struct StopRevision {};
 struct SaveCheckpoint { std::string path; };      // empty: <runDir>/checkpoint.safetensors
 struct LoadCheckpoint { std::string path; };      // rebuilds the models from the file's config
-struct EvaluateLandscape { int res = 128; double lo = -1.5, hi = 1.5; };
+struct EvaluateLandscape {
+  int res = 128;
+  double lo = -1.5, hi = 1.5;
+  int level = -1;  // -1: the data energy; 0..noiseLevels-1: that noise level's energy
+};
 struct Interpolate {                              // Fig. 4 strips and the energy profile
   InterpolationSettings settings;
   int testIndexA = -1, testIndexB = -1;           // ends = data: images of the test split

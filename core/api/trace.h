@@ -23,6 +23,19 @@ struct TraceRow {
   std::vector<std::vector<float>> values;  // one entry per recorded step, `chains` values each
 };
 
+/// One level of a ladder chain (a chain that walks down the noise levels): the state the level's
+/// chain is pulled toward, x~ (the noisier state the level starts from, in the chain's
+/// coordinates y), the learned initializer's proposal y0 that starts the chain (empty without an
+/// initializer), and the pull coefficient c of the recovery term, whose drift per step is
+/// -c (y - x~) (0 at the top level, which has no pull). Each state is chains x stateShape.
+struct LevelStates {
+  int level = 0;
+  int firstStep = 0;                 // the ladder step at which this level's chain starts
+  std::vector<float> conditioning;   // x~
+  std::vector<float> proposal;       // y0 from the initializer (empty: the chain starts at x~)
+  double pull = 0;                   // m^2 kappa_l (m: the step multiplier at the level's start)
+};
+
 /// A change of a live setting, effective from `step` on.
 struct SettingChange {
   int step = 0;
@@ -49,6 +62,8 @@ struct Trace {
   std::vector<TraceRow> extras;              // kernel-specific rows, in the order first recorded
   std::vector<SettingChange> changes;
 
+  std::vector<LevelStates> levelStates;  // ladder chains: one entry per level begun, in order
+                                         // (bounded: none once they would pass ~32 MB)
   std::vector<TraceSnapshot> snapshots;  // every `snapshotEvery` steps, thinned to stay bounded
   int snapshotEvery = 1;                 // current interval (doubles when thinned)
   std::vector<float> target;             // z-chains: the data the posterior conditions on
@@ -66,6 +81,13 @@ struct Trace {
     for (const auto& r : extras)
       if (r.name == name)
         return &r;
+    return nullptr;
+  }
+  /// The recorded states of `level` (nullptr when none were recorded).
+  const LevelStates* statesOfLevel(int level) const {
+    for (const auto& l : levelStates)
+      if (l.level == level)
+        return &l;
     return nullptr;
   }
   /// Mean over chains of a per-chain row.

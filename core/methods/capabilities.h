@@ -20,6 +20,10 @@ public:
   virtual ~EnergyModel() = default;
   /// E(x) per example (B) on the CPU, without changing the model (spectral-norm vectors frozen).
   virtual torch::Tensor energy(const torch::Tensor& x) = 0;
+  /// The energy of noise level `level` at states y in the coordinates that level's chain moves
+  /// in (for DRL-like ladders -f(y, l)), per example (B) on the CPU, without changing the model.
+  /// A model without noise levels throws ebm::Error.
+  virtual torch::Tensor energyAtLevel(const torch::Tensor& y, int level);
   /// The energy network as a chain uses it (training mode, as the method samples).
   virtual EnergyNet& energyNet() = 0;
   /// `n` start states of data-space chains as the method's sampler draws them (a generator,

@@ -184,6 +184,11 @@ MethodContext FixedChainSettings::context(torch::Device device, torch::Generator
   return ctx;
 }
 
+torch::Tensor EnergyModel::energyAtLevel(const torch::Tensor&, int level) {
+  throw Error("this model has no noise levels (asked for the energy of level " +
+              std::to_string(level) + ")");
+}
+
 EnergyModel& requireEnergy(TrainingMethod& method, const std::string& what) {
   if (auto* e = method.energyModel())
     return *e;

@@ -228,9 +228,17 @@ void Session::Impl::evaluateLandscape(const cmd::EvaluateLandscape& c) {
   out->lo = c.lo;
   out->hi = c.hi;
   out->iteration = iteration;
-  const auto e = energy.energy(grid).to(torch::kFloat).contiguous();
+  out->level = c.level;
+  const int levels = method->info().capabilities.noiseLevels;
+  if (c.level != -1 && (c.level < 0 || c.level >= levels))
+    throw Error("landscape: noise level " + std::to_string(c.level) +
+                (levels > 0 ? " outside 0.." + std::to_string(levels - 1)
+                            : std::string(" asked of a model without noise levels")));
+  const auto e = (c.level < 0 ? energy.energy(grid) : energy.energyAtLevel(grid, c.level))
+                     .to(torch::kFloat)
+                     .contiguous();
   out->energy.assign(e.data_ptr<float>(), e.data_ptr<float>() + e.numel());
-  if (config.data.kind == "toy2d" && toyHasLogDensity(config.data.toy)) {
+  if (c.level < 0 && config.data.kind == "toy2d" && toyHasLogDensity(config.data.toy)) {
     const auto ld = toyLogDensity(config.data.toy, grid).to(torch::kFloat).contiguous();
     out->logDensity.assign(ld.data_ptr<float>(), ld.data_ptr<float>() + ld.numel());
   }

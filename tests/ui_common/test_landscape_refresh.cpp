@@ -85,3 +85,21 @@ TEST(LandscapeRefresh, AMovedViewAsksForItsSquareAtOnce) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(LandscapeRefresh, ANewNoiseLevelAsksAtOnceAndANewModelForgetsIt) {
+  LandscapeRefresh r({64, -2, 2, 20, 500});
+  ASSERT_EQ(r.next(planeAt(3000), 0)->level, -1);  // the data energy by default
+  EXPECT_FALSE(r.next(planeAt(3000, 3000), 100));
+  r.setLevel(3);
+  const auto req = r.next(planeAt(3000, 3000), 150);  // within 500 ms, no training: still asks
+  ASSERT_TRUE(req);
+  EXPECT_EQ(req->level, 3);
+  r.setLevel(3);
+  EXPECT_FALSE(r.next(planeAt(3000, 3000), 200));     // the same level asks nothing new
+  r.reset();
+  EXPECT_EQ(r.level(), -1);
+}
+
+} // namespace

@@ -24,7 +24,15 @@ std::optional<cmd::EvaluateLandscape> LandscapeRefresh::next(const SessionSnapsh
   m_rangeMoved = false;
   m_requestedAt = snap.iteration;
   m_requestMs = nowMs;
-  return cmd::EvaluateLandscape{m_options.res, m_options.lo, m_options.hi};
+  return cmd::EvaluateLandscape{m_options.res, m_options.lo, m_options.hi, m_level};
+}
+
+void LandscapeRefresh::setLevel(int level) {
+  level = std::max(-1, level);
+  if (level == m_level)
+    return;
+  m_level = level;
+  m_rangeMoved = true;
 }
 
 void LandscapeRefresh::setRange(double lo, double hi) {

@@ -29,11 +29,14 @@ public:
   /// The request to post now, if one is due.
   std::optional<cmd::EvaluateLandscape> next(const SessionSnapshot& snap, int64_t nowMs);
   /// A new model: the next snapshot on 2-D data asks again (the 500 ms still hold).
-  void reset() { m_requestedAt = kNever; }
+  void reset() { m_requestedAt = kNever; m_level = -1; }
   /// The square [lo, hi]^2 to evaluate from now on (the view moved). Unless it is the square
   /// already asked for, the next call asks for it at once, whatever the iteration or the
   /// interval. Ignores a range that is not finite with hi > lo.
   void setRange(double lo, double hi);
+  /// The noise level to evaluate from now on (-1: the data energy); a new level asks at once.
+  void setLevel(int level);
+  int level() const { return m_level; }
   const LandscapeRefreshOptions& options() const { return m_options; }
 
 private:
@@ -41,6 +44,7 @@ private:
   LandscapeRefreshOptions m_options;
   long m_requestedAt = kNever;         // iteration of the last request
   std::optional<int64_t> m_requestMs;  // wall time of the last request
+  int m_level = -1;
   bool m_rangeMoved = false;           // setRange changed the square since the last request
 };
 

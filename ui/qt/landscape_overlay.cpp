@@ -250,7 +250,7 @@ void paintColorBar(QPainter& p, const OverlayLayout& l, const OverlayScene& s,
   p.translate(titleX, bar.bottom());
   p.rotate(-90);
   p.drawText(QRect(0, 0, bar.height(), fm.height()), Qt::AlignCenter,
-             QObject::tr("energy E(x) · low = likely"));
+             s.energyTitle.isEmpty() ? QObject::tr("energy E(x) · low = likely") : s.energyTitle);
   if (colorBarNamesContours(s))
     p.drawText(QRect(0, fm.height(), bar.height(), fm.height()), Qt::AlignCenter,
                QObject::tr("white lines: true density"));

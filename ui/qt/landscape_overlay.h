@@ -39,6 +39,7 @@ struct OverlayScene {
   bool chains = false;                // chains are drawn
   bool path = false;                  // an interpolation path is drawn
   QString caption;
+  QString energyTitle;                // the colour bar's title ("": the data energy E(x))
   OutsideChains outside;
   std::vector<float> pathXY;          // the path, for its end labels
   bool legend = true;

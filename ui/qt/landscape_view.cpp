@@ -394,8 +394,12 @@ void LandscapeView::drawParticles(const QVector4D& xf) {
 }
 
 QString LandscapeView::caption() const {
-  QString text = m_landscape ? tr("E(x) at iteration %1").arg(m_landscape->iteration)
-                             : tr("landscape: waiting for the model");
+  QString text = !m_landscape ? tr("landscape: waiting for the model")
+                 : m_landscape->level >= 0
+                     ? tr("level %1: -f(y, %1) at iteration %2")
+                           .arg(m_landscape->level)
+                           .arg(m_landscape->iteration)
+                     : tr("E(x) at iteration %1").arg(m_landscape->iteration);
   if (m_trace)
     text += tr("  ·  step %1 / %2")
                 .arg(m_cursorStep < 0 ? m_trace->lastStep() : m_cursorStep)
@@ -413,6 +417,8 @@ OverlayScene LandscapeView::scene() const {
   s.path = m_path.size() >= 4;
   s.pathXY = m_path;
   s.caption = caption();
+  if (m_landscape && m_landscape->level >= 0)
+    s.energyTitle = tr("−f(y, %1) · low = likely").arg(m_landscape->level);
   if (s.chains)
     s.outside = chainsOutside(*m_trace, snapshotAt(*m_trace, m_cursorStep), m_view);
   s.legend = m_legend;
@@ -452,6 +458,7 @@ void LandscapeView::drawOverlay() {
   QPainter p(&device);
   p.setFont(font);
   paintOverlay(p, layout, s, palette(), chains);
+  paintLevelMarks(p);
 }
 
 } // namespace ebm::ui

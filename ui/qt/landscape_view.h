@@ -23,6 +23,7 @@
 #include <memory>
 #include <optional>
 
+class QPainter;
 class QToolButton;
 
 namespace ebm::ui {
@@ -41,6 +42,12 @@ public:
   /// A polyline in data space drawn over the landscape (e.g. an interpolation path); its first
   /// point is labelled A, its last B, and a fit includes it.
   void setPath(std::vector<float> xy);
+  /// Over a ladder chain (landscape_view_levels.cpp): arrows for the recovery term's pull toward
+  /// x~ at the cursor step, and the initializer's proposals (hollow) joined to the chains.
+  void setLevelMarks(bool pullArrows, bool proposals);
+  bool showsPullArrows() const { return m_pullArrows; }
+  /// The factor the pull arrows were lengthened by when last drawn (0: none drawn).
+  double pullArrowScale() const { return m_pullScale; }
   /// A new model: its chains go, and the view fits the first data and chains it is shown.
   void beginModel();
 
@@ -114,6 +121,10 @@ private:
   void updateEnergyRange();
   void askForRange();
   QString caption() const;
+  QString levelCaption() const;
+  void paintLevelMarks(QPainter& p);
+  void paintPullArrows(QPainter& p);
+  void paintProposals(QPainter& p);
 
   std::shared_ptr<const Landscape> m_landscape;
   std::shared_ptr<const Trace> m_trace;
@@ -129,6 +140,8 @@ private:
   bool m_fitting = true;  // after a model load, until a finished trace was fitted or the user
                           // moved the view
   bool m_legend = true;
+  bool m_pullArrows = false, m_proposals = false;
+  mutable double m_pullScale = 0;
   std::optional<QPoint> m_dragFrom;
   QTimer m_rangeTimer;  // the view rested: maybe ask for a landscape covering it
   QToolButton* m_fitButton = nullptr;

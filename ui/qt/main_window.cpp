@@ -184,6 +184,7 @@ void MainWindow::buildDocks() {
   buildPlotDocks();
   buildLogDock();
   buildToolDocks();
+  buildLevelDock();
   arrangeDocks();
   connectViews();
   connectToolPanels();
@@ -271,6 +272,7 @@ void MainWindow::arrangeDocks() {
   tabifyDockWidget(x, dock("dock.interpolation"));
   tabifyDockWidget(x, dock("dock.inpainting"));
   tabifyDockWidget(x, dock("dock.compare"));  // it needs the room of the samples' tab group
+  tabifyDockWidget(z, dock("dock.levels"));
   x->raise();
   applyDockProportions();
 }
@@ -389,6 +391,7 @@ void MainWindow::resetLayout() {
     d->setFloating(false);
     d->show();
   }
+  m_levelDock->setVisible(!m_ladderChain.empty());  // only a model with noise levels has one
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

@@ -34,6 +34,9 @@ class ChainInsightBar;
 class ComparePanel;
 class ControlsPanel;
 class CurvePlot;
+class GuidancePanel;
+class LevelControls;
+class LevelStripView;
 class UnsavedTrainingGuard;
 class InpaintPanel;
 class InterpolationPanel;
@@ -72,6 +75,12 @@ public:
   ComparePanel* comparePanel() const { return m_compare; }
   ChainInsightBar* dataInsight() const { return m_dataInsight; }
   ChainInsightBar* latentInsight() const { return m_latentInsight; }
+  LevelControls* levelControls() const { return m_levelControls; }
+  LevelStripView* levelStrip() const { return m_levelStrip; }
+  GuidancePanel* guidancePanel() const { return m_guidance; }
+  CurvePlot* levelCurves() const { return m_levelCurves; }
+  /// The chain that walks the noise levels ("" when the model has none).
+  const std::string& ladderChain() const { return m_ladderChain; }
   QAction* repeatAction() const { return m_repeatAction; }
   QAction* pinAction() const { return m_pinAction; }
   QComboBox* chainSpeedBox() const { return m_speedBox; }
@@ -210,6 +219,12 @@ private:
   void maybeRepeat(const SessionSnapshot& snap);
   int64_t nowMs() const { return m_clock.elapsed(); }
 
+  // Noise levels of a ladder chain (main_window_levels.cpp).
+  void buildLevelDock();
+  void adoptLevels(const SessionSnapshot& snap);
+  void showLadder(const SessionSnapshot& snap);
+  void showCursorLevel();
+
   // The shared step cursor (main_window_cursor.cpp).
   void setShownTraces(std::shared_ptr<const Trace> data, std::shared_ptr<const Trace> latent);
   void showCursor();
@@ -281,6 +296,15 @@ private:
   QTimer m_playback;
   RevisionRepeat m_repeat;
   LandscapeRefresh m_landscapeRefresh;
+  QDockWidget* m_levelDock = nullptr;
+  LevelControls* m_levelControls = nullptr;
+  LevelStripView* m_levelStrip = nullptr;
+  CurvePlot* m_levelCurves = nullptr;
+  GuidancePanel* m_guidance = nullptr;
+  std::string m_ladderChain;
+  std::shared_ptr<const Trace> m_shownLadder;
+  int m_levelFollowStep = -2;                  // the cursor step and trace the landscape's
+  const Trace* m_levelFollowTrace = nullptr;   // level last followed
 };
 
 } // namespace ebm::ui

@@ -27,6 +27,7 @@ void MainWindow::showCursor() {
   m_energy->setCursor(shown);
   m_mse->setCursor(shown);
   m_dataInsight->show(m_shownData, m_cursor.step());
+  showCursorLevel();
   m_latentInsight->show(m_shownLatent, m_cursor.step());
   if (m_snap)
     updateToolbar(*m_snap);

@@ -82,6 +82,11 @@ void MainWindow::adoptMethod(const SessionSnapshot& snap) {
     if (c.decodes && m_latentChain.empty())
       m_latentChain = c.name;
   }
+  for (const auto& c : snap.methodInfo->chains)  // a chain from noise to data comes first
+    if (c.ladder && c.dataSpace) {
+      m_dataChain = c.name;
+      break;
+    }
   const ChainSpec* data = snap.methodInfo->chain(m_dataChain);
   const ChainSpec* latent = snap.methodInfo->chain(m_latentChain);
   m_dataDock->setWindowTitle(data ? QString::fromStdString(data->title) : tr("Samples"));
@@ -109,12 +114,14 @@ void MainWindow::adoptMethod(const SessionSnapshot& snap) {
   m_xStack->setCurrentWidget(plane ? static_cast<QWidget*>(m_landscape) : m_xGrid);
   m_zStack->setCurrentWidget(plane ? static_cast<QWidget*>(m_latent) : m_zGrid);
   m_landscapeRefresh.reset();
+  adoptLevels(snap);
 }
 
 void MainWindow::applyTraces(const SessionSnapshot& snap) {
   showDataTrace(snap);
   showLatentTrace(snap);
   showLossesAndLandscape(snap);
+  showLadder(snap);
   showCursor();
 }
 

@@ -362,6 +362,20 @@ torch::Tensor RecoveryMethod::energy(const torch::Tensor& x) {
   return e;
 }
 
+torch::Tensor RecoveryMethod::energyAtLevel(const torch::Tensor& y, int level) {
+  if (level < 0 || level > m_schedule.top())
+    throw Error("noise level " + std::to_string(level) + " outside this model's 0.." +
+                std::to_string(m_schedule.top()));
+  torch::NoGradGuard noGrad;
+  m_ebm->eval();
+  EmaScope ema(*m_emaEbm, *m_ebm);
+  const auto levels =
+      torch::full({y.size(0)}, level, torch::TensorOptions(torch::kLong).device(m_device));
+  const auto e = (-levelEnergy(y.to(m_device, torch::kFloat), levels)).to(torch::kCPU);
+  m_ebm->train();
+  return e;
+}
+
 EnergyNet& RecoveryMethod::energyNet() {
   return *m_levelZero;
 }

@@ -39,6 +39,8 @@ public:
 
   // EnergyModel: the lowest level's energy, E(x) = -f(scale_0 x, 0) (METHODS §4.4).
   torch::Tensor energy(const torch::Tensor& x) override;
+  /// -f(y, level) with the EMA weights and the null label (a conditional model's marginal).
+  torch::Tensor energyAtLevel(const torch::Tensor& y, int level) override;
   EnergyNet& energyNet() override;
   torch::Tensor sampleStarts(int n, const std::string& init, torch::Generator& gen) override;
 
@@ -77,8 +79,10 @@ private:
   TembContext energyContext(const torch::Tensor& levels, const torch::Tensor& labels);
   torch::Tensor reviseAtLevel(const RevisionRequest& request, MethodContext& ctx);
   /// One level of progressive sampling: x_{l+1} -> x_l.
+  /// With `states`: what the level starts from (x~, the proposal, the pull), for the trace.
   torch::Tensor sampleLevel(const torch::Tensor& x, int level, const LiveValue<SettingValues>& live,
-                            const ChainControl& control, const KnownPixels& known);
+                            const ChainControl& control, const KnownPixels& known,
+                            LevelStates* states = nullptr);
   /// DRL's long-run check: `steps` more Langevin steps at level 0 on f(y, 0) alone.
   torch::Tensor longRun(const torch::Tensor& x, int steps, const LiveValue<SettingValues>& live,
                         const ChainControl& control, const KnownPixels& known);

@@ -53,6 +53,19 @@ void appendLevel(Trace& into, const Trace& part, int level, int offset) {
   into.message = part.message;
 }
 
+std::vector<float> levelStateFloats(const torch::Tensor& t) {
+  const auto c = t.detach().to(torch::kCPU, torch::kFloat).contiguous();
+  return {c.data_ptr<float>(), c.data_ptr<float>() + c.numel()};
+}
+
+// Level states are recorded while a ladder's states stay under ~32 MB (two states per level).
+constexpr int64_t kMaxLevelStateFloats = int64_t{8} << 20;
+
+bool roomForLevelStates(const Trace& ladder, int64_t floatsPerLevel) {
+  return static_cast<int64_t>(ladder.levelStates.size() + 1) * floatsPerLevel <=
+         kMaxLevelStateFloats;
+}
+
 } // namespace
 
 torch::Tensor RecoveryMethod::diffused(const KnownPixels& known, int level,
@@ -63,7 +76,8 @@ torch::Tensor RecoveryMethod::diffused(const KnownPixels& known, int level,
 
 torch::Tensor RecoveryMethod::sampleLevel(const torch::Tensor& x, int level,
                                           const LiveValue<SettingValues>& live,
-                                          const ChainControl& control, const KnownPixels& known) {
+                                          const ChainControl& control, const KnownPixels& known,
+                                          LevelStates* states) {
   const auto levels =
       torch::full({x.size(0)}, level, torch::TensorOptions(torch::kLong).device(m_device));
   // The guidance in force when the level starts (a live change applies from the next level).
@@ -82,6 +96,13 @@ torch::Tensor RecoveryMethod::sampleLevel(const torch::Tensor& x, int level,
     torch::NoGradGuard noGrad;
     y0 = proposalMean(chain.conditioning, levels, guidance) +
          m_schedule.proposalStd[level] * torch::randn(x.sizes(), *control.gen, x.options());
+  }
+  if (states) {
+    const double m = live.peek().number("step_multiplier", 1.0);
+    states->level = level;
+    states->conditioning = levelStateFloats(chain.conditioning);
+    states->proposal = m_init ? levelStateFloats(y0) : std::vector<float>{};
+    states->pull = m * m * m_schedule.kappa[level] * m_schedule.isRecovery[level];
   }
   const auto y =
       recoveryLangevin(chainEnergy(levels, guidance), m_schedule, y0, chain, live, control);
@@ -140,12 +161,15 @@ torch::Tensor RecoveryMethod::sampleFrom(const torch::Tensor& start, MethodConte
   Trace* trace = ctx.trace("sample");
   Trace ladder, part;
   int offset = 0;
+  LevelStates begun;  // the states of the level running now
   auto control = [&](int level) {
     ChainControl c = ctx.control(trace ? &part : nullptr, true);
     if (trace && ctx.onStep)
       c.onStep = [&, level, offset](const Trace& t) {
         Trace view = ladder;
         appendLevel(view, t, level, offset);
+        if (!begun.conditioning.empty())
+          view.levelStates.push_back(begun);
         ctx.onStep(view);
       };
     return c;
@@ -157,7 +181,13 @@ torch::Tensor RecoveryMethod::sampleFrom(const torch::Tensor& start, MethodConte
     }
   };
   for (int level = m_schedule.top(); level >= 0 && !ctx.stopRequested(); --level) {
-    x = sampleLevel(x, level, live, control(level), known);
+    const bool keep = trace && roomForLevelStates(ladder, 2 * start.numel());
+    begun = LevelStates{};
+    begun.firstStep = offset;
+    x = sampleLevel(x, level, live, control(level), known, keep ? &begun : nullptr);
+    if (keep)
+      ladder.levelStates.push_back(std::move(begun));
+    begun = LevelStates{};
     record(level);
   }
   if (const int steps = live.peek().integer("long_run", 0); steps > 0 && !ctx.stopRequested()) {

@@ -182,6 +182,7 @@ ChainSpec chainSpec(RecoveryVariant v, bool sampling, const std::vector<std::str
   c.energyLabel = "f(y, l)";
   c.dataSpace = true;
   c.hasTarget = !sampling;
+  c.ladder = sampling;
   c.inits = sampling ? std::vector<std::string>{cdrl ? "initializer" : "noise"}
                      : std::vector<std::string>{"data"};
   RecoveryLangevinConfig d;
