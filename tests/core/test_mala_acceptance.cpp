@@ -2,6 +2,7 @@
 // vectors of low-dimensional chains, checked on E(x) = |x|^2 / 2 where everything has a closed
 // form: the gradient is x, so the move is x' = (1 - c) x + sigma xi.
 #include "sampling/chain_driver.h"
+#include "sampling/recovery_langevin.h"
 
 #include "test_helpers.h"
 
@@ -147,6 +148,52 @@ TEST(ChainVectors, ImageChainsKeepNoVectors) {
   EXPECT_TRUE(trace.driftVec.empty());
   EXPECT_TRUE(trace.noiseVec.empty());
   EXPECT_NE(trace.extra(Trace::kMalaAccept), nullptr);
+}
+
+// The recovery kernel moves on V(y) = -f(y) + kappa |y - x~|^2 with drift m^2/2 and noise
+// nu m s_l: its acceptance is for exp(-V / (nu s_l)^2). With f = -|y|^2 / 2 the gradient is
+// grad V = y + 2 kappa (y - x~), so alpha has a closed form again.
+TEST(MalaAcceptance, RecoveryChainsUseThePotentialTheyMoveOn) {
+  const auto schedule = makeDrlSchedule();
+  const int level = 1;
+  const auto t = scheduleTensors(schedule, torch::kCPU, torch::kDouble);
+  const double kappa = (t.isRecovery * t.kappa)[level].item<double>();
+  const double sl = schedule.stepSize[level], m = 0.8, nu = 0.9;
+  ASSERT_GT(kappa, 0);
+  LevelEnergy f = [](const torch::Tensor& y, const torch::Tensor&) {
+    return -0.5 * y.pow(2).flatten(1).sum(1);
+  };
+  const auto xt = torch::randn({4, 2}) * 0.5;
+  auto gen = test::seeded(5);
+  Trace trace;
+  ChainControl ctl;
+  ctl.gen = &gen;
+  ctl.trace = &trace;
+  RecoveryLangevinConfig cfg;
+  cfg.steps = 6;
+  cfg.stepMultiplier = m;
+  cfg.noiseScale = nu;
+  recoveryLangevin(f, schedule, xt + 0.3, recoveryAtLevel(xt, level), cfg, ctl);
+  const double c = 0.5 * m * m, sigma = nu * m * sl, temp = sigma * sigma / (2 * c);
+  const auto* row = trace.extra(Trace::kMalaAccept);
+  ASSERT_NE(row, nullptr);
+  const auto cond = xt.to(torch::kDouble);
+  for (size_t k = 0; k + 2 < trace.steps.size(); ++k)
+    for (int b = 0; b < 4; ++b) {
+      const auto x = chainState(trace, int(k), b), y = chainState(trace, int(k) + 1, b);
+      double vx = 0, vy = 0, back = 0, fwd = 0;
+      for (int d = 0; d < 2; ++d) {
+        const double xtd = cond[b][d].item<double>();
+        vx += 0.5 * x[d] * x[d] + kappa * std::pow(x[d] - xtd, 2);
+        vy += 0.5 * y[d] * y[d] + kappa * std::pow(y[d] - xtd, 2);
+        const double gx = x[d] + 2 * kappa * (x[d] - xtd), gy = y[d] + 2 * kappa * (y[d] - xtd);
+        fwd += std::pow(y[d] - x[d] + c * gx, 2);
+        back += std::pow(x[d] - y[d] + c * gy, 2);
+      }
+      const double want =
+          std::min(1.0, std::exp(-(vy - vx) / temp - (back - fwd) / (2 * sigma * sigma)));
+      EXPECT_NEAR(row->values[k][size_t(b)], want, 2e-3 + 1e-3 * want) << k << " " << b;
+    }
 }
 
 } // namespace
