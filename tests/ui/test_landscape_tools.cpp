@@ -241,6 +241,28 @@ TEST(LandscapeTools, AcceptanceAndAutocorrelationAreShown) {
 
 namespace landscape_tools_test {
 
+/// `count` chains far apart at snapshot `index` (greedy: each farthest from those chosen).
+std::vector<int> spreadChains(const Trace& t, int index, int count) {
+  const auto& s = t.snapshots.at(size_t(index)).state;
+  std::vector<int> chosen{0};
+  while (int(chosen.size()) < count) {
+    int best = -1;
+    double far = -1;
+    for (int c = 0; c < t.chains; ++c) {
+      double nearest = 1e30;
+      for (int k : chosen)
+        nearest = std::min<double>(nearest, std::hypot(s[size_t(2 * c)] - s[size_t(2 * k)],
+                                               s[size_t(2 * c + 1)] - s[size_t(2 * k + 1)]));
+      if (nearest > far) {
+        far = nearest;
+        best = c;
+      }
+    }
+    chosen.push_back(best);
+  }
+  return chosen;
+}
+
 /// The README's pictures of the tools, written when EBM_SHOTS_DIR names a folder (skipped
 /// otherwise): arrows at 1280x720 and 1920x1080, a fork, the position histogram.
 class LandscapeToolsShots : public ::testing::Test {
@@ -267,9 +289,15 @@ TEST_F(LandscapeToolsShots, ArrowsForkAndHistogram) {
     w->resize(size);
     waitFor([] { return false; }, 1.0);
     LandscapeView* v = w->landscapeView();
+    // The x-chain's panel maximised (M), as a lecturer shows the landscape.
+    v->setFocus();
+    for (QAction* a : w->findChildren<QAction*>())
+      if (a->shortcut() == QKeySequence(Qt::Key_M))
+        a->trigger();
+    waitFor([] { return false; }, 0.5);
     v->fitView();
     w->setCursorStep(3);
-    v->tools()->setSelected({2, 9, 21, 40});
+    v->tools()->setSelected(spreadChains(*v->trace(), ebm::ui::snapshotAt(*v->trace(), 3), 4));
     save(*w, QString("landscape-arrows-%1.png").arg(size.width()));
     if (size.width() != 1280)
       continue;
@@ -278,10 +306,14 @@ TEST_F(LandscapeToolsShots, ArrowsForkAndHistogram) {
     w->setCursorStep(-1);
     save(*w, "histogram-1280.png");
     v->tools()->setHistogramShown(false);
+    for (QAction* a : w->findChildren<QAction*>())
+      if (a->shortcut() == QKeySequence(Qt::Key_M))
+        a->trigger();  // back to the whole window, with the energy plot
+    waitFor([] { return false; }, 0.5);
     w->setCursorStep(12);
     auto* noise = w->controls()->chainGroup("x")->realBox("noise");
     ASSERT_NE(noise, nullptr);
-    noise->setValue(0.1);  // the branch runs hotter than the original
+    noise->setValue(0.03);  // the branch runs hotter than the original (T = 0.0036)
     const auto original = v->trace();
     w->forkAction()->trigger();
     ASSERT_NE(nextShownTrace(*w, original), nullptr);

@@ -112,6 +112,8 @@ void ChainInsightBar::refresh() {
     m_numbers->clear();
     m_diagnostics->clear();
     m_badge->hide();
+    m_acfToggle->hide();
+    m_acf->hide();
     m_explain->hide();
     m_temperature->hide();
     return;
@@ -166,6 +168,8 @@ void ChainInsightBar::showDiagnostics() {
                                "of the energy over the second half of the steps (R-hat near 1: "
                                "the chains agree)."));
   m_shownDiagnostics = d;
+  m_acfToggle->setVisible(m_trace != nullptr);
+  m_acf->setVisible(m_trace != nullptr && m_acfToggle->isChecked());
   const int window = d.rows - d.rows / 2;
   m_acf->setValues(d.autocorrelation, window, d.ess, m_trace ? m_trace->chains : 0);
   const bool bad = d.verdict == ChainDiagnostics::Verdict::TooLarge ||

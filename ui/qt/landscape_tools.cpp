@@ -7,6 +7,7 @@
 #include <QPainterPath>
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
 
 namespace ebm::ui {
@@ -218,9 +219,11 @@ void LandscapeTools::paintArrows(QPainter& p, const QRect& plot, const ToolScene
   for (const auto& a : list)
     longest = std::max({longest, double(std::hypot(a.drift[0], a.drift[1])),
                         double(std::hypot(a.noise[0], a.noise[1]))});
-  const double scale = niceFactor(0.12 * plot.width() / std::max(1e-12, longest * pxPerUnit));
+  const double scale = niceFactor(0.16 * plot.width() / std::max(1e-12, longest * pxPerUnit));
+  m_lastPlotPositions.clear();
   for (const auto& a : list) {
     const QPointF at = toWidget(s.view, plot, a.x, a.y);
+    m_lastPlotPositions[a.chain] = at.toPoint();
     p.setBrush(Qt::NoBrush);
     p.setPen(QPen(tc::kSelected, 1.5));
     p.drawEllipse(at, 8, 8);
@@ -229,13 +232,20 @@ void LandscapeTools::paintArrows(QPainter& p, const QRect& plot, const ToolScene
     };
     drawArrow(p, at, tipOf(a.noise), tc::kNoise);
     drawArrow(p, at, tipOf(a.drift), tc::kDrift);
+    // The label on the side away from the move, so the arrows stay clear.
+    const QPointF move = tipOf({a.drift[0] + a.noise[0], a.drift[1] + a.noise[1]}) - at;
+    const double len = std::max(1e-9, std::hypot(move.x(), move.y()));
+    const QString label = QString("#%1").arg(a.chain);
+    const QFontMetrics fm(p.font());
+    const QPointF centre = at - move / len * (12 + 0.5 * fm.horizontalAdvance(label));
     p.setPen(tc::kSelected);
-    p.drawText(at + QPointF(-16, -10), QString("#%1").arg(a.chain));
+    p.drawText(QRectF(centre.x() - 40, centre.y() - fm.height() / 2.0, 80, fm.height()),
+               Qt::AlignCenter, label);
   }
-  paintArrowLegend(p, plot, list, scale);
+  paintArrowLegend(p, plot, s.aside, list, scale);
 }
 
-void LandscapeTools::paintArrowLegend(QPainter& p, const QRect& plot,
+void LandscapeTools::paintArrowLegend(QPainter& p, const QRect& plot, const QRect& aside,
                                       const std::vector<ChainArrow>& list, double scale) const {
   const QFontMetrics fm(p.font());
   QStringList lines;
@@ -246,7 +256,9 @@ void LandscapeTools::paintArrowLegend(QPainter& p, const QRect& plot,
                  .arg(list.front().step)
                  .arg(list.front().step + 1)
                  .arg(scale, 0, 'g', 3);
-    const int shown = std::min<int>(int(list.size()), 6);
+    // As many chains as fit in under half the plot's height, at most 6.
+    const int room = std::max(1, int(0.45 * plot.height()) / std::max(1, fm.height()) - 2);
+    const int shown = std::min({int(list.size()), 6, room});
     for (int i = 0; i < shown; ++i)
       lines << tr("#%1  |drift| %2   |noise| %3")
                    .arg(list[size_t(i)].chain)
@@ -259,8 +271,16 @@ void LandscapeTools::paintArrowLegend(QPainter& p, const QRect& plot,
   int w = swatch + 6 + fm.horizontalAdvance(drift) + 14 + swatch + 6 + fm.horizontalAdvance(noise);
   for (const auto& l : lines)
     w = std::max(w, fm.horizontalAdvance(l));
-  const QRect box(plot.left() + 6, plot.bottom() - 6 - (int(lines.size()) + 1) * lh - 8, w + 12,
-                  (int(lines.size()) + 1) * lh + 8);
+  const QSize full(w + 16, (int(lines.size()) + 1) * lh + 8);
+  // Beside the plot when there is room (it covers nothing there), else in a corner of the plot.
+  const bool besides = aside.width() >= full.width() && aside.height() >= full.height();
+  w = std::min(w + 4, (besides ? aside.width() : plot.width() - 24) - 12);
+  for (auto& l : lines)
+    l = fm.elidedText(l, Qt::ElideRight, w);
+  const QSize size(w + 12, full.height());
+  const QRect box = besides ? QRect(aside.topLeft(), size) : legendCorner(plot, size, list);
+  p.save();
+  p.setClipping(false);
   textBox(p, box);
   int x = box.left() + 6;
   const int y0 = box.top() + 4;
@@ -276,6 +296,35 @@ void LandscapeTools::paintArrowLegend(QPainter& p, const QRect& plot,
   p.setPen(Qt::white);
   for (int i = 0; i < int(lines.size()); ++i)
     p.drawText(QPoint(box.left() + 6, y0 + (i + 1) * lh + fm.ascent()), lines[i]);
+  p.restore();
+}
+
+QRect LandscapeTools::legendCorner(const QRect& plot, QSize size,
+                                   const std::vector<ChainArrow>& list) const {
+  // The corner of the plot that covers the fewest selected particles (bottom left first; not
+  // the histogram's bottom right, nor the banner's top left).
+  std::vector<QRect> corners{
+      QRect(QPoint(plot.left() + 6, plot.bottom() - 6 - size.height()), size),
+      QRect(QPoint(plot.right() - 6 - size.width(), plot.top() + 6), size)};
+  if (!m_histogram)
+    corners.push_back(QRect(QPoint(plot.right() - 6 - size.width(),
+                                   plot.bottom() - 6 - size.height()), size));
+  if (!m_placing && m_starts.empty())
+    corners.push_back(QRect(QPoint(plot.left() + 6, plot.top() + 6), size));
+  QRect best = corners.front();
+  int fewest = INT_MAX;
+  for (const QRect& c : corners) {
+    int covered = 0;
+    for (const auto& a : list)
+      covered += c.adjusted(-10, -10, 10, 10).contains(m_lastPlotPositions.count(a.chain)
+                                                           ? m_lastPlotPositions.at(a.chain)
+                                                           : QPoint(-1, -1));
+    if (covered < fewest) {
+      fewest = covered;
+      best = c;
+    }
+  }
+  return best;
 }
 
 void LandscapeTools::paintBanner(QPainter& p, const QRect& plot) const {
@@ -311,18 +360,37 @@ void LandscapeTools::paintHistogram(QPainter& p, const QRect& plot, const ToolSc
     return;
   }
   const auto h = positionHistogram(*s.trace, s.cursorStep, s.landscape, s.view, kHistogramBins);
-  const int side = std::clamp(int(plot.width() * 0.27), 80, 240), gap = 8;
   const bool density = !h.density.empty();
-  const int imgW = density ? 2 * side + gap : side;
-  const QString line1 = tr("where the chains were, steps 0–%1 (%2 positions)")
-                            .arg(h.lastStep)
-                            .arg(h.samples);
-  const QString line2 = density ? tr("total variation to the density: %1")
-                                      .arg(h.totalVariation, 0, 'f', 2)
-                                : tr("this data has no known density");
-  const int w = std::max({imgW, fm.horizontalAdvance(line1), fm.horizontalAdvance(line2)}) + 12;
-  const QRect box(plot.right() - 6 - w, plot.bottom() - 6 - (side + 3 * lh + 14), w,
-                  side + 3 * lh + 14);
+  const int gap = 8, panes = density ? 2 : 1;
+  // Two squares side by side in at most the plot's width less a margin, and under half its
+  // height with the text.
+  // Beside the plot when two squares of 110 px fit there (under the legend), else inside it.
+  const QRect& aside = s.aside;
+  const int asideSide = std::min((aside.width() - 12 - gap) / panes, aside.height() - 3 * lh - 14);
+  const bool besides = asideSide >= 110 && m_selected.empty();  // (arrows keep it otherwise)
+  const QRect area = besides ? aside : plot;
+  const int side = besides ? std::min(240, asideSide)
+                           : std::clamp(std::min((plot.width() - 24 - gap) / panes,
+                                                 int(0.5 * plot.height()) - 3 * lh - 14),
+                                        24, 240);
+  const int imgW = panes * side + (panes - 1) * gap;
+  QString line1 = tr("where the chains were, steps 0–%1 (%2 positions)")
+                      .arg(h.lastStep)
+                      .arg(h.samples);
+  QString line2 = density ? tr("total variation to the density: %1")
+                                .arg(h.totalVariation, 0, 'f', 2)
+                          : tr("this data has no known density");
+  const int textW = std::min(area.width() - 24,
+                             std::max(fm.horizontalAdvance(line1), fm.horizontalAdvance(line2)));
+  line1 = fm.elidedText(line1, Qt::ElideRight, textW);
+  line2 = fm.elidedText(line2, Qt::ElideRight, textW);
+  const int w = std::max(imgW, textW) + 12;
+  const QSize size(w, side + 3 * lh + 14);
+  const QRect box = besides ? QRect(aside.topLeft(), size)
+                            : QRect(QPoint(plot.right() - 6 - w, plot.bottom() - 6 - size.height()),
+                                    size);
+  p.save();
+  p.setClipping(false);
   textBox(p, box);
   p.setPen(Qt::white);
   const int x0 = box.left() + 6, y0 = box.top() + 4;
@@ -335,6 +403,7 @@ void LandscapeTools::paintHistogram(QPainter& p, const QRect& plot, const ToolSc
     p.drawImage(a.translated(side + gap, 0), histogramImage(h.density, h.bins));
   p.drawText(QPoint(x0, a.bottom() + 4 + fm.ascent()), line1);
   p.drawText(QPoint(x0, a.bottom() + 4 + lh + fm.ascent()), line2);
+  p.restore();
 }
 
 } // namespace ebm::ui

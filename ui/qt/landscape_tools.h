@@ -11,15 +11,18 @@
 #include "particle_tools.h"
 
 #include <QColor>
+#include <QRect>
 #include <QObject>
+#include <QPoint>
+#include <QSize>
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <vector>
 
 class QMenu;
 class QPainter;
-class QRect;
 class QFont;
 
 namespace ebm::ui {
@@ -37,6 +40,7 @@ struct ToolScene {
   const Trace* trace = nullptr;   // a plane trace or nullptr
   const Landscape* landscape = nullptr;
   int cursorStep = -1;
+  QRect aside;  // free room beside the plot (under its legend) for the arrows' legend; may be empty
 };
 
 class LandscapeTools : public QObject {
@@ -86,9 +90,10 @@ Q_SIGNALS:
 private:
   void paintStarts(QPainter& p, const QRect& plot, const PlaneRect& view) const;
   void paintArrows(QPainter& p, const QRect& plot, const ToolScene& scene) const;
-  void paintArrowLegend(QPainter& p, const QRect& plot, const std::vector<ChainArrow>& arrows,
-                        double scale) const;
+  void paintArrowLegend(QPainter& p, const QRect& plot, const QRect& aside,
+                        const std::vector<ChainArrow>& arrows, double scale) const;
   void paintBanner(QPainter& p, const QRect& plot) const;
+  QRect legendCorner(const QRect& plot, QSize size, const std::vector<ChainArrow>& list) const;
   void paintHistogram(QPainter& p, const QRect& plot, const ToolScene& scene) const;
 
   std::vector<int> m_selected;
@@ -96,6 +101,7 @@ private:
   bool m_placing = false;
   bool m_histogram = false;
   uint64_t m_picks = 0;
+  mutable std::map<int, QPoint> m_lastPlotPositions;  // selected chains where last painted
 };
 
 } // namespace ebm::ui

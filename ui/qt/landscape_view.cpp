@@ -463,6 +463,9 @@ void LandscapeView::drawOverlay() {
   tools.trace = s.chains ? m_trace.get() : nullptr;
   tools.landscape = m_landscape.get();
   tools.cursorStep = m_cursorStep;
+  if (!layout.legendOver && layout.legendWrap == 0 && !layout.legend.isEmpty())
+    tools.aside = QRect(QPoint(layout.legend.left(), layout.legend.bottom() + 12),
+                        QPoint(width() - 4, layout.plot.bottom()));
   m_tools->paint(p, layout.plot, tools, font);
 }
 
