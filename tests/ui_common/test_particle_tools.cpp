@@ -117,5 +117,23 @@ TEST(ParticleTools, AutocorrelationOfAnAr1SeriesDecaysGeometrically) {
   EXPECT_EQ(autocorrelation({{1.0, 2.0, 3.0}}, 50).size(), 3u);
 }
 
+TEST(ParticleTools, LowMalaAcceptanceMakesTheBadgeSayTheStepIsTooLarge) {
+  Trace t = movingTrace();
+  TraceRow row{Trace::kMalaAccept, {}};
+  for (size_t r = 0; r < t.steps.size(); ++r)
+    row.values.push_back({0.1f, 0.2f});
+  row.values.back() = {std::nanf(""), std::nanf("")};  // the move into the final state
+  t.extras.push_back(row);
+  const auto d = chainDiagnostics(t, -1);
+  EXPECT_NEAR(d.malaAccept, 0.15, 1e-6);
+  EXPECT_EQ(d.malaMoves, 4);
+  EXPECT_EQ(d.verdict, ChainDiagnostics::Verdict::TooLarge);
+  EXPECT_NE(d.reason.find("MALA"), std::string::npos) << d.reason;
+  for (auto& r : t.extras.back().values)
+    r = {0.9f, 0.95f};
+  EXPECT_NE(chainDiagnostics(t, -1).verdict, ChainDiagnostics::Verdict::TooLarge);
+  EXPECT_NEAR(chainDiagnostics(t, 1).malaAccept, 0.925, 1e-6) << "up to the cursor only";
+}
+
 } // namespace
 } // namespace ebm::ui
