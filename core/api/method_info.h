@@ -62,6 +62,8 @@ struct ChainSpec {
                               // levels and levelStates); the chain a level view shows
   bool hasMse = false;        // the trace records an MSE against the target
   std::vector<std::string> inits;  // start-state choices of a revision; the first is the default
+  bool startsFromStates = false;   // a revision may also start from given states (RunChain's
+                                   // init "batch" with `start`): placed starts, forks
   std::vector<SettingSpec> settings;
 };
 

@@ -60,6 +60,14 @@ struct Trace {
   std::vector<double> stepSize;              // s in force at each recorded step
   std::vector<double> noise;                 // noise std the kernel used at each recorded step
   std::vector<TraceRow> extras;              // kernel-specific rows, in the order first recorded
+                                             // ("mala_accept": see kMalaAccept)
+  // Chains of at most kMaxVectorDims values per chain (2-D points) also keep, per recorded step,
+  // the drift -c(s) grad and the noise n xi of the move taken from that step (chains x dims,
+  // row-major; NaN at the final row, which takes no move). Larger states (images) leave both
+  // empty so their traces stay small and their chains fast.
+  static constexpr int kMaxVectorDims = 2;
+  std::vector<std::vector<float>> driftVec;
+  std::vector<std::vector<float>> noiseVec;
   std::vector<SettingChange> changes;
 
   std::vector<LevelStates> levelStates;  // ladder chains: one entry per level begun, in order
@@ -72,6 +80,13 @@ struct Trace {
   bool stopped = false;    // a stop request ended it early
   bool diverged = false;   // a non-finite value appeared
   std::string message;     // why it diverged / stopped
+
+  /// The extra row with the Metropolis acceptance probability min(1, alpha) a MALA correction
+  /// would have given the move taken from each recorded step, per chain (target exp(-U/T) with
+  /// T = sigma^2 / (2c), Gaussian proposal N(x - c grad U(x), sigma^2 I)). NaN where it is not
+  /// known: the move from the last recorded step (it needs the gradient at the final state,
+  /// which the chain does not compute), and chains without noise.
+  static constexpr const char* kMalaAccept = "mala_accept";
 
   int lastStep() const { return steps.empty() ? -1 : steps.back(); }
   /// States are latents decoded into data space (snapshots carry `decoded`).

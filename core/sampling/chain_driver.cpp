@@ -2,6 +2,7 @@
 #include "base/runtime.h"
 
 #include <cmath>
+#include <optional>
 
 namespace ebm {
 namespace {
@@ -9,6 +10,52 @@ namespace {
 // Per-chain L2 norm of a (B, ...) tensor.
 torch::Tensor rowNorm(const torch::Tensor& t) {
   return t.flatten(1).norm(2, 1);
+}
+
+// Per-chain squared norm, in double (the MALA terms are differences of large sums).
+torch::Tensor rowSquares(const torch::Tensor& t) {
+  return t.to(torch::kDouble).flatten(1).pow(2).sum(1);
+}
+
+// The move taken from a recorded step, kept until the next step's gradient is known.
+struct PendingMove {
+  torch::Tensor potential;  // U(x) per chain
+  torch::Tensor drift;      // -c grad U(x) (masked)
+  torch::Tensor noise;      // sigma xi (masked)
+  torch::Tensor sigma2;     // (B) noise variance per chain, double
+  double coef = 0;          // c
+  size_t row = 0;           // the trace row of the step the move starts from
+};
+
+// min(1, alpha) of the move x -> x' = x + drift + noise under the target exp(-U/T), T =
+// sigma^2 / (2c), and the proposal N(x - c grad U(x), sigma^2 I):
+//   log alpha = -(U(x') - U(x)) / T - |x - x' + c grad U(x')|^2 / (2 sigma^2)
+//               + |x' - x + c grad U(x)|^2 / (2 sigma^2),
+// where x' - x + c grad U(x) is the noise drawn. NaN for chains without noise.
+torch::Tensor malaAcceptance(const PendingMove& m, const torch::Tensor& potentialNext,
+                             const torch::Tensor& gradNext, const torch::Tensor& free) {
+  auto back = gradNext * m.coef;
+  if (free.defined())
+    back = back * free;
+  back = back - m.drift - m.noise;  // x - x' + c grad U(x')
+  const auto t = m.sigma2 / (2.0 * m.coef);
+  const auto dU = potentialNext.to(torch::kDouble) - m.potential.to(torch::kDouble);
+  const auto logAlpha = -dU / t - (rowSquares(back) - rowSquares(m.noise)) / (2.0 * m.sigma2);
+  const auto alpha = logAlpha.clamp_max(0.0).exp();
+  return torch::where(m.sigma2 > 0, alpha, torch::full_like(alpha, std::nan("")));
+}
+
+// Per-chain noise variance sigma^2 r^2 (r the kernel's optional per-chain factor), double.
+torch::Tensor noiseVariance(double noiseStd, const torch::Tensor& factor, int64_t chains,
+                            const torch::TensorOptions& options) {
+  auto v = torch::full({chains}, noiseStd * noiseStd, options.dtype(torch::kDouble));
+  if (factor.defined())
+    v = v * factor.to(torch::kDouble).reshape({chains, -1}).select(1, 0).pow(2);
+  return v;
+}
+
+torch::Tensor potentialOf(const KernelEval& e) {
+  return e.potential.defined() ? e.potential : e.energy;
 }
 
 // Records one step's values and keeps snapshots bounded by thinning: when the list is full,
@@ -29,6 +76,21 @@ public:
     t.stateShape.assign(state.sizes().begin() + 1, state.sizes().end());
     t.snapshotEvery = std::max(1, snapshotEvery);
     kernel.describe(t);
+    int64_t per = 1;
+    for (auto d : t.stateShape)
+      per *= d;
+    m_vectors = per <= Trace::kMaxVectorDims;
+  }
+
+  size_t rows() const { return m_trace ? m_trace->steps.size() : 0; }
+
+  /// The acceptance of the move from row `row` (its placeholder was NaN).
+  void acceptance(size_t row, const torch::Tensor& alpha) {
+    if (!m_trace)
+      return;
+    auto& values = extraRow(*m_trace, Trace::kMalaAccept).values;
+    if (row < values.size())
+      values[row] = toFloats(alpha.to(torch::kFloat));
   }
 
   void row(int step, int level, double stepSize, double noise, const KernelEval& e,
@@ -48,8 +110,14 @@ public:
     t.noiseNorm.push_back(noiseT.defined() ? toFloats(rowNorm(noiseT)) : nan);
     if (e.mse.defined())
       t.mse.push_back(toFloats(e.mse));
+    extraRow(t, Trace::kMalaAccept).values.push_back(nan);
     for (const auto& [name, values] : e.extras)
       extraRow(t, name).values.push_back(toFloats(values));
+    if (m_vectors) {
+      const auto nanVec = std::vector<float>(t.chains * vectorWidth(t), std::nanf(""));
+      t.driftVec.push_back(drift.defined() ? toFloats(drift) : nanVec);
+      t.noiseVec.push_back(noiseT.defined() ? toFloats(noiseT) : nanVec);
+    }
   }
 
   void maybeSnapshot(int step, const torch::Tensor& state, const torch::Tensor& decoded,
@@ -101,6 +169,13 @@ public:
   }
 
 private:
+  static size_t vectorWidth(const Trace& t) {
+    size_t per = 1;
+    for (auto d : t.stateShape)
+      per *= static_cast<size_t>(d);
+    return per;
+  }
+
   static TraceRow& extraRow(Trace& t, const std::string& name) {
     for (auto& r : t.extras)
       if (r.name == name)
@@ -111,6 +186,7 @@ private:
 
   Trace* m_trace;
   const ChainControl& m_control;
+  bool m_vectors = false;  // the state is small enough to keep drift and noise vectors
 };
 
 bool allFinite(const torch::Tensor& a, const torch::Tensor& b) {
@@ -169,6 +245,7 @@ torch::Tensor runChain(ChainKernel& kernel, const torch::Tensor& start,
 
   auto state = start.detach().clone();
   Outcome out;
+  std::optional<PendingMove> pending;  // recorded chains: the last move, for its acceptance
   int step = 0;
   for (;; ++step) {
     SettingValues now = settings.get();
@@ -204,7 +281,12 @@ torch::Tensor runChain(ChainKernel& kernel, const torch::Tensor& start,
       drift = drift * free;
       noise = noise * free;
     }
+    if (pending)
+      rec.acceptance(pending->row, malaAcceptance(*pending, potentialOf(e), e.grad, free));
     rec.row(step, kernel.level(), kernel.recordedStepSize(cfg), noiseStd, e, drift, noise);
+    pending = PendingMove{potentialOf(e), drift, noise,
+                          noiseVariance(noiseStd, noiseFactor, state.size(0), state.options()),
+                          driftCoef, rec.rows() - 1};
     rec.maybeSnapshot(step, state, e.decoded, step == 0);
     rec.notify();
     // A per-step check costs a device sync, so it runs only when a trace is recorded (which

@@ -4,6 +4,9 @@
 // what differs between chains: the gradient of its potential at a state, and what it records.
 // The update is state <- state - c(s) grad + sigma(s) r xi, restricted to `free` entries when
 // given; r is the kernel's optional per-chain noise factor (1 unless it supplies one).
+// A recorded chain also gets, per step, the acceptance probability a MALA correction would have
+// had (Trace::kMalaAccept) and, for states of at most Trace::kMaxVectorDims values per chain,
+// the drift and noise vectors themselves; an unrecorded chain computes neither.
 // Worker thread only; no Qt/GL.
 #pragma once
 
@@ -37,6 +40,9 @@ struct KernelEval {
   torch::Tensor grad;     // d energy / d state, the shape of the state
   torch::Tensor decoded;  // optional: the state mapped into data space (latent chains)
   torch::Tensor mse;      // optional: per-chain MSE against the chain's target
+  // optional: the potential U whose gradient `grad` is, per chain (B), when it differs from
+  // `energy` (a recovery chain records f but moves on V); the MALA acceptance uses it
+  torch::Tensor potential;
   // optional: further per-chain (B) rows the trace records under these names
   std::vector<std::pair<std::string, torch::Tensor>> extras;
 };

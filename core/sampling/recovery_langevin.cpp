@@ -56,8 +56,11 @@ public:
     e.grad = offset * (2.0 * m_pull);
     if (gradF.defined())
       e.grad.sub_(gradF);
-    if (record)
+    if (record) {
       e.extras.emplace_back("recovery_distance", offset.flatten(1).norm(2, 1));
+      // The potential the chain moves on, V = -f + pull |y - x~|^2, for the MALA acceptance.
+      e.potential = (offset.pow(2) * m_pull).flatten(1).sum(1) - e.energy;
+    }
     return e;
   }
 

@@ -5,7 +5,8 @@
 //   y <- y + 1/2 m^2 d/dy f(y, l) - m^2 kappa_l (y - x~) + nu m s_l xi,  kappa_l = s_l^2/(2 sigma_l^2)
 // (no pull toward x~ at the top level). In the driver's terms the kernel's potential is the raw
 // V(y) = -f(y, l) + isRecovery_l kappa_l |y - x~|^2 with drift coefficient m^2 / 2, so the
-// recorded gradient norms are of V, not of V / s^2. Live settings (SettingValues): steps,
+// recorded gradient norms are of V, not of V / s^2. The MALA acceptance the trace records is for
+// the target exp(-V / (nu s_l)^2), at nu = 1 the recovery likelihood itself. Live settings (SettingValues): steps,
 // step_multiplier, noise_scale, snapshot_every. Worker thread only; no Qt/GL.
 #pragma once
 

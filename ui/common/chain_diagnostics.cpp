@@ -87,10 +87,40 @@ std::string format(const char* fmt, double a, double b = 0) {
   return buf;
 }
 
+void fillAcceptance(ChainDiagnostics& d, const Trace& t) {
+  const TraceRow* row = t.extra(Trace::kMalaAccept);
+  if (!row)
+    return;
+  double sum = 0;
+  int n = 0;
+  for (int r = 0; r < d.rows && r < int(row->values.size()); ++r) {
+    double rowSum = 0;
+    int rowN = 0;
+    for (float v : row->values[size_t(r)])
+      if (std::isfinite(v)) {
+        rowSum += v;
+        ++rowN;
+      }
+    if (rowN) {
+      sum += rowSum / rowN;
+      ++n;
+    }
+  }
+  d.malaMoves = n;
+  d.malaAccept = n ? sum / n : -1;
+}
+
 void judge(ChainDiagnostics& d, const Trace& t) {
   if (t.diverged) {
     d.verdict = ChainDiagnostics::Verdict::TooLarge;
     d.reason = "step too large: the chain diverged (" + t.message + ")";
+    return;
+  }
+  if (d.malaAccept >= 0 && d.malaAccept < kLowAcceptance) {
+    d.verdict = ChainDiagnostics::Verdict::TooLarge;
+    d.reason = format("step too large: a MALA correction would accept only %.0f %% of the moves "
+                      "(under %.0f %%): each step overshoots what exp(-E/T) allows",
+                      100 * d.malaAccept, 100 * kLowAcceptance);
     return;
   }
   if (d.rows < kMinRows)
@@ -155,6 +185,32 @@ double effectiveSampleSize(const std::vector<std::vector<double>>& series) {
   return series.empty() ? -1 : total;
 }
 
+std::vector<double> autocorrelation(const std::vector<std::vector<double>>& series, int maxLag) {
+  size_t shortest = series.empty() ? 0 : series.front().size();
+  for (const auto& s : series)
+    shortest = std::min(shortest, s.size());
+  if (shortest < 2)
+    return {};
+  const int lags = std::min(maxLag, int(shortest) - 1);
+  std::vector<double> rho(size_t(lags + 1), 0.0);
+  for (const auto& x : series) {
+    const double m = mean(x), var = variance(x);
+    for (int k = 0; k <= lags; ++k) {
+      if (!(var > 0)) {
+        rho[size_t(k)] += 1;
+        continue;
+      }
+      double s = 0;
+      for (size_t i = 0; i + size_t(k) < x.size(); ++i)
+        s += (x[i] - m) * (x[i + size_t(k)] - m);
+      rho[size_t(k)] += s / (double(x.size() - 1) * var);
+    }
+  }
+  for (double& r : rho)
+    r /= double(series.size());
+  return rho;
+}
+
 ChainDiagnostics chainDiagnostics(const Trace& t, int step) {
   ChainDiagnostics d;
   const auto end = step < 0 ? t.steps.end() : std::upper_bound(t.steps.begin(), t.steps.end(), step);
@@ -162,10 +218,12 @@ ChainDiagnostics chainDiagnostics(const Trace& t, int step) {
   if (d.rows == 0 || t.chains <= 0)
     return d;
   fillNorms(d, t);
+  fillAcceptance(d, t);
   if (d.rows >= kMinRows) {
     const auto window = energySeries(t, d.rows / 2, d.rows);
     d.rhat = splitRhat(window);
     d.ess = effectiveSampleSize(window);
+    d.autocorrelation = autocorrelation(window, kMaxAutocorrelationLag);
   }
   judge(d, t);
   return d;

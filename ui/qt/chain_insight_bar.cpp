@@ -1,10 +1,13 @@
 #include "chain_insight_bar.h"
 
+#include "autocorrelation_plot.h"
+
 #include <QCheckBox>
 #include <QGridLayout>
 #include <QLabel>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QToolButton>
 
 namespace ebm::ui {
 namespace {
@@ -45,6 +48,16 @@ ChainInsightBar::ChainInsightBar(QWidget* parent) : QWidget(parent) {
   grid->addWidget(m_badge, 2, 1, 1, 2);
   grid->addWidget(m_explain, 3, 0, 1, 2);
   grid->addWidget(m_temperature, 3, 2, Qt::AlignRight);
+  m_acfToggle = new QToolButton(this);
+  m_acfToggle->setText(tr("ACF"));
+  m_acfToggle->setCheckable(true);
+  m_acfToggle->setToolTip(tr("Show the energy's autocorrelation by lag and its effective sample "
+                             "size"));
+  m_acf = new AutocorrelationPlot(this);
+  m_acf->setVisible(false);
+  grid->addWidget(m_acfToggle, 2, 3, Qt::AlignRight);
+  grid->addWidget(m_acf, 4, 0, 1, 4);
+  connect(m_acfToggle, &QToolButton::toggled, m_acf, &QWidget::setVisible);
   grid->setColumnStretch(0, 1);
   connect(m_change, &QCheckBox::toggled, this, &ChainInsightBar::showChangeToggled);
   connect(m_temperature, &QPushButton::clicked, this, [this] {
@@ -99,6 +112,8 @@ void ChainInsightBar::refresh() {
     m_numbers->clear();
     m_diagnostics->clear();
     m_badge->hide();
+    m_acfToggle->hide();
+    m_acf->hide();
     m_explain->hide();
     m_temperature->hide();
     return;
@@ -135,6 +150,8 @@ void ChainInsightBar::showDiagnostics() {
     parts << tr("drift/noise %1").arg(num(d.driftToNoise));
   if (d.gradNorm >= 0)
     parts << tr("|∇| %1").arg(num(d.gradNorm));
+  if (d.malaAccept >= 0)
+    parts << tr("MALA accept %1 %").arg(100 * d.malaAccept, 0, 'f', 0);
   if (d.rhat >= 0)
     parts << tr("R-hat %1").arg(d.rhat, 0, 'f', 2);
   if (d.ess >= 0)
@@ -142,8 +159,19 @@ void ChainInsightBar::showDiagnostics() {
   m_diagnostics->setText(parts.join(" · "));
   m_diagnostics->setToolTip(tr("Over the steps up to the cursor: drift/noise = |½s²∇E| / |n ξ| "
                                "(mean over chains and steps); |∇| the gradient norm at the last "
-                               "step; split R-hat and effective sample size of the energy over "
-                               "the second half of the steps (R-hat near 1: the chains agree)."));
+                               "step; MALA accept = the mean probability min(1, α) with which a "
+                               "Metropolis correction (MALA) would have accepted each move, for "
+                               "the target exp(−E/T), T = (n/s)², and the proposal "
+                               "N(x − ½s²∇E(x), n²I) (under 30 %: the step is too large for "
+                               "that target; the move into the last step is left out, it would "
+                               "need one more gradient); split R-hat and effective sample size "
+                               "of the energy over the second half of the steps (R-hat near 1: "
+                               "the chains agree)."));
+  m_shownDiagnostics = d;
+  m_acfToggle->setVisible(m_trace != nullptr);
+  m_acf->setVisible(m_trace != nullptr && m_acfToggle->isChecked());
+  const int window = d.rows - d.rows / 2;
+  m_acf->setValues(d.autocorrelation, window, d.ess, m_trace ? m_trace->chains : 0);
   const bool bad = d.verdict == ChainDiagnostics::Verdict::TooLarge ||
                    d.verdict == ChainDiagnostics::Verdict::TooSmall;
   m_badge->setVisible(d.verdict != ChainDiagnostics::Verdict::None);

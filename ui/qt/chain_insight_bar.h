@@ -1,7 +1,8 @@
 // ChainInsightBar: the lines above a chain view that say what it shows. What you see (one
 // sentence), the update rule with the numbers in force at the cursor, what the revision did up
 // to the cursor (mean RMS change, mean energy change, the temperature), the sampler's
-// diagnostics (drift/noise, gradient norm, R-hat, ESS) with a step-size badge, and, when the change is
+// diagnostics (drift/noise, gradient norm, the acceptance a MALA correction would have had, R-hat,
+// ESS, and on demand the energy's autocorrelation plot) with a step-size badge, and, when the change is
 // small because the temperature is low by design, the reason and a button that runs the chain
 // at T = 1 (n = s) — or back. Reads only the trace it is given. GUI thread only.
 #pragma once
@@ -17,8 +18,11 @@
 class QCheckBox;
 class QLabel;
 class QPushButton;
+class QToolButton;
 
 namespace ebm::ui {
+
+class AutocorrelationPlot;
 
 class ChainInsightBar : public QWidget {
   Q_OBJECT
@@ -37,6 +41,10 @@ public:
   QCheckBox* changeToggle() const { return m_change; }
   QString diagnosticsText() const;
   ChainDiagnostics::Verdict verdict() const { return m_verdict; }
+  /// The diagnostics shown now (up to the cursor).
+  const ChainDiagnostics& diagnostics() const { return m_shownDiagnostics; }
+  QToolButton* autocorrelationToggle() const { return m_acfToggle; }
+  AutocorrelationPlot* autocorrelationPlot() const { return m_acf; }
 
 Q_SIGNALS:
   /// Run the chain with this noise (n = s for T = 1, or the noise it had before).
@@ -61,6 +69,9 @@ private:
   QLabel* m_diagnostics = nullptr;
   QLabel* m_badge = nullptr;
   ChainDiagnostics::Verdict m_verdict = ChainDiagnostics::Verdict::None;
+  ChainDiagnostics m_shownDiagnostics;
+  QToolButton* m_acfToggle = nullptr;
+  AutocorrelationPlot* m_acf = nullptr;
   QPushButton* m_temperature = nullptr;
   QCheckBox* m_change = nullptr;
 };

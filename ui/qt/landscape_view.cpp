@@ -4,6 +4,7 @@
 #include "landscape_view.h"
 
 #include "landscape_overlay.h"
+#include "landscape_tools.h"
 
 #include <QFile>
 #include <QFontInfo>
@@ -94,7 +95,9 @@ LandscapeView::LandscapeView(QWidget* parent) : QOpenGLWidget(parent) {
   setMinimumSize(240, 200);
   setFocusPolicy(Qt::StrongFocus);  // F / Esc / L act here; window shortcuts still fire
   setToolTip(tr("Energy landscape E(x): yellow = low energy (likely). Wheel: zoom · drag: pan · "
-                "F: fit the view · Esc: back to the fitted view · L: legend · right-click: "
+                "F: fit the view · Esc: back to the fitted view · L: legend · click a chain: "
+                "its drift and noise arrows (shift-click: more, A: 5 random, D: none) · S: place "
+                "chain starts by clicking (C clears) · H: position histogram · right-click: "
                 "menu."));
   m_rangeTimer.setSingleShot(true);
   m_rangeTimer.setInterval(250);
@@ -144,6 +147,8 @@ void LandscapeView::setPath(std::vector<float> xy) {
 
 void LandscapeView::beginModel() {
   m_trace = nullptr;
+  m_tools->clearSelection();
+  m_tools->clearStarts();
   m_fitting = true;
   update();
 }
@@ -435,7 +440,8 @@ QFont LandscapeView::overlayFont() const {
 }
 
 QRect LandscapeView::buttonsRect() const {
-  return m_fitButton->geometry().united(m_legendButton->geometry());
+  return m_fitButton->geometry().united(m_legendButton->geometry()).united(
+      m_toolsButton->geometry());
 }
 
 QRect LandscapeView::plotRect() const {
@@ -459,6 +465,15 @@ void LandscapeView::drawOverlay() {
   p.setFont(font);
   paintOverlay(p, layout, s, palette(), chains);
   paintLevelMarks(p);
+  ToolScene tools;
+  tools.view = m_view;
+  tools.trace = s.chains ? m_trace.get() : nullptr;
+  tools.landscape = m_landscape.get();
+  tools.cursorStep = m_cursorStep;
+  if (!layout.legendOver && layout.legendWrap == 0 && !layout.legend.isEmpty())
+    tools.aside = QRect(QPoint(layout.legend.left(), layout.legend.bottom() + 12),
+                        QPoint(width() - 4, layout.plot.bottom()));
+  m_tools->paint(p, layout.plot, tools, font);
 }
 
 } // namespace ebm::ui

@@ -7,7 +7,9 @@
 // "Fit view"; the wheel zooms, a drag pans, Esc goes back to the fitted view; when the view
 // shows more than the landscape covers it asks for a new one (landscapeRangeWanted). GL
 // resources are created in initializeGL and released when the context is about to be
-// destroyed; shader build errors are shown in the view. GUI thread only.
+// destroyed; shader build errors are shown in the view. Its teaching tools (drift/noise arrows
+// on selected particles, clicked chain starts, the position histogram) are landscape_tools'; a
+// click (a press and release without a drag) goes to them. GUI thread only.
 #pragma once
 
 #include "landscape_frame.h"
@@ -29,6 +31,7 @@ class QToolButton;
 namespace ebm::ui {
 
 struct OverlayScene;
+class LandscapeTools;
 
 class LandscapeView : public QOpenGLWidget, protected QOpenGLFunctions_3_3_Core {
   Q_OBJECT
@@ -75,6 +78,10 @@ public:
   bool legendVisible() const { return m_legend; }
   void setLegendVisible(bool visible);
 
+  /// The arrows, starts and histogram over the plot.
+  LandscapeTools* tools() const { return m_tools; }
+  int cursorStep() const { return m_cursorStep; }
+
   std::shared_ptr<const Trace> trace() const { return m_trace; }
   const std::vector<float>& path() const { return m_path; }
   std::shared_ptr<const Landscape> landscape() const { return m_landscape; }
@@ -88,6 +95,8 @@ Q_SIGNALS:
   /// The view shows what the landscape does not cover well: evaluate [lo, hi]^2. Sent once the
   /// view has rested for a moment, not on every wheel tick.
   void landscapeRangeWanted(double lo, double hi);
+  /// "Fork here" from the context menu: continue the chain from the cursor's step.
+  void forkRequested();
 
 protected:
   void initializeGL() override;
@@ -105,6 +114,9 @@ protected:
 
 private:
   void buildButtons();
+  void buildToolsButton();
+  void clickAt(QPointF at, bool add);
+  bool toolKey(QKeyEvent* e);
   void placeButtons();
   void releaseGl();
   void uploadLandscape();
@@ -143,6 +155,10 @@ private:
   bool m_pullArrows = false, m_proposals = false;
   mutable double m_pullScale = 0;
   std::optional<QPoint> m_dragFrom;
+  QPoint m_pressAt;      // where the left button went down (a release near it is a click)
+  bool m_dragged = false;
+  LandscapeTools* m_tools = nullptr;
+  QToolButton* m_toolsButton = nullptr;
   QTimer m_rangeTimer;  // the view rested: maybe ask for a landscape covering it
   QToolButton* m_fitButton = nullptr;
   QToolButton* m_legendButton = nullptr;

@@ -1,7 +1,10 @@
-// LandscapeView's input: the Fit view and Legend buttons, keys (F fit, Esc back to the fitted
-// view, L legend; everything else goes on to the window's shortcuts), wheel zoom about the
-// pointer, drag to pan, and the context menu.
+// LandscapeView's input: the Fit view, Legend and Tools buttons, keys (F fit, Esc back to the
+// fitted view, L legend, and the tools' S starts, A arrows, D no arrows, C clear starts,
+// H histogram; everything else goes on to the window's shortcuts), wheel zoom about the
+// pointer, drag to pan, a click for the tools, and the context menu.
 #include "landscape_view.h"
+
+#include "landscape_tools.h"
 
 #include <QContextMenuEvent>
 #include <QKeyEvent>
@@ -17,6 +20,8 @@ namespace ebm::ui {
 namespace {
 
 constexpr double kMinSide = 1e-3, kMaxSide = 1e4;  // zoom limits, in data units
+constexpr int kClickSlop = 4;     // pixels a press may move and still be a click
+constexpr double kPickPixels = 14;  // a click selects the chain within this many pixels
 
 /// The data point under widget position `at` for `view` shown in `plot`.
 std::array<double, 2> widgetToPlane(const PlaneRect& view, const QRect& plot, QPointF at) {
@@ -27,7 +32,13 @@ std::array<double, 2> widgetToPlane(const PlaneRect& view, const QRect& plot, QP
 /// The keys the view answers itself while it has the focus: plain F, Esc and L.
 bool isViewKey(const QKeyEvent* e) {
   const bool plain = (e->modifiers() & ~Qt::KeypadModifier) == Qt::NoModifier;
-  return plain && (e->key() == Qt::Key_F || e->key() == Qt::Key_Escape || e->key() == Qt::Key_L);
+  switch (e->key()) {
+  case Qt::Key_F: case Qt::Key_Escape: case Qt::Key_L:
+  case Qt::Key_S: case Qt::Key_A: case Qt::Key_D: case Qt::Key_C: case Qt::Key_H:
+    return plain;
+  default:
+    return false;
+  }
 }
 
 } // namespace
@@ -45,18 +56,61 @@ void LandscapeView::buildButtons() {
   m_legendButton->setChecked(m_legend);
   m_legendButton->setFocusPolicy(Qt::NoFocus);
   connect(m_legendButton, &QToolButton::toggled, this, [this](bool on) { setLegendVisible(on); });
+  buildToolsButton();
   placeButtons();
+}
+
+void LandscapeView::buildToolsButton() {
+  m_tools = new LandscapeTools(this);
+  connect(m_tools, &LandscapeTools::changed, this, [this] { update(); });
+  connect(m_tools, &LandscapeTools::randomPickWanted, this,
+          [this] { m_tools->selectRandom(isPlaneTrace(m_trace.get()) ? m_trace.get() : nullptr); });
+  m_toolsButton = new QToolButton(this);
+  m_toolsButton->setText(tr("Tools"));
+  m_toolsButton->setToolTip(tr("Arrows for the drift and noise of selected chains (click a "
+                               "chain, shift-click more, A: 5 random), chain starts placed by "
+                               "clicking (S), the position histogram (H)"));
+  m_toolsButton->setFocusPolicy(Qt::NoFocus);
+  m_toolsButton->setPopupMode(QToolButton::InstantPopup);
+  auto* menu = new QMenu(m_toolsButton);
+  connect(menu, &QMenu::aboutToShow, this, [this, menu] {
+    menu->clear();
+    m_tools->addActions(menu);
+  });
+  m_toolsButton->setMenu(menu);
+}
+
+bool LandscapeView::toolKey(QKeyEvent* e) {
+  switch (e->key()) {
+  case Qt::Key_S: m_tools->setPlacingStarts(!m_tools->placingStarts()); return true;
+  case Qt::Key_A: Q_EMIT m_tools->randomPickWanted(); return true;
+  case Qt::Key_D: m_tools->clearSelection(); return true;
+  case Qt::Key_C: m_tools->clearStarts(); return true;
+  case Qt::Key_H: m_tools->setHistogramShown(!m_tools->histogramShown()); return true;
+  default: return false;
+  }
+}
+
+void LandscapeView::clickAt(QPointF at, bool add) {
+  const QRect plot = plotRect();
+  if (!plot.contains(at.toPoint()))
+    return;
+  const auto xy = widgetToPlane(m_view, plot, at);
+  const double radius = kPickPixels * m_view.width() / std::max(1, plot.width());
+  m_tools->click(isPlaneTrace(m_trace.get()) ? m_trace.get() : nullptr, m_cursorStep, xy[0], xy[1],
+                 add, radius);
 }
 
 void LandscapeView::placeButtons() {
   const QFont f = overlayFont();
-  for (auto* b : {m_fitButton, m_legendButton}) {
+  for (auto* b : {m_fitButton, m_legendButton, m_toolsButton}) {
     b->setFont(f);
     b->adjustSize();
   }
   const int y = 3, right = width() - 4;
   m_legendButton->move(right - m_legendButton->width(), y);
   m_fitButton->move(m_legendButton->x() - 4 - m_fitButton->width(), y);
+  m_toolsButton->move(m_fitButton->x() - 4 - m_toolsButton->width(), y);
 }
 
 void LandscapeView::resizeEvent(QResizeEvent* e) {
@@ -77,6 +131,8 @@ bool LandscapeView::event(QEvent* e) {
 void LandscapeView::keyPressEvent(QKeyEvent* e) {
   if (!isViewKey(e))
     return QOpenGLWidget::keyPressEvent(e);
+  if (toolKey(e))
+    return;
   if (e->key() == Qt::Key_F)
     fitView();
   else if (e->key() == Qt::Key_Escape)
@@ -104,7 +160,8 @@ void LandscapeView::wheelEvent(QWheelEvent* e) {
 void LandscapeView::mousePressEvent(QMouseEvent* e) {
   if (e->button() == Qt::LeftButton) {
     m_dragFrom = e->position().toPoint();
-    setCursor(Qt::ClosedHandCursor);
+    m_pressAt = *m_dragFrom;
+    m_dragged = false;
   }
   QOpenGLWidget::mousePressEvent(e);
 }
@@ -112,6 +169,13 @@ void LandscapeView::mousePressEvent(QMouseEvent* e) {
 void LandscapeView::mouseMoveEvent(QMouseEvent* e) {
   if (!m_dragFrom)
     return QOpenGLWidget::mouseMoveEvent(e);
+  if (!m_dragged) {
+    // A press that stays within a few pixels is a click, not a pan.
+    if ((e->position().toPoint() - m_pressAt).manhattanLength() <= kClickSlop)
+      return;
+    m_dragged = true;
+    setCursor(Qt::ClosedHandCursor);
+  }
   const QRect plot = plotRect();
   const QPoint d = e->position().toPoint() - *m_dragFrom;
   m_dragFrom = e->position().toPoint();
@@ -124,6 +188,8 @@ void LandscapeView::mouseReleaseEvent(QMouseEvent* e) {
   if (e->button() == Qt::LeftButton && m_dragFrom) {
     m_dragFrom.reset();
     unsetCursor();
+    if (!m_dragged)
+      clickAt(e->position(), e->modifiers() & Qt::ShiftModifier);
   }
   QOpenGLWidget::mouseReleaseEvent(e);
 }
@@ -136,6 +202,12 @@ void LandscapeView::contextMenuEvent(QContextMenuEvent* e) {
   legend->setCheckable(true);
   legend->setChecked(m_legend);
   connect(legend, &QAction::toggled, this, [this](bool on) { setLegendVisible(on); });
+  menu.addSeparator();
+  m_tools->addActions(&menu);
+  menu.addSeparator();
+  QAction* fork = menu.addAction(tr("Fork the chain here (continue from the cursor's step)\tK"),
+                                 this, [this] { Q_EMIT forkRequested(); });
+  fork->setEnabled(m_trace != nullptr);
   menu.exec(e->globalPos());
 }
 

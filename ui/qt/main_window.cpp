@@ -303,6 +303,7 @@ void MainWindow::connectViews() {
   connect(m_mse, &CurvePlot::cursorPicked, this, cursorFromPlot);
   connect(m_xGrid, &ImageGridView::stepClicked, this, &MainWindow::setCursorStep);
   connect(m_zGrid, &ImageGridView::stepClicked, this, &MainWindow::setCursorStep);
+  connectLandscapeTools();
 }
 
 void MainWindow::connectToolPanels() {
@@ -351,7 +352,7 @@ void MainWindow::connectControls() {
   connect(c, &ControlsPanel::runChainRequested, this, [this](const QString& chain) {
     m_cursor.follow();  // the views follow the new trace from its first snapshot
     if (auto* g = m_controls->chainGroup(chain.toStdString()))
-      m_host->post(g->runCommand());
+      m_host->post(withPlacedStarts(g->runCommand()));
   });
   connect(c, &ControlsPanel::stopRevisionRequested, this,
           [this] { m_host->post(cmd::StopRevision{}); });

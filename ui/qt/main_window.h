@@ -124,6 +124,12 @@ public:
   /// reported like any other. Returns false if nothing was written.
   bool writeTrajectoryGif(const QString& path);
   void setCursorStep(int step);  // -1: follow the live chain
+  /// Continues the shown data chain from its state at the cursor (the snapshot at or before
+  /// it) with the settings in force now, the original pinned (K, "Fork here").
+  void forkAtCursor();
+  QAction* forkAction() const { return m_forkAction; }
+  /// The step of the pinned original the last fork started at (-1: no fork pinned).
+  int forkStep() const { return m_forkStep; }
 
 protected:
   void closeEvent(QCloseEvent* event) override;
@@ -200,6 +206,11 @@ private:
   void offerAutosaves();
   SessionOptions sessionOptions(const QString& checkpoint) const;
   RunConfig baseConfig() const;
+
+  // Landscape chain starts and forks (main_window_fork.cpp).
+  void connectLandscapeTools();
+  void addForkTool(QToolBar* bar);
+  cmd::RunChain withPlacedStarts(cmd::RunChain run) const;
 
   // Snapshot routing (main_window_snapshots.cpp).
   void onSnapshot(const Snapshot& snap);
@@ -280,6 +291,8 @@ private:
   QSize m_exportSize{1600, 900};  // the layout before a panel was maximised (empty: none is)
   std::shared_ptr<const Trace> m_pinnedData, m_pinnedLatent;
   QString m_pinnedLabel;
+  QAction* m_forkAction = nullptr;
+  int m_forkStep = -1;  // the pinned original is shifted by this many steps (-1: no fork)
 
   Snapshot m_snap;
   std::string m_dataChain, m_latentChain;  // the chains the two chain views show

@@ -274,7 +274,7 @@ void MainWindow::postDueRequests(const SessionSnapshot& snap) {
 std::vector<cmd::RunChain> MainWindow::revisionRuns() const {
   std::vector<cmd::RunChain> runs;
   for (auto* g : m_controls->chainGroups())
-    runs.push_back(g->runCommand());
+    runs.push_back(withPlacedStarts(g->runCommand()));
   return runs;
 }
 

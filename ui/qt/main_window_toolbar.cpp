@@ -108,6 +108,7 @@ void MainWindow::addPlaybackTools(QToolBar* bar) {
                      [this] { pinTraces(); });
   m_pinAction->setShortcut(QKeySequence(Qt::Key_P));
   m_clearPinAction = tool(tr("Unpin"), tr("Drop the pinned traces"), [this] { clearPins(); });
+  addForkTool(bar);
 }
 
 void MainWindow::setChainSpeed(double stepsPerSecond, bool remember) {
@@ -145,20 +146,28 @@ void MainWindow::pinTraces() {
     return;
   m_pinnedData = m_shownData;
   m_pinnedLatent = m_shownLatent;
+  m_forkStep = -1;
   m_pinnedLabel = m_shownData ? settingsLabel(*m_shownData) : settingsLabel(*m_shownLatent);
   log(tr("pinned the shown traces (%1): the next ones are drawn over them").arg(m_pinnedLabel));
   showPinned();
 }
 
 void MainWindow::clearPins() {
+  m_forkStep = -1;
   m_pinnedData.reset();
   m_pinnedLatent.reset();
   showPinned();
 }
 
 void MainWindow::showPinned() {
-  m_energy->setPinned(m_pinnedData ? bundleOf(*m_pinnedData, m_pinnedData->energy) : ChainBundle{},
-                      m_pinnedLabel);
+  ChainBundle pinned = m_pinnedData ? bundleOf(*m_pinnedData, m_pinnedData->energy) : ChainBundle{};
+  if (m_forkStep > 0) {  // a fork's original, shifted so both branches start at 0
+    for (double& x : pinned.x)
+      x -= m_forkStep;
+    for (auto& mark : pinned.marks)
+      mark.first -= m_forkStep;
+  }
+  m_energy->setPinned(pinned, m_pinnedLabel);
   m_mse->setPinned(m_pinnedLatent && !m_pinnedLatent->mse.empty()
                        ? bundleOf(*m_pinnedLatent, m_pinnedLatent->mse)
                        : ChainBundle{},

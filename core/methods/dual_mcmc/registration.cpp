@@ -67,6 +67,7 @@ ChainSpec xChain() {
   c.stateLabel = "x";
   c.energyLabel = "E(x)";
   c.inits = {"generator", "gaussian", "uniform"};
+  c.startsFromStates = true;
   c.settings = {
       number("steps", "steps k", SettingType::Int, 0, 100000, d.steps,
              "k_x: Langevin steps of every x-chain (training and revisions)"),

@@ -31,6 +31,8 @@ void appendLevel(Trace& into, const Trace& part, int level, int offset) {
   append(into.gradNorm, part.gradNorm);
   append(into.driftNorm, part.driftNorm);
   append(into.noiseNorm, part.noiseNorm);
+  append(into.driftVec, part.driftVec);
+  append(into.noiseVec, part.noiseVec);
   append(into.stepSize, part.stepSize);
   append(into.noise, part.noise);
   for (const TraceRow& row : part.extras) {
