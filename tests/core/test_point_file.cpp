@@ -1,7 +1,7 @@
 // A user's 2-D point file (data.kind = "points"): the CSV reader's forms and its exact messages,
 // the data source built on it (test split, batches, labels, the load message), the config checks
 // that keep a file from being ignored, and `ebm-lab-cli train` on a CSV end to end.
-#include "data/point_file.h"
+#include "point_file.h"
 
 #include "cli/cli.h"
 #include "config.h"
