@@ -1,5 +1,8 @@
 #include "gui_bench.h"
 
+#include "arena_pane.h"
+#include "arena_view.h"
+
 #include "curve_plot.h"
 #include "loss_panel.h"
 #include "main_window.h"
@@ -8,6 +11,7 @@
 
 #include <QApplication>
 #include <QFile>
+#include <QRegularExpression>
 
 #include <algorithm>
 #include <cstdio>
@@ -36,6 +40,11 @@ GuiBench::GuiBench(MainWindow* window, double seconds, QString outPath, QObject*
 }
 
 void GuiBench::start() {
+  if (m_arena) {
+    ArenaView* arena = m_window->openArena();
+    arena->setRepeat(true);
+    arena->start();
+  }
   m_clock.start();
   m_probe.start();
   m_second.start();
@@ -59,6 +68,9 @@ void GuiBench::everySecond() {
       host.post(cmd::StartTraining{1000000});
       m_trainingStarted = true;
       m_window->host().clearTickIntervals();
+      if (m_window->arena())
+        for (auto* pane : m_window->arena()->panes())
+          pane->host().clearTickIntervals();
       m_clock.restart();
       m_lastProbeNs = 0;
     } else if (snap->state == RunState::Failed) {
@@ -154,6 +166,7 @@ void GuiBench::finish() {
   json.replace("replot_ms: REPLOT", QString("\"replot_ms\": {\"p50\": %1, \"max\": %2}")
                                          .arg(quantile(m_replotMs, 0.5), 0, 'f', 2)
                                          .arg(quantile(m_replotMs, 1.0), 0, 'f', 2));
+  json.replace(QRegularExpression("\\n\\}\\n$"), ",\n" + arenaJson() + "\n}\n");
   std::fputs(json.toUtf8().constData(), stdout);
   std::fflush(stdout);
   if (!m_outPath.isEmpty()) {
@@ -162,6 +175,25 @@ void GuiBench::finish() {
       f.write(json.toUtf8());
   }
   QApplication::exit(0);
+}
+
+QString GuiBench::arenaJson() const {
+  // The arena panes' own ~30 Hz ticks: what a class watching the arena sees.
+  const ArenaView* arena = m_window->arena();
+  if (!m_arena || !arena)
+    return "  \"arena\": null";
+  std::vector<double> ticks;
+  for (auto* pane : arena->panes())
+    ticks.insert(ticks.end(), pane->host().tickIntervals().begin(),
+                 pane->host().tickIntervals().end());
+  return QString("  \"arena\": {\"panes\": %1, \"rounds\": %2, \"frame_interval_ms\": "
+                 "{\"p50\": %3, \"p99\": %4, \"max\": %5, \"count\": %6}}")
+      .arg(arena->panes().size())
+      .arg(arena->rounds())
+      .arg(quantile(ticks, 0.5), 0, 'f', 2)
+      .arg(quantile(ticks, 0.99), 0, 'f', 2)
+      .arg(quantile(ticks, 1.0), 0, 'f', 2)
+      .arg(ticks.size());
 }
 
 } // namespace ebm::ui

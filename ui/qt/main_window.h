@@ -6,6 +6,7 @@
 
 #include "chain_speed.h"
 #include "landscape_refresh.h"
+#include "point_file.h"
 #include "revision_repeat.h"
 #include "session_host.h"
 #include "step_cursor.h"
@@ -30,6 +31,7 @@ class QToolBar;
 
 namespace ebm::ui {
 
+class ArenaView;
 class ChainInsightBar;
 class ControlsPanel;
 class CurvePlot;
@@ -40,6 +42,7 @@ class ImageGridView;
 class LandscapeView;
 class LatentPlane;
 class LossPanel;
+class PointEditor;
 
 struct AppOptions {
   QString checkpoint;     // open this checkpoint at start ("" = the shipped fmnist-small)
@@ -111,6 +114,16 @@ public:
   /// reported like any other. Returns false if nothing was written.
   bool writeTrajectoryGif(const QString& path);
   void setCursorStep(int step);  // -1: follow the live chain
+
+  /// The arena window (2-D models side by side from the same noise), created on first use.
+  ArenaView* openArena();
+  ArenaView* arena() const { return m_arena; }
+  /// The point editor (File › New 2-D data set…), created on first use.
+  PointEditor* openPointEditor();
+  PointEditor* pointEditor() const { return m_pointEditor; }
+  /// A new toy2d model on the user's points (data.kind "points", the CSV written into the run
+  /// folder), training at once; asks first when training would be lost.
+  void trainOnPoints(const PointFile& points);
 
 protected:
   void closeEvent(QCloseEvent* event) override;
@@ -205,6 +218,9 @@ private:
   void maybeRepeat(const SessionSnapshot& snap);
   int64_t nowMs() const { return m_clock.elapsed(); }
 
+  // 2-D tools: the arena and the point editor (main_window_2d.cpp).
+  void startTrainingOnPoints(const PointFile& points);
+
   // The shared step cursor (main_window_cursor.cpp).
   void setShownTraces(std::shared_ptr<const Trace> data, std::shared_ptr<const Trace> latent);
   void showCursor();
@@ -275,6 +291,8 @@ private:
   QTimer m_playback;
   RevisionRepeat m_repeat;
   LandscapeRefresh m_landscapeRefresh;
+  ArenaView* m_arena = nullptr;
+  PointEditor* m_pointEditor = nullptr;
 };
 
 } // namespace ebm::ui
