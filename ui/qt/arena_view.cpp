@@ -143,7 +143,8 @@ void ArenaView::buildControls() {
   m_grid->setSpacing(4);
   m_plot = new CurvePlot(tr("Langevin step (= gradient evaluations)"), tr("MMD² to the data"));
   m_plot->setObjectName("arenaMmd");
-  m_plot->setLegendAlignment(Qt::AlignTop | Qt::AlignRight);
+  m_plot->setLegendAlignment(Qt::AlignTop | Qt::AlignLeft);
+  m_plot->setMinimumHeight(180);
   m_plot->clear(tr("MMD² to the data appears here as the chains run"));
   // The panes side by side on top, the MMD plot across the width below them.
   auto* split = new QSplitter(Qt::Vertical);
@@ -152,6 +153,7 @@ void ArenaView::buildControls() {
   split->addWidget(m_plot);
   split->setStretchFactor(0, 3);
   split->setStretchFactor(1, 2);
+  split->setSizes({600, 400});
   split->setChildrenCollapsible(false);
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(6, 6, 6, 6);
@@ -160,7 +162,9 @@ void ArenaView::buildControls() {
   auto* caption = new QLabel(
       tr("Every pane starts its chains from the same draw of N(0, I) (same seed) where its "
          "method can; MMD² (unbiased, RBF kernels h = 0.02 … 1) compares the chains with the "
-         "data's held-out points at each recorded step."));
+         "data's held-out points at each recorded step (level samplers record y = a_l x_l "
+         "within level l, so their curve jumps where a level begins). When a round ends, "
+         "every pane shows the same square of the plane."));
   caption->setWordWrap(true);
   caption->setObjectName("arenaCaption");
   layout->addWidget(caption);
@@ -295,7 +299,22 @@ void ArenaView::replotMmd() {
   m_plot->setSeries(series);
 }
 
+void ArenaView::shareView() {
+  // Every pane shows the same square of the plane: the union of their fits to data and chains.
+  std::optional<PlaneRect> all;
+  for (auto* p : m_panes) {
+    p->view()->fitView();
+    const PlaneRect r = p->view()->view();
+    all = all ? all->united(r) : r;
+  }
+  if (all)
+    for (auto* p : m_panes)
+      p->view()->setView(*all);
+}
+
 void ArenaView::onRoundEnded() {
+  if (!anyRunning())
+    shareView();
   updateButtons();
   if (!anyRunning() && m_repeatBox->isChecked())
     m_repeatDelay.start();

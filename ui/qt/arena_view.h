@@ -72,6 +72,7 @@ private:
   void tick();
   void replotMmd();
   void onRoundEnded();
+  void shareView();
   void updateButtons();
 
   std::vector<ArenaCandidate> m_candidates;
