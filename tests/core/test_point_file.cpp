@@ -137,6 +137,29 @@ TEST(PointFile, RefusesMissingFoldersAndUnreadableFiles) {
   }
 }
 
+TEST(PointFile, WritesWhatItReadsBackExactly) {
+  const std::string dir = test::tempDir("points/write");
+  PointFile p;
+  p.xy = {0.1f, -0.2f, 1.0f / 3.0f, 2.5e-7f, -1.25f, 0.75f};
+  writePointFile(dir + "/plain.csv", p);
+  const PointFile plain = readPointFile(dir + "/plain.csv");
+  EXPECT_EQ(plain.xy, p.xy);  // bit for bit: every float is written with enough digits
+  EXPECT_FALSE(plain.labelled());
+  p.labels = {0, 2, 1};
+  writePointFile(dir + "/labelled.csv", p);
+  const PointFile labelled = readPointFile(dir + "/labelled.csv");
+  EXPECT_EQ(labelled.xy, p.xy);
+  EXPECT_EQ(labelled.labels, p.labels);
+  EXPECT_EQ(labelled.classes, 3);
+  p.labels = {0};
+  EXPECT_EQ(pointError([&] { writePointFile(dir + "/wrong.csv", p); }),
+            "point file " + dir + "/wrong.csv: 1 labels for 3 points");
+  p.labels.clear();
+  EXPECT_NE(pointError([&] { writePointFile(dir + "/no/such/folder/p.csv", p); })
+                .find("cannot write point file"),
+            std::string::npos);
+}
+
 TEST(PointFile, DataSourceHoldsOutAFixedRandomTenthAndServesShuffledEpochs) {
   const std::string dir = test::tempDir("points/source");
   // Rows alternate between two rings, as a file written class by class in turn would: every
