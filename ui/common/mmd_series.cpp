@@ -101,12 +101,12 @@ int MmdSeries::pending(const Trace& trace) const {
   return n;
 }
 
-int MmdSeries::update(const Trace& trace, int maxNew) {
+std::vector<MmdPoint> MmdSeries::measure(const Trace& trace, int maxNew) const {
+  std::vector<MmdPoint> out;
   if (!hasData() || trace.stateShape != std::vector<int64_t>{2})
-    return 0;
-  int added = 0;
+    return out;
   for (const auto& s : trace.snapshots) {
-    if (added >= maxNew)
+    if (int(out.size()) >= maxNew)
       break;
     if (measured(s.step))
       continue;
@@ -117,10 +117,21 @@ int MmdSeries::update(const Trace& trace, int maxNew) {
     const auto at = std::find(trace.steps.begin(), trace.steps.end(), s.step);
     if (at != trace.steps.end() && size_t(at - trace.steps.begin()) < trace.levels.size())
       p.level = trace.levels[size_t(at - trace.steps.begin())];
-    insert(p);
-    ++added;
+    out.push_back(p);
   }
-  return added;
+  return out;
+}
+
+void MmdSeries::add(const std::vector<MmdPoint>& points) {
+  for (const auto& p : points)
+    if (!measured(p.step))
+      insert(p);
+}
+
+int MmdSeries::update(const Trace& trace, int maxNew) {
+  const auto points = measure(trace, maxNew);
+  add(points);
+  return int(points.size());
 }
 
 } // namespace ebm::ui

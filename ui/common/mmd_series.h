@@ -4,7 +4,8 @@
 // estimator (no self-pairs), so a few dozen chains do not read as far from the data merely for
 // being few; it can dip slightly below zero when a chain set matches the data. The series grows
 // as a trace does, a bounded number of snapshots per update, so a front end can call it every
-// frame. Plain C++ over core/api; one thread at a time.
+// frame, or on a thread of its own (measure on a copy, add the result). Plain C++ over core/api;
+// one thread at a time per object.
 #pragma once
 
 #include "trace.h"
@@ -35,6 +36,11 @@ public:
   /// Measures up to `maxNew` snapshots of `trace` not measured yet, oldest first; returns how
   /// many it measured. Traces that are not 2-D add nothing.
   int update(const Trace& trace, int maxNew = 4);
+  /// The points update() would add, without adding them. A const function of a copy, so a front
+  /// end may run it on a thread of its own and add() the result on its GUI thread.
+  std::vector<MmdPoint> measure(const Trace& trace, int maxNew) const;
+  /// Adds measured points (steps already measured are skipped).
+  void add(const std::vector<MmdPoint>& points);
   /// Snapshots of `trace` still to measure.
   int pending(const Trace& trace) const;
   /// The points so far, by step.

@@ -6,12 +6,22 @@
 #include <QLabel>
 #include <QVBoxLayout>
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <cmath>
 
 namespace ebm::ui {
 namespace {
 
 constexpr int kArenaLandscapeRes = 96;  // four landscapes at once: a coarser grid than the lab's
+
+void lowerThreadPriority() {
+  // Linux: this thread's nice value (the GUI thread keeps its share of the CPU).
+  setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 10);
+}
 
 QLabel* arenaLabel(const QString& objectName, bool bold) {
   auto* l = new QLabel;
@@ -82,6 +92,7 @@ void ArenaPane::run(const std::vector<float>& noise, int chains, uint64_t seed) 
   m_before = it == snap->chains.end() ? nullptr : it->second.trace;
   m_trace = nullptr;
   m_mmd.clear();
+  ++m_round;  // a measurement still running belongs to the last round
   m_error.clear();
   m_posted = true;
   m_host->post(std::move(c));
@@ -98,16 +109,35 @@ void ArenaPane::setPace(double stepsPerSecond) {
 }
 
 bool ArenaPane::measure(int maxNew) {
-  if (!m_trace)
-    return false;
-  const bool grew = m_mmd.update(*m_trace, maxNew) > 0;
-  if (grew)
-    showStatus();
+  // MMD² runs on a thread of its own (a snapshot costs milliseconds): the GUI thread only
+  // collects finished points and hands out the next snapshots.
+  bool grew = false;
+  if (m_job.valid()) {
+    if (m_job.wait_for(std::chrono::seconds(0)) != std::future_status::ready)
+      return false;
+    auto [round, points] = m_job.get();
+    if (round == m_round && !points.empty()) {
+      m_mmd.add(points);
+      grew = true;
+    }
+  }
+  if (m_trace && m_mmd.pending(*m_trace) > 0)
+    m_job = std::async(std::launch::async,
+                       [series = m_mmd, trace = m_trace, round = m_round, maxNew] {
+                         lowerThreadPriority();
+                         return std::make_pair(round, series.measure(*trace, maxNew));
+                       });
   return grew;
 }
 
+void ArenaPane::present() {
+  if (m_trace != m_view->trace())
+    m_view->setTrace(m_trace);
+  showStatus();
+}
+
 int ArenaPane::pendingMeasures() const {
-  return m_trace ? m_mmd.pending(*m_trace) : 0;
+  return (m_trace ? m_mmd.pending(*m_trace) : 0) + (m_job.valid() ? 1 : 0);
 }
 
 QString ArenaPane::title() const {
@@ -146,16 +176,13 @@ void ArenaPane::followRound(const SessionSnapshot& snap) {
     return;
   const auto it = snap.chains.find(m_sampler.chain);
   if (it != snap.chains.end() && it->second.trace && it->second.trace != m_before &&
-      it->second.fromRevision) {
-    m_trace = it->second.trace;
-    m_view->setTrace(m_trace);
-  }
+      it->second.fromRevision)
+    m_trace = it->second.trace;  // drawn at the arena's next frame (present)
   const bool ended = m_trace && !snap.revisionRunning &&
                      (m_trace->finished || m_trace->stopped || m_trace->diverged);
-  showStatus();
   if (ended) {
     m_posted = false;
-    showStatus();
+    present();
     Q_EMIT roundEnded();
   }
 }

@@ -1,7 +1,7 @@
 // ArenaPane: one model of the arena. It owns its session (through a SessionHost, so the GUI
 // never waits on it), loads its checkpoint, shows the model's energy landscape with the round's
 // chains as particles (LandscapeView), says how its chain uses the shared noise, and measures the
-// MMD² of its chain to the data as the chain runs (MmdSeries, a few snapshots per frame). The
+// MMD² of its chain to the data as the chain runs (MmdSeries, on a thread of its own). The
 // arena window starts, stops and paces every pane at once. GUI thread only.
 #pragma once
 
@@ -13,7 +13,9 @@
 #include <QElapsedTimer>
 #include <QFrame>
 
+#include <future>
 #include <memory>
+#include <utility>
 #include <vector>
 
 class QLabel;
@@ -37,6 +39,9 @@ public:
   bool ready() const { return m_ready; }
   /// A round was posted and its chain has not ended yet.
   bool running() const { return m_posted; }
+  /// Draws the round's latest trace and status. The arena calls it for every pane in one frame,
+  /// so the window is composed once for all of them (not once per pane's snapshot).
+  void present();
   /// Measures up to `maxNew` new snapshots of the round's trace; true when the series grew.
   bool measure(int maxNew);
   /// Snapshots of the round's trace still to measure.
@@ -77,6 +82,8 @@ private:
   std::shared_ptr<const Trace> m_before;  // the chain's trace when the round was posted
   std::shared_ptr<const Trace> m_trace;   // the round's trace
   MmdSeries m_mmd;
+  uint64_t m_round = 0;  // rounds posted: a measurement of an older round is dropped
+  std::future<std::pair<uint64_t, std::vector<MmdPoint>>> m_job;  // MMD² off the GUI thread
   LandscapeRefresh m_refresh;
   QElapsedTimer m_clock;
   QString m_error;

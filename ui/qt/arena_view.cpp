@@ -26,7 +26,8 @@
 namespace ebm::ui {
 namespace {
 
-constexpr int kMeasuresPerPaneTick = 2;  // MMD² of at most this many snapshots per pane a frame
+constexpr int kMeasuresPerJob = 6;  // snapshots a pane's MMD² thread measures at a time
+constexpr double kArenaSpeed = 50;   // steps/s at first: a level ladder of 185 steps in 4 s
 constexpr int kRepeatPauseMs = 1500;     // a finished round stays this long before the next
 constexpr int kReplotEveryMs = 200;
 
@@ -168,7 +169,7 @@ void ArenaView::buildControls() {
   caption->setWordWrap(true);
   caption->setObjectName("arenaCaption");
   layout->addWidget(caption);
-  setChainSpeed(ChainSpeed::kAsFastAsPossible);
+  setChainSpeed(kArenaSpeed);
   updateButtons();
 }
 
@@ -276,7 +277,13 @@ void ArenaView::tick() {
   if (!isVisible())
     return;
   for (auto* p : m_panes)
-    m_plotDirty = p->measure(kMeasuresPerPaneTick) || m_plotDirty;
+    m_plotDirty = p->measure(kMeasuresPerJob) || m_plotDirty;
+  // Particles, status lines and the plot change together, at 15 frames a second: the window is
+  // composed once a frame, not once per pane's snapshot.
+  if (++m_frame % 2 != 0)
+    return;
+  for (auto* p : m_panes)
+    p->present();
   const qint64 now = QDateTime::currentMSecsSinceEpoch();
   if (m_plotDirty && now - m_lastReplot >= kReplotEveryMs) {
     replotMmd();

@@ -95,6 +95,8 @@ private:
   uint64_t m_seed = 0;
   int m_rounds = 0;
   int m_chains = 128;
+  size_t m_nextMeasured = 0;
+  int m_frame = 0;  // the pane measured next (round robin)
   double m_speed = 0;
   bool m_startWhenReady = false;
   bool m_plotDirty = false;

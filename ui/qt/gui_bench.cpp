@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <ctime>
 
 namespace ebm::ui {
 namespace {
@@ -27,6 +28,13 @@ double quantile(std::vector<double> v, double q) {
 }
 
 constexpr int kProbeMs = 5;
+
+/// CPU seconds the calling thread has used.
+double threadCpuSeconds() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return double(t.tv_sec) + 1e-9 * double(t.tv_nsec);
+}
 
 } // namespace
 
@@ -73,6 +81,7 @@ void GuiBench::everySecond() {
           pane->host().clearTickIntervals();
       m_clock.restart();
       m_lastProbeNs = 0;
+      m_cpuAtStart = threadCpuSeconds();
     } else if (snap->state == RunState::Failed) {
       std::fprintf(stderr, "bench: the session failed: %s\n", snap->lastError.c_str());
       QApplication::exit(1);
@@ -166,6 +175,10 @@ void GuiBench::finish() {
   json.replace("replot_ms: REPLOT", QString("\"replot_ms\": {\"p50\": %1, \"max\": %2}")
                                          .arg(quantile(m_replotMs, 0.5), 0, 'f', 2)
                                          .arg(quantile(m_replotMs, 1.0), 0, 'f', 2));
+  const double wall = std::max(1e-3, m_clock.elapsed() / 1000.0);
+  json.replace(QRegularExpression("\\n\\}\\n$"),
+               QString(",\n  \"gui_thread_cpu_percent\": %1\n}\n")
+                   .arg(100.0 * (threadCpuSeconds() - m_cpuAtStart) / wall, 0, 'f', 1));
   json.replace(QRegularExpression("\\n\\}\\n$"), ",\n" + arenaJson() + "\n}\n");
   std::fputs(json.toUtf8().constData(), stdout);
   std::fflush(stdout);

@@ -2,7 +2,7 @@
 // ~30 Hz snapshot tick) and event-loop stalls, the delay from a live settings change to the
 // first Langevin step that uses it, and resident memory over time. With the arena (setArena) the
 // arena window samples on repeat the whole time, and its panes' frame intervals are reported
-// too. Prints JSON at the end and quits the app. GUI thread only; used by
+// too, and the share of a core the GUI thread used. Prints JSON at the end and quits the app. GUI thread only; used by
 // `ebm-lab --bench SECONDS [--bench-arena]`.
 #pragma once
 
@@ -47,6 +47,7 @@ private:
   double m_stepsPerSecond = 0;
   int m_samples = 0;
   bool m_arena = false;
+  double m_cpuAtStart = 0;  // the GUI thread's CPU seconds when training started
 };
 
 } // namespace ebm::ui
