@@ -184,6 +184,7 @@ int main(int argc, char** argv) {
   }
   if (parser.isSet(o.pointEditor)) {
     auto* editor = window.openPointEditor();
+    editor->setGeometry(window.geometry());
     if (parser.isSet(o.points))
       editor->loadCsv(parser.value(o.points));
     shown = editor;

@@ -75,8 +75,9 @@ ArenaSampler arenaSampler(const MethodInfo& info, bool shortRun) {
   s.init = "batch";
   if (shortRun) {
     s.use = NoiseUse::Start;
-    s.title = "short-run: " + info.title + "'s energy alone";
-    s.note = "its " + chain->stateLabel + "-chain starts at the shared noise (no proposal)";
+    s.title = "short-run: " + info.title;
+    s.note = "its energy alone: the " + chain->stateLabel +
+             "-chain starts at the shared noise (no proposal)";
   } else if (startsAtNoise(*chain)) {
     s.use = NoiseUse::Start;
     s.title = info.title;

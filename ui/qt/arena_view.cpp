@@ -164,8 +164,7 @@ void ArenaView::buildControls() {
       tr("Every pane starts its chains from the same draw of N(0, I) (same seed) where its "
          "method can; MMD² (unbiased, RBF kernels h = 0.02 … 1) compares the chains with the "
          "data's held-out points at each recorded step (level samplers record y = a_l x_l "
-         "within level l, so their curve jumps where a level begins). When a round ends, "
-         "every pane shows the same square of the plane."));
+         "within level l, so their curve jumps where a level begins). "));
   caption->setWordWrap(true);
   caption->setObjectName("arenaCaption");
   layout->addWidget(caption);
@@ -307,16 +306,20 @@ void ArenaView::replotMmd() {
 }
 
 void ArenaView::shareView() {
-  // Every pane shows the same square of the plane: the union of their fits to data and chains.
-  std::optional<PlaneRect> all;
-  for (auto* p : m_panes) {
-    p->view()->fitView();
-    const PlaneRect r = p->view()->view();
-    all = all ? all->united(r) : r;
-  }
-  if (all)
-    for (auto* p : m_panes)
-      p->view()->setView(*all);
+  // Every pane shows the same square of the plane: the data's, twice as wide, so the data's
+  // shape stays readable while most of the starting noise is in view (the rest is counted at
+  // the border).
+  std::optional<PlaneRect> data;
+  for (auto* p : m_panes)
+    if (const auto r = p->view()->dataRange())
+      data = data ? data->united(*r) : *r;
+  if (!data)
+    return;
+  const double half = std::max({data->width(), data->height(), 0.5});
+  const PlaneRect shared{data->centreX() - half, data->centreX() + half, data->centreY() - half,
+                         data->centreY() + half};
+  for (auto* p : m_panes)
+    p->view()->setView(shared);
 }
 
 void ArenaView::onRoundEnded() {

@@ -51,7 +51,7 @@ void PointCanvas::clearPoints() {
 QRectF PointCanvas::plotRect() const {
   const double side = std::max(10.0, std::min(width() - kAxisMargin - 8.0,
                                               height() - kAxisMargin - 8.0));
-  return {kAxisMargin + (width() - kAxisMargin - 8.0 - side) / 2, 8.0, side, side};
+  return {double(kAxisMargin), 8.0, side, side};
 }
 
 QPointF PointCanvas::widgetPosition(double x, double y) const {
@@ -100,7 +100,8 @@ void PointCanvas::paintAxes(QPainter& p, const QRectF& r) const {
   }
   for (double y : ys.values) {
     const QPointF at = widgetPosition(m_view.xLo, y);
-    p.drawText(QRectF(0, at.y() - 8, kAxisMargin - 4, 16), Qt::AlignRight | Qt::AlignVCenter,
+    p.drawText(QRectF(r.left() - kAxisMargin, at.y() - 8, kAxisMargin - 4, 16),
+               Qt::AlignRight | Qt::AlignVCenter,
                QString::number(y, 'f', ys.decimals));
   }
 }

@@ -14,6 +14,8 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace ebm::ui {
 
 PointEditor::PointEditor(QWidget* parent) : QWidget(parent, Qt::Window) {
@@ -70,7 +72,7 @@ QWidget* PointEditor::buildTools() {
   form->addRow(tr("Mouse:"), modeRow);
   form->addRow(tr("Brush radius:"), m_radius);
   form->addRow(tr("Points per dab:"), m_perDab);
-  form->addRow(tr("Class:"), m_label);
+  form->addRow(tr("Class of new points:"), m_label);
   col->addLayout(form);
 
   auto* load = new QPushButton(tr("Load CSV…"));
@@ -156,7 +158,12 @@ QString PointEditor::message() const {
 }
 
 void PointEditor::showCount() {
-  m_count->setText(tr("%n point(s)", "", int(m_canvas->points().size())));
+  const auto& labels = m_canvas->points().labels;
+  int classes = 0;
+  for (int l : labels)
+    classes = std::max(classes, l + 1);
+  const QString count = labels.size() == 1 ? tr("1 point") : tr("%1 points").arg(labels.size());
+  m_count->setText(classes > 0 ? tr("%1 · classes 0–%2").arg(count).arg(classes - 1) : count);
   m_train->setEnabled(m_canvas->points().size() >= kMinTrainingPoints);
 }
 
