@@ -30,6 +30,7 @@ constexpr int kMeasuresPerJob = 6;  // snapshots a pane's MMD² thread measures 
 constexpr double kArenaSpeed = 50;   // steps/s at first: a level ladder of 185 steps in 4 s
 constexpr int kRepeatPauseMs = 1500;     // a finished round stays this long before the next
 constexpr int kReplotEveryMs = 200;
+constexpr int kTicksPerFrame = 3;  // the panes are drawn every third 33 ms tick: 10 frames/s
 
 /// The shipped checkpoints the arena prefers, first to last; any other 2-D checkpoint follows.
 const char* const kArenaPreferred[] = {"toy2d", "drl-toy2d", "cdrl-toy2d-8gaussians",
@@ -277,9 +278,9 @@ void ArenaView::tick() {
     return;
   for (auto* p : m_panes)
     m_plotDirty = p->measure(kMeasuresPerJob) || m_plotDirty;
-  // Particles, status lines and the plot change together, at 15 frames a second: the window is
-  // composed once a frame, not once per pane's snapshot.
-  if (++m_frame % 2 != 0)
+  // Particles, status lines and the plot change together, at 10 frames a second: the window is
+  // composed once a frame, not once per pane's snapshot (GL in software costs that much).
+  if (++m_frame % kTicksPerFrame != 0)
     return;
   for (auto* p : m_panes)
     p->present();
