@@ -2,7 +2,7 @@
 // from the same noise (every pane that starts at the shared noise has the same x_0), MMD² series
 // that appear and fall, Repeat with new noise for every pane at once, Stop; the point editor draws
 // and erases points, saves and loads a CSV, shows the core's message for a bad one, and trains a
-// new model on the points in the main window.
+// new model on the points in the main window, after the unsaved-training question.
 #include "arena_pane.h"
 #include "arena_view.h"
 #include "curve_plot.h"
@@ -20,6 +20,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QLabel>
+#include <QMessageBox>
 #include <QMouseEvent>
 #include <QPushButton>
 #include <QTest>
@@ -129,6 +130,14 @@ TEST(Arena, ShippedModelsRunFromTheSameNoiseAndTheirMmdFalls) {
     EXPECT_TRUE(p->trace()->stopped) << p->title().toStdString();
 }
 
+QMessageBox* pointsUnsavedQuestion() {
+  for (QWidget* top : QApplication::topLevelWidgets())
+    if (auto* box = qobject_cast<QMessageBox*>(top);
+        box && box->objectName() == "unsavedTraining" && box->isVisible())
+      return box;
+  return nullptr;
+}
+
 void dragOn(QWidget* w, const QPointF& from, const QPointF& to, int moves) {
   QTest::mousePress(w, Qt::LeftButton, Qt::NoModifier, from.toPoint());
   for (int i = 1; i <= moves; ++i) {
@@ -185,9 +194,26 @@ TEST(PointEditor, DrawsErasesSavesLoadsAndTrainsOnThePoints) {
   EXPECT_NE(editor->message().indexOf("bad-points.csv:3"), -1) << editor->message().toStdString();
   EXPECT_EQ(canvas->points().xy, saved);
 
-  // Train on these points: a new session on data.kind "points" with the CSV in its run folder.
+  // With unsaved iterations the usual question comes first: Cancel keeps the model and its
+  // training, Discard goes on.
+  w->host().post(ebm::cmd::StepOnce{});  // one iteration, then paused (no checkpoint written)
+  ASSERT_TRUE(waitFor([&] {
+    auto s = w->host().pollNow();
+    return s && s->state == RunState::Paused && ebm::unsavedIterations(*s) == 1;
+  }, 60));
   ASSERT_TRUE(editor->trainButton()->isEnabled());
   QTest::mouseClick(editor->trainButton(), Qt::LeftButton);
+  QMessageBox* box = nullptr;
+  ASSERT_TRUE(waitFor([&] { return (box = pointsUnsavedQuestion()) != nullptr; }, 5));
+  QTest::mouseClick(box->button(QMessageBox::Cancel), Qt::LeftButton);
+  QTest::qWait(300);
+  EXPECT_EQ(w->host().pollNow()->config.data.kind, "toy2d");
+  EXPECT_EQ(ebm::unsavedIterations(*w->host().pollNow()), 1);
+  QTest::mouseClick(editor->trainButton(), Qt::LeftButton);
+  ASSERT_TRUE(waitFor([&] { return (box = pointsUnsavedQuestion()) != nullptr; }, 5));
+  QTest::mouseClick(box->button(QMessageBox::Discard), Qt::LeftButton);
+
+  // Then a new session on data.kind "points" with the CSV in its run folder, training.
   ASSERT_TRUE(waitFor([&] {
     auto s = w->host().pollNow();
     return s && s->config.data.kind == "points" && s->iteration > 0;
