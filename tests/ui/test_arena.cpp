@@ -128,6 +128,26 @@ TEST(Arena, ShippedModelsRunFromTheSameNoiseAndTheirMmdFalls) {
   ASSERT_TRUE(waitFor([&] { return !arena->anyRunning(); }, 30));
   for (auto* p : arena->panes())
     EXPECT_TRUE(p->trace()->stopped) << p->title().toStdString();
+
+  // Single steps: every pane waits, and Next step moves them all.
+  arena->setChainSpeed(ebm::kSingleStep);
+  auto* next = arena->findChild<QPushButton*>("arenaNextStep");
+  ASSERT_TRUE(next && next->isVisible());
+  arena->start();
+  auto allAt = [&](int step) {
+    for (auto* p : arena->panes())
+      if (!p->trace() || p->trace()->lastStep() < step)
+        return false;
+    return true;
+  };
+  ASSERT_TRUE(waitFor([&] { return allAt(0); }, 30));
+  QTest::qWait(500);
+  EXPECT_FALSE(allAt(2));  // nobody ran ahead
+  for (int i = 0; i < 3; ++i)
+    QTest::mouseClick(next, Qt::LeftButton);
+  EXPECT_TRUE(waitFor([&] { return allAt(2); }, 30));
+  arena->stop();
+  ASSERT_TRUE(waitFor([&] { return !arena->anyRunning(); }, 30));
 }
 
 QMessageBox* pointsUnsavedQuestion() {

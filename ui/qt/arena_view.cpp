@@ -123,6 +123,13 @@ void ArenaView::buildControls() {
   connect(m_repeatBox, &QCheckBox::toggled, this, &ArenaView::setRepeat);
   connect(m_speedBox, qOverload<int>(&QComboBox::activated), this,
           [this](int i) { setChainSpeed(m_speedBox->itemData(i).toDouble()); });
+  m_stepButton = new QPushButton(tr("Next step"));
+  m_stepButton->setObjectName("arenaNextStep");
+  m_stepButton->setToolTip(tr("At single steps: every pane takes one more Langevin step"));
+  connect(m_stepButton, &QPushButton::clicked, this, [this] {
+    for (auto* p : m_panes)
+      p->host().stepRevision(1);
+  });
   m_roundLabel = new QLabel;
   m_roundLabel->setObjectName("arenaRound");
 
@@ -136,6 +143,7 @@ void ArenaView::buildControls() {
   bar->addSpacing(12);
   bar->addWidget(new QLabel(tr("Chain speed:")));
   bar->addWidget(m_speedBox);
+  bar->addWidget(m_stepButton);
   bar->addSpacing(12);
   bar->addWidget(m_roundLabel, 1);
 
@@ -251,6 +259,7 @@ void ArenaView::setChainSpeed(double stepsPerSecond) {
     m_speedBox->setCurrentIndex(i);
   for (auto* p : m_panes)
     p->setPace(m_speed);
+  m_stepButton->setVisible(m_speed == kSingleStep);
 }
 
 void ArenaView::setChains(int chains) {

@@ -87,6 +87,7 @@ private:
   QComboBox* m_speedBox = nullptr;
   QPushButton* m_startButton = nullptr;
   QPushButton* m_stopButton = nullptr;
+  QPushButton* m_stepButton = nullptr;  // shown at single steps
   QCheckBox* m_repeatBox = nullptr;
   QLabel* m_roundLabel = nullptr;
   QTimer m_tick;         // measures MMD a few snapshots a frame, replots, repeats
