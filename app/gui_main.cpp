@@ -1,8 +1,10 @@
 // ebm-lab: the desktop app. Composes the Qt layer (ui/) over the core's session; with no
 // arguments it opens the shipped fmnist-small model on Fashion-MNIST and starts revising.
 #include "compare_panel.h"
+#include "arena_view.h"
 #include "gui_bench.h"
 #include "main_window.h"
+#include "point_editor.h"
 #include "theme.h"
 
 #include <QApplication>
@@ -40,6 +42,17 @@ struct GuiOptions {
                            "Benchmark the GUI while training for this many seconds, print JSON "
                            "and quit.",
                            "seconds"};
+  QCommandLineOption benchArena{"bench-arena",
+                                "With --bench: the arena window samples on repeat the whole "
+                                "time."};
+  QCommandLineOption arena{"arena",
+                           "Open the arena (2-D models side by side from the same noise) and "
+                           "start it; --screenshot then shows the arena."};
+  QCommandLineOption pointEditor{"point-editor",
+                                 "Open the point editor (File > New 2-D data set); "
+                                 "--screenshot then shows it."};
+  QCommandLineOption points{"points", "With --point-editor: load this CSV of x,y[,label] rows.",
+                            "file"};
   QCommandLineOption benchOut{"bench-out", "Also write the benchmark JSON here.", "file"};
   QCommandLineOption chainSpeed{"chain-speed",
                                 "Langevin steps per second of revisions and playback: 0 = as "
@@ -63,8 +76,8 @@ struct GuiOptions {
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOptions({checkpoint, preset, runDir, device, threads, noRevise, freshLayout,
-                       screenshot, after, panel, maximise, train, compare, bench, benchOut, chainSpeed,
-                       presenter, theme});
+                       screenshot, after, panel, maximise, train, compare, bench, benchOut,
+                       benchArena, arena, pointEditor, points, chainSpeed, presenter, theme});
   }
 };
 
@@ -189,10 +202,24 @@ int main(int argc, char** argv) {
                                  window.comparePanel()->runComparison();
                              });
   }
+  QWidget* shown = &window;  // what --screenshot grabs
+  if (parser.isSet(o.arena)) {
+    auto* arena = window.openArena();
+    arena->setGeometry(window.geometry());
+    arena->start();
+    shown = arena;
+  }
+  if (parser.isSet(o.pointEditor)) {
+    auto* editor = window.openPointEditor();
+    editor->setGeometry(window.geometry());
+    if (parser.isSet(o.points))
+      editor->loadCsv(parser.value(o.points));
+    shown = editor;
+  }
   if (parser.isSet(o.screenshot)) {
     const QString path = parser.value(o.screenshot);
-    QTimer::singleShot(int(parser.value(o.after).toDouble() * 1000), &window, [&window, path] {
-      if (!window.grab().save(path, "PNG")) {
+    QTimer::singleShot(int(parser.value(o.after).toDouble() * 1000), &window, [shown, path] {
+      if (!shown->grab().save(path, "PNG")) {
         std::fprintf(stderr, "cannot write %s\n", path.toUtf8().constData());
         QApplication::exit(1);
         return;
@@ -205,6 +232,7 @@ int main(int argc, char** argv) {
   if (parser.isSet(o.bench)) {
     benchRun = std::make_unique<ebm::ui::GuiBench>(&window, parser.value(o.bench).toDouble(),
                                                    parser.value(o.benchOut));
+    benchRun->setArena(parser.isSet(o.benchArena));
     benchRun->start();
   }
   return app.exec();

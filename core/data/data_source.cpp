@@ -4,7 +4,7 @@
 #include "errors.h"
 #include "data/idx.h"
 #include "data/image_folder.h"
-#include "data/point_file.h"
+#include "point_file.h"
 #include "models/models.h"
 #include "data/toy2d.h"
 #include "base/runtime.h"

@@ -1,4 +1,4 @@
-#include "data/point_file.h"
+#include "point_file.h"
 
 #include "errors.h"
 
@@ -207,6 +207,27 @@ PointFile readPointFile(const std::string& path) {
   if (in.bad() || (bytes > 0 && !text))
     throw DataError("cannot read point file " + path + ": " + std::strerror(errno));
   return parsePointCsv(text.str(), path);
+}
+
+void writePointFile(const std::string& path, const PointFile& points) {
+  const size_t n = points.size();
+  if (points.labelled() && points.labels.size() != n)
+    throw DataError("point file " + path + ": " + std::to_string(points.labels.size()) +
+                    " labels for " + std::to_string(n) + " points");
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out)
+    throw DataError("cannot write point file " + path + ": " + std::strerror(errno));
+  out << (points.labelled() ? "x,y,label\n" : "x,y\n");
+  out.precision(std::numeric_limits<float>::max_digits10);
+  for (size_t i = 0; i < n; ++i) {
+    out << points.xy[2 * i] << ',' << points.xy[2 * i + 1];
+    if (points.labelled())
+      out << ',' << points.labels[i];
+    out << '\n';
+  }
+  out.flush();
+  if (!out)
+    throw DataError("cannot write point file " + path + ": " + std::strerror(errno));
 }
 
 } // namespace ebm

@@ -1,7 +1,7 @@
 // A user's 2-D point file (data.kind = "points"): the CSV reader's forms and its exact messages,
 // the data source built on it (test split, batches, labels, the load message), the config checks
 // that keep a file from being ignored, and `ebm-lab-cli train` on a CSV end to end.
-#include "data/point_file.h"
+#include "point_file.h"
 
 #include "cli/cli.h"
 #include "config.h"
@@ -135,6 +135,29 @@ TEST(PointFile, RefusesMissingFoldersAndUnreadableFiles) {
     EXPECT_NE(pointError([&] { readPointFile(locked); }).find("cannot read point file " + locked),
               std::string::npos);
   }
+}
+
+TEST(PointFile, WritesWhatItReadsBackExactly) {
+  const std::string dir = test::tempDir("points/write");
+  PointFile p;
+  p.xy = {0.1f, -0.2f, 1.0f / 3.0f, 2.5e-7f, -1.25f, 0.75f};
+  writePointFile(dir + "/plain.csv", p);
+  const PointFile plain = readPointFile(dir + "/plain.csv");
+  EXPECT_EQ(plain.xy, p.xy);  // bit for bit: every float is written with enough digits
+  EXPECT_FALSE(plain.labelled());
+  p.labels = {0, 2, 1};
+  writePointFile(dir + "/labelled.csv", p);
+  const PointFile labelled = readPointFile(dir + "/labelled.csv");
+  EXPECT_EQ(labelled.xy, p.xy);
+  EXPECT_EQ(labelled.labels, p.labels);
+  EXPECT_EQ(labelled.classes, 3);
+  p.labels = {0};
+  EXPECT_EQ(pointError([&] { writePointFile(dir + "/wrong.csv", p); }),
+            "point file " + dir + "/wrong.csv: 1 labels for 3 points");
+  p.labels.clear();
+  EXPECT_NE(pointError([&] { writePointFile(dir + "/no/such/folder/p.csv", p); })
+                .find("cannot write point file"),
+            std::string::npos);
 }
 
 TEST(PointFile, DataSourceHoldsOutAFixedRandomTenthAndServesShuffledEpochs) {

@@ -9,6 +9,7 @@
 #include "inpaint.h"
 #include "interpolate.h"
 #include "masks.h"
+#include "point_file.h"
 #include "protocols.h"
 #include "report.h"
 #include "sample_quality.h"

@@ -1,5 +1,8 @@
 #include "gui_bench.h"
 
+#include "arena_pane.h"
+#include "arena_view.h"
+
 #include "curve_plot.h"
 #include "loss_panel.h"
 #include "main_window.h"
@@ -8,9 +11,11 @@
 
 #include <QApplication>
 #include <QFile>
+#include <QRegularExpression>
 
 #include <algorithm>
 #include <cstdio>
+#include <ctime>
 
 namespace ebm::ui {
 namespace {
@@ -24,6 +29,13 @@ double quantile(std::vector<double> v, double q) {
 
 constexpr int kProbeMs = 5;
 
+/// CPU seconds the calling thread has used.
+double threadCpuSeconds() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return double(t.tv_sec) + 1e-9 * double(t.tv_nsec);
+}
+
 } // namespace
 
 GuiBench::GuiBench(MainWindow* window, double seconds, QString outPath, QObject* parent)
@@ -36,6 +48,11 @@ GuiBench::GuiBench(MainWindow* window, double seconds, QString outPath, QObject*
 }
 
 void GuiBench::start() {
+  if (m_arena) {
+    ArenaView* arena = m_window->openArena();
+    arena->setRepeat(true);
+    arena->start();
+  }
   m_clock.start();
   m_probe.start();
   m_second.start();
@@ -59,8 +76,12 @@ void GuiBench::everySecond() {
       host.post(cmd::StartTraining{1000000});
       m_trainingStarted = true;
       m_window->host().clearTickIntervals();
+      if (m_window->arena())
+        for (auto* pane : m_window->arena()->panes())
+          pane->host().clearTickIntervals();
       m_clock.restart();
       m_lastProbeNs = 0;
+      m_cpuAtStart = threadCpuSeconds();
     } else if (snap->state == RunState::Failed) {
       std::fprintf(stderr, "bench: the session failed: %s\n", snap->lastError.c_str());
       QApplication::exit(1);
@@ -154,6 +175,11 @@ void GuiBench::finish() {
   json.replace("replot_ms: REPLOT", QString("\"replot_ms\": {\"p50\": %1, \"max\": %2}")
                                          .arg(quantile(m_replotMs, 0.5), 0, 'f', 2)
                                          .arg(quantile(m_replotMs, 1.0), 0, 'f', 2));
+  const double wall = std::max(1e-3, m_clock.elapsed() / 1000.0);
+  json.replace(QRegularExpression("\\n\\}\\n$"),
+               QString(",\n  \"gui_thread_cpu_percent\": %1\n}\n")
+                   .arg(100.0 * (threadCpuSeconds() - m_cpuAtStart) / wall, 0, 'f', 1));
+  json.replace(QRegularExpression("\\n\\}\\n$"), ",\n" + arenaJson() + "\n}\n");
   std::fputs(json.toUtf8().constData(), stdout);
   std::fflush(stdout);
   if (!m_outPath.isEmpty()) {
@@ -162,6 +188,25 @@ void GuiBench::finish() {
       f.write(json.toUtf8());
   }
   QApplication::exit(0);
+}
+
+QString GuiBench::arenaJson() const {
+  // The arena panes' own ~30 Hz ticks: what a class watching the arena sees.
+  const ArenaView* arena = m_window->arena();
+  if (!m_arena || !arena)
+    return "  \"arena\": null";
+  std::vector<double> ticks;
+  for (auto* pane : arena->panes())
+    ticks.insert(ticks.end(), pane->host().tickIntervals().begin(),
+                 pane->host().tickIntervals().end());
+  return QString("  \"arena\": {\"panes\": %1, \"rounds\": %2, \"frame_interval_ms\": "
+                 "{\"p50\": %3, \"p99\": %4, \"max\": %5, \"count\": %6}}")
+      .arg(arena->panes().size())
+      .arg(arena->rounds())
+      .arg(quantile(ticks, 0.5), 0, 'f', 2)
+      .arg(quantile(ticks, 0.99), 0, 'f', 2)
+      .arg(quantile(ticks, 1.0), 0, 'f', 2)
+      .arg(ticks.size());
 }
 
 } // namespace ebm::ui

@@ -1,7 +1,9 @@
 // GuiBench: measures the desktop app while the core trains: the GUI's frame interval (the
 // ~30 Hz snapshot tick) and event-loop stalls, the delay from a live settings change to the
-// first Langevin step that uses it, and resident memory over time. Prints JSON at the end and
-// quits the app. GUI thread only; used by `ebm-lab --bench SECONDS`.
+// first Langevin step that uses it, and resident memory over time. With the arena (setArena) the
+// arena window samples on repeat the whole time, and its panes' frame intervals are reported
+// too, and the share of a core the GUI thread used. Prints JSON at the end and quits the app. GUI thread only; used by
+// `ebm-lab --bench SECONDS [--bench-arena]`.
 #pragma once
 
 #include <QElapsedTimer>
@@ -18,12 +20,15 @@ class GuiBench : public QObject {
   Q_OBJECT
 public:
   GuiBench(MainWindow* window, double seconds, QString outPath, QObject* parent = nullptr);
+  /// Opens the arena and keeps it sampling (Repeat on) while the model trains.
+  void setArena(bool on) { m_arena = on; }
   void start();
 
 private:
   void probe();
   void everySecond();
   void finish();
+  QString arenaJson() const;
 
   MainWindow* m_window;
   double m_seconds;
@@ -32,7 +37,7 @@ private:
   QElapsedTimer m_clock;
   qint64 m_lastProbeNs = 0;
   std::vector<double> m_stalls;
-  std::vector<double> m_replotMs;    // the three plots' last replot times, sampled each second      // event-loop lateness of a 5 ms timer (ms)
+  std::vector<double> m_replotMs;    // the three plots' last replot times, sampled each second
   std::vector<double> m_setToUse;    // seconds from setXSettings to first use
   std::vector<std::pair<double, double>> m_rss;  // (seconds, MiB)
   uint64_t m_pendingVersion = 0;
@@ -41,6 +46,8 @@ private:
   int m_tick = 0;
   double m_stepsPerSecond = 0;
   int m_samples = 0;
+  bool m_arena = false;
+  double m_cpuAtStart = 0;  // the GUI thread's CPU seconds when training started
 };
 
 } // namespace ebm::ui

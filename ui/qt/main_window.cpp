@@ -144,6 +144,8 @@ QString MainWindow::offerShippedModels() {
       {"toy2d-swissroll", "toy2d, swiss roll (shipped)"},
       {"toy2d-checkerboard", "toy2d, checkerboard (shipped)"},
       {"cdrl-toy2d", "cdrl-toy2d, checkerboard (shipped)"},
+      {"drl-toy2d", "drl-toy2d, 8 Gaussians (shipped)"},
+      {"cdrl-toy2d-8gaussians", "cdrl-toy2d-8gaussians, 8 Gaussians (shipped)"},
       {"cdrl-grid2d-cond", "cdrl-grid2d-cond, 5 x 5 grid with labels (shipped)"},
       {"cdrl-fmnist", "cdrl-fmnist (shipped)"},
   };

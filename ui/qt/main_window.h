@@ -6,6 +6,7 @@
 
 #include "chain_speed.h"
 #include "landscape_refresh.h"
+#include "point_file.h"
 #include "revision_repeat.h"
 #include "session_host.h"
 #include "step_cursor.h"
@@ -30,6 +31,7 @@ class QToolBar;
 
 namespace ebm::ui {
 
+class ArenaView;
 class ChainInsightBar;
 class ComparePanel;
 class ControlsPanel;
@@ -44,6 +46,7 @@ class ImageGridView;
 class LandscapeView;
 class LatentPlane;
 class LossPanel;
+class PointEditor;
 
 struct AppOptions {
   QString checkpoint;     // open this checkpoint at start ("" = the shipped fmnist-small)
@@ -130,6 +133,16 @@ public:
   QAction* forkAction() const { return m_forkAction; }
   /// The step of the pinned original the last fork started at (-1: no fork pinned).
   int forkStep() const { return m_forkStep; }
+
+  /// The arena window (2-D models side by side from the same noise), created on first use.
+  ArenaView* openArena();
+  ArenaView* arena() const { return m_arena; }
+  /// The point editor (File › New 2-D data set…), created on first use.
+  PointEditor* openPointEditor();
+  PointEditor* pointEditor() const { return m_pointEditor; }
+  /// A new toy2d model on the user's points (data.kind "points", the CSV written into the run
+  /// folder), training at once; asks first when training would be lost.
+  void trainOnPoints(const PointFile& points);
 
 protected:
   void closeEvent(QCloseEvent* event) override;
@@ -235,6 +248,8 @@ private:
   void adoptLevels(const SessionSnapshot& snap);
   void showLadder(const SessionSnapshot& snap);
   void showCursorLevel();
+  // 2-D tools: the arena and the point editor (main_window_2d.cpp).
+  void startTrainingOnPoints(const PointFile& points);
 
   // The shared step cursor (main_window_cursor.cpp).
   void setShownTraces(std::shared_ptr<const Trace> data, std::shared_ptr<const Trace> latent);
@@ -318,6 +333,8 @@ private:
   std::shared_ptr<const Trace> m_shownLadder;
   int m_levelFollowStep = -2;                  // the cursor step and trace the landscape's
   const Trace* m_levelFollowTrace = nullptr;   // level last followed
+  ArenaView* m_arena = nullptr;
+  PointEditor* m_pointEditor = nullptr;
 };
 
 } // namespace ebm::ui

@@ -42,6 +42,7 @@ void MainWindow::buildFileMenu() {
     const QString name = QString::fromStdString(p);
     newMenu->addAction(name, this, [this, name] { newFromPreset(name); });
   }
+  file->addAction(tr("New &2-D data set…"), this, [this] { openPointEditor(); });
   auto* open = file->addAction(tr("&Open checkpoint…"), this, [this] {
     const QString path = QFileDialog::getOpenFileName(
         this, tr("Open checkpoint"), QString(), tr("Checkpoints (*.safetensors);;All files (*)"));
@@ -152,6 +153,7 @@ void MainWindow::buildViewMenu() {
   for (auto* d : m_docks)
     m_viewMenu->addAction(d->toggleViewAction());
   m_viewMenu->addSeparator();
+  m_viewMenu->addAction(tr("&Arena: 2-D samplers side by side…"), this, [this] { openArena(); });
   m_viewMenu->addAction(tr("&Reset layout"), this, &MainWindow::resetLayout);
   auto* logAll = m_viewMenu->addAction(tr("Log scale on MSE and losses"));
   logAll->setCheckable(true);

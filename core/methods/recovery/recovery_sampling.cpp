@@ -253,6 +253,10 @@ torch::Tensor RecoveryMethod::reviseAtLevel(const RevisionRequest& request, Meth
 
 torch::Tensor RecoveryMethod::revise(const RevisionRequest& request, MethodContext& ctx) {
   TORCH_CHECK(ctx.gen, "RecoveryMethod::revise: the context has no generator");
+  // Init "batch": the ladder starts from given top-level noise (e.g. the noise other samplers
+  // share), else from noise drawn with the request's seed.
+  if (request.chain == "sample" && request.init == "batch" && request.batch.defined())
+    return sampleFrom(request.batch, ctx).to(torch::kCPU);
   if (request.chain == "sample")
     return sampleFromNoise(request.chains, ctx).to(torch::kCPU);
   if (request.chain == "y")

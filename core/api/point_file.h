@@ -1,6 +1,7 @@
 // A user's own 2-D data (data.kind = "points"): a CSV file of rows `x,y` or `x,y,label`, with
 // an optional header line, `#` comments and blank lines. Plain C++ (no LibTorch), any thread,
-// no Qt/GL. Bad files raise DataError naming the file and, for a bad row, its line.
+// no Qt/GL; front ends read and write a user's points with it. Bad files raise DataError
+// naming the file and, for a bad row, its line.
 #pragma once
 
 #include <cstddef>
@@ -36,6 +37,11 @@ constexpr int64_t kMaxPointFileBytes = int64_t{256} << 20;
 /// 0..kMaxPointClasses-1, rows with and rows without labels mixed; and "<origin> holds no
 /// points" when no row is left.
 PointFile parsePointCsv(std::string_view text, const std::string& origin);
+
+/// Writes `points` as CSV with a header (`x,y` or `x,y,label`), one row per point, with the
+/// precision that reads back the same floats. Throws DataError when labels are given but do not
+/// match the points in number, or the file cannot be written.
+void writePointFile(const std::string& path, const PointFile& points);
 
 /// Reads and parses a point file. Throws DataError: a missing file (with the folder a relative
 /// path was resolved against), a folder, a file that cannot be read or is larger than
