@@ -234,7 +234,8 @@ void addChainOptions(CLI::App* cmd, ChainArgs& a, const char* what) {
   cmd->add_option("--chain-set", a.sets,
                   "Any setting of the chain, e.g. --chain-set sigma=0.2 (repeatable)");
   cmd->add_option("--init", a.init, "Where chains start (default: the chain's first start)");
-  cmd->add_option("--seed", a.seed, "Seed of the chains")->capture_default_str();
+  cmd->add_option("--seed", a.seed, "Seed of the chains")
+      ->check(wholeIn(0, 1.8e19))->capture_default_str();
   cmd->add_option("--device", a.device, "auto | cpu | cuda");
   cmd->add_option("--sampler", a.sampler,
                   "Sampling preset over the checkpoint's settings, e.g. paper-test (the "

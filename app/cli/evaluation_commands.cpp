@@ -16,6 +16,10 @@
 #include <string>
 #include <vector>
 
+using ebm::cli::realIn;
+using ebm::cli::threadCount;
+using ebm::cli::wholeIn;
+
 struct EvaluationCommands {
   CLI::App* recon = nullptr;
   CLI::App* ood = nullptr;
@@ -105,7 +109,8 @@ void addSamplingOptions(CLI::App* cmd, ebm::SampleOptions& s) {
       ->delimiter(',');
   cmd->add_option("--guidance", s.guidance, "Class-conditional models: guidance weight w")
       ->check(CLI::Range(0.0, 50.0));
-  cmd->add_option("--seed", s.seed, "Seed of latents and chains")->capture_default_str();
+  cmd->add_option("--seed", s.seed, "Seed of latents and chains")
+      ->check(wholeIn(0, 1.8e19))->capture_default_str();
   cmd->add_option("--device", s.device, "auto | cpu | cuda")->capture_default_str();
   cmd->add_option("--threads", s.threads, "Intra-op threads (0 = all cores)")
       ->check(threadCount());
@@ -288,11 +293,14 @@ void addReconCommand(CLI::App& app, EvaluationCommands& c) {
       ->capture_default_str();
   r->add_option("--init", c.rec.inits, "Chain starts: inference-mean, inference, gaussian, uniform")
       ->capture_default_str();
-  r->add_option("--seed", c.rec.seed, "Seed (same noise for every row)")->capture_default_str();
+  r->add_option("--seed", c.rec.seed, "Seed (same noise for every row)")
+      ->check(wholeIn(0, 1.8e19))->capture_default_str();
   r->add_flag("--bn-running-stats", c.rec.generatorEval,
               "Run the z-chains and decode with the generator's BatchNorm running statistics "
               "(default: batch statistics, as the reference)");
   r->add_option("--device", c.rec.device, "auto | cpu | cuda")->capture_default_str();
+  r->add_option("--threads", c.rec.threads, "Intra-op threads (0 = all cores)")
+      ->check(threadCount());
   r->add_option("--out,-o", c.recOut, "Output folder (recon.csv)")->capture_default_str();
 }
 
@@ -315,8 +323,11 @@ void addOodCommand(CLI::App& app, EvaluationCommands& c) {
                 "(.bin), or a folder of PNG/JPEG/BMP images (its test/ folder if it has train/ "
                 "and test/; centre-cropped and resized); padded/resized and grey<->colour "
                 "converted to the model's shape");
-  o->add_option("--seed", c.oodOpts.seed, "Seed of the noise set")->capture_default_str();
+  o->add_option("--seed", c.oodOpts.seed, "Seed of the noise set")
+      ->check(wholeIn(0, 1.8e19))->capture_default_str();
   o->add_option("--device", c.oodOpts.device, "auto | cpu | cuda")->capture_default_str();
+  o->add_option("--threads", c.oodOpts.threads, "Intra-op threads (0 = all cores)")
+      ->check(threadCount());
   o->add_option("--out,-o", c.oodOut, "Output folder (ood.csv)")->capture_default_str();
 }
 
@@ -390,7 +401,8 @@ void addClassifierCommand(CLI::App& app, EvaluationCommands& c) {
       ->capture_default_str();
   k->add_option("--limit", c.cls.limit, "Use at most N training images (0 = all)")
       ->check(wholeIn(0, 1e9));
-  k->add_option("--seed", c.cls.seed, "Seed")->capture_default_str();
+  k->add_option("--seed", c.cls.seed, "Seed")
+      ->check(wholeIn(0, 1.8e19))->capture_default_str();
   k->add_option("--threads", c.cls.threads, "Intra-op threads (0 = all cores)")
       ->check(threadCount());
 }

@@ -56,7 +56,8 @@ std::shared_ptr<ProtocolCommands> addProtocolCommands(CLI::App& app) {
   ip->add_option("--x-noise", c->table.settings.xNoise, "Stage 3: noise n_x")->check(realIn(0, 100));
   ip->add_option("--chains", c->table.settings.chains, "Chains per image")->check(wholeIn(1, 4096));
   ip->add_option("--seed", c->table.settings.seed,
-                 "Seed of the chains and of the random masks (R, B, drop)");
+                 "Seed of the chains and of the random masks (R, B, drop)")
+      ->check(wholeIn(0, 1.8e19));
   ip->add_flag("--bn-running-stats", c->table.settings.generatorEval,
                "Decode with the generator's BatchNorm running statistics (default: batch "
                "statistics, as in training)");
@@ -88,7 +89,8 @@ std::shared_ptr<ProtocolCommands> addProtocolCommands(CLI::App& app) {
       ->check(wholeIn(0, 100000));
   it->add_option("--x-steps", c->strips.xSteps, "x-Langevin steps after decoding (adds a row)")
       ->check(wholeIn(0, 100000));
-  it->add_option("--seed", c->strips.seed, "Seed of the first row");
+  it->add_option("--seed", c->strips.seed, "Seed of the first row")
+      ->check(wholeIn(0, 1.8e19));
   it->add_option("--device", c->strips.device, "auto | cpu | cuda");
   it->add_option("--threads", c->strips.threads, "Intra-op threads (0 = all cores)")
       ->check(threadCount());

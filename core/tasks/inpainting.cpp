@@ -234,7 +234,7 @@ void levelStages(TrainingMethod& method, const RunConfig& config, LevelSampler& 
     const auto starts = sampler.sampleNoise(static_cast<int>(p.xr.size(0)), gen);
     const auto rec = sampler.sampleFrom(starts, ctx, known).clamp(-1, 1);
     if (stop && stop->load())
-      throw Error("inpainting stopped");
+      throw Interrupted("inpainting stopped");
     out.stages.push_back({name, toFloats(rec), score(rec, p.xr, p.hole, p.boxes, p.chains)});
     return rec;
   };

@@ -169,7 +169,7 @@ InterpolationResult interpolateNoise(TrainingMethod& method, const RunConfig& co
     MethodContext ctx = chains.context(device, chainGen, stop);
     samples.push_back(sampler.sampleFrom(zPath.narrow(0, i, 1), ctx));
     if (stop && stop->load())
-      throw Error("interpolation stopped");
+      throw Interrupted("interpolation stopped");
   }
   const auto decoded = torch::cat(samples, 0);
   out.decoded = toFloats(decoded);

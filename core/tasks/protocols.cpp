@@ -69,10 +69,15 @@ InpaintTable evaluateInpainting(const InpaintTableOptions& o) {
         masks.push_back(makeMask(kind, h, w, o.settings.seed * 1000003ULL + start + i));
       for (const auto& mk : masks)
         fraction += mk.missingFraction();
-      const auto r = inpaint(*model.method, info.config, images, shape, masks, o.settings, {},
-                             o.stop);
-      throwIfStopped(o.stop, "inpainting stopped at " + kind + " masks after " +
-                                 std::to_string(start) + " of " + std::to_string(n) + " images");
+      const std::string progress = "inpainting stopped at " + kind + " masks after " +
+                                   std::to_string(start) + " of " + std::to_string(n) + " images";
+      InpaintResult r;
+      try {
+        r = inpaint(*model.method, info.config, images, shape, masks, o.settings, {}, o.stop);
+      } catch (const Interrupted&) {
+        throw Interrupted(progress);
+      }
+      throwIfStopped(o.stop, progress);
       stages = r.stages.size();
       sums.resize(stages);
       names.resize(stages);
@@ -141,9 +146,15 @@ InterpolationStrips interpolationStrips(const InterpolationStripOptions& o) {
       s.imageA.assign(a, a + per);
       s.imageB.assign(a + per, a + 2 * per);
     }
-    const auto r = interpolate(*model.method, info.config, s, o.stop);
-    throwIfStopped(o.stop, "interpolation stopped after " + std::to_string(row) + " of " +
-                               std::to_string(o.rows) + " rows");
+    const std::string progress = "interpolation stopped after " + std::to_string(row) + " of " +
+                                 std::to_string(o.rows) + " rows";
+    InterpolationResult r;
+    try {
+      r = interpolate(*model.method, info.config, s, o.stop);
+    } catch (const Interrupted&) {
+      throw Interrupted(progress);
+    }
+    throwIfStopped(o.stop, progress);
     for (int i = 0; i < r.points; ++i)
       out.energyRows.push_back({double(row), r.lambdas[i], r.energyDecoded[i],
                                 r.energyRevised.empty() ? 0.0 : r.energyRevised[i]});

@@ -76,6 +76,10 @@ TEST(ChainDiagnostics, VerdictsSayWhyTheStepLooksTooLargeOrTooSmall) {
   auto stuck = chainDiagnostics(syntheticTrace(20, 0.0, 0.01f, 1.0f, 5.0), -1);
   EXPECT_EQ(stuck.verdict, ChainDiagnostics::Verdict::TooSmall);
   EXPECT_GT(stuck.rhat, 1.1);
+  // Chains far apart although the drift dominates and nothing overshoots: still on their way.
+  auto underway = chainDiagnostics(syntheticTrace(20, 0.0, 2.0f, 0.5f, 5.0), -1);
+  EXPECT_EQ(underway.verdict, ChainDiagnostics::Verdict::TooSmall);
+  EXPECT_NE(underway.reason.find("too few steps"), std::string::npos);
   // Up to a step: only the rows recorded by then.
   EXPECT_EQ(chainDiagnostics(syntheticTrace(20, 0.5, 2.0f, 0.5f, 0.1), 5).rows, 6);
   EXPECT_EQ(chainDiagnostics(syntheticTrace(20, 0.5, 2.0f, 0.5f, 0.1), 5).verdict,

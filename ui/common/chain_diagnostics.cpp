@@ -146,6 +146,15 @@ void judge(ChainDiagnostics& d, const Trace& t) {
                       d.rhat, d.driftToNoise);
     return;
   }
+  if (d.rhat > kMixedRhat) {
+    // The drift dominates and no step overshoots, yet the chains disagree: they are still on
+    // their way (a short run from fixed starts at low temperature is built this way).
+    d.verdict = ChainDiagnostics::Verdict::TooSmall;
+    d.reason = format("too few steps: R-hat %.3g, the chains have not mixed yet although the "
+                      "drift dominates (%.3g x the noise); more steps or a larger step",
+                      d.rhat, d.driftToNoise);
+    return;
+  }
   d.verdict = ChainDiagnostics::Verdict::Fine;
   d.reason = "no sign of a bad step size";
 }

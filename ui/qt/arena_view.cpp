@@ -153,7 +153,7 @@ void ArenaView::buildControls() {
   m_grid->setSpacing(4);
   m_plot = new CurvePlot(tr("Langevin step (= gradient evaluations)"), tr("MMD² to the data"));
   m_plot->setObjectName("arenaMmd");
-  m_plot->setLegendAlignment(Qt::AlignTop | Qt::AlignLeft);
+  m_plot->placeLegendAbove();  // every curve starts at the left: no corner is free
   m_plot->setMinimumHeight(180);
   m_plot->clear(tr("MMD² to the data appears here as the chains run"));
   // The panes side by side on top, the MMD plot across the width below them.

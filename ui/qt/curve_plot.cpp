@@ -360,7 +360,24 @@ void CurvePlot::setCursor(double x) {
 }
 
 void CurvePlot::setLegendAlignment(Qt::Alignment where) {
+  if (m_legendAbove)
+    return;
   m_plot->axisRect()->insetLayout()->setInsetAlignment(0, where);
+  requestReplot();
+}
+
+void CurvePlot::placeLegendAbove() {
+  if (m_legendAbove)
+    return;
+  m_legendAbove = true;
+  auto* legend = m_plot->legend;
+  m_plot->axisRect()->insetLayout()->take(legend);
+  m_plot->plotLayout()->insertRow(0);
+  m_plot->plotLayout()->addElement(0, 0, legend);
+  m_plot->plotLayout()->setRowStretchFactor(0, 0.001);
+  legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+  legend->setBorderPen(Qt::NoPen);
+  legend->setMargins(QMargins(4, 2, 4, 0));
   requestReplot();
 }
 

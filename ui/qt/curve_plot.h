@@ -57,6 +57,9 @@ public:
   void setLogScale(bool on);
   /// Where the legend sits inside the plot (default: top right).
   void setLegendAlignment(Qt::Alignment where);
+  /// Moves the legend out of the plot into one row above it (for plots whose curves fill the
+  /// whole area, so that no legend box hides a curve).
+  void placeLegendAbove();
   bool logScale() const { return m_log; }
   bool exportCsv(const QString& path, QString* error) const;
   QCustomPlot* plot() const { return m_plot; }
@@ -87,6 +90,7 @@ private:
   QCheckBox* m_logBox = nullptr;
   QLabel* m_hover = nullptr;
   bool m_log = false;
+  bool m_legendAbove = false;
   bool m_hasData = false;
   bool m_dirty = false;  // data changed while hidden: replot when shown
   // What is plotted, kept for CSV export and hover.

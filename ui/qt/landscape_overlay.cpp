@@ -249,11 +249,19 @@ void paintColorBar(QPainter& p, const OverlayLayout& l, const OverlayScene& s,
   p.save();
   p.translate(titleX, bar.bottom());
   p.rotate(-90);
-  p.drawText(QRect(0, 0, bar.height(), fm.height()), Qt::AlignCenter,
-             s.energyTitle.isEmpty() ? QObject::tr("energy E(x) · low = likely") : s.energyTitle);
+  // A short bar (a small pane) gets the short forms rather than clipped words.
+  auto fitted = [&](const QString& full, const QString& shorter) {
+    if (fm.horizontalAdvance(full) <= bar.height())
+      return full;
+    return fm.elidedText(shorter, Qt::ElideRight, bar.height());
+  };
+  const QString title = s.energyTitle.isEmpty()
+                            ? fitted(QObject::tr("energy E(x) · low = likely"), QObject::tr("E(x)"))
+                            : fitted(s.energyTitle, s.energyTitle);
+  p.drawText(QRect(0, 0, bar.height(), fm.height()), Qt::AlignCenter, title);
   if (colorBarNamesContours(s))
     p.drawText(QRect(0, fm.height(), bar.height(), fm.height()), Qt::AlignCenter,
-               QObject::tr("white lines: true density"));
+               fitted(QObject::tr("white lines: true density"), QObject::tr("lines: density")));
   p.restore();
 }
 
@@ -290,10 +298,12 @@ void paintOutsideChains(QPainter& p, const OverlayLayout& l, const OverlayScene&
     tri.closeSubpath();
     p.drawPath(tri);
   }
-  const QString text = s.outside.count == 1
-                           ? QObject::tr("1 chain outside the view")
-                           : QObject::tr("%1 chains outside the view").arg(s.outside.count);
-  const int w = fm.horizontalAdvance(text) + 2 * kPad;
+  QString text = s.outside.count == 1
+                     ? QObject::tr("1 chain outside the view")
+                     : QObject::tr("%1 chains outside the view").arg(s.outside.count);
+  if (fm.horizontalAdvance(text) + 2 * kPad > l.plot.width())
+    text = QObject::tr("%1 outside").arg(s.outside.count);  // a small pane
+  const int w = std::min(fm.horizontalAdvance(text) + 2 * kPad, l.plot.width());
   const QRect box(l.plot.center().x() - w / 2, l.plot.top() + kPad, w, fm.height() + 4);
   drawBoxedText(p, box, text, kWarnText);
 }
