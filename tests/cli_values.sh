@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Numbers on the command line are checked before anything runs: out of range, NaN, inf, a
+# negative seed or a word where a number belongs each fail with a message naming the option and
+# the allowed range, and nothing is written.
+set -uo pipefail
+cli="$1"
+out="$2"
+root="$(cd "$(dirname "$0")/.." && pwd)"
+toy="$root/resources/checkpoints/toy2d.safetensors"
+rm -rf "$out"
+mkdir -p "$out"
+failures=0
+
+refused() {  # refused OPTION -- COMMAND...
+  local option="$1"
+  shift 2
+  if "$@" > "$out/stdout" 2> "$out/stderr"; then
+    echo "FAIL accepted: $*"; failures=$((failures + 1)); return
+  fi
+  if ! grep -q -- "$option: .*must be" "$out/stderr"; then
+    echo "FAIL no message naming $option: $*"; cat "$out/stderr"; failures=$((failures + 1))
+  fi
+}
+
+refused --iterations -- "$cli" train --iterations 0 --out "$out/a"
+refused --iterations -- "$cli" train --iterations -5 --out "$out/a"
+refused --seconds -- "$cli" train --seconds -1 --out "$out/a"
+refused --threads -- "$cli" train --threads -5 --out "$out/a"
+refused --autosave-minutes -- "$cli" train --autosave-minutes nan --out "$out/a"
+refused --steps -- "$cli" sample --checkpoint "$toy" --steps -5 --out "$out/a"
+refused --step-size -- "$cli" sample --checkpoint "$toy" --step-size -1 --out "$out/a"
+refused --step-size -- "$cli" sample --checkpoint "$toy" --step-size nan --out "$out/a"
+refused --step-size -- "$cli" sample --checkpoint "$toy" --step-size inf --out "$out/a"
+refused --noise -- "$cli" sample --checkpoint "$toy" --noise -1 --out "$out/a"
+refused --every -- "$cli" sample --checkpoint "$toy" --every 0 --out "$out/a"
+refused --chains -- "$cli" sample --checkpoint "$toy" --chains 0 --out "$out/a"
+refused --seed -- "$cli" sample --checkpoint "$toy" --seed -3 --out "$out/a"
+refused --chains -- "$cli" inpaint --checkpoint "$toy" --chains 0 --out "$out/a"
+refused --samples -- "$cli" eval-toy --checkpoint "$toy" --samples 1 --out "$out/a"
+refused --images -- "$cli" eval-recon --checkpoint "$toy" --images ten --out "$out/a"
+refused --lr -- "$cli" train-classifier --lr 0 --out "$out/a.safetensors"
+refused --repeats -- "$cli" bench --repeats 0
+if [ -e "$out/a" ] || [ -e "$out/a.safetensors" ]; then
+  echo "FAIL a refused command wrote output"; failures=$((failures + 1))
+fi
+exit "$failures"
