@@ -84,8 +84,7 @@ int train(const TrainCommands& c) {
   if (snap->losses)
     writeLossCsv(c.out + "/losses.csv", *snap->losses, snap->config.train.logEvery);
   if (snap->state == RunState::Diverged) {
-    std::cerr << "training diverged at iteration " << snap->divergedAt << ": " << snap->lastError
-              << "\n";
+    std::cerr << "training " << snap->lastError << "\n";  // "diverged at iteration N: why"
     return 2;
   }
   std::cout << c.out << "/checkpoint.safetensors\n";
