@@ -43,4 +43,16 @@ refused --repeats -- "$cli" bench --repeats 0
 if [ -e "$out/a" ] || [ -e "$out/a.safetensors" ]; then
   echo "FAIL a refused command wrote output"; failures=$((failures + 1))
 fi
+
+# A training run that fails exits non-zero, names the cause and prints no checkpoint path.
+printf "x,y\n" > "$out/ten.csv"
+for i in 1 2 3 4 5 6 7 8 9 10; do echo "0.$i,-0.$i" >> "$out/ten.csv"; done
+if "$cli" train --preset toy2d --set data.kind=points --set "data.path=$out/ten.csv" \
+  --iterations 3 --threads 1 --out "$out/few" > "$out/few.out" 2> "$out/few.err"; then
+  echo "FAIL train with fewer points than a batch exited 0"; failures=$((failures + 1))
+elif ! grep -q "more than its 9 training points" "$out/few.err" ||
+     ! grep -q "no checkpoint was written" "$out/few.err" || [ -s "$out/few.out" ]; then
+  echo "FAIL train failure not reported"; cat "$out/few.out" "$out/few.err"
+  failures=$((failures + 1))
+fi
 exit "$failures"

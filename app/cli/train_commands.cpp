@@ -61,6 +61,35 @@ void followTraining(Session& session, double seconds) {
   }
 }
 
+// Says which checkpoint on disk holds the run now (or that none does).
+void reportKeptCheckpoint(const SessionSnapshot& snap) {
+  if (!snap.checkpointPath.empty() && std::filesystem::exists(snap.checkpointPath))
+    std::cerr << "kept: " << snap.checkpointPath << " (iteration " << snap.savedIteration
+              << ")\n";
+  else
+    std::cerr << "no checkpoint was written\n";
+}
+
+// A run succeeded when no error was recorded and the checkpoint on disk holds its last
+// iteration; then its path is printed (stdout) and 0 returned. Otherwise the error and what was
+// kept are printed and 1 returned: a failed run never prints a path it did not write.
+int finishedTraining(const SessionSnapshot& snap, uint64_t errorsBefore) {
+  const bool saved = !snap.checkpointPath.empty() &&
+                     std::filesystem::exists(snap.checkpointPath) &&
+                     snap.savedIteration == snap.iteration;
+  if (snap.errorCount == errorsBefore && saved) {
+    std::cout << snap.checkpointPath << "\n";
+    return 0;
+  }
+  std::cerr << "error: "
+            << (snap.errorCount > errorsBefore
+                    ? snap.lastError
+                    : "iteration " + std::to_string(snap.iteration) + " was not saved")
+            << "\n";
+  reportKeptCheckpoint(snap);
+  return 1;
+}
+
 int train(const TrainCommands& c) {
   RunConfig cfg = c.config.build();
   if (c.iterations >= 0)
@@ -76,6 +105,7 @@ int train(const TrainCommands& c) {
   std::cerr << snap->lastMessage << "\n"
             << "method " << snap->method << ", data " << snap->data << ", device " << snap->device
             << ", run folder " << c.out << "\n";
+  const uint64_t errorsBefore = snap->errorCount;
   session.post(cmd::StartTraining{cfg.train.iterations});
   followTraining(session, c.seconds);
   session.waitIdle(600);
@@ -85,10 +115,10 @@ int train(const TrainCommands& c) {
     writeLossCsv(c.out + "/losses.csv", *snap->losses, snap->config.train.logEvery);
   if (snap->state == RunState::Diverged) {
     std::cerr << "training " << snap->lastError << "\n";  // "diverged at iteration N: why"
+    reportKeptCheckpoint(*snap);
     return 2;
   }
-  std::cout << c.out << "/checkpoint.safetensors\n";
-  return 0;
+  return finishedTraining(*snap, errorsBefore);
 }
 
 // Every chain of the method as a revision, then the pictures and curves of what it shows.
