@@ -5,6 +5,7 @@
 #include "checkpoint_info.h"
 #include "curve_plot.h"
 #include "landscape_view.h"
+#include "session_host.h"
 
 #include <QCheckBox>
 #include <QCloseEvent>
@@ -94,6 +95,11 @@ ArenaView::ArenaView(std::vector<ArenaCandidate> candidates, const RunConfig& ba
   });
   if (!m_dataSets.empty())
     showDataSet(m_dataSets.front());
+}
+
+void ArenaView::followClock(SessionHost* clock) {
+  m_tick.stop();
+  connect(clock, &SessionHost::ticked, this, &ArenaView::tick);
 }
 
 void ArenaView::buildControls() {

@@ -25,6 +25,7 @@ namespace ebm::ui {
 
 class ArenaPane;
 class CurvePlot;
+class SessionHost;
 
 class ArenaView : public QWidget {
   Q_OBJECT
@@ -49,6 +50,10 @@ public:
   /// Chains per pane (2 ... 1024), from the next round.
   void setChains(int chains);
 
+  /// Draws on `clock`'s ticks instead of a timer of its own: the arena's frames then come
+  /// right after that window's, and composing the arena (GL in software costs tens of
+  /// milliseconds) no longer lands between two of them.
+  void followClock(SessionHost* clock);
   const std::vector<ArenaPane*>& panes() const { return m_panes; }
   bool allReady() const;
   bool anyRunning() const;

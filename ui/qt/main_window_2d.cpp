@@ -23,6 +23,7 @@ ArenaView* MainWindow::openArena() {
     RunConfig base = baseConfig();
     base.runtime.threads = 1;  // four small models: one thread each leaves cores to training
     m_arena = new ArenaView(ArenaView::shippedArenaCandidates(), base, this);
+    m_arena->followClock(&host());
     m_arena->resize(size());
     if (m_arena->dataSets().empty())
       log(tr("the arena needs two shipped 2-D models of the same data; none were found"));

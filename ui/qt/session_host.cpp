@@ -20,15 +20,20 @@ SessionHost::~SessionHost() = default;
 void SessionHost::open(const RunConfig& config, const SessionOptions& options) {
   m_poller.open(config, options);
   Q_EMIT sessionReplaced();
-  tick();
+  publishPoll();
 }
 
 Snapshot SessionHost::pollNow() {
-  tick();
+  publishPoll();
   return m_poller.current();
 }
 
 void SessionHost::tick() {
+  publishPoll();
+  Q_EMIT ticked();
+}
+
+void SessionHost::publishPoll() {
   const PollResult r = m_poller.poll();
   if (!r.snapshot)
     return;

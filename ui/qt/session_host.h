@@ -50,9 +50,13 @@ Q_SIGNALS:
   /// A new error appeared in the session (message as the core wrote it).
   void errorReported(const QString& message);
   void sessionReplaced();
+  /// After every poll tick (~30 Hz), new snapshot or not: a clock that other views can draw on,
+  /// so that their frames follow this host's instead of landing between them.
+  void ticked();
 
 private:
   void tick();
+  void publishPoll();
 
   SessionPoller m_poller;
   QTimer m_timer;
