@@ -395,6 +395,13 @@ void MainWindow::resetLayout() {
     d->show();
   }
   m_levelDock->setVisible(!m_ladderChain.empty());  // only a model with noise levels has one
+  showLatentDocks(!m_latentChain.empty());
+}
+
+void MainWindow::showLatentDocks(bool shown) {
+  // A model without a latent chain has nothing to show there: its room goes to the others.
+  m_latentDock->setVisible(shown);
+  dock("dock.mse")->setVisible(shown);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

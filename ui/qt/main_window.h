@@ -246,6 +246,8 @@ private:
   // Noise levels of a ladder chain (main_window_levels.cpp).
   void buildLevelDock();
   void adoptLevels(const SessionSnapshot& snap);
+  /// Shows or hides the latent chain and its MSE plot (hidden for a model without one).
+  void showLatentDocks(bool shown);
   void showLadder(const SessionSnapshot& snap);
   void showCursorLevel();
   // 2-D tools: the arena and the point editor (main_window_2d.cpp).

@@ -114,6 +114,7 @@ void MainWindow::adoptMethod(const SessionSnapshot& snap) {
   m_xStack->setCurrentWidget(plane ? static_cast<QWidget*>(m_landscape) : m_xGrid);
   m_zStack->setCurrentWidget(plane ? static_cast<QWidget*>(m_latent) : m_zGrid);
   m_landscapeRefresh.reset();
+  showLatentDocks(latent != nullptr);
   adoptLevels(snap);
 }
 
