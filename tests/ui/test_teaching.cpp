@@ -204,7 +204,7 @@ TEST(Teaching, ALadderChainsCurvesMarkWhereEachNoiseLevelBegins) {
   }
   t.changes.push_back({4, "step_size 0.1 -> 0.05"});
   const auto b = ebm::ui::bundleOf(t, t.energy);
-  std::vector<std::pair<double, QString>> want{
+  std::vector<std::pair<double, std::string>> want{
       {0, "level 2"}, {3, "level 1"}, {4, "step_size 0.1 -> 0.05"}, {6, "level 0"}};
   EXPECT_EQ(b.marks, want);
 }

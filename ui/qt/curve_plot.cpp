@@ -23,21 +23,6 @@ const QColor kPalette[] = {QColor(0, 114, 178),  QColor(213, 94, 0),   QColor(0,
 
 } // namespace
 
-ChainBundle bundleOf(const Trace& t, const std::vector<std::vector<float>>& rows) {
-  ChainBundle b;
-  b.x.assign(t.steps.begin(), t.steps.end());
-  b.values = rows;
-  for (const auto& c : t.changes)
-    b.marks.emplace_back(c.step, QString::fromStdString(c.what));
-  // A chain that walks down a ladder of noise levels: mark where each level begins.
-  for (size_t i = 0; i < t.levels.size() && i < t.steps.size(); ++i)
-    if (i == 0 || t.levels[i] != t.levels[i - 1])
-      b.marks.emplace_back(t.steps[i], QObject::tr("level %1").arg(t.levels[i]));
-  std::stable_sort(b.marks.begin(), b.marks.end(),
-                   [](const auto& a, const auto& c) { return a.first < c.first; });
-  return b;
-}
-
 CurvePlot::CurvePlot(const QString& xLabel, const QString& yLabel, QWidget* parent)
     : QWidget(parent), m_xLabel(xLabel), m_yLabel(yLabel) {
   auto* layout = new QVBoxLayout(this);
@@ -241,7 +226,7 @@ void CurvePlot::addPinned() {
   gMean->setName(tr("pinned: %1").arg(m_pinnedLabel));
 }
 
-void CurvePlot::addMarks(const std::vector<std::pair<double, QString>>& marks) {
+void CurvePlot::addMarks(const std::vector<std::pair<double, std::string>>& marks) {
   // A dashed line where a live setting changed, its label at the bottom of the plot (the legend
   // sits at the top) on a background, moved up a row when it would overlap the previous one.
   if (marks.empty())
@@ -251,7 +236,8 @@ void CurvePlot::addMarks(const std::vector<std::pair<double, QString>>& marks) {
   const QFontMetrics fm(small);
   const double pxPerUnit = std::max(50, m_plot->axisRect()->width()) / span;
   std::vector<double> rowEnds;  // right end (plot units) of the last label in each row
-  for (const auto& [x, label] : marks) {
+  for (const auto& [x, what] : marks) {
+    const QString label = QString::fromStdString(what);
     auto* line = new QCPItemStraightLine(m_plot);
     line->setPen(QPen(QColor(120, 120, 120), 1, Qt::DashLine));
     line->point1->setCoords(x, 0);

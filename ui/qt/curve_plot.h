@@ -7,6 +7,7 @@
 // Replots are coalesced by the caller's timer. GUI thread only.
 #pragma once
 
+#include "chain_bundle.h"
 #include "trace.h"
 
 #include <QString>
@@ -22,15 +23,6 @@ class QCheckBox;
 class QLabel;
 
 namespace ebm::ui {
-
-struct ChainBundle {
-  std::vector<double> x;                  // step of each row
-  std::vector<std::vector<float>> values; // values[row][chain]
-  std::vector<std::pair<double, QString>> marks;  // vertical markers (setting changes)
-};
-
-/// A trace's per-chain row (energy, MSE, ...) with its setting changes as markers.
-ChainBundle bundleOf(const Trace& trace, const std::vector<std::vector<float>>& rows);
 
 /// One curve with its own x values (markers only when `points`).
 struct Series {
@@ -77,7 +69,7 @@ private:
                      int maxChains);
   void addMeanAndSpread(const ChainBundle& b, const QVector<double>& xs,
                         const QString& seriesName);
-  void addMarks(const std::vector<std::pair<double, QString>>& marks);
+  void addMarks(const std::vector<std::pair<double, std::string>>& marks);
   void addPinned();
   void resetItems();
   void onMouseMove(QMouseEvent* event);

@@ -4,6 +4,7 @@
 #include "arena_view.h"
 
 #include "curve_plot.h"
+#include "frame_stats.h"
 #include "loss_panel.h"
 #include "main_window.h"
 
@@ -19,13 +20,6 @@
 
 namespace ebm::ui {
 namespace {
-
-double quantile(std::vector<double> v, double q) {
-  if (v.empty())
-    return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, size_t(q * (v.size() - 1) + 0.5))];
-}
 
 constexpr int kProbeMs = 5;
 

@@ -1,5 +1,7 @@
 #include "image_grid_view.h"
 
+#include "image_pixels.h"
+
 #include <QMouseEvent>
 #include <QPainter>
 
@@ -46,8 +48,7 @@ QImage changeImage(const float* x0, const float* xt, const std::vector<int64_t>&
 }
 
 uchar toByte(float v) {
-  const float u = (std::clamp(v, -1.0f, 1.0f) + 1.0f) * 127.5f;
-  return static_cast<uchar>(std::lround(u));
+  return pixelByte(v);
 }
 
 } // namespace

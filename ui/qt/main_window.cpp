@@ -13,6 +13,7 @@
 #include "landscape_view.h"
 #include "latent_plane.h"
 #include "loss_panel.h"
+#include "shipped_models.h"
 #include "unsaved_training_guard.h"
 
 #include <QCloseEvent>
@@ -32,14 +33,6 @@
 
 namespace ebm::ui {
 namespace {
-
-QString shippedCheckpoint(const char* name) {
-  try {
-    return QString::fromStdString(findResource(std::string("checkpoints/") + name));
-  } catch (const std::exception&) {
-    return {};
-  }
-}
 
 /// A chain view with its insight bar above it.
 QWidget* withInsight(ChainInsightBar* bar, QWidget* view) {
@@ -85,16 +78,14 @@ MainWindow::MainWindow(const AppOptions& options, QWidget* parent)
   connect(m_host, &SessionHost::errorReported, this, &MainWindow::onError);
   startTimers();
 
-  const QString fm = offerShippedModels();
+  offerShippedModels();
   offerAutosaves();
-  if (!options.preset.isEmpty())
-    newFromPreset(options.preset);
-  else if (!options.checkpoint.isEmpty())
-    openCheckpoint(options.checkpoint);
-  else if (!fm.isEmpty())
-    openCheckpoint(fm);
+  const StartModel start =
+      startModel(options.preset.toStdString(), options.checkpoint.toStdString());
+  if (start.kind == StartModel::Kind::Preset)
+    newFromPreset(QString::fromStdString(start.what));
   else
-    newFromPreset("toy2d");
+    openCheckpoint(QString::fromStdString(start.what));
 }
 
 MainWindow::~MainWindow() = default;
@@ -133,31 +124,13 @@ void MainWindow::startTimers() {
   repeatTimer->start();
 }
 
-QString MainWindow::offerShippedModels() {
-  // Every shipped checkpoint, the default first; returns the shipped fmnist-small ("" when it
-  // is not installed).
-  static const std::pair<const char*, const char*> kShipped[] = {
-      {"fmnist-small", "fmnist-small (shipped)"},
-      {"toy2d", "toy2d, 8 Gaussians (shipped)"},
-      {"toy2d-rings", "toy2d, rings (shipped)"},
-      {"toy2d-moons", "toy2d, moons (shipped)"},
-      {"toy2d-swissroll", "toy2d, swiss roll (shipped)"},
-      {"toy2d-checkerboard", "toy2d, checkerboard (shipped)"},
-      {"cdrl-toy2d", "cdrl-toy2d, checkerboard (shipped)"},
-      {"drl-toy2d", "drl-toy2d, 8 Gaussians (shipped)"},
-      {"cdrl-toy2d-8gaussians", "cdrl-toy2d-8gaussians, 8 Gaussians (shipped)"},
-      {"cdrl-grid2d-cond", "cdrl-grid2d-cond, 5 x 5 grid with labels (shipped)"},
-      {"cdrl-fmnist", "cdrl-fmnist (shipped)"},
-  };
-  for (const auto& [file, label] : kShipped) {
-    const QString path = shippedCheckpoint((std::string(file) + ".safetensors").c_str());
-    if (!path.isEmpty())
-      m_controls->addModel(tr(label), path);
-  }
+void MainWindow::offerShippedModels() {
+  // Every shipped checkpoint, the default first, then the recent files.
+  for (const auto& m : shippedModels())
+    m_controls->addModel(QString::fromStdString(m.label), QString::fromStdString(m.path));
   for (const auto& r : QSettings().value("recent").toStringList())
     m_controls->addModel(QFileInfo(r).fileName(), r);
   rebuildRecentMenu();
-  return shippedCheckpoint("fmnist-small.safetensors");
 }
 
 QDockWidget* MainWindow::addPanel(const QString& title, const QString& objectName,

@@ -167,7 +167,7 @@ private:
   void fitToScreen();
   void applyDockProportions();
   void startTimers();
-  QString offerShippedModels();
+  void offerShippedModels();
   void log(const QString& line);
   void onError(const QString& message);
 

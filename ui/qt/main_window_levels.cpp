@@ -12,6 +12,7 @@
 #include "level_controls.h"
 #include "level_ladder.h"
 #include "level_strip_view.h"
+#include "shown_chains.h"
 
 #include <QDockWidget>
 #include <QScrollArea>
@@ -91,10 +92,7 @@ void MainWindow::buildLevelDock() {
 }
 
 void MainWindow::adoptLevels(const SessionSnapshot& snap) {
-  m_ladderChain.clear();
-  for (const auto& c : snap.methodInfo->chains)
-    if (c.ladder && m_ladderChain.empty())
-      m_ladderChain = c.name;
+  m_ladderChain = shownChains(*snap.methodInfo).ladder;
   m_shownLadder = nullptr;
   const bool plane = isPlaneData(snap);
   const int levels = m_ladderChain.empty() ? 0 : snap.methodInfo->capabilities.noiseLevels;

@@ -13,6 +13,8 @@
 #include "landscape_view.h"
 #include "latent_plane.h"
 #include "loss_panel.h"
+#include "run_state_text.h"
+#include "shown_chains.h"
 
 #include <QDockWidget>
 #include <QLabel>
@@ -22,12 +24,6 @@
 
 namespace ebm::ui {
 namespace {
-
-QString human(int64_t bytes) {
-  if (bytes <= 0)
-    return QObject::tr("–");
-  return QString("%1 MiB").arg(double(bytes) / (1024.0 * 1024.0), 0, 'f', 0);
-}
 
 bool modelChanged(const SessionSnapshot* prev, const SessionSnapshot& snap) {
   // A save keeps the model (and what is on screen); a load or a new model replaces both.
@@ -74,19 +70,9 @@ void MainWindow::onSnapshot(const Snapshot& snapshot) {
 void MainWindow::adoptMethod(const SessionSnapshot& snap) {
   // The data-space view shows the first chain whose states are data (a landscape on 2-D data),
   // the latent view the first chain that decodes its states; their plots follow them.
-  m_dataChain.clear();
-  m_latentChain.clear();
-  for (const auto& c : snap.methodInfo->chains) {
-    if (c.dataSpace && m_dataChain.empty())
-      m_dataChain = c.name;
-    if (c.decodes && m_latentChain.empty())
-      m_latentChain = c.name;
-  }
-  for (const auto& c : snap.methodInfo->chains)  // a chain from noise to data comes first
-    if (c.ladder && c.dataSpace) {
-      m_dataChain = c.name;
-      break;
-    }
+  const ShownChains shown = shownChains(*snap.methodInfo);
+  m_dataChain = shown.data;
+  m_latentChain = shown.latent;
   const ChainSpec* data = snap.methodInfo->chain(m_dataChain);
   const ChainSpec* latent = snap.methodInfo->chain(m_latentChain);
   m_dataDock->setWindowTitle(data ? QString::fromStdString(data->title) : tr("Samples"));
@@ -214,53 +200,12 @@ void MainWindow::showInterpolationPath(const SessionSnapshot& snap) {
   m_landscape->setPath(twoD ? m_shownInterp->decoded : std::vector<float>{});
 }
 
-namespace {
-
-// The chain a running revision revises, and its step ("" when none is shown yet).
-QString revisingText(const SessionSnapshot& s) {
-  for (const auto& [name, view] : s.chains)
-    if (view.fromRevision && view.trace && !view.trace->finished && !view.trace->stopped &&
-        !view.trace->diverged)
-      return QObject::tr("revising the %1-chain (step %2)")
-          .arg(QString::fromStdString(name))
-          .arg(view.trace->lastStep());
-  return QObject::tr("revising");
-}
-
-QString stateText(const SessionSnapshot& s) {
-  switch (s.state) {
-  case RunState::Loading: return QObject::tr("loading");
-  case RunState::Idle: return s.revisionRunning ? revisingText(s) : QObject::tr("ready");
-  case RunState::Training: return QObject::tr("training");
-  case RunState::Paused: return QObject::tr("paused");
-  case RunState::Diverged: return QObject::tr("diverged at iteration %1").arg(s.divergedAt);
-  case RunState::Failed: return QObject::tr("failed");
-  }
-  return {};
-}
-
-} // namespace
-
 void MainWindow::updateStatus(const SessionSnapshot& s) {
-  QString state = stateText(s);
-  if (s.state == RunState::Training && m_controls->pausing())
-    state = tr("pausing…");
-  if (s.state != RunState::Idle && s.revisionRunning)
-    state += " · " + revisingText(s);
-  m_stateLabel->setText(state);
-  m_iterLabel->setText(tr("iteration %1 · epoch %2").arg(s.iteration).arg(s.epoch));
-  // Rates say what they measure and over what: training over the last 5 s of wall time,
-  // a revision over its compute time (a chain speed's waits are not counted).
-  QString rate;
-  if (s.state == RunState::Training)
-    rate = tr("%1 it/s · %2 Langevin steps/s (last 5 s)")
-               .arg(s.itersPerSecond, 0, 'f', 2)
-               .arg(s.langevinStepsPerSecond, 0, 'f', 0);
-  else if (s.revisionStepsPerSecond > 0)
-    rate = tr("revision: %1 Langevin steps/s of compute").arg(s.revisionStepsPerSecond, 0, 'f', 0);
-  m_rateLabel->setText(rate);
+  m_stateLabel->setText(QString::fromStdString(runStateText(s, m_controls->pausing())));
+  m_iterLabel->setText(QString::fromStdString(iterationText(s)));
+  m_rateLabel->setText(QString::fromStdString(rateText(s)));
   m_deviceLabel->setText(QString::fromStdString(s.device));
-  m_memLabel->setText(tr("RSS %1").arg(human(s.residentBytes)));
+  m_memLabel->setText(tr("RSS %1").arg(QString::fromStdString(memoryText(s.residentBytes))));
 }
 
 void MainWindow::postDueRequests(const SessionSnapshot& snap) {

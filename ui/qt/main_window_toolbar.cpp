@@ -14,19 +14,6 @@
 #include <QToolBar>
 
 namespace ebm::ui {
-namespace {
-
-QString settingsLabel(const Trace& t) {
-  // What distinguishes a pinned trace: the settings in force at its last recorded step.
-  QString label;
-  if (!t.stepSize.empty())
-    label += QString("s=%1 ").arg(QString::fromStdString(shortNumber(t.stepSize.back())));
-  if (!t.noise.empty())
-    label += QString("n=%1 ").arg(QString::fromStdString(shortNumber(t.noise.back())));
-  return label + QObject::tr("%1 steps").arg(t.lastStep());
-}
-
-} // namespace
 
 void MainWindow::buildRunToolbar() {
   auto* bar = addToolBar(tr("Run"));
@@ -147,7 +134,8 @@ void MainWindow::pinTraces() {
   m_pinnedData = m_shownData;
   m_pinnedLatent = m_shownLatent;
   m_forkStep = -1;
-  m_pinnedLabel = m_shownData ? settingsLabel(*m_shownData) : settingsLabel(*m_shownLatent);
+  m_pinnedLabel = QString::fromStdString(m_shownData ? settingsLabel(*m_shownData)
+                                                   : settingsLabel(*m_shownLatent));
   log(tr("pinned the shown traces (%1): the next ones are drawn over them").arg(m_pinnedLabel));
   showPinned();
 }

@@ -1,0 +1,23 @@
+// Statistics of measured intervals for the front ends' frame benchmarks (ebm-lab --bench,
+// ebm-viewer --bench): quantiles by nearest rank and the p50 / p99 / max / count summary their
+// JSON reports. Plain C++; any thread.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace ebm::ui {
+
+/// The q-quantile of `values` (q in [0, 1]) by nearest rank; 0 for no values.
+double quantile(std::vector<double> values, double q);
+
+struct IntervalSummary {
+  double p50 = 0, p99 = 0, max = 0;
+  size_t count = 0;
+};
+IntervalSummary summarise(const std::vector<double>& values);
+/// {"p50": .., "p99": .., "max": .., "count": ..} with two decimals.
+std::string toJson(const IntervalSummary& s);
+
+} // namespace ebm::ui

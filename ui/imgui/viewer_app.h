@@ -1,0 +1,62 @@
+// ViewerApp: ebm-viewer's one GLFW window (GL 3.3 core) with Dear ImGui, the frame loop and the
+// fixed layout that fills the window: the Controls column on the left, the chains' view in the
+// centre with Diagnostics beside it, the curves under them and a status line at the bottom. The
+// loop never waits on compute: each frame reads one snapshot and posts commands; an idle window
+// sleeps in glfwWaitEventsTimeout (~60 Hz) instead of spinning a core. GUI thread.
+#pragma once
+
+#include "controls_panel.h"
+#include "frame_bench.h"
+#include "image_strips.h"
+#include "key_map.h"
+#include "viewer_options.h"
+#include "viewer_session.h"
+
+#include <imgui.h>
+
+#include <chrono>
+#include <memory>
+
+struct GLFWwindow;
+
+namespace ebm::viewer {
+
+class ViewerApp {
+public:
+  explicit ViewerApp(const ViewerOptions& options);
+  ~ViewerApp();
+  ViewerApp(const ViewerApp&) = delete;
+  ViewerApp& operator=(const ViewerApp&) = delete;
+
+  /// Opens the window and runs until it is closed; returns the exit status (1 when the window
+  /// could not be opened or a screenshot not written).
+  int run();
+
+private:
+  bool openWindow();
+  void buildKeys();
+  void frame();
+  void drawLayout();
+  void drawCentre(ImVec2 size);
+  void drawCursorBar();
+  void drawCurves(ImVec2 size);
+  void drawStatusLine();
+  void toggleFullscreen();
+  bool dueForScreenshot() const;
+  void takeScreenshot();
+
+  ViewerOptions m_options;
+  GLFWwindow* m_window = nullptr;
+  std::unique_ptr<ViewerSession> m_session;
+  ControlsPanel m_controls;
+  ImageStrips m_strips;
+  KeyMap m_keys;
+  std::unique_ptr<FrameBench> m_bench;
+  bool m_showHelp = false;
+  bool m_fullscreen = false;
+  int m_windowedPos[2] = {80, 60}, m_windowedSize[2] = {1280, 720};
+  int m_status = 0;
+  std::chrono::steady_clock::time_point m_opened;
+};
+
+} // namespace ebm::viewer

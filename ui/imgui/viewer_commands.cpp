@@ -1,0 +1,148 @@
+// ViewerSession's commands: revisions, training, live settings, checkpoints and pins. Each is
+// posted to the session (never waited on); a checkpoint is checked before the running model is
+// given up for it.
+#include "viewer_session.h"
+
+#include "chain_bundle.h"
+#include "checkpoint_info.h"
+
+#include <filesystem>
+
+namespace ebm::viewer {
+
+const SettingValues& ViewerSession::settings(const std::string& chain) const {
+  static const SettingValues kNone;
+  auto it = m_settings.find(chain);
+  return it == m_settings.end() ? kNone : it->second;
+}
+
+void ViewerSession::setSetting(const std::string& chain, const std::string& key, double value) {
+  m_lastEditMs = nowMs();
+  m_settings[chain].numbers[key] = value;
+  SettingValues v;
+  v.numbers[key] = value;
+  m_poller.setChainSettings(chain, v);  // a refusal comes back as the session's error
+}
+
+void ViewerSession::setChoice(const std::string& chain, const std::string& key,
+                              const std::string& value) {
+  m_lastEditMs = nowMs();
+  m_settings[chain].choices[key] = value;
+  SettingValues v;
+  v.choices[key] = value;
+  m_poller.setChainSettings(chain, v);
+}
+
+cmd::RunChain ViewerSession::runCommand(const std::string& chain) const {
+  cmd::RunChain c;
+  c.chain = chain;
+  auto it = m_runs.find(chain);
+  const ChainRun run = it == m_runs.end() ? ChainRun{} : it->second;
+  c.chains = run.chains;
+  c.seed = static_cast<uint64_t>(run.seed);
+  if (const ChainSpec* spec = method() ? method()->chain(chain) : nullptr)
+    if (run.init >= 0 && run.init < int(spec->inits.size()))
+      c.init = spec->inits[size_t(run.init)];
+  return c;
+}
+
+std::vector<cmd::RunChain> ViewerSession::revisionRuns() const {
+  std::vector<cmd::RunChain> runs;
+  if (const MethodInfo* info = method())
+    for (const auto& c : info->chains)
+      runs.push_back(runCommand(c.name));
+  return runs;
+}
+
+void ViewerSession::runChain(const std::string& chain) {
+  if (!ready())
+    return;
+  m_cursor.follow();  // the views follow the new trace from its first snapshot
+  m_poller.post(runCommand(chain));
+}
+
+void ViewerSession::runAll() {
+  if (!ready())
+    return;
+  m_cursor.follow();
+  for (const auto& run : revisionRuns())
+    m_poller.post(run);
+}
+
+void ViewerSession::stopRevision() {
+  m_poller.post(cmd::StopRevision{});
+}
+
+void ViewerSession::toggleTraining() {
+  if (!ready())
+    return;
+  switch (m_snap->state) {
+  case RunState::Idle: m_poller.post(cmd::StartTraining{trainIterations}); break;
+  case RunState::Training:
+    m_pausing = true;
+    m_poller.post(cmd::Pause{});
+    break;
+  case RunState::Paused: m_poller.post(cmd::Resume{}); break;
+  default: error("the model diverged: load a checkpoint to train again"); break;
+  }
+}
+
+void ViewerSession::stepTraining() {
+  if (ready())
+    m_poller.post(cmd::StepOnce{});
+}
+
+void ViewerSession::stopTraining() {
+  m_poller.post(cmd::StopTraining{});
+}
+
+void ViewerSession::saveCheckpoint() {
+  if (!ready())
+    return;
+  m_poller.post(cmd::SaveCheckpoint{});
+  note("saving a checkpoint in " + m_options.runDir);
+}
+
+void ViewerSession::loadCheckpoint(const std::string& given) {
+  if (given.empty()) {
+    error("type the path of a checkpoint (.safetensors) to load");
+    return;
+  }
+  std::error_code ec;
+  const std::string path = std::filesystem::absolute(given, ec).string();
+  try {
+    readCheckpointInfo(path);  // a missing or corrupt file is refused here
+  } catch (const std::exception& e) {
+    error(e.what());
+    return;
+  }
+  note("loading " + path);
+  if (!m_snap || m_snap->state == RunState::Failed || m_snap->state == RunState::Loading) {
+    RunConfig config;
+    config.runtime.device = m_options.device;
+    config.runtime.threads = m_options.threads;
+    m_poller.open(config, sessionOptions(path));
+    m_adopted = false;
+    return;
+  }
+  m_poller.post(cmd::LoadCheckpoint{path});
+}
+
+void ViewerSession::pin() {
+  if (!m_dataTrace && !m_latentTrace)
+    return;
+  m_pinned = {m_dataTrace, m_latentTrace,
+              ui::settingsLabel(m_dataTrace ? *m_dataTrace : *m_latentTrace)};
+  note("pinned " + m_pinned.label + ": the next traces are drawn over it");
+}
+
+void ViewerSession::clearPin() {
+  m_pinned = {};
+}
+
+void ViewerSession::applySpeed() {
+  m_poller.setRevisionPace(m_speed.stepsPerSecond());
+  m_cursor.setSpeed(m_speed.playbackStepsPerTick(), m_speed.playbackIntervalMs());
+}
+
+} // namespace ebm::viewer
