@@ -43,4 +43,37 @@ TEST(UiCommonLayering, IncludesOnlyItselfCoreApiAndTheStandardLibrary) {
   EXPECT_GE(files, 10);
 }
 
+// The viewer (ui/imgui) sees the core through core/api and ui/common (and the shared GL renderer
+// in ui/gl): a Qt or LibTorch include there fails here.
+TEST(ImguiViewerLayering, IncludesNoQtAndNoLibTorch) {
+  const fs::path root(EBM_SOURCE_DIR);
+  const fs::path viewer = root / "ui" / "imgui";
+  const std::regex include(R"(^\s*#\s*include\s*([<"])([^>"]+)[>"])");
+  const std::regex standard(R"(^[a-z_]+$)");
+  const std::regex toolkit(R"(^(imgui\.h|imgui_stdlib\.h|backends/imgui_impl_[a-z0-9]+\.h|GLFW/glfw3\.h|epoxy/gl\.h)$)");
+  int files = 0;
+  for (const auto& entry : fs::directory_iterator(viewer)) {
+    const auto ext = entry.path().extension().string();
+    if (ext != ".h" && ext != ".cpp")
+      continue;
+    ++files;
+    std::ifstream in(entry.path());
+    std::string line;
+    for (int n = 1; std::getline(in, line); ++n) {
+      std::smatch m;
+      if (!std::regex_search(line, m, include))
+        continue;
+      const std::string name = m[2].str();
+      bool ok = false;
+      if (m[1] == "<")
+        ok = std::regex_match(name, standard) || std::regex_match(name, toolkit);
+      else
+        for (const char* dir : {"ui/imgui", "ui/common", "ui/gl", "core/api"})
+          ok = ok || fs::exists(root / dir / name);
+      EXPECT_TRUE(ok) << entry.path().filename().string() << ":" << n << " includes " << name;
+    }
+  }
+  EXPECT_GE(files, 10);
+}
+
 } // namespace
