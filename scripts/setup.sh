@@ -21,6 +21,7 @@ packages=(
   libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libstb-dev zlib1g-dev
   libgtest-dev
   qt6-base-dev libqt6opengl6-dev libqcustomplot-dev libgl-dev xvfb xauth libgl1-mesa-dri
+  libepoxy-dev libglfw3-dev libimgui-dev
   dataset-fashion-mnist
 )
 # --bench: bench/bench_python.py imports torch and numpy (and tomllib, in python3 >= 3.11).

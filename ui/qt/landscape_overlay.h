@@ -6,6 +6,7 @@
 #pragma once
 
 #include "landscape_frame.h"
+#include "landscape_palette.h"
 
 #include <QColor>
 #include <QFont>
@@ -22,12 +23,13 @@ namespace ebm::ui {
 
 /// The colours the GL marks are drawn in, shared with the legend's swatches.
 namespace landscape_colors {
-inline const QColor kChain{240, 51, 31};     // chains at the cursor step (discs)
-inline const QColor kTail{255, 89, 51};      // their tails
-inline const QColor kStart{242, 242, 242};   // chain starts (rings)
-inline const QColor kData{215, 228, 255};    // held-out data (small dots)
-inline const QColor kPath{26, 230, 255};     // an interpolation path
-inline const QColor kContour{255, 255, 255}; // true-density contour lines
+inline QColor qColor(landscape_palette::Rgb c) { return QColor(c.r, c.g, c.b); }
+inline const QColor kChain = qColor(landscape_palette::kChain);
+inline const QColor kTail = qColor(landscape_palette::kTail);
+inline const QColor kStart = qColor(landscape_palette::kStart);
+inline const QColor kData = qColor(landscape_palette::kData);
+inline const QColor kPath = qColor(landscape_palette::kPath);
+inline const QColor kContour = qColor(landscape_palette::kContour);
 } // namespace landscape_colors
 
 /// What the overlay shows; the widget fills it from its state each frame.

@@ -1,4 +1,5 @@
-// LandscapeView: the 2-D energy-landscape lab. An OpenGL view (GLSL in shaders/) of E(x) as
+// LandscapeView: the 2-D energy-landscape lab. An OpenGL view (drawn by ui/gl's
+// LandscapeRenderer, the renderer the viewer uses too) of E(x) as
 // a viridis heatmap with the true density's contour lines, a held-out sample of the data as
 // dots, and the x-chains drawn as moving particles with fading tails up to the shared step
 // cursor; chain starts are rings, current positions discs. Around it (landscape_overlay) the
@@ -15,10 +16,6 @@
 #include "landscape_frame.h"
 #include "session.h"
 
-#include <QOpenGLBuffer>
-#include <QOpenGLFunctions_3_3_Core>
-#include <QOpenGLShaderProgram>
-#include <QOpenGLVertexArrayObject>
 #include <QOpenGLWidget>
 #include <QTimer>
 
@@ -28,12 +25,16 @@
 class QPainter;
 class QToolButton;
 
+namespace ebm::gl {
+class LandscapeRenderer;
+}
+
 namespace ebm::ui {
 
 struct OverlayScene;
 class LandscapeTools;
 
-class LandscapeView : public QOpenGLWidget, protected QOpenGLFunctions_3_3_Core {
+class LandscapeView : public QOpenGLWidget {
   Q_OBJECT
 public:
   explicit LandscapeView(QWidget* parent = nullptr);
@@ -119,15 +120,11 @@ private:
   bool toolKey(QKeyEvent* e);
   void placeButtons();
   void releaseGl();
-  void uploadLandscape();
-  void drawHeatmap(const QVector4D& xf);
-  void drawParticles(const QVector4D& xf);
   void drawOverlay();
   OverlayScene scene() const;
   QFont overlayFont() const;
   QRect plotRect() const;
   QRect buttonsRect() const;
-  QVector4D transform() const;
   void showView(const PlaneRect& view);
   void refitIfFitting();
   void updateEnergyRange();
@@ -142,8 +139,6 @@ private:
   std::shared_ptr<const Trace> m_trace;
   std::vector<float> m_path;
   int m_cursorStep = -1;
-  bool m_landscapeDirty = false;
-  float m_dTop = 0, m_dStep = 1;
   std::optional<EnergyRange> m_energyRange;
   std::optional<PlaneRect> m_dataRange;
 
@@ -163,14 +158,8 @@ private:
   QToolButton* m_fitButton = nullptr;
   QToolButton* m_legendButton = nullptr;
 
-  bool m_glReady = false;
+  std::unique_ptr<gl::LandscapeRenderer> m_renderer;  // while the GL context lives
   QString m_glError;
-  QOpenGLShaderProgram* m_heatProgram = nullptr;
-  QOpenGLShaderProgram* m_pointProgram = nullptr;
-  QOpenGLVertexArrayObject m_quadVao, m_pointVao;
-  QOpenGLBuffer m_quadVbo{QOpenGLBuffer::VertexBuffer};
-  QOpenGLBuffer m_pointVbo{QOpenGLBuffer::VertexBuffer};
-  GLuint m_energyTex = 0, m_densityTex = 0;
 };
 
 } // namespace ebm::ui
