@@ -1,4 +1,4 @@
-// Chain states as pixels: [-1, 1] maps to [0, 255] (clamped), grey repeats in R, G and B.
+// Chain states as pixels: [-1, 1] maps to [0, 255] (clamped); image shapes.
 #include "image_pixels.h"
 
 #include <gtest/gtest.h>
@@ -7,21 +7,11 @@
 
 namespace {
 
-TEST(ImagePixels, GreyAndColourSamplesBecomeRgba) {
-  const float grey[2] = {-1.0f, 2.0f};
-  const auto g = ebm::ui::rgbaPixels(grey, 1, 1, 2);
-  ASSERT_EQ(g.size(), 8u);
-  EXPECT_EQ(g[0], 0);
-  EXPECT_EQ(g[2], 0);
-  EXPECT_EQ(g[3], 255);
-  EXPECT_EQ(g[4], 255);
-  const float rgb[3] = {1.0f, 0.0f, -1.0f};
-  const auto c = ebm::ui::rgbaPixels(rgb, 3, 1, 1);
-  ASSERT_EQ(c.size(), 4u);
-  EXPECT_EQ(c[0], 255);
-  EXPECT_EQ(c[1], 128);
-  EXPECT_EQ(c[2], 0);
-  EXPECT_TRUE(ebm::ui::rgbaPixels(rgb, 2, 1, 1).empty());
+TEST(ImagePixels, ValuesInMinusOneToOneBecomeBytes) {
+  EXPECT_EQ(ebm::ui::pixelByte(-1.0f), 0);
+  EXPECT_EQ(ebm::ui::pixelByte(0.0f), 128);
+  EXPECT_EQ(ebm::ui::pixelByte(1.0f), 255);
+  EXPECT_EQ(ebm::ui::pixelByte(2.0f), 255);
   EXPECT_EQ(ebm::ui::pixelByte(NAN), 0);
 }
 

@@ -35,10 +35,12 @@ TEST(StripColumns, AtlasPutsChainsInRowsAndSnapshotsInColumns) {
   EXPECT_EQ(a.rows, 2);
   EXPECT_EQ(a.width, 1 + 2 * 3);
   EXPECT_EQ(a.height, 1 + 2 * 3);
-  auto px = [&](int x, int y) { return a.rgba[(size_t(y) * size_t(a.width) + size_t(x)) * 4]; };
-  EXPECT_EQ(px(1, 1), 0);    // snapshot 0 is -1: black
-  EXPECT_EQ(px(4, 1), 255);  // snapshot 1 is +1: white
-  EXPECT_EQ(px(4, 4), 255);  // second chain
+  EXPECT_EQ(a.channels, 1);
+  auto px = [&](int x, int y) { return a.chw[size_t(y) * size_t(a.width) + size_t(x)]; };
+  EXPECT_EQ(px(0, 0), ebm::ui::kStripBackground);
+  EXPECT_EQ(px(1, 1), -1.0f);  // snapshot 0
+  EXPECT_EQ(px(4, 1), 1.0f);   // snapshot 1
+  EXPECT_EQ(px(4, 4), 1.0f);   // second chain
   EXPECT_EQ(ebm::ui::stripAtlas(t, {0}, 2, true).width, 0);  // no decoded states
 }
 

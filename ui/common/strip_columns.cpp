@@ -9,8 +9,6 @@
 namespace ebm::ui {
 namespace {
 
-constexpr uint8_t kBackground = 24;
-
 int lastAtOrBefore(const Trace& trace, int cursorStep) {
   int last = -1;
   for (int i = 0; i < int(trace.snapshots.size()); ++i)
@@ -35,11 +33,15 @@ std::vector<int> levelEnds(const Trace& trace, int cursorStep) {
   return out;
 }
 
-void copyTile(StripAtlas& a, const std::vector<uint8_t>& tile, int row, int col) {
+void copyTile(StripAtlas& a, const float* tile, int row, int col) {
   const int x0 = a.pad + col * (a.tileWidth + a.pad), y0 = a.pad + row * (a.tileHeight + a.pad);
-  for (int y = 0; y < a.tileHeight; ++y)
-    std::memcpy(&a.rgba[(size_t(y0 + y) * size_t(a.width) + size_t(x0)) * 4],
-                &tile[size_t(y) * size_t(a.tileWidth) * 4], size_t(a.tileWidth) * 4);
+  const size_t plane = size_t(a.width) * size_t(a.height);
+  const size_t tilePlane = size_t(a.tileWidth) * size_t(a.tileHeight);
+  for (int c = 0; c < a.channels; ++c)
+    for (int y = 0; y < a.tileHeight; ++y)
+      std::memcpy(&a.chw[size_t(c) * plane + size_t(y0 + y) * size_t(a.width) + size_t(x0)],
+                  &tile[size_t(c) * tilePlane + size_t(y) * size_t(a.tileWidth)],
+                  size_t(a.tileWidth) * sizeof(float));
 }
 
 } // namespace
@@ -68,6 +70,7 @@ StripAtlas stripAtlas(const Trace& trace, const std::vector<int>& columns, int m
     return a;
   const int c = int(shape[0]), h = int(shape[1]), w = int(shape[2]);
   const size_t per = size_t(c) * size_t(h) * size_t(w);
+  a.channels = c >= 3 ? 3 : 1;
   a.tileWidth = w;
   a.tileHeight = h;
   a.pad = pad;
@@ -75,14 +78,12 @@ StripAtlas stripAtlas(const Trace& trace, const std::vector<int>& columns, int m
   a.columns = columns;
   a.width = pad + int(columns.size()) * (w + pad);
   a.height = pad + a.rows * (h + pad);
-  a.rgba.assign(size_t(a.width) * size_t(a.height) * 4, kBackground);
-  for (size_t i = 3; i < a.rgba.size(); i += 4)
-    a.rgba[i] = 255;
+  a.chw.assign(size_t(a.channels) * size_t(a.width) * size_t(a.height), kStripBackground);
   for (int col = 0; col < int(columns.size()); ++col) {
     const auto& snap = trace.snapshots[size_t(columns[size_t(col)])];
     const auto& states = decoded ? snap.decoded : snap.state;
     for (int r = 0; r < a.rows && size_t(r + 1) * per <= states.size(); ++r)
-      copyTile(a, rgbaPixels(&states[size_t(r) * per], c, h, w), r, col);
+      copyTile(a, &states[size_t(r) * per], r, col);
   }
   return a;
 }

@@ -68,7 +68,7 @@ void ControlsPanel::drawModel(ViewerSession& s) {
   const auto& snap = s.snapshot();
   const std::string current = snap && !snap->checkpointPath.empty()
                                   ? snap->checkpointPath.substr(snap->checkpointPath.rfind('/') + 1)
-                                  : (snap ? snap->method : std::string("…"));
+                                  : std::string("choose a shipped model");
   if (ImGui::BeginCombo("shipped", current.c_str())) {
     for (const auto& m : ui::shippedModels())
       if (ImGui::Selectable(m.label.c_str()))

@@ -65,15 +65,17 @@ void drawMarks(ImDrawList* dl, const PlotFrame& f, const ui::ChainBundle& b) {
 }
 
 void drawLegend(ImDrawList* dl, const PlotFrame& f, const CurveView& v) {
+  // On the title's line, right-aligned; left out when the plot is too narrow for both.
   const float font = ImGui::GetFontSize();
-  std::string text = "— mean   ▒ 10–90 %   faint: chains";
+  std::string text = "— mean  ▒ 10–90 %  faint: chains";
   if (v.pinned)
-    text += "   pinned: " + v.pinnedLabel;
-  const ImVec2 size = ImGui::CalcTextSize(text.c_str());
-  const ImVec2 p(f.areaMax().x - size.x - 6, f.areaMin().y + 4);
-  dl->AddRectFilled(ImVec2(p.x - 3, p.y - 1), ImVec2(p.x + size.x + 3, p.y + font + 1),
-                    IM_COL32(18, 20, 26, 200));
-  dl->AddText(p, IM_COL32(200, 210, 225, 255), text.c_str());
+    text += "  ▬ pinned " + v.pinnedLabel;
+  const float width = ImGui::CalcTextSize(text.c_str()).x;
+  const float room = f.areaMax().x - f.areaMin().x - ImGui::CalcTextSize(v.title.c_str()).x - font;
+  if (width > room)
+    return;
+  const ImVec2 p(f.areaMax().x - width, f.areaMin().y - font * 1.3f);
+  dl->AddText(p, IM_COL32(170, 185, 205, 255), text.c_str());
 }
 
 size_t nearestIndex(const std::vector<double>& xs, double x) {
@@ -107,9 +109,7 @@ void hoverReadout(const PlotFrame& f, const ui::ChainBundle& b, const ui::Bundle
 void placeholder(ImDrawList* dl, ImVec2 p, ImVec2 size, const CurveView& v) {
   dl->AddRectFilled(p, ImVec2(p.x + size.x, p.y + size.y), IM_COL32(18, 20, 26, 255));
   dl->AddText(ImVec2(p.x + 8, p.y + 6), IM_COL32(235, 238, 245, 255), v.title.c_str());
-  const ImVec2 t = ImGui::CalcTextSize(v.placeholder.c_str());
-  dl->AddText(ImVec2(p.x + (size.x - t.x) * 0.5f, p.y + (size.y - t.y) * 0.5f),
-              IM_COL32(150, 155, 165, 255), v.placeholder.c_str());
+  centredText(dl, p, size, v.placeholder.c_str(), IM_COL32(150, 155, 165, 255));
 }
 
 void drawCurves(ImDrawList* dl, const PlotFrame& f, const CurveView& v,
@@ -148,8 +148,8 @@ int curvePlot(const char* id, const CurveView& v, ImVec2 size) {
     const float sx = f.toScreen(v.cursorStep, 0).x;
     dl->AddLine(ImVec2(sx, f.areaMin().y), ImVec2(sx, f.areaMax().y), kCursor, 2.0f);
   }
-  drawLegend(dl, f, v);
   dl->PopClipRect();
+  drawLegend(dl, f, v);
   if (ImGui::IsItemHovered() && f.contains(ImGui::GetMousePos()))
     hoverReadout(f, *v.bundle, s);
   if (ImGui::IsItemActive() && ImGui::IsMouseDown(ImGuiMouseButton_Left))

@@ -8,6 +8,8 @@
 
 #include <imgui.h>
 
+#include <algorithm>
+
 namespace ebm::viewer {
 namespace {
 
@@ -35,7 +37,10 @@ void row(const char* name, double v, const char* tip) {
   ImGui::TextUnformatted(name);
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("%s", tip);
-  ImGui::SameLine(ImGui::GetFontSize() * 8.5f);
+  // Values in a column, or right after a label too long for it.
+  const float column = std::min(ImGui::GetFontSize() * 8.5f, ImGui::GetWindowWidth() * 0.55f);
+  const float labelEnd = ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x + ImGui::GetScrollX();
+  ImGui::SameLine(std::max(column, labelEnd + ImGui::GetFontSize() * 0.5f));
   if (v < 0)
     ImGui::TextDisabled("–");
   else
@@ -74,8 +79,7 @@ void runState(ViewerSession& s) {
   ImGui::Text("%s", ui::iterationText(*snap).c_str());
   if (const std::string rate = ui::rateText(*snap); !rate.empty())
     ImGui::TextWrapped("%s", rate.c_str());
-  ImGui::Text("device %s · %d threads", snap->device.empty() ? "–" : snap->device.c_str(),
-              snap->threads);
+  ImGui::Text("device %s", snap->device.empty() ? "–" : snap->device.c_str());
   ImGui::Text("memory %s (peak %s)", ui::memoryText(snap->residentBytes).c_str(),
               ui::memoryText(snap->peakResidentBytes).c_str());
   if (!s.lastError().empty()) {

@@ -1,5 +1,6 @@
 #include "image_strips.h"
 
+#include "plot_frame.h"
 #include "strip_columns.h"
 #include "viewer_session.h"
 
@@ -13,10 +14,7 @@ constexpr int kMaxRows = 8;
 void emptyNote(ImVec2 size, const char* text) {
   const ImVec2 p = ImGui::GetCursorScreenPos();
   ImGui::Dummy(size);
-  const ImVec2 t = ImGui::CalcTextSize(text);
-  ImGui::GetWindowDrawList()->AddText(
-      ImVec2(p.x + (size.x - t.x) * 0.5f, p.y + (size.y - t.y) * 0.5f),
-      IM_COL32(150, 155, 165, 255), text);
+  centredText(ImGui::GetWindowDrawList(), p, size, text, IM_COL32(150, 155, 165, 255));
 }
 
 void stepLabels(const Trace& trace, const std::vector<int>& columns, ImVec2 at, float tileW) {
@@ -75,7 +73,10 @@ void ImageStrips::drawStrip(ViewerSession& s, Strip& strip,
     strip.maxRows = rows;
     strip.columns = ui::stripColumns(*trace, cursor, maxColumns);
     const ui::StripAtlas atlas = ui::stripAtlas(*trace, strip.columns, rows, decoded);
-    strip.texture.upload(atlas.rgba, atlas.width, atlas.height);
+    if (atlas.width > 0)
+      strip.texture.upload(atlas.chw.data(), atlas.channels, atlas.height, atlas.width);
+    else
+      strip.columns.clear();
   }
   if (!strip.texture.id() || strip.columns.empty()) {
     emptyNote(ImVec2(size.x, size.y - font * 1.4f), "these states are not images");

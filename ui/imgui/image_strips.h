@@ -1,10 +1,11 @@
 // The centre view for image models: the shown chains' snapshots as strips (chains in rows,
 // snapshots up to the step cursor in columns; one column per noise level for a chain that walks
 // down levels), the data chain above and the latent chain's decoded states below, each with its
-// step labels. Clicking a column moves the step cursor. GUI thread; ImGui over the window's GL.
+// step labels. Each strip is one texture (ui/gl's ImageTexture of ui/common's strip atlas).
+// Clicking a column moves the step cursor. GUI thread; ImGui over the window's GL context.
 #pragma once
 
-#include "strip_texture.h"
+#include "image_texture.h"
 
 #include <imgui.h>
 
@@ -26,7 +27,7 @@ public:
 
 private:
   struct Strip {
-    StripTexture texture;
+    gl::ImageTexture texture;
     std::shared_ptr<const Trace> trace;
     int cursor = -2, maxColumns = 0, maxRows = 0;
     std::vector<int> columns;

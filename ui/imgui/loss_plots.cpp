@@ -75,9 +75,7 @@ void lossPlots(const std::shared_ptr<const LossHistory>& history, const MethodIn
     dl->AddRectFilled(p, ImVec2(p.x + size.x, p.y + size.y), IM_COL32(18, 20, 26, 255));
     dl->AddText(ImVec2(p.x + 8, p.y + 6), IM_COL32(235, 238, 245, 255), "Training losses");
     const char* none = "no training yet: press T to train";
-    const ImVec2 t = ImGui::CalcTextSize(none);
-    dl->AddText(ImVec2(p.x + (size.x - t.x) * 0.5f, p.y + (size.y - t.y) * 0.5f),
-                IM_COL32(150, 155, 165, 255), none);
+    centredText(dl, p, size, none, IM_COL32(150, 155, 165, 255));
     return;
   }
   const auto groups = ui::lossPlotGroups(method->lossGroups, history->names, false);

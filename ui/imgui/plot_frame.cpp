@@ -46,7 +46,10 @@ void PlotFrame::drawAxes(ImDrawList* dl, const std::string& title, const std::st
                          const std::string& yLabel) const {
   const float font = ImGui::GetFontSize();
   dl->AddRectFilled(m_min, m_max, IM_COL32(18, 20, 26, 255));
-  const auto xt = ui::niceTicks(m_range.x0, m_range.x1, 6);
+  // As many ticks as fit without their labels touching.
+  const int xTicks = std::clamp(int((m_max.x - m_min.x) / (font * 3.5f)), 2, 8);
+  const int yTicks = std::clamp(int((m_max.y - m_min.y) / (font * 1.8f)), 2, 6);
+  const auto xt = ui::niceTicks(m_range.x0, m_range.x1, xTicks);
   for (double x : xt.values) {
     const ImVec2 p = toScreen(x, m_range.y0);
     dl->AddLine(ImVec2(p.x, m_min.y), ImVec2(p.x, m_max.y), kGrid);
@@ -54,7 +57,7 @@ void PlotFrame::drawAxes(ImDrawList* dl, const std::string& title, const std::st
     dl->AddText(ImVec2(p.x - ImGui::CalcTextSize(t.c_str()).x * 0.5f, m_max.y + 2), kAxisText,
                 t.c_str());
   }
-  const auto yt = ui::niceTicks(m_range.y0, m_range.y1, 5);
+  const auto yt = ui::niceTicks(m_range.y0, m_range.y1, yTicks);
   for (double y : yt.values) {
     const ImVec2 p = toScreen(m_range.x0, y);
     dl->AddLine(ImVec2(m_min.x, p.y), ImVec2(m_max.x, p.y), kGrid);
@@ -92,6 +95,9 @@ void PlotFrame::polyline(ImDrawList* dl, const std::vector<double>& xs,
 
 void PlotFrame::band(ImDrawList* dl, const std::vector<double>& xs, const std::vector<double>& lo,
                      const std::vector<double>& hi, ImU32 colour) const {
+  // Without anti-aliased fills: the seams between neighbouring quads would show as lines.
+  const ImDrawListFlags flags = dl->Flags;
+  dl->Flags &= ~ImDrawListFlags_AntiAliasedFill;
   for (size_t i = 1; i < xs.size() && i < lo.size() && i < hi.size(); ++i) {
     if (!std::isfinite(lo[i - 1]) || !std::isfinite(lo[i]) || !std::isfinite(hi[i - 1]) ||
         !std::isfinite(hi[i]))
@@ -99,6 +105,7 @@ void PlotFrame::band(ImDrawList* dl, const std::vector<double>& xs, const std::v
     dl->AddQuadFilled(toScreen(xs[i - 1], lo[i - 1]), toScreen(xs[i], lo[i]),
                       toScreen(xs[i], hi[i]), toScreen(xs[i - 1], hi[i - 1]), colour);
   }
+  dl->Flags = flags;
 }
 
 void PlotFrame::dashedVertical(ImDrawList* dl, double x, ImU32 colour) const {
@@ -125,6 +132,14 @@ void pad(double& lo, double& hi, double share) {
   const double margin = span > 0 ? span * share : std::max(1e-6, std::fabs(lo) * 0.05 + 1e-3);
   lo -= margin;
   hi += margin;
+}
+
+void centredText(ImDrawList* dl, ImVec2 p, ImVec2 size, const char* text, ImU32 colour) {
+  const float wrap = std::max(40.0f, size.x - 16.0f);
+  const ImVec2 t = ImGui::CalcTextSize(text, nullptr, false, wrap);
+  dl->AddText(ImGui::GetFont(), ImGui::GetFontSize(),
+              ImVec2(p.x + (size.x - t.x) * 0.5f, p.y + (size.y - t.y) * 0.5f), colour, text,
+              nullptr, wrap);
 }
 
 std::string tickText(double v, int decimals) {

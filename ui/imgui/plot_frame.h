@@ -50,6 +50,9 @@ private:
 void widen(double& lo, double& hi, const std::vector<double>& values);
 void pad(double& lo, double& hi, double share);
 
+/// `text` wrapped to the box and centred in it (a plot's or a view's placeholder).
+void centredText(ImDrawList* dl, ImVec2 topLeft, ImVec2 size, const char* text, ImU32 colour);
+
 /// Short number for a tick or readout ("0.0123", "1.2e+03").
 std::string tickText(double v, int decimals);
 

@@ -30,6 +30,8 @@ ViewerApp::ViewerApp(const ViewerOptions& options) : m_options(options) {
 
 ViewerApp::~ViewerApp() {
   m_session.reset();  // joins the core's threads before the window goes
+  m_strips.reset();
+  m_landscape.reset();
   if (!m_window)
     return;
   ImGui_ImplOpenGL3_Shutdown();
@@ -67,6 +69,8 @@ bool ViewerApp::openWindow() {
   applyStyle(float(m_options.fontScale));
   ImGui_ImplGlfw_InitForOpenGL(m_window, true);
   ImGui_ImplOpenGL3_Init("#version 330 core");
+  m_strips = std::make_unique<ImageStrips>();
+  m_landscape = std::make_unique<LandscapePanel>();
   if (m_options.fullscreen)
     toggleFullscreen();
   return true;

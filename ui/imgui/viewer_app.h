@@ -9,6 +9,7 @@
 #include "frame_bench.h"
 #include "image_strips.h"
 #include "key_map.h"
+#include "landscape_panel.h"
 #include "viewer_options.h"
 #include "viewer_session.h"
 
@@ -39,7 +40,9 @@ private:
   void drawLayout();
   void drawCentre(ImVec2 size);
   void drawCursorBar();
+  enum class CurvePanel { Energy, Mse, Losses };
   void drawCurves(ImVec2 size);
+  void drawCurve(CurvePanel panel, ImVec2 size);
   void drawStatusLine();
   void toggleFullscreen();
   bool dueForScreenshot() const;
@@ -49,7 +52,9 @@ private:
   GLFWwindow* m_window = nullptr;
   std::unique_ptr<ViewerSession> m_session;
   ControlsPanel m_controls;
-  ImageStrips m_strips;
+  // Views holding GL objects: made after the window's context, destroyed before it.
+  std::unique_ptr<ImageStrips> m_strips;
+  std::unique_ptr<LandscapePanel> m_landscape;
   KeyMap m_keys;
   std::unique_ptr<FrameBench> m_bench;
   bool m_showHelp = false;

@@ -9,6 +9,7 @@
 #include "landscape_refresh.h"
 #include "loss_plots.h"
 #include "panel_style.h"
+#include "plot_frame.h"
 #include "run_state_text.h"
 
 #include <algorithm>
@@ -23,10 +24,7 @@ constexpr ImGuiWindowFlags kFixed = ImGuiWindowFlags_NoDecoration | ImGuiWindowF
 void centredNote(ImVec2 size, const char* text) {
   const ImVec2 p = ImGui::GetCursorScreenPos();
   ImGui::Dummy(size);
-  const ImVec2 t = ImGui::CalcTextSize(text);
-  ImGui::GetWindowDrawList()->AddText(
-      ImVec2(p.x + (size.x - t.x) * 0.5f, p.y + (size.y - t.y) * 0.5f),
-      IM_COL32(170, 175, 185, 255), text);
+  centredText(ImGui::GetWindowDrawList(), p, size, text, IM_COL32(170, 175, 185, 255));
 }
 
 } // namespace
@@ -78,10 +76,17 @@ void ViewerApp::drawCentre(ImVec2 size) {
     return;
   }
   if (snap->state == RunState::Failed) {
-    centredNote(rest, "no model: load a checkpoint in the Controls (the error is in the status line)");
+    const std::string text = "No model: " + m_session->lastError() +
+                             "\nChoose a shipped model or load a checkpoint in the Controls.";
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + size.x * 0.9f);
+    ImGui::TextWrapped("%s", text.c_str());
+    ImGui::PopTextWrapPos();
     return;
   }
-  m_strips.draw(*m_session, rest);
+  if (ui::isPlaneData(*snap))
+    m_landscape->draw(*m_session, rest);
+  else
+    m_strips->draw(*m_session, rest);
 }
 
 void ViewerApp::drawCursorBar() {
@@ -106,50 +111,75 @@ void ViewerApp::drawCursorBar() {
 }
 
 void ViewerApp::drawCurves(ImVec2 size) {
+  // Side by side where each plot gets room for its ticks; tabs when the window (or a large
+  // --font-scale) leaves too little.
+  const auto latent = m_session->latentTrace();
+  std::vector<std::pair<const char*, CurvePanel>> plots{{"Energy", CurvePanel::Energy}};
+  if (latent && !latent->mse.empty())
+    plots.push_back({"MSE", CurvePanel::Mse});
+  plots.push_back({"Training losses", CurvePanel::Losses});
+  const float gap = ImGui::GetStyle().ItemSpacing.x;
+  const float each = (size.x - gap * float(plots.size() - 1)) / float(plots.size());
+  if (each >= ImGui::GetFontSize() * 16) {
+    for (size_t i = 0; i < plots.size(); ++i) {
+      if (i > 0)
+        ImGui::SameLine();
+      drawCurve(plots[i].second, ImVec2(each, size.y));
+    }
+    return;
+  }
+  if (!ImGui::BeginTabBar("curves"))
+    return;
+  for (const auto& [title, panel] : plots)
+    if (ImGui::BeginTabItem(title)) {
+      drawCurve(panel, ImGui::GetContentRegionAvail());
+      ImGui::EndTabItem();
+    }
+  ImGui::EndTabBar();
+}
+
+void ViewerApp::drawCurve(CurvePanel panel, ImVec2 size) {
   const auto& s = *m_session;
   const MethodInfo* info = s.method();
-  const auto data = s.dataTrace(), latent = s.latentTrace();
-  const bool mse = latent && !latent->mse.empty();
-  const int plots = mse ? 3 : 2;
-  const float gap = ImGui::GetStyle().ItemSpacing.x;
-  const ImVec2 each((size.x - gap * float(plots - 1)) / float(plots), size.y);
-  const ChainSpec* dspec = info ? info->chain(s.shown().data) : nullptr;
-  const std::string energyLabel = dspec ? dspec->energyLabel : std::string("energy");
-  ui::ChainBundle energy, pinnedEnergy, mseBundle, pinnedMse;
-  CurveView ev{"Energy " + energyLabel + " per step", "Langevin step", energyLabel};
-  ev.placeholder = dspec ? "no " + dspec->name + "-chain yet" : "no data-space chain";
-  ev.cursorStep = data ? m_session->cursor().shownStep() : -1;
-  if (data) {
-    energy = ui::bundleOf(*data, data->energy);
-    ev.bundle = &energy;
+  if (panel == CurvePanel::Losses) {
+    lossPlots(s.snapshot() ? s.snapshot()->losses : nullptr, info, size);
+    return;
   }
-  if (s.pinned().data) {
-    pinnedEnergy = ui::bundleOf(*s.pinned().data, s.pinned().data->energy);
-    ev.pinned = &pinnedEnergy;
-    ev.pinnedLabel = s.pinned().label;
+  const bool energy = panel == CurvePanel::Energy;
+  const auto trace = energy ? s.dataTrace() : s.latentTrace();
+  const auto pinned = energy ? s.pinned().data : s.pinned().latent;
+  const ChainSpec* spec = info ? info->chain(energy ? s.shown().data : s.shown().latent) : nullptr;
+  CurveView v;
+  if (energy) {
+    const std::string label = spec ? spec->energyLabel : std::string("energy");
+    v.title = spec ? "Energy " + label + " per step" : std::string("Energy per step");
+    v.xLabel = "Langevin step";
+    v.yLabel = label;
+    v.placeholder = spec ? "no " + spec->name + "-chain yet" : "no data-space chain";
+  } else {
+    const std::string name = spec ? spec->name : std::string("z");
+    v.title = "MSE per " + name + "-step";
+    v.xLabel = name + "-step";
+    v.yLabel = "MSE";
   }
-  if (int step = curvePlot("energy", ev, each); step >= 0)
+  ui::ChainBundle bundle, pinnedBundle;
+  if (trace && !(energy ? trace->energy : trace->mse).empty()) {
+    bundle = ui::bundleOf(*trace, energy ? trace->energy : trace->mse);
+    v.bundle = &bundle;
+    v.cursorStep = m_session->cursor().shownStep();
+  }
+  if (pinned && !(energy ? pinned->energy : pinned->mse).empty()) {
+    pinnedBundle = ui::bundleOf(*pinned, energy ? pinned->energy : pinned->mse);
+    v.pinned = &pinnedBundle;
+    v.pinnedLabel = s.pinned().label;
+  }
+  if (int step = curvePlot(energy ? "energy" : "mse", v, size); step >= 0)
     m_session->cursor().set(step);
-  if (mse) {
-    ImGui::SameLine();
-    mseBundle = ui::bundleOf(*latent, latent->mse);
-    CurveView mv{"MSE of the decoded " + latent->chain + "-chain against its target",
-                 latent->chain + "-step", "MSE"};
-    mv.bundle = &mseBundle;
-    mv.cursorStep = m_session->cursor().shownStep();
-    if (s.pinned().latent && !s.pinned().latent->mse.empty()) {
-      pinnedMse = ui::bundleOf(*s.pinned().latent, s.pinned().latent->mse);
-      mv.pinned = &pinnedMse;
-      mv.pinnedLabel = s.pinned().label;
-    }
-    if (int step = curvePlot("mse", mv, each); step >= 0)
-      m_session->cursor().set(step);
-  }
-  ImGui::SameLine();
-  lossPlots(s.snapshot() ? s.snapshot()->losses : nullptr, info, each);
 }
 
 void ViewerApp::drawStatusLine() {
+  ImGui::TextDisabled("F1: keys  ·");
+  ImGui::SameLine();
   const auto& snap = m_session->snapshot();
   if (!snap) {
     ImGui::TextUnformatted("starting…");
@@ -162,16 +192,13 @@ void ViewerApp::drawStatusLine() {
     ImGui::TextDisabled("·  %s", rate.c_str());
   }
   ImGui::SameLine();
-  ImGui::TextDisabled("·  %s · RSS %s", snap->device.c_str(),
+  ImGui::TextDisabled("·  %s · RSS %s  ·", snap->device.empty() ? "–" : snap->device.c_str(),
                       ui::memoryText(snap->residentBytes).c_str());
   ImGui::SameLine();
   if (!m_session->lastError().empty())
-    ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.4f, 1), "·  error: %s",
-                       m_session->lastError().c_str());
+    ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.4f, 1), "error: %s", m_session->lastError().c_str());
   else if (!m_session->log().empty())
-    ImGui::Text("·  %s", m_session->log().back().c_str());
-  ImGui::SameLine(ImGui::GetWindowWidth() - ImGui::CalcTextSize("F1: keys").x - 12);
-  ImGui::TextDisabled("F1: keys");
+    ImGui::TextUnformatted(m_session->log().back().c_str());
 }
 
 } // namespace ebm::viewer
