@@ -59,10 +59,10 @@ void LandscapePanel::draw(ViewerSession& s, ImVec2 size) {
     }
   const float font = ImGui::GetFontSize();
   // A square plot with room for the tick labels on the left and the colour bar on the right.
-  const float side = std::max(32.0f, std::min(size.y - font * 2.0f, size.x - font * 9.0f));
+  const float side = std::max(32.0f, std::min(size.y - font * 2.8f, size.x - font * 9.0f));
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   const float left = std::max(0.0f, (size.x - side - font * 9.0f) * 0.5f);  // centred
-  const ImVec2 a0(p0.x + left + font * 3.5f, p0.y + font * 0.5f), a1(a0.x + side, a0.y + side);
+  const ImVec2 a0(p0.x + left + font * 3.5f, p0.y + font * 1.3f), a1(a0.x + side, a0.y + side);
   const float scale = ImGui::GetIO().DisplayFramebufferScale.x;
   m_target.resize(int(side * scale), int(side * scale));
   m_target.bind();
