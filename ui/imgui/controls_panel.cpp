@@ -76,9 +76,15 @@ void ControlsPanel::drawModel(ViewerSession& s) {
     ImGui::EndCombo();
   }
   helpTip("Load one of the shipped checkpoints into the session.");
-  ImGui::InputTextWithHint("##path", "path/to/checkpoint.safetensors", &m_path);
+  if (m_focusPath) {
+    ImGui::SetKeyboardFocusHere();
+    m_focusPath = false;
+  }
+  const bool entered = ImGui::InputTextWithHint("##path", "path/to/checkpoint.safetensors",
+                                                &m_path, ImGuiInputTextFlags_EnterReturnsTrue);
+  helpTip("A checkpoint to load (Ctrl+O; Enter loads it)");
   ImGui::SameLine();
-  if (ImGui::Button("Load"))
+  if (ImGui::Button("Load") || entered)
     s.loadCheckpoint(m_path);
   helpTip("Load this checkpoint; a bad file is refused and the running model stays.");
   ImGui::BeginDisabled(!s.ready());

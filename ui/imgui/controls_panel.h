@@ -14,6 +14,8 @@ class ControlsPanel {
 public:
   /// Draws the panel into the current ImGui window.
   void draw(ViewerSession& session);
+  /// The next frame puts the keyboard in the checkpoint path field (Ctrl+O).
+  void focusPath() { m_focusPath = true; }
 
 private:
   void drawModel(ViewerSession& session);
@@ -22,6 +24,7 @@ private:
   void drawChains(ViewerSession& session);
 
   std::string m_path;  // the checkpoint path being typed
+  bool m_focusPath = false;
 };
 
 } // namespace ebm::viewer

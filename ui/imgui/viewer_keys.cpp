@@ -40,6 +40,8 @@ void ViewerApp::buildKeys() {
   add(GLFW_KEY_P, false, false, false, "P", "pin the shown traces", [&s] { s.pin(); });
   add(GLFW_KEY_P, false, true, false, "Shift+P", "clear the pin", [&s] { s.clearPin(); });
   add(GLFW_KEY_S, true, false, false, "Ctrl+S", "save a checkpoint", [&s] { s.saveCheckpoint(); });
+  add(GLFW_KEY_O, true, false, false, "Ctrl+O", "type a checkpoint to load",
+      [this] { m_controls.focusPath(); });
   add(GLFW_KEY_F11, false, false, false, "F11", "full screen on / off",
       [this] { toggleFullscreen(); });
   add(GLFW_KEY_F1, false, false, false, "F1", "this list", [this] { m_showHelp = !m_showHelp; });
