@@ -44,6 +44,13 @@ bool FrameBench::frame(ViewerSession& s) {
   return true;
 }
 
+void FrameBench::drawn() {
+  const auto now = std::chrono::steady_clock::now();
+  if (m_started && m_lastDrawn.time_since_epoch().count() != 0)
+    m_drawIntervals.push_back(std::chrono::duration<double, std::milli>(now - m_lastDrawn).count());
+  m_lastDrawn = now;
+}
+
 void FrameBench::start(ViewerSession& s) {
   s.poller().post(cmd::StartTraining{1000000});
   s.poller().clearTimings();
@@ -101,6 +108,7 @@ void FrameBench::finish(ViewerSession& s) {
   const std::string json =
       std::string(head) + "  \"snapshot_handler_ms\": " +
       ui::toJson(ui::summarise(s.poller().handlerTimes())) +
+      ",\n  \"drawn_frame_interval_ms\": " + ui::toJson(ui::summarise(m_drawIntervals)) +
       ",\n  \"settings_change_to_first_use_ms\": " + ui::toJson(ui::summarise(m_setToUse)) +
       ",\n" + tail;
   std::fputs(json.c_str(), stdout);

@@ -1,6 +1,7 @@
 // FrameBench: `ebm-viewer --bench SECONDS` measures the viewer as `ebm-lab --bench` measures the
-// Qt app: once the model is ready it trains, and for SECONDS it records the frame interval (one
-// poll of the session per frame), the time spent on each new snapshot, the delay from a live
+// Qt app: once the model is ready it trains, and for SECONDS it records the frame interval (the
+// loop's: one poll of the session each, drawn when anything changed) and the interval between
+// frames actually drawn, the time spent on each new snapshot, the delay from a live
 // setting change (every 3 s) to the first Langevin step that used it, the GUI thread's CPU
 // share and resident memory; then it prints JSON (and writes it to --bench-out) and asks the
 // window to close. GUI thread.
@@ -20,6 +21,8 @@ public:
   FrameBench(double seconds, std::string outPath) : m_seconds(seconds), m_out(std::move(outPath)) {}
   /// Once per frame; returns true when the run is over (the JSON is written).
   bool frame(ViewerSession& session);
+  /// A frame was drawn (frames are drawn only when something may have changed).
+  void drawn();
   /// Exit status: 1 when the session failed or the JSON could not be written.
   int status() const { return m_status; }
 
@@ -39,6 +42,8 @@ private:
   std::vector<double> m_setToUse;  // seconds
   double m_stepsPerSecond = 0;
   int m_samples = 0;
+  std::vector<double> m_drawIntervals;  // ms between drawn frames
+  std::chrono::steady_clock::time_point m_lastDrawn{};
 };
 
 } // namespace ebm::viewer

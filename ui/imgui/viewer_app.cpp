@@ -10,12 +10,19 @@
 #include <backends/imgui_impl_glfw.h>
 #include <backends/imgui_impl_opengl3.h>
 
+#include <algorithm>
 #include <cstdio>
 
 namespace ebm::viewer {
 namespace {
 
 constexpr double kFrameSeconds = 1.0 / 60.0;
+constexpr double kInputSettleSeconds = 1.0;  // frames keep coming this long after input
+constexpr double kKeepAliveSeconds = 0.5;    // and at least this often otherwise
+
+ViewerApp* appOf(GLFWwindow* w) {
+  return static_cast<ViewerApp*>(glfwGetWindowUserPointer(w));
+}
 
 void glfwError(int code, const char* text) {
   std::fprintf(stderr, "ebm-viewer: GLFW error %d: %s\n", code, text);
@@ -63,6 +70,7 @@ bool ViewerApp::openWindow() {
   glfwGetWindowSize(m_window, &m_windowedSize[0], &m_windowedSize[1]);
   glfwMakeContextCurrent(m_window);
   glfwSwapInterval(1);
+  watchInput();  // before ImGui's backend, which calls these callbacks after its own
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
   ImGui::GetIO().IniFilename = nullptr;  // the layout is fixed: nothing to restore
@@ -84,15 +92,51 @@ int ViewerApp::run() {
   m_session = std::make_unique<ViewerSession>(m_options);
   buildKeys();
   m_opened = std::chrono::steady_clock::now();
+  // A frame every 1/60 s at most: wait for input only for what is left of the frame's time, so
+  // drawing does not add to the interval (an event wakes the loop at once).
+  double frameStart = glfwGetTime();
   while (!glfwWindowShouldClose(m_window)) {
-    glfwWaitEventsTimeout(kFrameSeconds);
+    glfwWaitEventsTimeout(std::max(0.0, kFrameSeconds - (glfwGetTime() - frameStart)));
+    frameStart = glfwGetTime();
     frame();
   }
   return m_bench && m_bench->status() ? m_bench->status() : m_status;
 }
 
+void ViewerApp::watchInput() {
+  glfwSetWindowUserPointer(m_window, this);
+  glfwSetCursorPosCallback(m_window, [](GLFWwindow* w, double, double) { appOf(w)->noteInput(); });
+  glfwSetMouseButtonCallback(m_window,
+                             [](GLFWwindow* w, int, int, int) { appOf(w)->noteInput(); });
+  glfwSetScrollCallback(m_window, [](GLFWwindow* w, double, double) { appOf(w)->noteInput(); });
+  glfwSetKeyCallback(m_window, [](GLFWwindow* w, int, int, int, int) { appOf(w)->noteInput(); });
+  glfwSetCharCallback(m_window, [](GLFWwindow* w, unsigned) { appOf(w)->noteInput(); });
+  glfwSetWindowFocusCallback(m_window, [](GLFWwindow* w, int) { appOf(w)->noteInput(); });
+  glfwSetCursorEnterCallback(m_window, [](GLFWwindow* w, int) { appOf(w)->noteInput(); });
+  glfwSetFramebufferSizeCallback(m_window,
+                                 [](GLFWwindow* w, int, int) { appOf(w)->noteInput(); });
+  glfwSetWindowRefreshCallback(m_window, [](GLFWwindow* w) { appOf(w)->noteInput(); });
+}
+
+void ViewerApp::noteInput() {
+  m_lastInput = glfwGetTime();
+}
+
+bool ViewerApp::needsDrawing(bool changed) const {
+  const double now = glfwGetTime();
+  return changed || !m_drawn || now - m_lastInput < kInputSettleSeconds ||
+         now - m_lastDraw > kKeepAliveSeconds || ImGui::GetIO().WantTextInput ||
+         dueForScreenshot();
+}
+
 void ViewerApp::frame() {
-  m_session->update();
+  const bool changed = m_session->update();
+  if (m_bench && m_bench->frame(*m_session))
+    glfwSetWindowShouldClose(m_window, GLFW_TRUE);
+  if (!needsDrawing(changed))
+    return;
+  m_drawn = true;
+  m_lastDraw = glfwGetTime();
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
   ImGui::NewFrame();
@@ -109,9 +153,9 @@ void ViewerApp::frame() {
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   if (dueForScreenshot())
     takeScreenshot();
-  if (m_bench && m_bench->frame(*m_session))
-    glfwSetWindowShouldClose(m_window, GLFW_TRUE);
   glfwSwapBuffers(m_window);
+  if (m_bench)
+    m_bench->drawn();
 }
 
 bool ViewerApp::dueForScreenshot() const {

@@ -2,7 +2,9 @@
 // fixed layout that fills the window: the Controls column on the left, the chains' view in the
 // centre with Diagnostics beside it, the curves under them and a status line at the bottom. The
 // loop never waits on compute: each frame reads one snapshot and posts commands; an idle window
-// sleeps in glfwWaitEventsTimeout (~60 Hz) instead of spinning a core. GUI thread.
+// sleeps in glfwWaitEventsTimeout (~60 Hz) instead of spinning a core, and a frame is drawn only
+// when something may have changed (input, a new snapshot, playback), so software GL under Xvfb
+// does not take the cores from training to redraw the same picture. GUI thread.
 #pragma once
 
 #include "controls_panel.h"
@@ -32,9 +34,13 @@ public:
   /// Opens the window and runs until it is closed; returns the exit status (1 when the window
   /// could not be opened or a screenshot not written).
   int run();
+  /// An input event arrived (the GLFW callbacks call it): frames follow for a while.
+  void noteInput();
 
 private:
   bool openWindow();
+  void watchInput();
+  bool needsDrawing(bool changed) const;
   void buildKeys();
   void frame();
   void drawLayout();
@@ -62,6 +68,8 @@ private:
   int m_windowedPos[2] = {80, 60}, m_windowedSize[2] = {1280, 720};
   int m_status = 0;
   std::chrono::steady_clock::time_point m_opened;
+  double m_lastInput = 0, m_lastDraw = -1;  // glfwGetTime() of the last input event and frame
+  bool m_drawn = false;
 };
 
 } // namespace ebm::viewer

@@ -74,9 +74,9 @@ void ViewerSession::openStartModel() {
                                            : std::string()));
 }
 
-void ViewerSession::update() {
+bool ViewerSession::update() {
   if (!m_poller.hasSession())
-    return;
+    return false;
   const ui::PollResult r = m_poller.poll();
   if (r.snapshot) {
     ui::SessionPoller::HandlerTiming timing(m_poller);
@@ -85,11 +85,13 @@ void ViewerSession::update() {
     postDue(*m_snap);
   }
   const auto now = std::chrono::steady_clock::now();
-  if (m_cursor.playing() &&
-      now - m_lastTick >= std::chrono::milliseconds(m_cursor.intervalMs())) {
+  const bool tick = m_cursor.playing() &&
+                    now - m_lastTick >= std::chrono::milliseconds(m_cursor.intervalMs());
+  if (tick) {
     m_lastTick = now;
     m_cursor.tick();
   }
+  return r.snapshot != nullptr || tick;
 }
 
 void ViewerSession::onSnapshot(const ui::PollResult& r) {

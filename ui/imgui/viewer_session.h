@@ -43,8 +43,9 @@ public:
   explicit ViewerSession(const ViewerOptions& options);
 
   /// Once per frame: reads the session, adopts a new model, posts what is due (landscape,
-  /// first revisions, Repeat), walks playback.
-  void update();
+  /// first revisions, Repeat), walks playback. Returns whether anything shown may have changed
+  /// (a new snapshot, a playback step).
+  bool update();
 
   const Snapshot& snapshot() const { return m_snap; }
   const MethodInfo* method() const { return m_snap ? m_snap->methodInfo.get() : nullptr; }
