@@ -19,6 +19,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--threads", o.threads, "Intra-op threads (0: all cores)")
       ->check(CLI::NonNegativeNumber);
+  app.add_option("--train", o.train, "Start training this many iterations once the model is loaded")
+      ->check(CLI::PositiveNumber);
   app.add_option("--lesson", o.lesson, "A lesson file (.toml) to play")->check(CLI::ExistingFile);
   app.add_option("--run-dir", o.runDir,
                  "Where checkpoints and autosaves are written (default runs/viewer-<date>)");

@@ -78,16 +78,37 @@ void lossPlots(const std::shared_ptr<const LossHistory>& history, const MethodIn
     centredText(dl, p, size, none, IM_COL32(150, 155, 165, 255));
     return;
   }
+  // Side by side where each plot has room for its ticks, else one tab per plot.
   const auto groups = ui::lossPlotGroups(method->lossGroups, history->names, false);
-  const int n = std::max(1, int(groups.size()));
-  const float w = (size.x - 8.0f * float(n - 1)) / float(n);
-  for (int i = 0; i < n && i < int(groups.size()); ++i) {
-    if (i > 0)
-      ImGui::SameLine(0, 8);
-    const ImVec2 at = ImGui::GetCursorScreenPos();
-    ImGui::InvisibleButton(("loss" + std::to_string(i)).c_str(), ImVec2(w, size.y));
-    drawGroup(*history, groups[size_t(i)], at, ImVec2(w, size.y));
+  if (groups.empty())
+    return;
+  const int n = int(groups.size());
+  const float gap = ImGui::GetStyle().ItemSpacing.x;
+  const float w = (size.x - gap * float(n - 1)) / float(n);
+  if (w >= ImGui::GetFontSize() * 14) {
+    for (int i = 0; i < n; ++i) {
+      if (i > 0)
+        ImGui::SameLine(0, gap);
+      const ImVec2 at = ImGui::GetCursorScreenPos();
+      ImGui::InvisibleButton(("loss" + std::to_string(i)).c_str(), ImVec2(w, size.y));
+      drawGroup(*history, groups[size_t(i)], at, ImVec2(w, size.y));
+    }
+    return;
   }
+  // A child window of its own, so the tabs' contents start under the tabs, not at the row's left.
+  ImGui::BeginChild("losses", size, false, ImGuiWindowFlags_NoScrollbar);
+  if (ImGui::BeginTabBar("losses")) {
+    for (int i = 0; i < n; ++i)
+      if (ImGui::BeginTabItem(groups[size_t(i)].title.c_str())) {
+        const ImVec2 at = ImGui::GetCursorScreenPos();
+        const ImVec2 rest(size.x, std::max(1.0f, size.y - (at.y - p.y)));
+        ImGui::InvisibleButton("loss", rest);
+        drawGroup(*history, groups[size_t(i)], at, rest);
+        ImGui::EndTabItem();
+      }
+    ImGui::EndTabBar();
+  }
+  ImGui::EndChild();
 }
 
 } // namespace ebm::viewer

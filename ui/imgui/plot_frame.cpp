@@ -17,7 +17,7 @@ const ImU32 kAxisText = IM_COL32(190, 195, 205, 255);
 PlotFrame::PlotFrame(ImVec2 topLeft, ImVec2 size, DataRange range) : m_range(range) {
   const float font = ImGui::GetFontSize();
   m_min = ImVec2(topLeft.x + font * 4.2f, topLeft.y + font * 1.5f);
-  m_max = ImVec2(topLeft.x + size.x - font * 0.6f, topLeft.y + size.y - font * 2.6f);
+  m_max = ImVec2(topLeft.x + size.x - font * 1.1f, topLeft.y + size.y - font * 2.6f);
   if (m_range.x1 <= m_range.x0)
     m_range.x1 = m_range.x0 + 1;
   if (m_range.y1 <= m_range.y0)

@@ -117,7 +117,10 @@ void ViewerApp::drawCurves(ImVec2 size) {
   std::vector<std::pair<const char*, CurvePanel>> plots{{"Energy", CurvePanel::Energy}};
   if (latent && !latent->mse.empty())
     plots.push_back({"MSE", CurvePanel::Mse});
-  plots.push_back({"Training losses", CurvePanel::Losses});
+  // The losses take room only once there are some (a loaded model has none until it trains).
+  const auto& snap = m_session->snapshot();
+  if (snap && snap->losses && snap->losses->iterations.size() >= 2)
+    plots.push_back({"Training losses", CurvePanel::Losses});
   const float gap = ImGui::GetStyle().ItemSpacing.x;
   const float each = (size.x - gap * float(plots.size() - 1)) / float(plots.size());
   if (each >= ImGui::GetFontSize() * 16) {

@@ -13,6 +13,7 @@ struct ViewerOptions {
   std::string lesson;          // a lesson file to play (kept for the lesson player)
   std::string runDir;          // where checkpoints and autosaves go ("" = runs/viewer-<date>)
   int threads = 0;             // intra-op threads (0: all cores)
+  long train = 0;              // > 0: train this many iterations once the model is loaded
   bool fullscreen = false;     // start full screen on the primary monitor
   double fontScale = 1.0;      // text and sizes (presenters: 1.5 - 2)
   std::string screenshot;      // write a PNG of the window after `after` seconds and quit

@@ -162,6 +162,10 @@ void ViewerSession::refreshSettings(const SessionSnapshot& snap) {
 }
 
 void ViewerSession::postDue(const SessionSnapshot& snap) {
+  if (m_options.train > 0 && snap.state == RunState::Idle) {  // --train, once
+    m_poller.post(cmd::StartTraining{m_options.train});
+    m_options.train = 0;
+  }
   if (auto request = m_landscape.next(snap, nowMs()))
     m_poller.post(*request);
   if (m_autoRevise && m_repeat.firstDue(snap)) {
