@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <thread>
@@ -85,6 +86,24 @@ TEST(ViewerSession, AnEmptyPathAsksForOne) {
   ViewerSession s(toyOptions());
   s.loadCheckpoint("");
   EXPECT_NE(s.lastError().find("path"), std::string::npos);
+}
+
+} // namespace
+
+namespace {
+
+TEST(ViewerSession, ExportsTheShownTraceAsAGif) {
+  ViewerOptions o = toyOptions();
+  o.runDir = std::string(EBM_TEST_TMP) + "/viewer-gif";
+  std::filesystem::remove_all(o.runDir);
+  ViewerSession s(o);
+  ASSERT_TRUE(updateUntil(s, [&] { return s.dataTrace() && !s.dataTrace()->snapshots.empty(); }));
+  s.exportGif();
+  EXPECT_TRUE(s.lastError().empty()) << s.lastError();
+  const std::string gif = o.runDir + "/trajectory-" + s.dataTrace()->chain + "-1.gif";
+  ASSERT_TRUE(std::filesystem::exists(gif)) << gif;
+  EXPECT_GT(std::filesystem::file_size(gif), 100u);
+  EXPECT_NE(s.log().back().find("wrote"), std::string::npos);
 }
 
 } // namespace

@@ -147,6 +147,10 @@ void ControlsPanel::drawRevisions(ViewerSession& s) {
   if (ImGui::Button("Clear pin"))
     s.clearPin();
   ImGui::EndDisabled();
+  ImGui::SameLine();
+  if (ImGui::Button("GIF (G)"))
+    s.exportGif();
+  helpTip("Write the shown trace as an animated GIF into the run folder");
 }
 
 void ControlsPanel::drawChains(ViewerSession& s) {

@@ -5,6 +5,8 @@
 
 #include "chain_bundle.h"
 #include "checkpoint_info.h"
+#include "landscape_frame.h"
+#include "trace_frames.h"
 
 #include <filesystem>
 
@@ -126,6 +128,35 @@ void ViewerSession::loadCheckpoint(const std::string& given) {
     return;
   }
   m_poller.post(cmd::LoadCheckpoint{path});
+}
+
+void ViewerSession::exportGif() {
+  const auto trace = m_dataTrace ? m_dataTrace : m_latentTrace;
+  if (!trace || trace->snapshots.empty()) {
+    error("no trace to export yet: run a chain first");
+    return;
+  }
+  const auto landscape = m_snap ? m_snap->landscape : nullptr;
+  ui::FrameRenderer render = ui::imageTraceRenderer(trace, false, 16);
+  if (!render)
+    render = ui::imageTraceRenderer(trace, true, 16);
+  if (!render)
+    render = ui::planeTraceRenderer(
+        trace, landscape,
+        ui::fitView(landscape ? ui::boundsOf(landscape->data) : std::nullopt, trace.get()));
+  if (!render) {
+    error("the " + trace->chain + "-chain's states are neither images nor points in the plane");
+    return;
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(m_options.runDir, ec);
+  const std::string path = m_options.runDir + "/trajectory-" + trace->chain + "-" +
+                           std::to_string(++m_exports) + ".gif";
+  const ui::GifExportResult r = ui::TrajectoryGif::write(path, *trace, render);
+  if (r.ok)
+    note("wrote " + path + " (" + std::to_string(r.frames) + " frames)");
+  else
+    error(r.error);
 }
 
 void ViewerSession::pin() {

@@ -39,6 +39,8 @@ void ViewerApp::buildKeys() {
   });
   add(GLFW_KEY_P, false, false, false, "P", "pin the shown traces", [&s] { s.pin(); });
   add(GLFW_KEY_P, false, true, false, "Shift+P", "clear the pin", [&s] { s.clearPin(); });
+  add(GLFW_KEY_G, false, false, false, "G", "export the shown trace as a GIF (run folder)",
+      [&s] { s.exportGif(); });
   add(GLFW_KEY_S, true, false, false, "Ctrl+S", "save a checkpoint", [&s] { s.saveCheckpoint(); });
   add(GLFW_KEY_O, true, false, false, "Ctrl+O", "type a checkpoint to load",
       [this] { m_controls.focusPath(); });

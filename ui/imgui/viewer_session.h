@@ -78,6 +78,9 @@ public:
   /// Loads a checkpoint into the running session; a missing or unreadable file is refused with
   /// an error and the model that runs keeps running.
   void loadCheckpoint(const std::string& path);
+  /// Writes the shown data-space trace as an animated GIF into the run folder (one frame per
+  /// snapshot); says where, or why not, in the log.
+  void exportGif();
   void pin();
   void clearPin();
   int trainIterations = 1000;
@@ -124,6 +127,7 @@ private:
   std::shared_ptr<const Trace> m_dataTrace, m_latentTrace;
   PinnedTraces m_pinned;
   std::deque<std::string> m_log;
+  int m_exports = 0;
   std::string m_error, m_lastMessage;
   std::chrono::steady_clock::time_point m_start = std::chrono::steady_clock::now();
   std::chrono::steady_clock::time_point m_lastTick = m_start;
