@@ -34,19 +34,31 @@ void stepLabels(const Trace& trace, const std::vector<int>& columns, ImVec2 at, 
 } // namespace
 
 void ImageStrips::draw(ViewerSession& s, ImVec2 size) {
+  // Two strips side by side where the view is wide (larger samples for a class), else stacked.
   const auto data = s.dataTrace();
   const auto latent = s.latentTrace();
   const bool both = latent && !latent->decodedShape.empty();
-  const ImVec2 each(size.x, both ? size.y * 0.5f - 4 : size.y);
+  const bool sideBySide = both && size.x > 1.4f * size.y;
+  const float gap = ImGui::GetStyle().ItemSpacing.x;
+  const ImVec2 each = !both ? size
+                      : sideBySide ? ImVec2((size.x - gap) * 0.5f, size.y)
+                                   : ImVec2(size.x, (size.y - gap) * 0.5f);
   const MethodInfo* info = s.method();
   const ChainSpec* dspec = info ? info->chain(s.shown().data) : nullptr;
-  drawStrip(s, m_data, data, dspec ? dspec->title : std::string("samples"), false, each);
-  if (both) {
-    const ChainSpec* lspec = info ? info->chain(s.shown().latent) : nullptr;
-    drawStrip(s, m_latent, latent, (lspec ? lspec->title : std::string("latent chain")) +
-                                       ", decoded",
-              true, each);
-  }
+  ImGui::BeginChild("strip.data", each, false, ImGuiWindowFlags_NoScrollbar);
+  drawStrip(s, m_data, data, dspec ? dspec->title : std::string("samples"), false,
+            ImGui::GetContentRegionAvail());
+  ImGui::EndChild();
+  if (!both)
+    return;
+  if (sideBySide)
+    ImGui::SameLine();
+  const ChainSpec* lspec = info ? info->chain(s.shown().latent) : nullptr;
+  ImGui::BeginChild("strip.latent", each, false, ImGuiWindowFlags_NoScrollbar);
+  drawStrip(s, m_latent, latent,
+            (lspec ? lspec->title : std::string("latent chain")) + ", decoded", true,
+            ImGui::GetContentRegionAvail());
+  ImGui::EndChild();
 }
 
 void ImageStrips::drawStrip(ViewerSession& s, Strip& strip,
@@ -61,7 +73,8 @@ void ImageStrips::drawStrip(ViewerSession& s, Strip& strip,
   const auto& shape = decoded ? trace->decodedShape : trace->stateShape;
   const float tileSide = shape.size() == 3 ? float(shape[2]) : 28.0f;
   const float avail = size.y - font * 2.6f;
-  const int rows = std::clamp(int(avail / (font * 2.2f)), 1, std::min(kMaxRows, trace->chains));
+  // As many chains as fit with samples at least ~2.4 lines of text tall.
+  const int rows = std::clamp(int(avail / (font * 2.4f)), 1, std::min(kMaxRows, trace->chains));
   const float scale = std::max(1.0f, avail / (float(rows) * (tileSide + 2)));
   const int maxColumns = std::max(2, int(size.x / (scale * (tileSide + 2))));
   const int cursor = s.cursor().shownStep();
