@@ -162,13 +162,12 @@ void ViewerSession::exportGif() {
 void ViewerSession::pin() {
   if (!m_dataTrace && !m_latentTrace)
     return;
-  m_pinned = {m_dataTrace, m_latentTrace,
-              ui::settingsLabel(m_dataTrace ? *m_dataTrace : *m_latentTrace)};
+  m_pinned.pin(m_dataTrace, m_latentTrace);
   note("pinned " + m_pinned.label + ": the next traces are drawn over it");
 }
 
 void ViewerSession::clearPin() {
-  m_pinned = {};
+  m_pinned.clear();
 }
 
 void ViewerSession::applySpeed() {

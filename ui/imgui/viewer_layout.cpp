@@ -150,7 +150,6 @@ void ViewerApp::drawCurve(CurvePanel panel, ImVec2 size) {
   }
   const bool energy = panel == CurvePanel::Energy;
   const auto trace = energy ? s.dataTrace() : s.latentTrace();
-  const auto pinned = energy ? s.pinned().data : s.pinned().latent;
   const ChainSpec* spec = info ? info->chain(energy ? s.shown().data : s.shown().latent) : nullptr;
   CurveView v;
   if (energy) {
@@ -171,8 +170,8 @@ void ViewerApp::drawCurve(CurvePanel panel, ImVec2 size) {
     v.bundle = &bundle;
     v.cursorStep = m_session->cursor().shownStep();
   }
-  if (pinned && !(energy ? pinned->energy : pinned->mse).empty()) {
-    pinnedBundle = ui::bundleOf(*pinned, energy ? pinned->energy : pinned->mse);
+  pinnedBundle = energy ? s.pinned().energy() : s.pinned().mse();
+  if (!pinnedBundle.x.empty()) {
     v.pinned = &pinnedBundle;
     v.pinnedLabel = s.pinned().label;
   }

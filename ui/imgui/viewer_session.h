@@ -7,6 +7,7 @@
 
 #include "chain_speed.h"
 #include "landscape_refresh.h"
+#include "pinned_traces.h"
 #include "revision_repeat.h"
 #include "session_poller.h"
 #include "shown_chains.h"
@@ -31,13 +32,6 @@ struct ChainRun {
   int seed = 1;
 };
 
-/// A pair of traces kept on the curves to compare the next ones with.
-struct PinnedTraces {
-  std::shared_ptr<const Trace> data, latent;
-  std::string label;
-  bool any() const { return data || latent; }
-};
-
 class ViewerSession {
 public:
   explicit ViewerSession(const ViewerOptions& options);
@@ -53,7 +47,7 @@ public:
   const ui::ShownChains& shown() const { return m_shown; }
   std::shared_ptr<const Trace> dataTrace() const { return m_dataTrace; }
   std::shared_ptr<const Trace> latentTrace() const { return m_latentTrace; }
-  const PinnedTraces& pinned() const { return m_pinned; }
+  const ui::PinnedTraces& pinned() const { return m_pinned; }
   ui::StepCursor& cursor() { return m_cursor; }
   ui::LandscapeRefresh& landscapeRefresh() { return m_landscape; }
   ui::SessionPoller& poller() { return m_poller; }
@@ -125,7 +119,7 @@ private:
   std::map<std::string, SettingValues> m_settings;
   std::map<std::string, uint64_t> m_settingsVersion;
   std::shared_ptr<const Trace> m_dataTrace, m_latentTrace;
-  PinnedTraces m_pinned;
+  ui::PinnedTraces m_pinned;
   std::deque<std::string> m_log;
   int m_exports = 0;
   std::string m_error, m_lastMessage;

@@ -6,6 +6,7 @@
 
 #include "chain_speed.h"
 #include "landscape_refresh.h"
+#include "pinned_traces.h"
 #include "point_file.h"
 #include "revision_repeat.h"
 #include "session_host.h"
@@ -93,7 +94,7 @@ public:
   /// Keeps the shown traces as the comparison the next ones are drawn over; clearPins drops it.
   void pinTraces();
   void clearPins();
-  bool hasPinnedTrace() const { return m_pinnedData != nullptr; }
+  bool hasPinnedTrace() const { return m_pinned.data != nullptr; }
   /// Shows a dock and raises it in its tab group.
   void showPanel(const QString& objectName);
   /// The dock alone in the window (M), or the layout before it when a panel is maximised.
@@ -132,7 +133,7 @@ public:
   void forkAtCursor();
   QAction* forkAction() const { return m_forkAction; }
   /// The step of the pinned original the last fork started at (-1: no fork pinned).
-  int forkStep() const { return m_forkStep; }
+  int forkStep() const { return m_pinned.forkStep; }
 
   /// The arena window (2-D models side by side from the same noise), created on first use.
   ArenaView* openArena();
@@ -306,10 +307,8 @@ private:
   QString m_theme = "light";
   QByteArray m_beforeMaximise;
   QSize m_exportSize{1600, 900};  // the layout before a panel was maximised (empty: none is)
-  std::shared_ptr<const Trace> m_pinnedData, m_pinnedLatent;
-  QString m_pinnedLabel;
+  PinnedTraces m_pinned;  // traces kept on the curves, or a fork's original
   QAction* m_forkAction = nullptr;
-  int m_forkStep = -1;  // the pinned original is shifted by this many steps (-1: no fork)
 
   Snapshot m_snap;
   std::string m_dataChain, m_latentChain;  // the chains the two chain views show

@@ -74,10 +74,7 @@ void MainWindow::forkAtCursor() {
   run.chains = trace->chains;
   if (m_repeatAction->isChecked())
     m_repeatAction->setChecked(false);  // a repeat would replace the branch being compared
-  m_pinnedData = trace;
-  m_pinnedLatent.reset();
-  m_forkStep = at.step;
-  m_pinnedLabel = tr("original, from its step %1").arg(at.step);
+  m_pinned.pinFork(trace, at.step);
   showPinned();
   m_cursor.follow();
   m_host->post(run);

@@ -122,7 +122,7 @@ void MainWindow::updateToolbar(const SessionSnapshot& s) {
   m_stopChainAction->setEnabled(s.revisionRunning);
   m_nextStepAction->setEnabled(m_speed.singleStep() && s.revisionRunning);
   m_playAction->setText(m_cursor.playing() ? tr("Pause") : tr("Play"));
-  m_clearPinAction->setEnabled(m_pinnedData || m_pinnedLatent);
+  m_clearPinAction->setEnabled(m_pinned.any());
   const int last = m_cursor.lastStep();
   m_stepLabel->setText(s.revisionWaiting ? tr("step %1 · press N").arg(last)
                                          : tr("step %1 / %2").arg(m_cursor.shownStep()).arg(last));
@@ -131,35 +131,21 @@ void MainWindow::updateToolbar(const SessionSnapshot& s) {
 void MainWindow::pinTraces() {
   if (!m_shownData && !m_shownLatent)
     return;
-  m_pinnedData = m_shownData;
-  m_pinnedLatent = m_shownLatent;
-  m_forkStep = -1;
-  m_pinnedLabel = QString::fromStdString(m_shownData ? settingsLabel(*m_shownData)
-                                                   : settingsLabel(*m_shownLatent));
-  log(tr("pinned the shown traces (%1): the next ones are drawn over them").arg(m_pinnedLabel));
+  m_pinned.pin(m_shownData, m_shownLatent);
+  log(tr("pinned the shown traces (%1): the next ones are drawn over them")
+          .arg(QString::fromStdString(m_pinned.label)));
   showPinned();
 }
 
 void MainWindow::clearPins() {
-  m_forkStep = -1;
-  m_pinnedData.reset();
-  m_pinnedLatent.reset();
+  m_pinned.clear();
   showPinned();
 }
 
 void MainWindow::showPinned() {
-  ChainBundle pinned = m_pinnedData ? bundleOf(*m_pinnedData, m_pinnedData->energy) : ChainBundle{};
-  if (m_forkStep > 0) {  // a fork's original, shifted so both branches start at 0
-    for (double& x : pinned.x)
-      x -= m_forkStep;
-    for (auto& mark : pinned.marks)
-      mark.first -= m_forkStep;
-  }
-  m_energy->setPinned(pinned, m_pinnedLabel);
-  m_mse->setPinned(m_pinnedLatent && !m_pinnedLatent->mse.empty()
-                       ? bundleOf(*m_pinnedLatent, m_pinnedLatent->mse)
-                       : ChainBundle{},
-                   m_pinnedLabel);
+  const QString label = QString::fromStdString(m_pinned.label);
+  m_energy->setPinned(m_pinned.energy(), label);
+  m_mse->setPinned(m_pinned.mse(), label);
   plotShownTraces();
   if (m_snap)
     updateToolbar(*m_snap);
