@@ -107,3 +107,32 @@ TEST(ViewerSession, ExportsTheShownTraceAsAGif) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(ViewerSession, TrainingStartsPausesResumesAndSaves) {
+  ViewerOptions o = toyOptions();
+  o.runDir = std::string(EBM_TEST_TMP) + "/viewer-train";
+  std::filesystem::remove_all(o.runDir);
+  ViewerSession s(o);
+  ASSERT_TRUE(updateUntil(s, [&] { return s.ready() && s.method(); }));
+  s.trainIterations = 100000;
+  s.toggleTraining();
+  ASSERT_TRUE(updateUntil(s, [&] { return s.snapshot()->state == RunState::Training; }));
+  s.toggleTraining();
+  EXPECT_TRUE(s.pausing());
+  ASSERT_TRUE(updateUntil(s, [&] { return s.snapshot()->state == RunState::Paused; }));
+  EXPECT_FALSE(s.pausing());
+  s.saveCheckpoint();
+  EXPECT_TRUE(updateUntil(s, [&] {
+    return std::filesystem::exists(o.runDir + "/checkpoint.safetensors") &&
+           !s.snapshot()->checkpointPath.empty() &&
+           s.snapshot()->checkpointPath.find(o.runDir) != std::string::npos;
+  }));
+  s.toggleTraining();
+  EXPECT_TRUE(updateUntil(s, [&] { return s.snapshot()->state == RunState::Training; }));
+  s.stopTraining();
+  EXPECT_TRUE(updateUntil(s, [&] { return s.snapshot()->state == RunState::Idle; }));
+}
+
+} // namespace

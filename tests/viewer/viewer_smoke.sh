@@ -2,7 +2,7 @@
 # ebm-viewer under Xvfb: the default model renders a frame of more than 50 colours (read back
 # with glReadPixels into --screenshot); a missing and a corrupt --checkpoint each show the error
 # (on stderr and in the window) while the window stays up: the screenshot is still written and
-# the viewer exits 0.
+# the viewer exits 0; full screen with --font-scale renders; an unwritable screenshot exits 1.
 # Usage: viewer_smoke.sh EBM_VIEWER PNG_COLOURS WORK_DIR
 set -u
 viewer=$1; colours=$2; work=$3
@@ -32,6 +32,12 @@ rc=$?
 if [ $rc -ne 0 ]; then echo "FAIL corrupt checkpoint: exit $rc"; fail=1; fi
 [ -s "$work/corrupt.png" ] || { echo "FAIL corrupt checkpoint: no screenshot"; fail=1; }
 grep -q "error" "$work/corrupt.err" || { echo "FAIL corrupt checkpoint: no error printed"; fail=1; }
+
+# Presenter mode: full screen with large fonts on the toy2d landscape.
+run presenter 4 --preset toy2d --fullscreen --font-scale 1.6
+rc=$?
+if [ $rc -ne 0 ]; then echo "FAIL presenter: exit $rc"; cat "$work/presenter.err"; fail=1; fi
+"$colours" "$work/presenter.png" 50 || { echo "FAIL presenter: the frame is blank"; fail=1; }
 
 # A screenshot that cannot be written: a message and a non-zero exit.
 xvfb-run -a -s "-screen 0 1280x720x24" "$viewer" --run-dir "$work/run-badpng" --preset toy2d \
