@@ -2,6 +2,7 @@
 
 #include "landscape_palette.h"
 #include "landscape_refresh.h"
+#include "level_ladder.h"
 #include "plot_frame.h"
 #include "viewer_session.h"
 
@@ -50,7 +51,33 @@ void LandscapePanel::fit(ViewerSession& s) {
   s.landscapeRefresh().setRange(square.lo, square.hi);
 }
 
+void LandscapePanel::drawLevelBar(ViewerSession& s) {
+  const MethodInfo* info = s.method();
+  const int levels = info ? info->capabilities.noiseLevels : 0;
+  if (levels <= 0) {
+    s.landscapeRefresh().setLevel(-1);
+    return;
+  }
+  const auto trace = s.dataTrace();
+  const bool ladder = trace && s.shown().data == s.shown().ladder;
+  if (m_follow && ladder)
+    if (const int l = ui::levelAtStep(*trace, s.cursor().shownStep()); l >= 0)
+      m_level = l;
+  m_level = std::clamp(m_level, 0, levels - 1);
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 12);
+  if (ImGui::SliderInt("noise level", &m_level, levels - 1, 0, "level %d"))
+    m_follow = false;
+  ImGui::SameLine();
+  ImGui::Checkbox("follow the chain", &m_follow);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Show the energy of the level the chain is at, at the step cursor");
+  s.landscapeRefresh().setLevel(m_level);
+}
+
 void LandscapePanel::draw(ViewerSession& s, ImVec2 size) {
+  const float top = ImGui::GetCursorPosY();
+  drawLevelBar(s);
+  size.y -= ImGui::GetCursorPosY() - top;
   fit(s);
   if (m_landscape)
     if (auto r = ui::visibleEnergyRange(*m_landscape, m_view)) {

@@ -2,7 +2,8 @@
 // density's contours, the data and the chains up to the step cursor into a RenderTarget, which
 // ImGui shows as an image; the axes, the colour bar and the count of chains outside the view are
 // drawn here with ImGui's draw lists. The view fits the data and the chains (ui/common's
-// LandscapeFrame) and the landscape requests follow it. Create and destroy it with the window's
+// LandscapeFrame) and the landscape requests follow it. For models with noise levels a bar
+// chooses the level whose energy is shown, or follows the ladder chain's level at the cursor. Create and destroy it with the window's
 // GL context current. GUI thread.
 #pragma once
 
@@ -25,6 +26,7 @@ public:
 
 private:
   void fit(ViewerSession& s);
+  void drawLevelBar(ViewerSession& s);
   void drawAxes(ImVec2 p0, ImVec2 p1) const;
   void drawColourBar(ImVec2 p0, ImVec2 p1) const;
 
@@ -36,6 +38,8 @@ private:
   ui::EnergyRange m_range{0, 1};
   bool m_hasRange = false;
   bool m_fitted = false;  // the view was fitted to the data (not the default square)
+  int m_level = 0;        // the noise level shown, for models with levels (0: the data's)
+  bool m_follow = true;   // the level follows the ladder chain's at the step cursor
 };
 
 } // namespace ebm::viewer
