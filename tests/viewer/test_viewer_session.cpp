@@ -1,6 +1,6 @@
 // ViewerSession, the viewer's state between frames, on a real session of the shipped toy2d
 // model (no window needed): it adopts the model and starts revising, a live setting reaches the
-// session, a pin keeps the shown traces, and a missing or corrupt checkpoint is refused with its
+// session (a drag once it ends), a pin keeps the shown traces, and a missing or corrupt checkpoint is refused with its
 // error while the running model stays.
 #include "viewer_session.h"
 
@@ -62,6 +62,16 @@ TEST(ViewerSession, ALiveSettingReachesTheSession) {
   EXPECT_TRUE(updateUntil(s, [&] {
     const auto& view = s.snapshot()->chains.at(chain);
     return view.settings.number("step_size") == 0.123;
+  }));
+  // A drag shows its value at once and reaches the session when it ends.
+  s.editSetting(chain, "step_size", 0.2);
+  s.editSetting(chain, "step_size", 0.25);
+  EXPECT_DOUBLE_EQ(s.settings(chain).number("step_size"), 0.25);
+  updateUntil(s, [] { return false; }, 0.3);
+  EXPECT_EQ(s.snapshot()->chains.at(chain).settings.number("step_size"), 0.123);
+  s.commitSetting(chain, "step_size");
+  EXPECT_TRUE(updateUntil(s, [&] {
+    return s.snapshot()->chains.at(chain).settings.number("step_size") == 0.25;
   }));
 }
 

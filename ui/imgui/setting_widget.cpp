@@ -32,7 +32,9 @@ void realWidget(ViewerSession& s, const std::string& chain, const SettingSpec& s
   const char* format = std::fabs(value) < 0.01f && value != 0 ? "%.2e" : "%.4g";
   if (ImGui::SliderFloat(spec.label.c_str(), &value, lo, hi, format, flags))
     if (!(spec.minExclusive && value <= float(spec.min)))
-      s.setSetting(chain, spec.key, double(value));
+      s.editSetting(chain, spec.key, double(value));
+  if (ImGui::IsItemDeactivatedAfterEdit())
+    s.commitSetting(chain, spec.key);
 }
 
 void intWidget(ViewerSession& s, const std::string& chain, const SettingSpec& spec, double v) {
@@ -43,7 +45,10 @@ void intWidget(ViewerSession& s, const std::string& chain, const SettingSpec& sp
                                               ImGuiSliderFlags_AlwaysClamp)
                            : ImGui::InputInt(spec.label.c_str(), &value);
   if (changed)
-    s.setSetting(chain, spec.key, double(std::clamp(value, lo, hi)));
+    s.editSetting(chain, spec.key, double(std::clamp(value, lo, hi)));
+  // A drag or typing is sent when it ends; the input's +/- buttons at once.
+  if (ImGui::IsItemDeactivatedAfterEdit() || (changed && !ImGui::IsItemActive()))
+    s.commitSetting(chain, spec.key);
 }
 
 void choiceWidget(ViewerSession& s, const std::string& chain, const SettingSpec& spec) {

@@ -26,6 +26,15 @@ void ViewerSession::setSetting(const std::string& chain, const std::string& key,
   m_poller.setChainSettings(chain, v);  // a refusal comes back as the session's error
 }
 
+void ViewerSession::editSetting(const std::string& chain, const std::string& key, double value) {
+  m_lastEditMs = nowMs();
+  m_settings[chain].numbers[key] = value;
+}
+
+void ViewerSession::commitSetting(const std::string& chain, const std::string& key) {
+  setSetting(chain, key, settings(chain).number(key));
+}
+
 void ViewerSession::setChoice(const std::string& chain, const std::string& key,
                               const std::string& value) {
   m_lastEditMs = nowMs();

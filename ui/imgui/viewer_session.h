@@ -56,6 +56,10 @@ public:
   // Live settings the controls show: the session's, with the user's edits on top.
   const SettingValues& settings(const std::string& chain) const;
   void setSetting(const std::string& chain, const std::string& key, double value);
+  /// A value being dragged: shown at once, sent by commitSetting when the drag ends (one
+  /// recorded change per edit, not one per frame of a drag).
+  void editSetting(const std::string& chain, const std::string& key, double value);
+  void commitSetting(const std::string& chain, const std::string& key);
   void setChoice(const std::string& chain, const std::string& key, const std::string& value);
   ChainRun& run(const std::string& chain) { return m_runs[chain]; }
 
