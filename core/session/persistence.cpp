@@ -64,6 +64,9 @@ void Session::Impl::build(RunConfig cfg, const std::string& checkpoint) {
           : (data->size() > 0 ? std::max<long>(1, data->size() / cfg.train.batchSize) : 100);
   method->setEpoch(epoch);
   losses.reset(method->info().lossNames);
+  if (!checkpoint.empty())  // the run's curves so far, from the folder the checkpoint is in
+    losses.restore((std::filesystem::path(checkpoint).parent_path() / "losses.csv").string(),
+                   iteration);
   static std::atomic<uint64_t> models{0};  // process-wide: unique across sessions too
   modelVersion = ++models;
   traces.clear();
