@@ -84,6 +84,11 @@ void Session::Impl::build(RunConfig cfg, const std::string& checkpoint) {
   state = RunState::Idle;
   if (!options.runDir.empty()) {
     std::filesystem::create_directories(options.runDir);
+    // A process killed while writing a checkpoint leaves its temporary file; the next run in the
+    // folder removes it (the checkpoint itself is whole: it is replaced only by a rename).
+    std::error_code ignored;
+    for (const char* name : {"checkpoint.safetensors.tmp", "autosave.safetensors.tmp"})
+      std::filesystem::remove(options.runDir + "/" + name, ignored);
     config.writeFile(options.runDir + "/config.toml");
   }
   lastMessage = checkpoint.empty()
