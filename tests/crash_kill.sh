@@ -84,7 +84,9 @@ for sig in INT TERM; do
   "$cli" train --resume "$ckpt" --threads 1 --iterations 100000 --out "$run" \
     > "$out/sig.out" 2> "$out/sig.err" &
   pid=$!
-  sleep 2
+  # Signal once it trains (a background job ignores SIGINT until the handler is installed).
+  for _ in $(seq 1 600); do grep -q "run folder" "$out/sig.err" && break; sleep 0.1; done
+  sleep 1
   kill -"$sig" "$pid"
   wait "$pid"
   rc=$?
