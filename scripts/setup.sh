@@ -2,15 +2,18 @@
 # Installs the Debian 12 packages EBM Lab needs (only those missing), as root or via sudo.
 #   bash scripts/setup.sh           what building, running and testing need
 #   bash scripts/setup.sh --bench   also what bench/compare.sh needs (PyTorch for its Python twin)
+#   bash scripts/setup.sh --fuzz    also what scripts/fuzz.sh needs (clang and libFuzzer)
 # ctest's setup_packages test (tests/packaging) fails when the build uses a package that
 # `packages` and their dependencies leave out.
 set -euo pipefail
 
 bench=0
+fuzz=0
 for arg in "$@"; do
   case "$arg" in
     --bench) bench=1 ;;
-    -h | --help) sed -n '2,4s/^# \?//p' "$0"; exit 0 ;;
+    --fuzz) fuzz=1 ;;
+    -h | --help) sed -n '2,5s/^# \?//p' "$0"; exit 0 ;;
     *) echo "setup: unknown option $arg (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -28,6 +31,9 @@ packages=(
 bench_packages=(python3-torch python3-numpy)
 if [ "$bench" -eq 1 ]; then
   packages+=("${bench_packages[@]}")
+fi
+if [ "$fuzz" -eq 1 ]; then
+  packages+=(clang libfuzzer-14-dev)
 fi
 
 missing=()

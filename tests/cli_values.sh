@@ -55,4 +55,31 @@ elif ! grep -q "more than its 9 training points" "$out/few.err" ||
   echo "FAIL train failure not reported"; cat "$out/few.out" "$out/few.err"
   failures=$((failures + 1))
 fi
+
+# The run folder is checked before any training: a file as --out, and a folder that already
+# holds a run, are refused at once and leave what is there untouched.
+small=(--preset toy2d --set model.ebm_width=16 --set model.gen_width=16 --set model.inf_width=16
+       --set x.steps=3 --set train.log_every=1 --threads 1)
+touch "$out/afile"
+if "$cli" train "${small[@]}" --iterations 2 --out "$out/afile" 2> "$out/err"; then
+  echo "FAIL train into a file as --out exited 0"; failures=$((failures + 1))
+elif ! grep -q "is a file, not a folder" "$out/err"; then
+  echo "FAIL no message for a file as --out"; cat "$out/err"; failures=$((failures + 1))
+fi
+"$cli" train "${small[@]}" --iterations 4 --out "$out/run" > /dev/null 2>&1
+cp "$out/run/checkpoint.safetensors" "$out/first.safetensors"
+if "$cli" train "${small[@]}" --iterations 2 --out "$out/run" 2> "$out/err"; then
+  echo "FAIL a new run into a run folder exited 0"; failures=$((failures + 1))
+elif ! grep -q "already holds a run's checkpoint" "$out/err" ||
+     ! cmp -s "$out/run/checkpoint.safetensors" "$out/first.safetensors"; then
+  echo "FAIL a new run into a run folder was not refused cleanly"; cat "$out/err"
+  failures=$((failures + 1))
+fi
+# --resume into the same folder continues losses.csv: iterations 1..4, then 5..7.
+"$cli" train --resume "$out/run/checkpoint.safetensors" --threads 1 --iterations 3 \
+  --out "$out/run" > /dev/null 2> "$out/err" || { echo "FAIL resume"; cat "$out/err"; }
+iters="$(cut -d, -f1 "$out/run/losses.csv" | tail -n +2 | tr '\n' ' ')"
+if [ "$iters" != "1 2 3 4 5 6 7 " ]; then
+  echo "FAIL resumed losses.csv holds iterations '$iters', not 1..7"; failures=$((failures + 1))
+fi
 exit "$failures"

@@ -16,6 +16,9 @@
 namespace ebm::cli {
 
 int run(int argc, char** argv) {
+  // First of all: a Ctrl-C while the options are read or the data loads is a request to stop,
+  // answered like any other (nothing is left half written).
+  installSignalHandlers();
   CLI::App app{"EBM Lab command line: train, sample and evaluate energy-based models"};
   app.require_subcommand(1);
   app.footer("Examples:\n  ebm-lab-cli demo --out runs/demo\n"
@@ -35,7 +38,6 @@ int run(int argc, char** argv) {
   auto* presets = app.add_subcommand("presets", "List the shipped presets");
 
   CLI11_PARSE(app, argc, argv);
-  installSignalHandlers();
   try {
     for (const int rc :
          {runTrainCommands(*training), runChainCommands(*chains), runBenchCommands(*bench)})

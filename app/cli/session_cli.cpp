@@ -36,6 +36,9 @@ double lossValue(const LossHistory& h, const std::string& name) {
 void installSignalHandlers() {
   std::signal(SIGINT, onSignal);
   std::signal(SIGTERM, onSignal);
+  // A file over the size limit (ulimit -f) fails its write with EFBIG, reported like a full
+  // disk, instead of killing the process with its unsaved training.
+  std::signal(SIGXFSZ, SIG_IGN);
 }
 
 bool waitLoaded(Session& s) {

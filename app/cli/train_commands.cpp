@@ -3,12 +3,14 @@
 #include "validators.h"
 
 #include "chain_outputs.h"
+#include "errors.h"
 #include "report.h"
 #include "session_cli.h"
 
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <thread>
 
@@ -23,6 +25,7 @@ struct TrainCommands {
   std::string resume;
   double seconds = 0;
   double autosaveMinutes = 0;
+  bool overwrite = false;
   std::string demoOut = "runs/demo";
   double demoSeconds = 60;
 };
@@ -90,8 +93,37 @@ int finishedTraining(const SessionSnapshot& snap, uint64_t errorsBefore) {
   return 1;
 }
 
+bool sameFile(const std::string& a, const std::string& b) {
+  std::error_code ec;
+  return std::filesystem::equivalent(a, b, ec);
+}
+
+// Whether training may write its run folder: checked before any iteration runs, so a run never
+// trains for hours and then has nowhere to save. Throws with the reason when not.
+void checkRunFolder(const TrainCommands& c) {
+  namespace fs = std::filesystem;
+  const fs::path out(c.out);
+  std::error_code ec;
+  if (fs::exists(out, ec) && !fs::is_directory(out, ec))
+    throw ebm::Error("--out " + c.out + " is a file, not a folder: give a folder for the run");
+  fs::create_directories(out, ec);
+  if (ec)
+    throw ebm::Error("cannot create the run folder " + c.out + ": " + ec.message());
+  const fs::path probe = out / ".write-test";
+  if (!std::ofstream(probe))
+    throw ebm::Error("the run folder " + c.out + " is not writable");
+  fs::remove(probe, ec);
+  const std::string checkpoint = (out / "checkpoint.safetensors").string();
+  if (!fs::exists(checkpoint, ec) || c.overwrite || sameFile(checkpoint, c.resume))
+    return;
+  throw ebm::Error("the run folder " + c.out + " already holds a run's checkpoint: continue it with "
+              "--resume " + checkpoint + ", choose another --out, or replace it with "
+              "--overwrite");
+}
+
 int train(const TrainCommands& c) {
   RunConfig cfg = c.config.build();
+  checkRunFolder(c);
   if (c.iterations >= 0)
     cfg.train.iterations = c.iterations;
   SessionOptions opts;
@@ -182,6 +214,8 @@ std::shared_ptr<TrainCommands> addTrainCommands(CLI::App& app) {
       ->check(wholeIn(1, 1e12));
   c->train->add_option("--resume,-r", c->resume,
                        "Resume from this checkpoint (its config is used)");
+  c->train->add_flag("--overwrite", c->overwrite,
+                     "Replace the checkpoint of a run already in --out (otherwise refused)");
   c->train->add_option("--seconds", c->seconds, "Stop (and save) after this many seconds")
       ->check(realIn(0, 1e9, true));
   c->train->add_option("--autosave-minutes", c->autosaveMinutes,

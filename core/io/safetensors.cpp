@@ -18,6 +18,9 @@
 #include <system_error>
 #include <tuple>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 // Tensor bytes go between the file and tensor storage unchanged, which is only right when the host
 // stores numbers little-endian like the format does.
 #if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__)
@@ -388,6 +391,23 @@ torch::Tensor SafeTensors::find(const std::string& name) const {
   return {};
 }
 
+namespace {
+
+// Asks the kernel to put a file's (or a folder's) contents on the disk before returning: the
+// data before the rename that publishes it, the folder entry after, so a power cut leaves the
+// old checkpoint or the new one, never a renamed file whose data was still in the page cache.
+// Returns false when it could not (a file system without fsync loses only that guarantee).
+bool syncToDisk(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return false;
+  const bool ok = ::fsync(fd) == 0;
+  ::close(fd);
+  return ok;
+}
+
+} // namespace
+
 void writeSafeTensors(const std::string& path, const SafeTensors& st) {
   const std::vector<PreparedTensor> tensors = prepareTensors(path, st);
   const std::string header = buildHeader(path, tensors, st.metadata);
@@ -405,10 +425,13 @@ void writeSafeTensors(const std::string& path, const SafeTensors& st) {
     // checkpoint with a broken one.
     if (!os)
       failSafetensors(path, "writing " + tmp + " failed: " + std::strerror(errno));
+    syncToDisk(tmp);
     std::error_code ec;
     fs::rename(tmp, path, ec);
     if (ec)
       failSafetensors(path, "cannot rename " + tmp + " over it: " + ec.message());
+    const fs::path folder = fs::path(path).parent_path();
+    syncToDisk(folder.empty() ? "." : folder.string());
   } catch (...) {
     fs::remove(tmp, ignored);
     throw;

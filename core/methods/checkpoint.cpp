@@ -30,6 +30,10 @@ CheckpointInfo infoFrom(const std::string& path, const SafeTensors& st) {
   } catch (const std::logic_error&) {
     throw CheckpointError(path + ": iteration/epoch metadata is not a number");
   }
+  if (info.iteration < 0 || info.epoch < 0)
+    throw CheckpointError(path + ": the metadata says iteration " + std::to_string(info.iteration) +
+                          ", epoch " + std::to_string(info.epoch) +
+                          ": a checkpoint's iteration and epoch cannot be negative");
   info.method = get("method");
   return info;
 }

@@ -4,6 +4,7 @@
 #include "io/safetensors.h"
 #include "methods/capabilities.h"
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <sstream>
@@ -117,15 +118,79 @@ Trace* MethodContext::trace(const std::string& chain) const {
   return it == traces.end() ? nullptr : it->second;
 }
 
+namespace {
+
+/// "ebm.*, gen.*": the first dotted parts of the names, each once.
+std::string namePrefixes(const std::vector<std::string>& names) {
+  std::vector<std::string> prefixes;
+  for (const auto& n : names) {
+    const std::string p = n.substr(0, n.find('.')) + (n.find('.') == std::string::npos ? "" : ".*");
+    if (std::find(prefixes.begin(), prefixes.end(), p) == prefixes.end())
+      prefixes.push_back(p);
+  }
+  std::string out;
+  for (const auto& p : prefixes)
+    out += (out.empty() ? "" : ", ") + p;
+  return out;
+}
+
+// The tensors a model needs that the file lacks: all of them (another method or architecture),
+// or some (a file that holds only part of the model, e.g. the EBM's weights alone).
+void checkNoneMissing(const std::vector<std::pair<std::string, torch::Tensor>>& dst,
+                      const SafeTensors& src) {
+  std::vector<std::string> missing;
+  for (const auto& [name, t] : dst)
+    if (!src.find(name).defined())
+      missing.push_back(name);
+  if (missing.empty())
+    return;
+  if (missing.size() == dst.size())
+    throw CheckpointError("none of this model's tensors is in the file (it needs " +
+                          namePrefixes(missing) +
+                          "): the checkpoint belongs to another architecture");
+  throw CheckpointError("the file lacks " + std::to_string(missing.size()) + " of the " +
+                        std::to_string(dst.size()) + " tensors this model needs (" +
+                        namePrefixes(missing) + ", e.g. '" + missing.front() +
+                        "'): it holds only part of the model, e.g. a weights-only export");
+}
+
+// Tensors in the file that no part of the model reads: a file from another version or a
+// tampered one, refused rather than silently ignored.
+void checkNoneUnknown(const std::vector<std::pair<std::string, torch::Tensor>>& dst,
+                      const SafeTensors& src) {
+  for (const auto& [name, t] : src.tensors) {
+    const bool known = std::any_of(dst.begin(), dst.end(),
+                                   [&](const auto& d) { return d.first == name; });
+    if (!known)
+      throw CheckpointError("tensor '" + name + "' is not part of this model (" +
+                            std::to_string(src.tensors.size()) + " tensors in the file, " +
+                            std::to_string(dst.size()) + " in the model)");
+  }
+}
+
+// NaN or infinite weights would load and then "diverge" at the first step, blaming the sampler.
+void checkFinite(const std::string& name, const torch::Tensor& t) {
+  if (!t.is_floating_point() || t.numel() == 0)
+    return;
+  const auto finite = torch::isfinite(t);
+  if (finite.all().item<bool>())
+    return;
+  const long bad = (~finite).sum().item<long>();
+  throw CheckpointError("tensor '" + name + "' holds " + std::to_string(bad) + " NaN or infinite " +
+                        "value" + (bad == 1 ? "" : "s") + " (of " + std::to_string(t.numel()) +
+                        "): the checkpoint was saved from a diverged run or is corrupt");
+}
+
+} // namespace
+
 void loadNamedTensors(const std::vector<std::pair<std::string, torch::Tensor>>& dst,
                       const SafeTensors& src) {
   // Check everything first so a bad checkpoint leaves the models untouched.
+  checkNoneMissing(dst, src);
+  checkNoneUnknown(dst, src);
   std::vector<std::pair<torch::Tensor, torch::Tensor>> pairs;
   for (const auto& [name, t] : dst) {
     auto s = src.find(name);
-    if (!s.defined())
-      throw CheckpointError("tensor '" + name +
-                            "' is missing: the checkpoint belongs to another architecture");
     if (s.sizes() != t.sizes())
       throw CheckpointError("tensor '" + name + "' has shape " + shapeString(s.sizes()) +
                             " but this model needs " + shapeString(t.sizes()) +
@@ -134,6 +199,7 @@ void loadNamedTensors(const std::vector<std::pair<std::string, torch::Tensor>>& 
       throw CheckpointError("tensor '" + name + "' has dtype " +
                             std::string(c10::toString(s.scalar_type())) + " but this model needs " +
                             std::string(c10::toString(t.scalar_type())));
+    checkFinite(name, s);
     pairs.emplace_back(t, s);
   }
   torch::NoGradGuard noGrad;

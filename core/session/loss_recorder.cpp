@@ -1,6 +1,9 @@
 #include "session/loss_recorder.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
 
 namespace ebm {
 
@@ -26,6 +29,60 @@ void LossRecorder::append(long iteration, const std::vector<double>& row) {
   while (static_cast<int>(m_rows.rows.size()) > m_maxRows)
     thin();
   m_changed = true;
+}
+
+namespace {
+
+std::vector<std::string> csvFields(const std::string& line) {
+  std::vector<std::string> fields;
+  std::stringstream in(line);
+  for (std::string f; std::getline(in, f, ',');)
+    fields.push_back(f);
+  return fields;
+}
+
+/// The numbers of a row, or none when a field is not a number.
+bool csvNumbers(const std::vector<std::string>& fields, std::vector<double>& out) {
+  out.clear();
+  for (const std::string& f : fields) {
+    char* end = nullptr;
+    const double v = std::strtod(f.c_str(), &end);
+    if (f.empty() || end != f.c_str() + f.size())
+      return false;
+    out.push_back(v);
+  }
+  return true;
+}
+
+} // namespace
+
+int LossRecorder::restore(const std::string& csvPath, long lastIteration) {
+  std::ifstream in(csvPath);
+  std::string line;
+  if (!in || !std::getline(in, line))
+    return 0;
+  std::vector<std::string> header{"iteration"};
+  header.insert(header.end(), m_rows.names.begin(), m_rows.names.end());
+  if (csvFields(line) != header)
+    return 0;
+  std::vector<long> iterations;
+  std::vector<std::vector<double>> rows;
+  std::vector<double> numbers;
+  while (std::getline(in, line)) {
+    const auto fields = csvFields(line);
+    if (fields.size() != header.size() || !csvNumbers(fields, numbers))
+      return 0;
+    const long it = static_cast<long>(numbers[0]);
+    if (it > lastIteration)
+      break;
+    if (!iterations.empty() && it <= iterations.back())
+      return 0;
+    iterations.push_back(it);
+    rows.emplace_back(numbers.begin() + 1, numbers.end());
+  }
+  for (size_t i = 0; i < rows.size(); ++i)
+    append(iterations[i], rows[i]);
+  return static_cast<int>(rows.size());
 }
 
 void LossRecorder::thin() {

@@ -24,6 +24,11 @@ public:
   /// newest row is always kept; older rows are kept at iterations that are multiples of stride(),
   /// which doubles whenever the rows exceed the bound.
   void append(long iteration, const std::vector<double>& row);
+  /// Appends the rows of a losses.csv (as writeLossCsv writes it) with iterations up to
+  /// `lastIteration`, so that a resumed run continues its curves and rewrites the file whole.
+  /// Reads nothing (returns 0) when the file is missing, names other losses or is malformed;
+  /// otherwise returns the rows appended.
+  int restore(const std::string& csvPath, long lastIteration);
   /// The history as it is now (worker thread).
   const LossHistory& history() const { return m_rows; }
   int stride() const { return m_stride; }

@@ -64,6 +64,9 @@ void Session::Impl::build(RunConfig cfg, const std::string& checkpoint) {
           : (data->size() > 0 ? std::max<long>(1, data->size() / cfg.train.batchSize) : 100);
   method->setEpoch(epoch);
   losses.reset(method->info().lossNames);
+  if (!checkpoint.empty())  // the run's curves so far, from the folder the checkpoint is in
+    losses.restore((std::filesystem::path(checkpoint).parent_path() / "losses.csv").string(),
+                   iteration);
   static std::atomic<uint64_t> models{0};  // process-wide: unique across sessions too
   modelVersion = ++models;
   traces.clear();
@@ -81,6 +84,11 @@ void Session::Impl::build(RunConfig cfg, const std::string& checkpoint) {
   state = RunState::Idle;
   if (!options.runDir.empty()) {
     std::filesystem::create_directories(options.runDir);
+    // A process killed while writing a checkpoint leaves its temporary file; the next run in the
+    // folder removes it (the checkpoint itself is whole: it is replaced only by a rename).
+    std::error_code ignored;
+    for (const char* name : {"checkpoint.safetensors.tmp", "autosave.safetensors.tmp"})
+      std::filesystem::remove(options.runDir + "/" + name, ignored);
     config.writeFile(options.runDir + "/config.toml");
   }
   lastMessage = checkpoint.empty()

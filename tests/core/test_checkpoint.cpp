@@ -9,7 +9,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <fstream>
+#include <functional>
 
 namespace ebm {
 namespace {
@@ -113,6 +115,66 @@ TEST(Checkpoint, TruncatedOrForeignFilesGiveTypedErrors) {
   } catch (const CheckpointError& e) {
     EXPECT_NE(std::string(e.what()).find("not an EBM Lab checkpoint"), std::string::npos);
   }
+}
+
+
+// A checkpoint whose contents are checked at load: `edit` changes a good one before it is loaded
+// into a fresh model, and the error must contain `expected`; the model stays untouched.
+void expectRefusedAfter(const std::string& name, const std::function<void(SafeTensors&)>& edit,
+                        const std::string& expected) {
+  const auto dir = test::tempDir("checkpoint_" + name);
+  RunConfig cfg = smallToy();
+  DualMcmc a(cfg, torch::kCPU);
+  saveCheckpoint(dir + "/good.safetensors", a, cfg, 7, 1);
+  SafeTensors st = readSafeTensors(dir + "/good.safetensors");
+  edit(st);
+  const std::string bad = dir + "/" + name + ".safetensors";
+  writeSafeTensors(bad, st);
+  DualMcmc b(cfg, torch::kCPU);
+  const auto before = b.stateTensors().front().second.clone();
+  try {
+    loadCheckpointInto(bad, b);
+    FAIL() << name << ": expected CheckpointError";
+  } catch (const CheckpointError& e) {
+    EXPECT_NE(std::string(e.what()).find(expected), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(torch::equal(before, b.stateTensors().front().second)) << name;
+}
+
+TEST(Checkpoint, NanOrInfiniteWeightsAreRefusedNamingTheTensor) {
+  auto firstReal = [](SafeTensors& st) -> torch::Tensor& {
+    for (auto& kv : st.tensors)
+      if (kv.second.is_floating_point() && kv.second.numel() > 1)
+        return kv.second = kv.second.clone();
+    throw std::runtime_error("no floating tensor");
+  };
+  expectRefusedAfter("nan", [&](SafeTensors& st) {
+    firstReal(st).view(-1)[0] = std::nanf("");
+  }, "holds 1 NaN or infinite value");
+  expectRefusedAfter("inf", [&](SafeTensors& st) { firstReal(st).fill_(INFINITY); },
+                     "diverged run or is corrupt");
+}
+
+TEST(Checkpoint, ANegativeIterationIsRefused) {
+  expectRefusedAfter("negative", [](SafeTensors& st) { st.metadata["iteration"] = "-3"; },
+                     "cannot be negative");
+}
+
+TEST(Checkpoint, UnknownTensorsAreRefusedNotIgnored) {
+  expectRefusedAfter("extra", [](SafeTensors& st) {
+    st.tensors.emplace_back("ebm.extra_head.weight", torch::zeros({4}));
+  }, "tensor 'ebm.extra_head.weight' is not part of this model");
+}
+
+TEST(Checkpoint, AFileWithPartOfTheModelIsCalledThatNotAnotherArchitecture) {
+  expectRefusedAfter("part", [](SafeTensors& st) {
+    const std::string keep = st.tensors.front().first.substr(0, st.tensors.front().first.find('.'));
+    std::vector<std::pair<std::string, torch::Tensor>> some;
+    for (auto& kv : st.tensors)
+      if (kv.first.rfind(keep + ".", 0) == 0)
+        some.push_back(kv);
+    st.tensors = some;
+  }, "holds only part of the model");
 }
 
 } // namespace

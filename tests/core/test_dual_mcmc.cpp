@@ -72,6 +72,26 @@ TEST(DualMcmc, OneIterationUpdatesEveryModelAndReportsFiniteLosses) {
   EXPECT_TRUE(eChanged && gChanged && iChanged);
 }
 
+TEST(DualMcmc, AnIterationRefusesATemperatureTheLossCannotBeDividedByNamingTheSettings) {
+  Harness h(toyConfig());
+  const auto batch = sampleToy2d("8gaussians", 64, h.dataGen);
+  const auto before = h.method.stateTensors().front().second.clone();
+  for (const auto& [key, value] : {std::pair{"noise", 0.0}, std::pair{"step_size", 1e-300}}) {
+    const double kept = h.settings.get("x").numbers.at(key);
+    h.settings.set("x", key, value);
+    try {
+      h.method.iterate(batch, h.ctx);
+      FAIL() << key << " = " << value << " was trained with";
+    } catch (const ConfigError& e) {
+      EXPECT_NE(std::string(e.what()).find("temperature T = (n/s)^2"), std::string::npos)
+          << e.what();
+      EXPECT_NE(std::string(e.what()).find(std::string("x.") + key), std::string::npos);
+    }
+    h.settings.set("x", key, kept);
+  }
+  EXPECT_TRUE(torch::equal(before, h.method.stateTensors().front().second)) << "nothing changed";
+}
+
 TEST(DualMcmc, EbmStepLowersDataEnergyRelativeToNegatives) {
   // METHODS §4.7 item 6: loss sign. Same negatives before and after one update.
   RunConfig cfg = toyConfig();

@@ -234,7 +234,7 @@ TEST(ImageFolder, DecodedImagesAreCachedWithinTheBudget) {
   fs::remove(dir / "img002.png");
   EXPECT_TRUE(torch::equal(cached.load(FolderSplit::Train, firstN(4)), first));
   expectFolderError([&] { uncached.load(FolderSplit::Train, firstN(4)); },
-                  {(dir / "img002.png").string(), "cannot decode"});
+                  {(dir / "img002.png").string(), "cannot read image", "No such file"});
 }
 
 TEST(ImageFolder, BadFoldersGiveClearErrors) {
@@ -284,6 +284,24 @@ TEST(ImageFolder, TruncatedImageIsNamedWhenDecoded) {
   ImageFolder folder(dir.string(), options(8, 1));
   expectFolderError([&] { folder.load(FolderSplit::Train, firstN(3)); },
                   {victim.string(), "cannot decode image"});
+}
+
+// Found by tests/fuzz (fuzz_image): a 71-byte PNG whose second chunk claims ~1.9 GB made the
+// decoder allocate that much before reading it. Chunk lengths are now checked against the file.
+TEST(ImageFolder, APngChunkLongerThanTheFileIsRefusedBeforeAnyAllocation) {
+  const fs::path dir = greyFolder("chunk_claim", 3);
+  const fs::path victim = dir / "img001.png";
+  const unsigned char bytes[] = {
+      0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44,
+      0x52, 0x00, 0x00, 0x00, 0x0c, 0x00, 0x00, 0x00, 0x2c, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00,
+      0x03, 0x3b, 0x00, 0x73, 0x4a, 0x00, 0x1e, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0x60,
+      0xd0, 0x08, 0x88, 0x58, 0x70, 0xe2, 0x83, 0xa7, 0x45, 0xa1, 0x90, 0x9b, 0x46, 0xf9, 0x00,
+      0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0x44, 0xae, 0x42, 0x60, 0x82};
+  std::ofstream(victim, std::ios::binary | std::ios::trunc)
+      .write(reinterpret_cast<const char*>(bytes), sizeof(bytes));
+  ImageFolder folder(dir.string(), options(8, 1));
+  expectFolderError([&] { folder.load(FolderSplit::Train, firstN(3)); },
+                    {victim.string(), "claims", "corrupt or truncated"});
 }
 
 TEST(FolderDataSource, TrainingNeverSeesHeldOutImages) {

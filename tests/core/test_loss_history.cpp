@@ -3,12 +3,14 @@
 // snapshots as immutable copies.
 #include "session.h"
 
+#include "report.h"
 #include "session/loss_recorder.h"
 
 #include "test_helpers.h"
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -124,4 +126,34 @@ TEST(LossHistory, SessionHistoryStaysBounded) {
 }
 
 } // namespace
+
+TEST(LossRecorder, RestoresAResumedRunsCurvesUpToItsCheckpointFromLossesCsv) {
+  const std::string dir = std::string(EBM_TEST_TMP) + "/loss_restore";
+  std::filesystem::create_directories(dir);
+  LossHistory h;
+  h.names = {"loss_a", "loss_b"};
+  for (long it = 1; it <= 6; ++it) {
+    h.iterations.push_back(it);
+    h.rows.push_back({double(it), -double(it)});
+  }
+  writeLossCsv(dir + "/losses.csv", h, 2);  // rows 2, 4, 6
+  LossRecorder r(100);
+  r.reset({"loss_a", "loss_b"});
+  EXPECT_EQ(r.restore(dir + "/losses.csv", 4), 2) << "rows after the checkpoint are left out";
+  EXPECT_EQ(r.history().iterations, (std::vector<long>{2, 4}));
+  EXPECT_DOUBLE_EQ(r.history().rows[1][1], -4.0);
+  r.append(5, {5, -5});
+  EXPECT_EQ(r.history().iterations.back(), 5);
+
+  LossRecorder other(100);
+  other.reset({"loss_a", "loss_c"});
+  EXPECT_EQ(other.restore(dir + "/losses.csv", 10), 0) << "another method's losses";
+  EXPECT_EQ(other.restore(dir + "/missing.csv", 10), 0);
+  std::ofstream(dir + "/bad.csv") << "iteration,loss_a,loss_b\n1,2,x\n";
+  LossRecorder bad(100);
+  bad.reset({"loss_a", "loss_b"});
+  EXPECT_EQ(bad.restore(dir + "/bad.csv", 10), 0);
+  EXPECT_TRUE(bad.history().rows.empty()) << "a malformed file appends nothing";
+}
+
 } // namespace ebm

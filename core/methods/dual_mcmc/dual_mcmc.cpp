@@ -6,6 +6,7 @@
 #include "io/safetensors.h"
 
 #include <cmath>
+#include <sstream>
 
 namespace ebm {
 namespace {
@@ -161,6 +162,25 @@ struct DualMcmc::InferenceStep { // step 4's loss and its terms
   torch::Tensor loss, real, generated;
 };
 
+namespace {
+
+// The EBM's loss is divided by the x-chain's temperature T = (n/s)^2 (METHODS §1.5): a noise of 0,
+// or a step size so small that T overflows, passes each setting's range (a revision may use
+// it) but leaves training nothing to learn from, so an iteration refuses it by name rather than
+// ending in a loss that is not finite.
+void checkTemperature(const LangevinXConfig& x, double temperature) {
+  if (temperature >= 1e-20 && temperature <= 1e20)
+    return;
+  std::ostringstream msg;
+  msg << "x.noise = " << x.noise << " with x.step_size = " << x.stepSize
+      << " gives the temperature T = (n/s)^2 = " << temperature
+      << ", which the EBM's loss is divided by: training cannot learn with it (T must lie in "
+         "[1e-20, 1e20]); change n or s, or set train.use_temperature = false";
+  throw ConfigError(msg.str());
+}
+
+} // namespace
+
 IterationResult DualMcmc::iterate(const torch::Tensor& batch, MethodContext& ctx) {
   TORCH_CHECK(ctx.gen, "DualMcmc::iterate: the context has no generator");
   const auto& xLive = ctx.live("x");
@@ -169,6 +189,7 @@ IterationResult DualMcmc::iterate(const torch::Tensor& batch, MethodContext& ctx
   const auto x = batch.to(m_device);
   const auto xcfg = toXConfig(xLive.peek());
   const double temperature = t.useTemperature ? xTemperature(xcfg) : 1.0;
+  checkTemperature(xcfg, temperature);
   if (m_mode == Mode::ShortRun)
     return iterateShortRun(x, ctx, temperature);
 
