@@ -86,6 +86,7 @@ void ImageStrips::drawStrip(ViewerSession& s, Strip& strip,
     strip.maxRows = rows;
     strip.columns = ui::stripColumns(*trace, cursor, maxColumns);
     const ui::StripAtlas atlas = ui::stripAtlas(*trace, strip.columns, rows, decoded);
+    strip.rows = std::max(1, atlas.rows);
     if (atlas.width > 0)
       strip.texture.upload(atlas.chw.data(), atlas.channels, atlas.height, atlas.width);
     else
@@ -103,11 +104,16 @@ void ImageStrips::drawStrip(ViewerSession& s, Strip& strip,
   ImGui::Dummy(ImVec2(size.x, font * 1.1f));
   const ImVec2 at = ImGui::GetCursorScreenPos();
   ImGui::Image(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(strip.texture.id())), img);
-  if (ImGui::IsItemClicked()) {
-    const float u = (ImGui::GetMousePos().x - at.x) / img.x;
-    const int col = std::clamp(int(u * float(strip.columns.size())), 0,
+  if (ImGui::IsItemHovered()) {
+    // The tile under the mouse: its snapshot's step and its chain; a click moves the cursor.
+    const ImVec2 m = ImGui::GetMousePos();
+    const int col = std::clamp(int((m.x - at.x) / img.x * float(strip.columns.size())), 0,
                                int(strip.columns.size()) - 1);
-    s.cursor().set(trace->snapshots[size_t(strip.columns[size_t(col)])].step);
+    const int row = std::clamp(int((m.y - at.y) / img.y * float(strip.rows)), 0, strip.rows - 1);
+    const int step = trace->snapshots[size_t(strip.columns[size_t(col)])].step;
+    ImGui::SetTooltip("step %d · chain %d (click: move the step cursor here)", step, row);
+    if (ImGui::IsItemClicked())
+      s.cursor().set(step);
   }
   ImGui::Dummy(ImVec2(size.x, std::max(0.0f, avail - img.y)));
 }

@@ -29,7 +29,7 @@ private:
   struct Strip {
     gl::ImageTexture texture;
     std::shared_ptr<const Trace> trace;
-    int cursor = -2, maxColumns = 0, maxRows = 0;
+    int cursor = -2, maxColumns = 0, maxRows = 0, rows = 1;
     std::vector<int> columns;
   };
   void drawStrip(ViewerSession& s, Strip& strip, const std::shared_ptr<const Trace>& trace,

@@ -27,6 +27,21 @@ void centredNote(ImVec2 size, const char* text) {
   centredText(ImGui::GetWindowDrawList(), p, size, text, IM_COL32(170, 175, 185, 255));
 }
 
+/// `text` cut with an ellipsis to fit `width` pixels.
+std::string fitted(const std::string& text, float width) {
+  if (ImGui::CalcTextSize(text.c_str()).x <= width)
+    return text;
+  std::string cut = text;
+  while (!cut.empty() && ImGui::CalcTextSize((cut + "…").c_str()).x > width) {
+    // One whole UTF-8 character off the end: its continuation bytes, then its first byte.
+    while (!cut.empty() && (static_cast<unsigned char>(cut.back()) & 0xC0) == 0x80)
+      cut.pop_back();
+    if (!cut.empty())
+      cut.pop_back();
+  }
+  return cut + "…";
+}
+
 } // namespace
 
 void ViewerApp::drawLayout() {
@@ -197,10 +212,17 @@ void ViewerApp::drawStatusLine() {
   ImGui::TextDisabled("·  %s · RSS %s  ·", snap->device.empty() ? "–" : snap->device.c_str(),
                       ui::memoryText(snap->residentBytes).c_str());
   ImGui::SameLine();
-  if (!m_session->lastError().empty())
-    ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.4f, 1), "error: %s", m_session->lastError().c_str());
-  else if (!m_session->log().empty())
-    ImGui::TextUnformatted(m_session->log().back().c_str());
+  // The latest error (red) or message, cut to the room left with its whole text on hover.
+  const bool error = !m_session->lastError().empty();
+  const std::string text = error ? "error: " + m_session->lastError()
+                                 : (m_session->log().empty() ? std::string() : m_session->log().back());
+  const std::string shown = fitted(text, ImGui::GetContentRegionAvail().x);
+  if (error)
+    ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.4f, 1), "%s", shown.c_str());
+  else
+    ImGui::TextUnformatted(shown.c_str());
+  if (shown != text && ImGui::IsItemHovered())
+    ImGui::SetTooltip("%s", text.c_str());
 }
 
 } // namespace ebm::viewer
