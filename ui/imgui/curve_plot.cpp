@@ -87,6 +87,8 @@ size_t nearestIndex(const std::vector<double>& xs, double x) {
 }
 
 void hoverReadout(const PlotFrame& f, const ui::ChainBundle& b, const ui::BundleStats& s) {
+  // Values as the data has them, whatever the axis.
+  auto d = [&f](double y) { return f.dataY(y); };
   const ImVec2 m = ImGui::GetMousePos();
   const size_t i = nearestIndex(b.x, f.xAt(m.x));
   const double y = f.yAt(m.y);
@@ -98,12 +100,14 @@ void hoverReadout(const PlotFrame& f, const ui::ChainBundle& b, const ui::Bundle
       best = std::fabs(b.values[i][c] - y);
       chain = int(c);
     }
+  const char* mean = f.logY() ? "geometric mean" : "mean";
   if (chain < 0)
-    ImGui::SetTooltip("step %d\nmean %.5g", int(b.x[i]), s.mean[i]);
+    ImGui::SetTooltip("step %d\n%s %.5g", int(b.x[i]), mean, d(s.mean[i]));
   else
-    ImGui::SetTooltip("step %d\nmean %.5g  (10–90 %%: %.4g … %.4g)\nchain %d: %.5g\nmouse y: %.4g",
-                      int(b.x[i]), s.mean[i], s.lo[i], s.hi[i], chain,
-                      double(b.values[i][size_t(chain)]), y);
+    ImGui::SetTooltip("step %d\n%s %.5g  (10–90 %%: %.4g … %.4g)\nchain %d: %.5g\nmouse y: %.4g\n"
+                      "(right-click: log scale)",
+                      int(b.x[i]), mean, d(s.mean[i]), d(s.lo[i]), d(s.hi[i]), chain,
+                      d(double(b.values[i][size_t(chain)])), d(y));
 }
 
 void placeholder(ImDrawList* dl, ImVec2 p, ImVec2 size, const CurveView& v) {
@@ -124,22 +128,50 @@ void drawCurves(ImDrawList* dl, const PlotFrame& f, const CurveView& v,
   f.polyline(dl, b.x, s.mean, kMean, 2.5f);
 }
 
+bool logScaleMenu(const char* id) {
+  // Right-click on a plot: log scale on or off, kept per plot for the session.
+  ImGuiStorage* store = ImGui::GetStateStorage();
+  const ImGuiID key = ImGui::GetID((std::string(id) + ".log").c_str());
+  bool on = store->GetBool(key, false);
+  if (ImGui::BeginPopupContextItem((std::string(id) + ".menu").c_str())) {
+    if (ImGui::MenuItem("log scale", nullptr, &on))
+      store->SetBool(key, on);
+    ImGui::EndPopup();
+  }
+  return on;
+}
+
 } // namespace
 
-int curvePlot(const char* id, const CurveView& v, ImVec2 size) {
+int curvePlot(const char* id, const CurveView& given, ImVec2 size) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImVec2 p = ImGui::GetCursorScreenPos();
   ImGui::InvisibleButton(id, size);
-  if (!v.bundle || v.bundle->x.empty() || v.bundle->values.empty()) {
-    placeholder(dl, p, size, v);
+  const bool logY = logScaleMenu(id);
+  if (!given.bundle || given.bundle->x.empty() || given.bundle->values.empty()) {
+    placeholder(dl, p, size, given);
     return -1;
+  }
+  // On a log axis the curves are drawn from log10 of the values.
+  CurveView v = given;
+  ui::ChainBundle logBundle, logPinned;
+  if (logY) {
+    logBundle = *given.bundle;
+    logBundle.values = log10Rows(logBundle.values);
+    v.bundle = &logBundle;
+    if (given.pinned) {
+      logPinned = *given.pinned;
+      logPinned.values = log10Rows(logPinned.values);
+      v.pinned = &logPinned;
+    }
   }
   const ui::BundleStats s = ui::bundleStats(*v.bundle);
   ui::BundleStats pinnedStats;
   const bool hasPin = v.pinned && !v.pinned->x.empty();
   if (hasPin)
     pinnedStats = ui::bundleStats(*v.pinned);
-  const PlotFrame f(p, size, rangeOf(*v.bundle, s, v.pinned, hasPin ? &pinnedStats : nullptr));
+  PlotFrame f(p, size, rangeOf(*v.bundle, s, v.pinned, hasPin ? &pinnedStats : nullptr));
+  f.setLogY(logY);
   f.drawAxes(dl, v.title, v.xLabel, v.yLabel);
   dl->PushClipRect(f.areaMin(), f.areaMax(), true);
   drawCurves(dl, f, v, s, hasPin ? &pinnedStats : nullptr);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 
 namespace ebm::viewer {
 namespace {
@@ -42,6 +43,10 @@ bool PlotFrame::contains(ImVec2 p) const {
   return p.x >= m_min.x && p.x <= m_max.x && p.y >= m_min.y && p.y <= m_max.y;
 }
 
+double PlotFrame::dataY(double y) const {
+  return m_logY ? std::pow(10.0, y) : y;
+}
+
 void PlotFrame::drawAxes(ImDrawList* dl, const std::string& title, const std::string& xLabel,
                          const std::string& yLabel) const {
   const float font = ImGui::GetFontSize();
@@ -61,14 +66,15 @@ void PlotFrame::drawAxes(ImDrawList* dl, const std::string& title, const std::st
   for (double y : yt.values) {
     const ImVec2 p = toScreen(m_range.x0, y);
     dl->AddLine(ImVec2(m_min.x, p.y), ImVec2(m_max.x, p.y), kGrid);
-    const std::string t = tickText(y, yt.decimals);
+    const std::string t = m_logY ? tickText(dataY(y), 2) : tickText(y, yt.decimals);
     dl->AddText(ImVec2(m_min.x - ImGui::CalcTextSize(t.c_str()).x - 4, p.y - font * 0.5f),
                 kAxisText, t.c_str());
   }
   dl->AddRect(m_min, m_max, IM_COL32(255, 255, 255, 60));
   dl->AddText(ImVec2(m_min.x, m_min.y - font * 1.3f), IM_COL32(235, 238, 245, 255),
               title.c_str());
-  const std::string axes = xLabel + (yLabel.empty() ? "" : "  ·  y: " + yLabel);
+  const std::string axes =
+      xLabel + (yLabel.empty() ? "" : "  ·  y: " + yLabel) + (m_logY ? " (log)" : "");
   dl->AddText(ImVec2(m_min.x, m_max.y + font * 1.2f), kAxisText, axes.c_str());
 }
 
@@ -112,6 +118,14 @@ void PlotFrame::dashedVertical(ImDrawList* dl, double x, ImU32 colour) const {
   const float sx = toScreen(x, 0).x;
   for (float y = m_min.y; y < m_max.y; y += 8)
     dl->AddLine(ImVec2(sx, y), ImVec2(sx, std::min(y + 4, m_max.y)), colour, 1.0f);
+}
+
+std::vector<std::vector<float>> log10Rows(const std::vector<std::vector<float>>& rows) {
+  std::vector<std::vector<float>> out(rows);
+  for (auto& row : out)
+    for (float& v : row)
+      v = v > 0 ? std::log10(v) : std::numeric_limits<float>::quiet_NaN();
+  return out;
 }
 
 void widen(double& lo, double& hi, const std::vector<double>& values) {

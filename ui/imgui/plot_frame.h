@@ -28,6 +28,12 @@ public:
   const DataRange& range() const { return m_range; }
   bool contains(ImVec2 p) const;
 
+  /// The y values given are log10 of the data: ticks are labelled with the data's values.
+  void setLogY(bool on) { m_logY = on; }
+  bool logY() const { return m_logY; }
+  /// A y value as the data has it (undoes log10 on a log axis).
+  double dataY(double y) const;
+
   /// Background, grid, ticks, the title above and the axis labels.
   void drawAxes(ImDrawList* dl, const std::string& title, const std::string& xLabel,
                 const std::string& yLabel) const;
@@ -43,7 +49,11 @@ public:
 private:
   ImVec2 m_min, m_max;
   DataRange m_range;
+  bool m_logY = false;
 };
+
+/// log10 of every value of a curve's rows (NaN where a value is not positive), for a log axis.
+std::vector<std::vector<float>> log10Rows(const std::vector<std::vector<float>>& rows);
 
 /// The range of the finite values in `values` (padded by `pad` of its span on both sides); a flat
 /// or empty set gets a small range around its value (or [0, 1]).
