@@ -1,5 +1,5 @@
 // A curve of per-chain values over Langevin steps, drawn with ImGui's draw lists: each chain
-// faint, the 10th-90th percentile band, the mean bold, a pinned trace's mean dashed under them,
+// faint, the 10th-90th percentile band, the mean bold, a pinned trace's mean in orange under it,
 // dashed marks where a setting changed (or a noise level began), a hover readout (step, mean,
 // the chain under the mouse), the step cursor as a vertical line to drag, and a log y axis on a
 // right-click (kept per plot). GUI thread; ImGui.
