@@ -68,7 +68,8 @@ void ControlsPanel::drawModel(ViewerSession& s) {
   const auto& snap = s.snapshot();
   const std::string current = snap && !snap->checkpointPath.empty()
                                   ? snap->checkpointPath.substr(snap->checkpointPath.rfind('/') + 1)
-                                  : std::string("choose a shipped model");
+                                  : snap && snap->methodInfo ? "new " + snap->methodInfo->title + " model"
+                                                             : std::string("choose a shipped model");
   if (ImGui::BeginCombo("shipped", current.c_str())) {
     for (const auto& m : ui::shippedModels())
       if (ImGui::Selectable(m.label.c_str()))
