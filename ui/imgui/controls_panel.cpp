@@ -13,6 +13,15 @@
 namespace ebm::viewer {
 namespace {
 
+/// What the model box shows: the checkpoint's file name, or a model made from a preset.
+std::string modelName(const SessionSnapshot* snap) {
+  if (snap && !snap->checkpointPath.empty())
+    return snap->checkpointPath.substr(snap->checkpointPath.rfind('/') + 1);
+  if (snap && snap->methodInfo)
+    return "new " + snap->methodInfo->title + " model";
+  return "choose a shipped model";
+}
+
 void drawChainRun(ViewerSession& s, const ChainSpec& spec) {
   ChainRun& run = s.run(spec.name);
   if (ImGui::InputInt("chains", &run.chains))
@@ -66,10 +75,7 @@ void ControlsPanel::draw(ViewerSession& s) {
 void ControlsPanel::drawModel(ViewerSession& s) {
   sectionTitle("Model");
   const auto& snap = s.snapshot();
-  const std::string current = snap && !snap->checkpointPath.empty()
-                                  ? snap->checkpointPath.substr(snap->checkpointPath.rfind('/') + 1)
-                                  : snap && snap->methodInfo ? "new " + snap->methodInfo->title + " model"
-                                                             : std::string("choose a shipped model");
+  const std::string current = modelName(snap.get());
   if (ImGui::BeginCombo("shipped", current.c_str())) {
     for (const auto& m : ui::shippedModels())
       if (ImGui::Selectable(m.label.c_str()))
