@@ -82,4 +82,20 @@ iters="$(cut -d, -f1 "$out/run/losses.csv" | tail -n +2 | tr '\n' ' ')"
 if [ "$iters" != "1 2 3 4 5 6 7 " ]; then
   echo "FAIL resumed losses.csv holds iterations '$iters', not 1..7"; failures=$((failures + 1))
 fi
+# --resume applies what may change between legs of a run and refuses the rest by name.
+if "$cli" train --resume "$out/run/checkpoint.safetensors" --set model.ebm_width=32 \
+    --iterations 1 --out "$out/run" 2> "$out/err"; then
+  echo "FAIL --resume with a model change exited 0"; failures=$((failures + 1))
+elif ! grep -q "model.ebm_width cannot change when resuming" "$out/err"; then
+  echo "FAIL no message naming model.ebm_width"; cat "$out/err"; failures=$((failures + 1))
+fi
+if "$cli" train --resume "$out/run/checkpoint.safetensors" --preset fmnist-small \
+    --iterations 1 --out "$out/run" 2> "$out/err" || ! grep -q "cannot be combined" "$out/err"; then
+  echo "FAIL --resume with --preset was not refused"; failures=$((failures + 1))
+fi
+"$cli" train --resume "$out/run/checkpoint.safetensors" --set x.step_size=0.25 \
+  --set train.lr_e=1e-5 --threads 1 --iterations 1 --out "$out/run" > /dev/null 2>&1
+if ! grep -q "^step_size = 0.25" "$out/run/config.toml" || ! grep -q "^lr_e = 1e-5" "$out/run/config.toml"; then
+  echo "FAIL --resume --set x.step_size / train.lr_e not applied"; failures=$((failures + 1))
+fi
 exit "$failures"

@@ -121,14 +121,28 @@ void checkRunFolder(const TrainCommands& c) {
               "--overwrite");
 }
 
+// A resumed run keeps the checkpoint's model and data: --preset and --config would replace them
+// and are refused; --set goes to the session, which applies what may change between legs.
+RunConfig resumedRunBase(const TrainCommands& c) {
+  for (const char* option : {"--preset", "--config"})
+    if (c.train->count(option) > 0)
+      throw ConfigError(std::string(option) + " cannot be combined with --resume: the run goes "
+                        "on with the checkpoint's own config (change settings with --set)");
+  ConfigArgs base = c.config;
+  base.overrides.clear();
+  return base.build();
+}
+
 int train(const TrainCommands& c) {
-  RunConfig cfg = c.config.build();
+  RunConfig cfg = c.resume.empty() ? c.config.build() : resumedRunBase(c);
   checkRunFolder(c);
   if (c.iterations >= 0)
     cfg.train.iterations = c.iterations;
   SessionOptions opts;
   opts.runDir = c.out;
   opts.checkpoint = c.resume;
+  if (!c.resume.empty())
+    opts.resumeOverrides = c.config.overrides;
   opts.autosaveSeconds = 60.0 * c.autosaveMinutes;
   Session session(cfg, opts);
   if (!waitLoaded(session))
@@ -138,7 +152,11 @@ int train(const TrainCommands& c) {
             << "method " << snap->method << ", data " << snap->data << ", device " << snap->device
             << ", run folder " << c.out << "\n";
   const uint64_t errorsBefore = snap->errorCount;
-  session.post(cmd::StartTraining{cfg.train.iterations});
+  // A resumed run's total is its own config's (train.iterations, --set included) unless -n says.
+  const long iterations = c.iterations >= 0    ? c.iterations
+                          : c.resume.empty() ? cfg.train.iterations
+                                             : -1;
+  session.post(cmd::StartTraining{iterations});
   followTraining(session, c.seconds);
   session.waitIdle(600);
   snap = session.snapshot();

@@ -166,6 +166,11 @@ struct SessionOptions {
                              // compute threads inherit it, so a GUI thread stays responsive
   double autosaveSeconds = 0;  // write <runDir>/autosave.safetensors when iterations have been
                                // unsaved this long (0 = never); never replaces a checkpoint
+  std::vector<std::string> resumeOverrides;  // key=value applied over `checkpoint`'s config at
+                               // start: what may change between legs of a run (chain settings,
+                               // train.iterations, learning rates, train.log_every,
+                               // train.checkpoint_every, runtime.*); any other key fails the
+                               // start with a ConfigError naming it
 };
 
 /// Session::setRevisionPace: one Langevin step of a revision per stepRevision() call.

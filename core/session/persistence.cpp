@@ -24,9 +24,42 @@ std::shared_ptr<ChainSettingsSet> makeChainSet(const TrainingMethod& method, con
   return set;
 }
 
+
+// Whether `key` (section.key, or <method table>.<section>.key) may change between two legs of a
+// run: what steers sampling and optimisation, never what shapes the models or the data.
+bool resumable(const RunConfig& cfg, std::string key) {
+  key.erase(0, key.find_first_not_of(" \t"));
+  key.erase(key.find_last_not_of(" \t") + 1);
+  const std::string own = methodTableName(cfg.train.method) + ".";
+  if (key.rfind(own, 0) == 0)
+    key = key.substr(own.size());
+  const auto dot = key.find('.');
+  const std::string table = key.substr(0, dot);
+  const std::string name = dot == std::string::npos ? "" : key.substr(dot + 1);
+  if (table == "runtime")
+    return true;
+  if (table == "train")
+    return name == "iterations" || name == "log_every" || name == "checkpoint_every" ||
+           name.rfind("lr", 0) == 0;
+  const auto info = describeMethod(cfg);
+  return info->chain(table) != nullptr;
+}
+
+void applyResumeOverrides(RunConfig& cfg, const std::vector<std::string>& overrides) {
+  for (const std::string& o : overrides) {
+    const std::string key = o.substr(0, o.find('='));
+    if (!resumable(cfg, key))
+      throw ConfigError("--set " + o + ": " + key + " cannot change when resuming, the "
+                        "checkpoint's model and data stay as they were trained (what may change: "
+                        "chain settings such as x.step_size, train.iterations, learning rates "
+                        "train.lr_*, train.log_every, train.checkpoint_every, runtime.*)");
+    cfg.applyOverride(o);
+  }
+}
 } // namespace
 
-void Session::Impl::build(RunConfig cfg, const std::string& checkpoint) {
+void Session::Impl::build(RunConfig cfg, const std::string& checkpoint,
+                          const std::vector<std::string>& overrides) {
   state = RunState::Loading;
   publish();
   CheckpointInfo info;
@@ -35,6 +68,7 @@ void Session::Impl::build(RunConfig cfg, const std::string& checkpoint) {
     const auto keepRuntime = cfg.runtime;
     cfg = info.config;
     cfg.runtime = keepRuntime; // where to run is the user's choice, not the file's
+    applyResumeOverrides(cfg, overrides);
   }
   cfg.validate();
   threads = configureThreads(cfg.runtime.threads);

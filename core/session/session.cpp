@@ -91,7 +91,7 @@ void Session::Impl::wakeToPublish() {
 void Session::Impl::run() {
   lowerPriority(options.workerNice);
   try {
-    build(config, options.checkpoint);
+    build(config, options.checkpoint, options.resumeOverrides);
   } catch (const std::exception& e) {
     fail(e.what());
   }

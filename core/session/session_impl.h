@@ -182,7 +182,9 @@ struct Session::Impl {
                 const std::vector<SettingValues>& cells, std::shared_ptr<GridResult> work);
 
   // ------------------------------------------------------------ persistence.cpp
-  void build(RunConfig cfg, const std::string& checkpoint);
+  /// `overrides`: SessionOptions::resumeOverrides, for the start's checkpoint only.
+  void build(RunConfig cfg, const std::string& checkpoint,
+             const std::vector<std::string>& overrides = {});
   void save(const std::string& requested);
   void saveRunCheckpoint();  // <runDir>/checkpoint.safetensors when a run ends (errors logged)
   std::optional<SessionClock::time_point> autosaveDeadline() const;
