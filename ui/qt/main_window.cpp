@@ -26,6 +26,7 @@
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QToolBar>
 #include <QVBoxLayout>
 
 #include <cmath>
@@ -75,12 +76,14 @@ MainWindow::MainWindow(const AppOptions& options, QWidget* parent)
   buildDocks();
   buildMenus();
   buildRunToolbar();
+  buildLessonBar();
   buildStatusBar();
   fitToScreen();
   applyDockProportions();
   m_defaultState = saveState();
   if (options.restoreLayout)
     restoreWindowLayout();
+  m_lessonToolbar->hide();  // a saved layout may hold it shown; only a lesson shows it
   connect(m_host, &SessionHost::snapshotChanged, this, &MainWindow::onSnapshot);
   connect(m_host, &SessionHost::errorReported, this, &MainWindow::onError);
   startTimers();

@@ -141,13 +141,15 @@ void MainWindow::updateToolbar(const SessionSnapshot& s) {
                                          : tr("step %1 / %2").arg(m_cursor.shownStep()).arg(last));
 }
 
-void MainWindow::pinTraces() {
+void MainWindow::pinTraces(const QString& label) {
   if (!m_shownData && !m_shownLatent)
     return;
   m_pinnedData = m_shownData;
   m_pinnedLatent = m_shownLatent;
   m_forkStep = -1;
-  m_pinnedLabel = m_shownData ? settingsLabel(*m_shownData) : settingsLabel(*m_shownLatent);
+  m_pinnedLabel = !label.isEmpty() ? label
+                  : m_shownData    ? settingsLabel(*m_shownData)
+                                   : settingsLabel(*m_shownLatent);
   log(tr("pinned the shown traces (%1): the next ones are drawn over them").arg(m_pinnedLabel));
   showPinned();
 }
