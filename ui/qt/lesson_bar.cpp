@@ -8,6 +8,9 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
+#include <initializer_list>
+
 namespace ebm::ui {
 namespace {
 
@@ -76,6 +79,44 @@ void LessonBar::changeEvent(QEvent* event) {
   QFrame::changeEvent(event);
 }
 
+int LessonBar::heightForWidth(int width) const {
+  // Row by row: the title beside the fixed-width parts of the top row, then the caption and
+  // the error at the full width (the layout's own answer does not count wrapped labels here).
+  const QMargins m = layout()->contentsMargins();
+  const int inner = std::max(100, width - m.left() - m.right());
+  const int spacing = layout()->spacing();
+  int fixed = 0, rowHeight = 0;
+  for (QWidget* w : std::initializer_list<QWidget*>{m_header, m_state, m_back, m_next, m_end}) {
+    fixed += w->sizeHint().width() + 6;
+    rowHeight = std::max(rowHeight, w->sizeHint().height());
+  }
+  rowHeight = std::max(rowHeight, m_title->heightForWidth(std::max(100, inner - fixed - 12)));
+  int h = m.top() + rowHeight + m.bottom() + 4;  // 4: room for descenders
+  for (QLabel* l : {m_caption, m_error})
+    if (!l->isHidden() && !l->text().isEmpty())
+      h += spacing + l->heightForWidth(inner);
+  return h;
+}
+
+QSize LessonBar::sizeHint() const {
+  // As wide as the toolbar lets it be; as tall as the wrapped caption needs at that width.
+  const int w = parentWidget() ? parentWidget()->width() : QFrame::sizeHint().width();
+  return {w, heightForWidth(w)};
+}
+
+void LessonBar::resizeEvent(QResizeEvent* event) {
+  QFrame::resizeEvent(event);
+  fitHeight();
+}
+
+void LessonBar::fitHeight() {
+  // A toolbar sizes its widgets by their hint, not by height-for-width: fix the height to what
+  // the caption needs at the width it got, so no blank rows are left under it.
+  const int h = heightForWidth(width());
+  if (h != minimumHeight() || h != maximumHeight())
+    setFixedHeight(h);
+}
+
 void LessonBar::applyFonts() {
   m_fontsApplied = true;
   const QFont base = font();
@@ -111,6 +152,7 @@ void LessonBar::present(const LessonPlayer& p) {
   m_next->setEnabled(p.active() && !p.finished() && p.error().empty());
   m_next->setText(p.waitingForKey() && p.stepIndex() + 1 == p.stepCount() ? tr("Finish ▶")
                                                                           : tr("Next ▶"));
+  fitHeight();
 }
 
 void LessonBar::presentError(const QString& message) {
@@ -122,6 +164,7 @@ void LessonBar::presentError(const QString& message) {
   m_error->show();
   m_back->setEnabled(false);
   m_next->setEnabled(false);
+  fitHeight();
 }
 
 QString LessonBar::headerText() const { return m_header->text(); }

@@ -30,6 +30,10 @@ public:
   QPushButton* nextButton() const { return m_next; }
   QPushButton* backButton() const { return m_back; }
 
+  bool hasHeightForWidth() const override { return true; }
+  int heightForWidth(int width) const override;
+  QSize sizeHint() const override;
+
 Q_SIGNALS:
   void backRequested();
   void nextRequested();
@@ -37,9 +41,11 @@ Q_SIGNALS:
 
 protected:
   void changeEvent(QEvent* event) override;
+  void resizeEvent(QResizeEvent* event) override;
 
 private:
   void applyFonts();
+  void fitHeight();
   QString waitingText(const LessonPlayer& player) const;
 
   QLabel* m_header = nullptr;

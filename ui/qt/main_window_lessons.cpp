@@ -6,6 +6,7 @@
 
 #include "chain_group.h"
 #include "controls_panel.h"
+#include "guidance_panel.h"
 #include "lesson_bar.h"
 
 #include <QAction>
@@ -136,6 +137,8 @@ void MainWindow::showLessonSettings(const std::string& chain, const SettingValue
     SettingValues shown = g->values();
     shown.merge(values);
     g->setValues(shown);
+    if (chain == m_ladderChain)  // the Noise levels panel's K' and its scaling
+      m_guidance->showSteps(shown.integer("steps"), shown.number("step_multiplier", 1));
   }
   QStringList parts;
   for (const auto& [key, value] : values.numbers)
