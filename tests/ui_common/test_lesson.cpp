@@ -242,6 +242,20 @@ TEST(LessonPlayer, AppliesActionsInOrderAndWaitsWhileTheStageIsBusy) {
   EXPECT_EQ(p.stepIndex(), 0);
 }
 
+TEST(LessonPlayer, AStepIsOverOnlyWhenWhatItStartedIs) {
+  FakeStage stage;
+  stage.busyTicks = 3;
+  LessonPlayer p;
+  p.start(lessonOf(oneStep("{ run = \"x\", chains = 2 },\n")));
+  p.tick(stage, 0);
+  EXPECT_FALSE(p.waitingForKey());  // the chain still runs
+  p.tick(stage, 0);
+  p.tick(stage, 0);
+  EXPECT_FALSE(p.waitingForKey());
+  p.tick(stage, 0);
+  EXPECT_TRUE(p.waitingForKey());
+}
+
 TEST(LessonPlayer, ATimedWaitEndsTheStepByItself) {
   FakeStage stage;
   LessonPlayer p;

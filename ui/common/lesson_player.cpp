@@ -41,7 +41,8 @@ void LessonPlayer::tick(LessonStage& stage, double nowSeconds) {
     if (!applyNext(stage, nowSeconds) || !m_error.empty())
       return;
   }
-  endStep();
+  if (!stage.busy())  // a step is over when what it started is
+    endStep();
 }
 
 bool LessonPlayer::applyNext(LessonStage& stage, double now) {

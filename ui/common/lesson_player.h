@@ -1,8 +1,8 @@
 // LessonPlayer plays a Lesson on a LessonStage, the part of a front end (ebm-lab, ebm-viewer)
 // that does what the actions ask. The front end calls tick() from its GUI clock; the player
 // applies the current step's actions in order, waiting while the stage is busy (a model loads,
-// a chain runs) and on timed waits, and stops at the end of a step for a key unless the step
-// ends with a timed wait. One thread (the GUI's). Plain C++: no Qt, GL or LibTorch.
+// a chain runs) and on timed waits; a step is over once the stage is idle after its last action,
+// and then waits for a key unless it ends with a timed wait. One thread (the GUI's). Plain C++: no Qt, GL or LibTorch.
 #pragma once
 
 #include "lesson.h"
@@ -49,7 +49,7 @@ public:
   int stepCount() const { return int(m_lesson.steps.size()); }
   const LessonStep* step() const;
   bool finished() const { return m_finished; }
-  /// The step's actions are done and it waits for next().
+  /// The step's actions are done, the stage is idle, and the step waits for next().
   bool waitingForKey() const { return m_waitingKey; }
   /// Why the lesson stopped ("" while it plays): names the lesson's file and line.
   std::string error() const { return m_error; }
