@@ -1,7 +1,8 @@
 // Lessons in the real window: every shipped lesson plays to its end (Next whenever a step waits
 // for a key), leaving the chain settings it set in the session and the traces of the chains it
-// ran; Space / Left / Esc step through a lesson and end it; a malformed lesson shows the
-// parser's message in the lesson bar and the window stays up.
+// ran; Space / Left / Esc step through a lesson and end it (the latent chain's docks hidden while
+// a lesson that never shows them plays); a malformed lesson shows the parser's message in the
+// lesson bar and the window stays up.
 #include "controls_panel.h"
 #include "lesson.h"
 #include "lesson_bar.h"
@@ -11,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include <QDockWidget>
 #include <QFile>
 #include <QPushButton>
 #include <QTest>
@@ -162,6 +164,10 @@ TEST(Lessons, SpaceLeftAndEscStepThroughALessonAndEndIt) {
   ASSERT_TRUE(waitFor([&] { return p.waitingForKey(); }, 60));
   EXPECT_EQ(w->lessonBar()->titleText(), "first");
   EXPECT_NE(w->lessonBar()->headerText().indexOf("step 1 / 2"), -1);
+  // The lesson never shows the latent chain: its docks give their room to the others.
+  auto* latent = w->findChild<QDockWidget*>("dock.zrevision");
+  ASSERT_TRUE(latent);
+  EXPECT_FALSE(latent->isVisible());
   EXPECT_EQ(w->host().pollNow()->chains.at("x").settings.integer("steps"), 5);
   ASSERT_TRUE(traceOf(*w->host().pollNow(), "x"));
   EXPECT_EQ(traceOf(*w->host().pollNow(), "x")->lastStep(), 5);  // the step waits for its chain
@@ -177,6 +183,7 @@ TEST(Lessons, SpaceLeftAndEscStepThroughALessonAndEndIt) {
   type(Qt::Key_Escape);
   EXPECT_FALSE(p.active());
   EXPECT_FALSE(w->lessonBar()->isVisible());
+  EXPECT_TRUE(latent->isVisible());
   type(Qt::Key_Space);  // without a lesson Space plays the trace again
   EXPECT_GE(w->cursorStep(), 0);
 }

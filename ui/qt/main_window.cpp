@@ -402,7 +402,9 @@ void MainWindow::resetLayout() {
 }
 
 void MainWindow::showLatentDocks(bool shown) {
-  // A model without a latent chain has nothing to show there: its room goes to the others.
+  // A model without a latent chain has nothing to show there: its room goes to the others; so
+  // has one whose lesson never shows it.
+  shown = shown && !(m_lesson.active() && m_lessonHidesLatent);
   m_latentDock->setVisible(shown);
   dock("dock.mse")->setVisible(shown);
 }

@@ -369,6 +369,7 @@ private:
   LessonBar* m_lessonBar = nullptr;
   QToolBar* m_lessonToolbar = nullptr;
   QList<QShortcut*> m_lessonKeys;  // Right, Left, Esc: enabled only while a lesson is shown
+  bool m_lessonHidesLatent = false;  // the lesson never raises the latent chain or its MSE
 };
 
 } // namespace ebm::ui

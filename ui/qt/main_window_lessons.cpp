@@ -19,6 +19,15 @@
 namespace ebm::ui {
 namespace {
 
+/// Whether a lesson ever raises the latent chain's panels (else their room goes to the others).
+bool showsLatent(const Lesson& lesson) {
+  for (const auto& step : lesson.steps)
+    for (const auto& a : step.actions)
+      if (a.kind == LessonAction::Kind::Panel && (a.text == "latent" || a.text == "mse"))
+        return true;
+  return false;
+}
+
 QString lessonMenuTitle(const std::string& path) {
   // The lesson's own title; a shipped file that does not parse still gets an entry that says so.
   try {
@@ -91,7 +100,9 @@ void MainWindow::openLesson(const QString& path) {
   log(tr("lesson: %1 (%2)").arg(QString::fromStdString(lesson.title), path));
   // The lesson decides what runs: no repeated or automatic revisions beside its own.
   m_repeatAction->setChecked(false);
+  m_lessonHidesLatent = !showsLatent(lesson);
   m_lesson.start(std::move(lesson));
+  showLatentDocks(!m_latentChain.empty());
   m_lessonToolbar->show();
   for (auto* k : m_lessonKeys)
     k->setEnabled(true);
@@ -105,6 +116,7 @@ void MainWindow::endLesson() {
   m_lessonToolbar->hide();
   for (auto* k : m_lessonKeys)
     k->setEnabled(false);
+  showLatentDocks(!m_latentChain.empty());
 }
 
 void MainWindow::lessonNext() {
