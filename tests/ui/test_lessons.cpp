@@ -14,6 +14,7 @@
 
 #include <QDockWidget>
 #include <QFile>
+#include <QMenu>
 #include <QPushButton>
 #include <QTest>
 
@@ -186,6 +187,29 @@ TEST(Lessons, SpaceLeftAndEscStepThroughALessonAndEndIt) {
   EXPECT_TRUE(latent->isVisible());
   type(Qt::Key_Space);  // without a lesson Space plays the trace again
   EXPECT_GE(w->cursorStep(), 0);
+}
+
+TEST(Lessons, TheViewMenuListsTheShippedLessonsByTitleAndPlaysThem) {
+  auto w = lessonWindow();
+  ASSERT_TRUE(waitFor([&] { return ready(*w); }, 120));
+  auto* menu = w->findChild<QMenu*>("menu.lessons");
+  ASSERT_TRUE(menu);
+  QStringList titles;
+  for (QAction* a : menu->actions())
+    if (!a->isSeparator())
+      titles << a->text();
+  EXPECT_TRUE(titles.contains("Langevin on an energy landscape")) << titles.join("|").toStdString();
+  EXPECT_TRUE(titles.contains("From noise to data with recovery likelihood"));
+  EXPECT_EQ(titles.size(), int(ebm::ui::shippedLessons().size()) + 1);
+  EXPECT_EQ(titles.last(), "Open lesson file…");
+  for (QAction* a : menu->actions())
+    if (a->text() == "Langevin on an energy landscape")
+      a->trigger();
+  EXPECT_TRUE(w->lessonPlayer().active());
+  EXPECT_EQ(w->lessonPlayer().lesson().title, "Langevin on an energy landscape");
+  EXPECT_NE(w->lessonBar()->headerText().indexOf("step 1 / "), -1);
+  w->endLesson();
+  EXPECT_FALSE(w->lessonBar()->isVisible());
 }
 
 TEST(Lessons, AMalformedLessonShowsTheParsersMessageAndTheWindowStaysUp) {
