@@ -108,6 +108,8 @@ TEST(LessonParser, BadFieldTypeNamesTheField) {
             std::string::npos);
   EXPECT_NE(parseError(oneStep("{ run = \"x\", chains = 0 },\n")).find("must be >= 1"),
             std::string::npos);
+  EXPECT_NE(parseError(oneStep("{ run = \"x\", seed = 0 },\n")).find("\"seed\" = 0: must be >= 1"),
+            std::string::npos);
   EXPECT_NE(parseError(oneStep("{ wait = -2 },\n")).find("\"wait\" must be >= 0"),
             std::string::npos);
   EXPECT_NE(parseError(oneStep("{ load = 3 },\n")).find("\"load\" must be a string"),

@@ -127,7 +127,7 @@ void readRunOption(LessonAction& a, std::string_view key, const toml::node& v,
   if (key == "chains")
     a.chains = int(std::min<long>(wholeField(v, key, 1, at), 1 << 20));
   else if (key == "seed")
-    a.seed = uint64_t(wholeField(v, key, 0, at));
+    a.seed = uint64_t(wholeField(v, key, 1, at));  // 0 stands for "the front end's seed"
   else if (key == "init")
     a.init = stringField(v, key, at);
   else

@@ -21,7 +21,7 @@ struct LessonAction {
   std::string chain;     // set, run: the chain's name
   SettingValues values;  // set: the chain settings it changes
   int chains = 0;        // run: number of chains (0: the front end's choice)
-  uint64_t seed = 0;     // run: the seed (0: the front end's choice)
+  uint64_t seed = 0;     // run: the seed, >= 1 in a file (0: the front end's choice)
   std::string init;      // run: the start ("": the front end's choice)
   long step = -1;        // cursor: the step (-1: the last one)
   double seconds = -1;   // wait: seconds (-1: wait for a key)

@@ -399,6 +399,7 @@ void MainWindow::resetLayout() {
   }
   m_levelDock->setVisible(!m_ladderChain.empty());  // only a model with noise levels has one
   showLatentDocks(!m_latentChain.empty());
+  m_lessonToolbar->setVisible(m_lesson.active());  // the default layout has no lesson bar
 }
 
 void MainWindow::showLatentDocks(bool shown) {

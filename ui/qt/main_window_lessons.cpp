@@ -29,7 +29,8 @@ bool showsLatent(const Lesson& lesson) {
 }
 
 QString lessonMenuTitle(const std::string& path) {
-  // The lesson's own title; a shipped file that does not parse still gets an entry that says so.
+  // The lesson's own title; a shipped file that does not parse is listed by its file name, and
+  // opening it shows why.
   try {
     return QString::fromStdString(loadLesson(path).title);
   } catch (const std::exception&) {
