@@ -68,6 +68,10 @@ struct GuiOptions {
   QCommandLineOption presenter{"presenter", "Start in presenter mode (full screen, large fonts)."};
   QCommandLineOption theme{"theme", "light, dark or high-contrast (default: the last choice).",
                            "name"};
+  QCommandLineOption lesson{"lesson",
+                            "Play this lesson file (e.g. resources/lessons/langevin-landscape."
+                            "toml): Space / Right next step, Left back, Esc ends it.",
+                            "file"};
 
   void addTo(QCommandLineParser& parser) const {
     parser.setApplicationDescription(
@@ -77,7 +81,8 @@ struct GuiOptions {
     parser.addVersionOption();
     parser.addOptions({checkpoint, preset, runDir, device, threads, noRevise, freshLayout,
                        screenshot, after, panel, maximise, train, compare, bench, benchOut,
-                       benchArena, arena, pointEditor, points, chainSpeed, presenter, theme});
+                       benchArena, arena, pointEditor, points, chainSpeed, presenter, theme,
+                       lesson});
   }
 };
 
@@ -171,6 +176,8 @@ int main(int argc, char** argv) {
     window.showPanel("dock." + parser.value(o.panel));
   if (parser.isSet(o.panel) && parser.isSet(o.maximise))
     window.maximisePanel("dock." + parser.value(o.panel));
+  if (parser.isSet(o.lesson))
+    window.openLesson(parser.value(o.lesson));  // a bad file is shown in the lesson bar
 
   if (parser.isSet(o.train)) {
     // Once, on the first snapshot of a loaded model.

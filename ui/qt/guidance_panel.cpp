@@ -12,6 +12,9 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
+#include <algorithm>
+#include <cmath>
+
 
 namespace ebm::ui {
 namespace {
@@ -188,6 +191,15 @@ void GuidancePanel::emitGuidance() {
     if (m_classBoxes[i]->isChecked())
       classes.push_back({m_labels[i], m_weights[i]->value()});
   Q_EMIT settingsWanted(guidanceSettings(m_schema, classes, w));
+}
+
+void GuidancePanel::showSteps(int steps, double multiplier) {
+  const double scaled = stepScaleFor(m_baseSteps, std::max(1, steps));
+  m_loading = true;
+  m_steps->setValue(steps);
+  m_scale->setChecked(std::abs(multiplier - scaled) <= 1e-3 * scaled);
+  m_loading = false;
+  m_stepsNote->setText(tr("K = %1 · m = %2").arg(m_baseSteps).arg(multiplier, 0, 'f', 3));
 }
 
 void GuidancePanel::emitSteps() {

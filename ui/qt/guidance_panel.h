@@ -35,6 +35,9 @@ public:
   QSpinBox* stepsBox() const { return m_steps; }
   QCheckBox* scaleBox() const { return m_scale; }
   int baseSteps() const { return m_baseSteps; }
+  /// Shows steps and a step multiplier set elsewhere (a lesson) without emitting: the scaling
+  /// box is ticked when the multiplier is sqrt(K/K').
+  void showSteps(int steps, double multiplier);
 
 Q_SIGNALS:
   void settingsWanted(const ebm::SettingValues& values);

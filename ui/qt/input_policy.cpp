@@ -216,6 +216,11 @@ bool InputPolicy::eventFilter(QObject* watched, QEvent* event) {
 bool InputPolicy::shortcutOverride(QKeyEvent* e) {
   // Accepting the override hands the key to the field; ignoring it lets a shortcut have it.
   const Field f = focusedField();
+  if (f.kind != FieldKind::None && e->key() == Qt::Key_Escape &&
+      e->modifiers() == Qt::NoModifier) {
+    e->accept();  // Esc leaves the field (keyPress), before any window shortcut has it
+    return true;
+  }
   if (f.kind == FieldKind::SpinBox) {
     e->setAccepted(spinBoxConsumes(static_cast<QAbstractSpinBox*>(f.widget), e));
     return true;

@@ -27,6 +27,7 @@
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QToolBar>
 #include <QVBoxLayout>
 
 #include <cmath>
@@ -68,12 +69,14 @@ MainWindow::MainWindow(const AppOptions& options, QWidget* parent)
   buildDocks();
   buildMenus();
   buildRunToolbar();
+  buildLessonBar();
   buildStatusBar();
   fitToScreen();
   applyDockProportions();
   m_defaultState = saveState();
   if (options.restoreLayout)
     restoreWindowLayout();
+  m_lessonToolbar->hide();  // a saved layout may hold it shown; only a lesson shows it
   connect(m_host, &SessionHost::snapshotChanged, this, &MainWindow::onSnapshot);
   connect(m_host, &SessionHost::errorReported, this, &MainWindow::onError);
   startTimers();
@@ -369,10 +372,13 @@ void MainWindow::resetLayout() {
   }
   m_levelDock->setVisible(!m_ladderChain.empty());  // only a model with noise levels has one
   showLatentDocks(!m_latentChain.empty());
+  m_lessonToolbar->setVisible(m_lesson.active());  // the default layout has no lesson bar
 }
 
 void MainWindow::showLatentDocks(bool shown) {
-  // A model without a latent chain has nothing to show there: its room goes to the others.
+  // A model without a latent chain has nothing to show there: its room goes to the others; so
+  // has one whose lesson never shows it.
+  shown = shown && !(m_lesson.active() && m_lessonHidesLatent);
   m_latentDock->setVisible(shown);
   dock("dock.mse")->setVisible(shown);
 }

@@ -6,11 +6,13 @@
 
 #include "chain_speed.h"
 #include "landscape_refresh.h"
+#include "lesson_player.h"
 #include "pinned_traces.h"
 #include "point_file.h"
 #include "revision_repeat.h"
 #include "session_host.h"
 #include "step_cursor.h"
+#include "window_lesson_stage.h"
 
 #include <QElapsedTimer>
 #include <QImage>
@@ -27,6 +29,7 @@ class QLabel;
 class QMenu;
 class QMessageBox;
 class QPlainTextEdit;
+class QShortcut;
 class QStackedWidget;
 class QToolBar;
 
@@ -46,6 +49,7 @@ class InterpolationPanel;
 class ImageGridView;
 class LandscapeView;
 class LatentPlane;
+class LessonBar;
 class LossPanel;
 class PointEditor;
 
@@ -91,8 +95,9 @@ public:
   /// The chain speed (steps/s, 0 = as fast as possible, kSingleStep); also the playback speed.
   void setChainSpeed(double stepsPerSecond, bool remember = true);
   double chainSpeed() const { return m_speed.stepsPerSecond(); }
-  /// Keeps the shown traces as the comparison the next ones are drawn over; clearPins drops it.
-  void pinTraces();
+  /// Keeps the shown traces as the comparison the next ones are drawn over, named `label` (""
+  /// = their settings); clearPins drops it.
+  void pinTraces(const QString& label = {});
   void clearPins();
   bool hasPinnedTrace() const { return m_pinned.data != nullptr; }
   /// Shows a dock and raises it in its tab group.
@@ -134,6 +139,16 @@ public:
   QAction* forkAction() const { return m_forkAction; }
   /// The step of the pinned original the last fork started at (-1: no fork pinned).
   int forkStep() const { return m_pinned.forkStep; }
+
+  /// Plays a lesson file (View › Lessons, --lesson) in the lesson bar; a file that does not
+  /// parse shows the parser's message there and in the log, and nothing else changes.
+  void openLesson(const QString& path);
+  /// Ends the lesson (Esc); the model and its settings stay as the lesson left them.
+  void endLesson();
+  void lessonNext();  // Space / Right while a lesson plays
+  void lessonBack();  // Left
+  const LessonPlayer& lessonPlayer() const { return m_lesson; }
+  LessonBar* lessonBar() const { return m_lessonBar; }
 
   /// The arena window (2-D models side by side from the same noise), created on first use.
   ArenaView* openArena();
@@ -254,6 +269,18 @@ private:
   // 2-D tools: the arena and the point editor (main_window_2d.cpp).
   void startTrainingOnPoints(const PointFile& points);
 
+  // Lessons (main_window_lessons.cpp); WindowLessonStage does a lesson's actions through these.
+  friend class WindowLessonStage;
+  void buildLessonMenu(QMenu* view);
+  void buildLessonBar();
+  void buildLessonKeys();
+  void lessonTick();
+  void showLessonState();
+  void lessonLog(const QString& line) { log(line); }
+  void showLessonSettings(const std::string& chain, const SettingValues& values);
+  void lessonRunChain(const std::string& chain, int chains, uint64_t seed,
+                      const std::string& init);
+
   // The shared step cursor (main_window_cursor.cpp).
   void setShownTraces(std::shared_ptr<const Trace> data, std::shared_ptr<const Trace> latent);
   void showCursor();
@@ -336,6 +363,12 @@ private:
   const Trace* m_levelFollowTrace = nullptr;   // level last followed
   ArenaView* m_arena = nullptr;
   PointEditor* m_pointEditor = nullptr;
+  LessonPlayer m_lesson;
+  WindowLessonStage m_lessonStage{*this};
+  LessonBar* m_lessonBar = nullptr;
+  QToolBar* m_lessonToolbar = nullptr;
+  QList<QShortcut*> m_lessonKeys;  // Right, Left, Esc: enabled only while a lesson is shown
+  bool m_lessonHidesLatent = false;  // the lesson never raises the latent chain or its MSE
 };
 
 } // namespace ebm::ui

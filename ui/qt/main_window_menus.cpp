@@ -154,6 +154,7 @@ void MainWindow::buildViewMenu() {
     m_viewMenu->addAction(d->toggleViewAction());
   m_viewMenu->addSeparator();
   m_viewMenu->addAction(tr("&Arena: 2-D samplers side by side…"), this, [this] { openArena(); });
+  buildLessonMenu(m_viewMenu);
   m_viewMenu->addAction(tr("&Reset layout"), this, &MainWindow::resetLayout);
   auto* logAll = m_viewMenu->addAction(tr("Log scale on MSE and losses"));
   logAll->setCheckable(true);
@@ -183,7 +184,9 @@ void MainWindow::showShortcutSheet() {
                                  "Ctrl+Space: start / pause training\n"
                                  "X / Z: run an x- / z-revision\n"
                                  "Ctrl+O / Ctrl+S: open / save a checkpoint\n"
-                                 "F1: this sheet\n\n"
+                                 "F1: this sheet\n"
+                                 "While a lesson plays: Space / → next step, ← replay the "
+                                 "previous step, Esc end the lesson\n\n"
                                  "These work anywhere in the window; in a text field or a "
                                  "spin box the keys it types with go to it.\n"
                                  "Enter: commit the field and leave it\n"
@@ -201,7 +204,13 @@ void MainWindow::buildPlaybackKeys() {
     auto* s = new QShortcut(k, this);
     connect(s, &QShortcut::activated, this, fn);
   };
-  shortcut(QKeySequence(Qt::Key_Space), [this] { togglePlayback(); });
+  // While a lesson plays, Space is its "next step" (with Right; Left back, Esc ends it).
+  shortcut(QKeySequence(Qt::Key_Space), [this] {
+    if (m_lesson.active())
+      lessonNext();
+    else
+      togglePlayback();
+  });
   shortcut(QKeySequence(Qt::Key_Comma), [this] { stepCursor(-1); });
   shortcut(QKeySequence(Qt::Key_Period), [this] { stepCursor(1); });
   shortcut(QKeySequence(Qt::Key_Less), [this] { stepCursor(-10); });

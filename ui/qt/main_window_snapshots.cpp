@@ -211,7 +211,8 @@ void MainWindow::updateStatus(const SessionSnapshot& s) {
 void MainWindow::postDueRequests(const SessionSnapshot& snap) {
   if (auto landscape = m_landscapeRefresh.next(snap, nowMs()))
     m_host->post(*landscape);
-  if (m_options.autoRevise && m_repeat.firstDue(snap))
+  // A lesson runs its own chains: a model it loads is not revised on its own.
+  if (m_options.autoRevise && !m_lesson.active() && m_repeat.firstDue(snap))
     startRevisions();
   else
     maybeRepeat(snap);

@@ -128,10 +128,12 @@ void MainWindow::updateToolbar(const SessionSnapshot& s) {
                                          : tr("step %1 / %2").arg(m_cursor.shownStep()).arg(last));
 }
 
-void MainWindow::pinTraces() {
+void MainWindow::pinTraces(const QString& label) {
   if (!m_shownData && !m_shownLatent)
     return;
   m_pinned.pin(m_shownData, m_shownLatent);
+  if (!label.isEmpty())
+    m_pinned.label = label.toStdString();
   log(tr("pinned the shown traces (%1): the next ones are drawn over them")
           .arg(QString::fromStdString(m_pinned.label)));
   showPinned();
