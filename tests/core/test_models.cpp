@@ -260,7 +260,8 @@ TEST(Models, PaperCelebA64NetworksMatchTheLayerList) {
 
   // The widths level by level, with the reference's (PyTorch) parameter names.
   const auto shapeOf = [](torch::nn::Module& m, const std::string& name) {
-    const auto* p = m.named_parameters().find(name);
+    const auto params = m.named_parameters();  // find() points into this dict: keep it alive
+    const auto* p = params.find(name);
     return p ? p->sizes().vec() : std::vector<int64_t>{};
   };
   using Shape = std::vector<int64_t>;
