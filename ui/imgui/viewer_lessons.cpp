@@ -40,8 +40,8 @@ void ViewerLessons::open(const std::string& path) {
   m_view = {};
   m_session.holdRevisions();  // the lesson decides what runs
   m_session.note("lesson: " + lesson.title + " (" + path + ")");
-  std::fprintf(stderr, "ebm-viewer: lesson: %s (%zu steps)\n", lesson.title.c_str(),
-               lesson.steps.size());
+  std::fprintf(stderr, "ebm-viewer: lesson: %s (%zu %s)\n", lesson.title.c_str(),
+               lesson.steps.size(), lesson.steps.size() == 1 ? "step" : "steps");
   m_reportedStep = -1;
   m_reportedEnd = false;
   m_reportedError.clear();
