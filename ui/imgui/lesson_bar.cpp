@@ -88,7 +88,7 @@ float lessonBarHeight(const ViewerLessons& l, float width, float maxHeight) {
   const float inner = width - st.WindowPadding.x * 2 - st.ScrollbarSize;
   ImFont* text = ImGui::GetFont();
   float h = st.WindowPadding.y * 2 + ImGui::GetFrameHeightWithSpacing();
-  h += wrappedHeight(text, stepTitleOf(l), inner);
+  h += wrappedHeight(captionFont(), stepTitleOf(l), inner);
   h += wrappedHeight(captionFont(), captionOf(l), inner);
   h += wrappedHeight(text, l.view().note, inner);
   h += wrappedHeight(text, l.error(), inner);
@@ -101,7 +101,7 @@ LessonBarAction drawLessonBar(const ViewerLessons& l, ImVec2 size) {
   ImGui::TextColored(kHeadingColour, "%s", headingOf(l).c_str());
   const LessonBarAction action = drawButtons(l);
   static const ImVec4 kTitle(1.0f, 0.85f, 0.45f, 1.0f);
-  wrapped(ImGui::GetFont(), &kTitle, stepTitleOf(l));
+  wrapped(captionFont(), &kTitle, stepTitleOf(l));
   wrapped(captionFont(), nullptr, captionOf(l));
   static const ImVec4 kNote(0.7f, 0.72f, 0.78f, 1.0f);
   wrapped(ImGui::GetFont(), &kNote, l.view().note);

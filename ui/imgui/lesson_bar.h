@@ -1,5 +1,5 @@
-// The lesson bar: "lesson title · step i / n" with Back / Next / End, the step's title, its
-// caption in the larger caption font (wrapped to the bar, so --font-scale enlarges it for a
+// The lesson bar: "lesson title · step i / n" with Back / Next / End, then the step's title and
+// caption in the larger caption font (wrapped to the bar, so --font-scale enlarges them for a
 // hall), a note for a panel the viewer lacks, and the error in red. Its height follows the text
 // (at most `maxHeight`; a longer caption scrolls). GUI thread; ImGui.
 #pragma once

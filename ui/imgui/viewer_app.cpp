@@ -20,6 +20,7 @@ namespace {
 constexpr double kFrameSeconds = 1.0 / 60.0;
 constexpr double kInputSettleSeconds = 1.0;  // frames keep coming this long after input
 constexpr double kKeepAliveSeconds = 0.5;    // and at least this often otherwise
+constexpr double kLessonShotStepSeconds = 4;  // --screenshot: a lesson's key waits last this long
 
 ViewerApp* appOf(GLFWwindow* w) {
   return static_cast<ViewerApp*>(glfwGetWindowUserPointer(w));
@@ -94,6 +95,8 @@ int ViewerApp::run() {
   }
   m_session = std::make_unique<ViewerSession>(m_options);
   m_lessons = std::make_unique<ViewerLessons>(*m_session);
+  if (m_screenshotMode)
+    m_lessons->setAutoAdvance(kLessonShotStepSeconds);
   if (!m_options.lesson.empty())
     m_lessons->open(m_options.lesson);
   buildKeys();

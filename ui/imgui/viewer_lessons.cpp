@@ -78,6 +78,12 @@ bool ViewerLessons::tick(double nowSeconds) {
   };
   const auto before = state();
   m_player.tick(m_stage, nowSeconds);
+  if (!m_player.waitingForKey())
+    m_keyWaitSince = -1;
+  else if (m_keyWaitSince < 0)
+    m_keyWaitSince = nowSeconds;
+  else if (m_autoAdvance > 0 && nowSeconds - m_keyWaitSince >= m_autoAdvance)
+    m_player.next();
   report();
   return state() != before;
 }

@@ -25,6 +25,9 @@ public:
   /// Once per frame: applies what is due at `nowSeconds`, reports progress. Returns whether
   /// the bar shows anything new (a step, a wait for a key, the end, an error).
   bool tick(double nowSeconds);
+  /// > 0: a step waiting for a key goes on after this many seconds (--screenshot, where no one
+  /// presses Space, so a later shot shows a later step being played).
+  void setAutoAdvance(double seconds) { m_autoAdvance = seconds; }
 
   bool active() const { return m_player.active(); }
   /// The lesson bar is up: a lesson plays, or one could not be opened (its error shows).
@@ -47,6 +50,8 @@ private:
   ui::LessonPlayer m_player;
   std::string m_openError;
   std::vector<std::pair<std::string, std::string>> m_shipped;  // path, title
+  double m_autoAdvance = 0;
+  double m_keyWaitSince = -1;  // when the player began waiting for a key (-1: it does not)
   int m_reportedStep = -1;
   bool m_reportedEnd = false;
   std::string m_reportedError;
