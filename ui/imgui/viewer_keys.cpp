@@ -9,16 +9,18 @@ namespace ebm::viewer {
 void ViewerApp::buildLessonKeys() {
   // While a lesson's bar is up these win over the bindings below of the same key.
   ViewerLessons& l = *m_lessons;
-  auto add = [this, &l](int key, const char* label, const char* what,
-                        std::function<void()> action) {
+  auto add = [this](int key, const char* label, const char* what, std::function<bool()> when,
+                    std::function<void()> action) {
     KeyBinding b{key, false, false, false, label, what, std::move(action)};
-    b.when = [&l] { return l.shown(); };
+    b.when = std::move(when);
     m_keys.add(std::move(b));
   };
-  add(GLFW_KEY_SPACE, "Space (lesson)", "next step of the lesson", [&l] { l.next(); });
-  add(GLFW_KEY_RIGHT, "→ (lesson)", "next step of the lesson", [&l] { l.next(); });
-  add(GLFW_KEY_LEFT, "← (lesson)", "replay the previous step", [&l] { l.back(); });
-  add(GLFW_KEY_ESCAPE, "Esc (lesson)", "end the lesson", [&l] { l.end(); });
+  auto playing = [&l] { return l.active(); };
+  add(GLFW_KEY_SPACE, "Space (lesson)", "next step of the lesson", playing, [&l] { l.next(); });
+  add(GLFW_KEY_RIGHT, "→ (lesson)", "next step of the lesson", playing, [&l] { l.next(); });
+  add(GLFW_KEY_LEFT, "← (lesson)", "replay the previous step", playing, [&l] { l.back(); });
+  add(GLFW_KEY_ESCAPE, "Esc (lesson)", "end the lesson (or close its error)",
+      [&l] { return l.shown(); }, [&l] { l.end(); });
   m_keys.add({GLFW_KEY_L, false, false, false, "L", "list the shipped lessons (click one to play)",
               [this] { m_showLessons = !m_showLessons; }, {}});
 }
