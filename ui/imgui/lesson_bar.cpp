@@ -15,7 +15,7 @@ const ImVec4 kErrorColour(1.0f, 0.45f, 0.4f, 1.0f);
 std::string headingOf(const ViewerLessons& l) {
   const auto& p = l.player();
   if (!p.active())
-    return "Lesson";
+    return l.error().empty() ? "Lesson" : "The lesson could not be opened (Esc closes this bar)";
   std::string text = p.lesson().title + "  ·  step " + std::to_string(p.stepIndex() + 1) +
                      " / " + std::to_string(p.stepCount());
   if (p.finished())
