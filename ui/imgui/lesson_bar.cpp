@@ -56,14 +56,57 @@ void wrapped(ImFont* font, const ImVec4* colour, const std::string& text) {
   ImGui::PopFont();
 }
 
+const char* const kButtonLabels[] = {"◀ Back", "Next ▶", "End"};
+
+float buttonsWidth() {
+  const ImGuiStyle& st = ImGui::GetStyle();
+  float w = 0;
+  for (const char* t : kButtonLabels)
+    w += ImGui::CalcTextSize(t).x + st.FramePadding.x * 2 + st.ItemSpacing.x;
+  return w;
+}
+
+float textHeight(ImFont* font, const std::string& text, float width) {
+  if (text.empty())
+    return 0;
+  return font->CalcTextSizeA(font->FontSize, FLT_MAX, width, text.c_str()).y;
+}
+
+/// The heading and the buttons' line: the heading wraps left of the buttons.
+float headingHeight(const ViewerLessons& l, float inner) {
+  const float frame = ImGui::GetFrameHeight();
+  const float text = textHeight(ImGui::GetFont(), headingOf(l), inner - buttonsWidth());
+  return std::max(frame, text + ImGui::GetStyle().FramePadding.y * 2) +
+         ImGui::GetStyle().ItemSpacing.y;
+}
+
+/// Everything under the heading with `font` for the step's title and caption.
+float bodyHeight(const ViewerLessons& l, ImFont* font, float inner) {
+  return wrappedHeight(font, stepTitleOf(l), inner) + wrappedHeight(font, captionOf(l), inner) +
+         wrappedHeight(ImGui::GetFont(), l.view().note, inner) +
+         wrappedHeight(ImGui::GetFont(), l.error(), inner);
+}
+
+float innerWidth(float width) {
+  const ImGuiStyle& st = ImGui::GetStyle();
+  return width - st.WindowPadding.x * 2 - st.ScrollbarSize;
+}
+
+/// The caption font where the bar fits in `maxHeight` with it, else the text font (a small
+/// window with a large --font-scale), else the caption font and a scrolling bar.
+ImFont* bodyFont(const ViewerLessons& l, float width, float maxHeight) {
+  const float inner = innerWidth(width);
+  const float fixed = ImGui::GetStyle().WindowPadding.y * 2 + headingHeight(l, inner);
+  if (fixed + bodyHeight(l, captionFont(), inner) <= maxHeight)
+    return captionFont();
+  return ImGui::GetFont();
+}
+
 LessonBarAction drawButtons(const ViewerLessons& l) {
   // Right-aligned on the heading line.
-  const ImGuiStyle& st = ImGui::GetStyle();
-  const char* labels[] = {"◀ Back", "Next ▶", "End"};
-  float w = 0;
-  for (const char* t : labels)
-    w += ImGui::CalcTextSize(t).x + st.FramePadding.x * 2 + st.ItemSpacing.x;
-  ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - w));
+  const ImVec2 start = ImGui::GetCursorPos();
+  ImGui::SetCursorPosX(std::max(start.x, ImGui::GetWindowContentRegionMax().x - buttonsWidth()));
+  const char* const* labels = kButtonLabels;
   const auto& p = l.player();
   LessonBarAction action = LessonBarAction::None;
   ImGui::BeginDisabled(!p.active());
@@ -78,31 +121,33 @@ LessonBarAction drawButtons(const ViewerLessons& l) {
   ImGui::SameLine();
   if (ImGui::Button(labels[2]))
     action = LessonBarAction::End;
+  ImGui::SetCursorPos(start);
   return action;
 }
 
 } // namespace
 
 float lessonBarHeight(const ViewerLessons& l, float width, float maxHeight) {
-  const ImGuiStyle& st = ImGui::GetStyle();
-  const float inner = width - st.WindowPadding.x * 2 - st.ScrollbarSize;
-  ImFont* text = ImGui::GetFont();
-  float h = st.WindowPadding.y * 2 + ImGui::GetFrameHeightWithSpacing();
-  h += wrappedHeight(captionFont(), stepTitleOf(l), inner);
-  h += wrappedHeight(captionFont(), captionOf(l), inner);
-  h += wrappedHeight(text, l.view().note, inner);
-  h += wrappedHeight(text, l.error(), inner);
+  const float inner = innerWidth(width);
+  const float h = ImGui::GetStyle().WindowPadding.y * 2 + headingHeight(l, inner) +
+                  bodyHeight(l, bodyFont(l, width, maxHeight), inner);
   return std::min(h, maxHeight);
 }
 
 LessonBarAction drawLessonBar(const ViewerLessons& l, ImVec2 size) {
+  ImFont* font = bodyFont(l, size.x, size.y + 1);
   ImGui::BeginChild("lesson", size, true);
-  ImGui::AlignTextToFramePadding();
-  ImGui::TextColored(kHeadingColour, "%s", headingOf(l).c_str());
   const LessonBarAction action = drawButtons(l);
+  const float headingTop = ImGui::GetCursorPosY();
+  ImGui::AlignTextToFramePadding();
+  ImGui::PushTextWrapPos(ImGui::GetWindowContentRegionMax().x - buttonsWidth());
+  ImGui::TextColored(kHeadingColour, "%s", headingOf(l).c_str());
+  ImGui::PopTextWrapPos();
+  ImGui::SetCursorPosY(std::max(ImGui::GetCursorPosY(),
+                                headingTop + ImGui::GetFrameHeightWithSpacing()));
   static const ImVec4 kTitle(1.0f, 0.85f, 0.45f, 1.0f);
-  wrapped(captionFont(), &kTitle, stepTitleOf(l));
-  wrapped(captionFont(), nullptr, captionOf(l));
+  wrapped(font, &kTitle, stepTitleOf(l));
+  wrapped(font, nullptr, captionOf(l));
   static const ImVec4 kNote(0.7f, 0.72f, 0.78f, 1.0f);
   wrapped(ImGui::GetFont(), &kNote, l.view().note);
   wrapped(ImGui::GetFont(), &kErrorColour, l.error());
