@@ -11,7 +11,7 @@ ViewerLessonStage::Pending ViewerLessonStage::mark(const std::string& chain) con
   if (const Snapshot& s = m_session.snapshot()) {
     p.modelVersion = s->modelVersion;
     p.errorCount = s->errorCount;
-    p.trace = ui::traceOf(s.get(), chain).get();
+    p.trace = ui::traceOf(s.get(), chain);
   }
   return p;
 }
@@ -25,7 +25,7 @@ bool ViewerLessonStage::stillPending(const Pending& p, bool load) const {
   if (s->errorCount > p.errorCount)
     return false;  // refused: the status line shows why
   return load ? s->modelVersion == p.modelVersion
-              : ui::traceOf(s.get(), p.chain).get() == p.trace;
+              : ui::traceOf(s.get(), p.chain) == p.trace;
 }
 
 bool ViewerLessonStage::busy() const {

@@ -7,8 +7,10 @@
 #pragma once
 
 #include "lesson_player.h"
+#include "trace.h"
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 namespace ebm::viewer {
@@ -42,7 +44,10 @@ private:
     bool active = false;
     uint64_t modelVersion = 0;
     uint64_t errorCount = 0;
-    const void* trace = nullptr;  // the chain's trace before the run (compared, never read)
+    // The chain's trace before the run, held so that the new trace cannot be given its address
+    // (compared by address only: a run that clears the old one before making the new one
+    // could otherwise look like no run at all).
+    std::shared_ptr<const Trace> trace;
     std::string chain;
   };
   Pending mark(const std::string& chain) const;
