@@ -21,7 +21,11 @@ int main(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber);
   app.add_option("--train", o.train, "Start training this many iterations once the model is loaded")
       ->check(CLI::PositiveNumber);
-  app.add_option("--lesson", o.lesson, "A lesson file (.toml) to play")->check(CLI::ExistingFile);
+  app.add_option("--lesson", o.lesson,
+                 "A lesson file (.toml) to play: Space / Right next step, Left back, Esc ends "
+                 "(L lists the shipped ones); with --screenshot a step waiting for a key goes on "
+                 "after 4 s")
+      ->check(CLI::ExistingFile);
   app.add_option("--run-dir", o.runDir,
                  "Where checkpoints and autosaves are written (default runs/viewer-<date>)");
   app.add_flag("--fullscreen", o.fullscreen, "Start full screen (F11 toggles)");

@@ -2,15 +2,28 @@
 
 #include <imgui.h>
 
+#include <algorithm>
+
 namespace ebm::viewer {
 
 void KeyMap::handle() const {
   const ImGuiIO& io = ImGui::GetIO();
   if (io.WantTextInput)
     return;
+  std::vector<const KeyBinding*> due;
   for (const auto& b : m_bindings)
-    if (b.ctrl == io.KeyCtrl && b.shift == io.KeyShift && ImGui::IsKeyPressed(b.key, b.repeats))
-      b.action();
+    if ((!b.when || b.when()) && b.ctrl == io.KeyCtrl && b.shift == io.KeyShift &&
+        ImGui::IsKeyPressed(b.key, b.repeats))
+      due.push_back(&b);
+  // A conditional binding that applies takes its key from the unconditional ones.
+  auto overridden = [&due](const KeyBinding* b) {
+    return !b->when && std::any_of(due.begin(), due.end(), [b](const KeyBinding* o) {
+      return o->when && o->key == b->key && o->ctrl == b->ctrl && o->shift == b->shift;
+    });
+  };
+  due.erase(std::remove_if(due.begin(), due.end(), overridden), due.end());
+  for (const KeyBinding* b : due)
+    b->action();
 }
 
 void KeyMap::drawHelp(bool* open) const {

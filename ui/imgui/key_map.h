@@ -17,6 +17,9 @@ struct KeyBinding {
   std::string label;   // what the help shows, e.g. "Ctrl+S"
   std::string what;    // e.g. "save a checkpoint"
   std::function<void()> action;
+  /// Set: the binding applies only while this holds (a lesson plays), and then wins over the
+  /// other bindings of its key.
+  std::function<bool()> when;
 };
 
 class KeyMap {

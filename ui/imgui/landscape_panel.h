@@ -23,6 +23,8 @@ class LandscapePanel {
 public:
   /// Draws the landscape in a `size` box at the cursor position.
   void draw(ViewerSession& session, ImVec2 size);
+  /// The level shown follows the ladder chain's at the step cursor again (a lesson's "levels").
+  void followLevel() { m_follow = true; }
 
 private:
   void fit(ViewerSession& s);

@@ -11,6 +11,7 @@
 #include <backends/imgui_impl_opengl3.h>
 
 #include <algorithm>
+#include <cfloat>
 #include <cstdio>
 
 namespace ebm::viewer {
@@ -19,6 +20,7 @@ namespace {
 constexpr double kFrameSeconds = 1.0 / 60.0;
 constexpr double kInputSettleSeconds = 1.0;  // frames keep coming this long after input
 constexpr double kKeepAliveSeconds = 0.5;    // and at least this often otherwise
+constexpr double kLessonShotStepSeconds = 4;  // --screenshot: a lesson's key waits last this long
 
 ViewerApp* appOf(GLFWwindow* w) {
   return static_cast<ViewerApp*>(glfwGetWindowUserPointer(w));
@@ -30,12 +32,14 @@ void glfwError(int code, const char* text) {
 
 } // namespace
 
-ViewerApp::ViewerApp(const ViewerOptions& options) : m_options(options) {
+ViewerApp::ViewerApp(const ViewerOptions& options)
+    : m_options(options), m_screenshotMode(!options.screenshot.empty()) {
   if (options.benchSeconds > 0)
     m_bench = std::make_unique<FrameBench>(options.benchSeconds, options.benchOut);
 }
 
 ViewerApp::~ViewerApp() {
+  m_lessons.reset();
   m_session.reset();  // joins the core's threads before the window goes
   m_strips.reset();
   m_landscape.reset();
@@ -90,6 +94,11 @@ int ViewerApp::run() {
     return 1;
   }
   m_session = std::make_unique<ViewerSession>(m_options);
+  m_lessons = std::make_unique<ViewerLessons>(*m_session);
+  if (m_screenshotMode)
+    m_lessons->setAutoAdvance(kLessonShotStepSeconds);
+  if (!m_options.lesson.empty())
+    m_lessons->open(m_options.lesson);
   buildKeys();
   m_opened = std::chrono::steady_clock::now();
   // A frame every 1/60 s at most: wait for input only for what is left of the frame's time, so
@@ -130,7 +139,8 @@ bool ViewerApp::needsDrawing(bool changed) const {
 }
 
 void ViewerApp::frame() {
-  const bool changed = m_session->update();
+  bool changed = m_session->update();
+  changed = m_lessons->tick(glfwGetTime()) || changed;  // the lesson's clock: never blocks
   if (m_bench && m_bench->frame(*m_session))
     glfwSetWindowShouldClose(m_window, GLFW_TRUE);
   if (!needsDrawing(changed))
@@ -139,11 +149,18 @@ void ViewerApp::frame() {
   m_lastDraw = glfwGetTime();
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
+  if (m_screenshotMode) {  // Xvfb's pointer sits mid-screen: no hover tooltip in the shot
+    ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+    for (bool& down : ImGui::GetIO().MouseDown)
+      down = false;
+  }
   ImGui::NewFrame();
   m_keys.handle();
   drawLayout();
   if (m_showHelp)
     m_keys.drawHelp(&m_showHelp);
+  if (m_showLessons)
+    m_lessons->drawMenu(&m_showLessons);
   ImGui::Render();
   int w = 0, h = 0;
   glfwGetFramebufferSize(m_window, &w, &h);

@@ -12,6 +12,7 @@
 #include "image_strips.h"
 #include "key_map.h"
 #include "landscape_panel.h"
+#include "viewer_lessons.h"
 #include "viewer_options.h"
 #include "viewer_session.h"
 
@@ -42,8 +43,10 @@ private:
   void watchInput();
   bool needsDrawing(bool changed) const;
   void buildKeys();
+  void buildLessonKeys();
   void frame();
   void drawLayout();
+  void drawLessonBar(float width, float maxHeight);
   void drawCentre(ImVec2 size);
   void drawCursorBar();
   enum class CurvePanel { Energy, Mse, Losses };
@@ -57,6 +60,7 @@ private:
   ViewerOptions m_options;
   GLFWwindow* m_window = nullptr;
   std::unique_ptr<ViewerSession> m_session;
+  std::unique_ptr<ViewerLessons> m_lessons;
   ControlsPanel m_controls;
   // Views holding GL objects: made after the window's context, destroyed before it.
   std::unique_ptr<ImageStrips> m_strips;
@@ -64,6 +68,8 @@ private:
   KeyMap m_keys;
   std::unique_ptr<FrameBench> m_bench;
   bool m_showHelp = false;
+  bool m_showLessons = false;
+  bool m_screenshotMode = false;  // --screenshot: the mouse is kept out (no hover in the shot)
   bool m_fullscreen = false;
   int m_windowedPos[2] = {80, 60}, m_windowedSize[2] = {1280, 720};
   int m_status = 0;

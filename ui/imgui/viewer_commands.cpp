@@ -72,6 +72,46 @@ void ViewerSession::runChain(const std::string& chain) {
   m_poller.post(runCommand(chain));
 }
 
+void ViewerSession::runChain(const std::string& chain, int chains, uint64_t seed,
+                             const std::string& init) {
+  if (!ready())
+    return;
+  cmd::RunChain run = runCommand(chain);
+  if (chains > 0)
+    run.chains = chains;
+  if (seed > 0)
+    run.seed = seed;
+  if (!init.empty())
+    run.init = init;
+  m_cursor.follow();
+  m_poller.post(run);
+}
+
+std::string ViewerSession::applySettings(const std::string& chain, const SettingValues& values) {
+  const MethodInfo* info = ready() ? method() : nullptr;
+  if (!info)
+    return "no model is loaded";
+  const ChainSpec* spec = info->chain(chain);
+  if (!spec) {
+    std::string names;
+    for (const auto& c : info->chains)
+      names += (names.empty() ? "" : ", ") + c.name;
+    return "the loaded model (" + info->title + ") has no chain \"" + chain + "\" (its chains: " +
+           names + ")";
+  }
+  if (std::string e = validateSettings(*spec, values); !e.empty())
+    return e;
+  if (!m_poller.setChainSettings(chain, values))
+    return "the session refused the settings for chain " + chain;
+  m_settings[chain].merge(values);
+  return {};
+}
+
+void ViewerSession::holdRevisions() {
+  m_autoRevise = false;
+  m_repeatOn = false;
+}
+
 void ViewerSession::runAll() {
   if (!ready())
     return;
@@ -114,10 +154,10 @@ void ViewerSession::saveCheckpoint() {
   note("saving a checkpoint in " + m_options.runDir);
 }
 
-void ViewerSession::loadCheckpoint(const std::string& given) {
+bool ViewerSession::loadCheckpoint(const std::string& given) {
   if (given.empty()) {
     error("type the path of a checkpoint (.safetensors) to load");
-    return;
+    return false;
   }
   std::error_code ec;
   const std::string path = std::filesystem::absolute(given, ec).string();
@@ -125,7 +165,7 @@ void ViewerSession::loadCheckpoint(const std::string& given) {
     readCheckpointInfo(path);  // a missing or corrupt file is refused here
   } catch (const std::exception& e) {
     error(e.what());
-    return;
+    return false;
   }
   note("loading " + path);
   if (!m_snap || m_snap->state == RunState::Failed || m_snap->state == RunState::Loading) {
@@ -134,9 +174,10 @@ void ViewerSession::loadCheckpoint(const std::string& given) {
     config.runtime.threads = m_options.threads;
     m_poller.open(config, sessionOptions(path));
     m_adopted = false;
-    return;
+    return true;
   }
   m_poller.post(cmd::LoadCheckpoint{path});
+  return true;
 }
 
 void ViewerSession::exportGif() {
@@ -168,10 +209,12 @@ void ViewerSession::exportGif() {
     error(r.error);
 }
 
-void ViewerSession::pin() {
+void ViewerSession::pin(const std::string& label) {
   if (!m_dataTrace && !m_latentTrace)
     return;
   m_pinned.pin(m_dataTrace, m_latentTrace);
+  if (!label.empty())
+    m_pinned.label = label;
   note("pinned " + m_pinned.label + ": the next traces are drawn over it");
 }
 

@@ -6,7 +6,27 @@
 
 namespace ebm::viewer {
 
+void ViewerApp::buildLessonKeys() {
+  // While a lesson's bar is up these win over the bindings below of the same key.
+  ViewerLessons& l = *m_lessons;
+  auto add = [this](int key, const char* label, const char* what, std::function<bool()> when,
+                    std::function<void()> action) {
+    KeyBinding b{key, false, false, false, label, what, std::move(action)};
+    b.when = std::move(when);
+    m_keys.add(std::move(b));
+  };
+  auto playing = [&l] { return l.active(); };
+  add(GLFW_KEY_SPACE, "Space (lesson)", "next step of the lesson", playing, [&l] { l.next(); });
+  add(GLFW_KEY_RIGHT, "→ (lesson)", "next step of the lesson", playing, [&l] { l.next(); });
+  add(GLFW_KEY_LEFT, "← (lesson)", "replay the previous step", playing, [&l] { l.back(); });
+  add(GLFW_KEY_ESCAPE, "Esc (lesson)", "end the lesson (or close its error)",
+      [&l] { return l.shown(); }, [&l] { l.end(); });
+  m_keys.add({GLFW_KEY_L, false, false, false, "L", "list the shipped lessons (click one to play)",
+              [this] { m_showLessons = !m_showLessons; }, {}});
+}
+
 void ViewerApp::buildKeys() {
+  buildLessonKeys();
   ViewerSession& s = *m_session;
   ui::StepCursor& c = s.cursor();
   auto add = [this](int key, bool ctrl, bool shift, bool repeats, const char* label,
@@ -48,7 +68,10 @@ void ViewerApp::buildKeys() {
       [this] { toggleFullscreen(); });
   add(GLFW_KEY_F1, false, false, false, "F1", "this list", [this] { m_showHelp = !m_showHelp; });
   add(GLFW_KEY_ESCAPE, false, false, false, "Esc", "close this list, clear the error",
-      [this] { m_showHelp = false; m_session->clearError(); });
+      [this] {
+        m_showHelp = m_showLessons = false;
+        m_session->clearError();
+      });
   add(GLFW_KEY_Q, true, false, false, "Ctrl+Q", "quit",
       [this] { glfwSetWindowShouldClose(m_window, GLFW_TRUE); });
 }

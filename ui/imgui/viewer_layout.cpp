@@ -7,12 +7,14 @@
 #include "curve_plot.h"
 #include "diagnostics_panel.h"
 #include "landscape_refresh.h"
+#include "lesson_bar.h"
 #include "loss_plots.h"
 #include "panel_style.h"
 #include "plot_frame.h"
 #include "run_state_text.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace ebm::viewer {
 namespace {
@@ -62,16 +64,24 @@ void ViewerApp::drawLayout() {
   ImGui::SameLine();
   const float rightW = avail.x - leftW - ImGui::GetStyle().ItemSpacing.x;
   ImGui::BeginGroup();
-  const float curvesH = std::max(font * 10.0f, bodyH * 0.36f);
+  const float gapY = ImGui::GetStyle().ItemSpacing.y;
+  // A lesson's bar spans the centre and Diagnostics, where the audience looks; the curves give
+  // it some of their room.
+  const bool lesson = m_lessons->shown();
+  const float curvesH = std::max(font * (lesson ? 8.0f : 10.0f), bodyH * (lesson ? 0.27f : 0.36f));
+  float viewH = bodyH - curvesH - gapY;
+  if (lesson) {
+    const float barH = lessonBarHeight(*m_lessons, rightW, viewH * 0.5f);
+    drawLessonBar(rightW, barH);
+    viewH -= barH + gapY;
+  }
   const float diagW = std::clamp(font * 17.0f, rightW * 0.22f, rightW * 0.34f);
-  ImGui::BeginChild("centre", ImVec2(rightW - diagW - ImGui::GetStyle().ItemSpacing.x,
-                                     bodyH - curvesH - ImGui::GetStyle().ItemSpacing.y),
+  ImGui::BeginChild("centre", ImVec2(rightW - diagW - ImGui::GetStyle().ItemSpacing.x, viewH),
                     true);
   drawCentre(ImGui::GetContentRegionAvail());
   ImGui::EndChild();
   ImGui::SameLine();
-  ImGui::BeginChild("diagnostics", ImVec2(diagW, bodyH - curvesH - ImGui::GetStyle().ItemSpacing.y),
-                    true);
+  ImGui::BeginChild("diagnostics", ImVec2(diagW, viewH), true);
   diagnosticsPanel(*m_session);
   ImGui::EndChild();
   ImGui::BeginChild("curves", ImVec2(rightW, curvesH), true, ImGuiWindowFlags_NoScrollbar);
@@ -80,6 +90,19 @@ void ViewerApp::drawLayout() {
   ImGui::EndGroup();
   drawStatusLine();
   ImGui::End();
+}
+
+void ViewerApp::drawLessonBar(float width, float height) {
+  switch (viewer::drawLessonBar(*m_lessons, ImVec2(width, height))) {
+  case LessonBarAction::Back: m_lessons->back(); break;
+  case LessonBarAction::Next: m_lessons->next(); break;
+  case LessonBarAction::End: m_lessons->end(); break;
+  case LessonBarAction::None: break;
+  }
+  if (m_lessons->view().followLevel) {
+    m_landscape->followLevel();
+    m_lessons->view().followLevel = false;
+  }
 }
 
 void ViewerApp::drawCentre(ImVec2 size) {
@@ -139,6 +162,7 @@ void ViewerApp::drawCurves(ImVec2 size) {
   const float gap = ImGui::GetStyle().ItemSpacing.x;
   const float each = (size.x - gap * float(plots.size() - 1)) / float(plots.size());
   if (each >= ImGui::GetFontSize() * 16) {
+    m_lessons->view().curve.clear();  // side by side: all are shown
     for (size_t i = 0; i < plots.size(); ++i) {
       if (i > 0)
         ImGui::SameLine();
@@ -146,10 +170,14 @@ void ViewerApp::drawCurves(ImVec2 size) {
     }
     return;
   }
+  // A lesson's "energy" or "mse" raises its tab.
+  std::string& raise = m_lessons->view().curve;
+  const std::string raised = std::exchange(raise, std::string());
   if (!ImGui::BeginTabBar("curves"))
     return;
   for (const auto& [title, panel] : plots)
-    if (ImGui::BeginTabItem(title)) {
+    if (ImGui::BeginTabItem(title, nullptr,
+                            raised == title ? ImGuiTabItemFlags_SetSelected : 0)) {
       drawCurve(panel, ImGui::GetContentRegionAvail());
       ImGui::EndTabItem();
     }
@@ -195,7 +223,7 @@ void ViewerApp::drawCurve(CurvePanel panel, ImVec2 size) {
 }
 
 void ViewerApp::drawStatusLine() {
-  ImGui::TextDisabled("F1: keys  ·");
+  ImGui::TextDisabled("F1: keys  ·  L: lessons  ·");
   ImGui::SameLine();
   const auto& snap = m_session->snapshot();
   if (!snap) {

@@ -65,6 +65,13 @@ public:
 
   // Commands.
   void runChain(const std::string& chain);
+  /// A run with its own chains, seed and start where given (0, 0, "": the Run button's).
+  void runChain(const std::string& chain, int chains, uint64_t seed, const std::string& init);
+  /// Live settings of one chain at once (a lesson's): shown at once and sent to the session;
+  /// "" when sent, else why not (no model, no such chain, a value the schema refuses).
+  std::string applySettings(const std::string& chain, const SettingValues& values);
+  /// No automatic revisions (the first ones, Repeat) from now on: a lesson decides what runs.
+  void holdRevisions();
   void runAll();
   void stopRevision();
   bool repeat() const { return m_repeatOn; }
@@ -75,11 +82,12 @@ public:
   void saveCheckpoint();
   /// Loads a checkpoint into the running session; a missing or unreadable file is refused with
   /// an error and the model that runs keeps running.
-  void loadCheckpoint(const std::string& path);
+  /// Returns whether the load was posted.
+  bool loadCheckpoint(const std::string& path);
   /// Writes the shown data-space trace as an animated GIF into the run folder (one frame per
   /// snapshot); says where, or why not, in the log.
   void exportGif();
-  void pin();
+  void pin(const std::string& label = {});  // "": the settings in force
   void clearPin();
   int trainIterations = 1000;
   ui::ChainSpeed& speed() { return m_speed; }
