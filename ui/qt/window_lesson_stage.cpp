@@ -35,7 +35,7 @@ WindowLessonStage::Pending WindowLessonStage::mark(const std::string& chain) con
   if (const Snapshot s = m_window.host().current()) {
     p.modelVersion = s->modelVersion;
     p.errorCount = s->errorCount;
-    p.trace = traceOf(s.get(), chain).get();
+    p.trace = traceOf(s.get(), chain);
   }
   return p;
 }
@@ -48,7 +48,7 @@ bool WindowLessonStage::stillPending(const Pending& p, bool load) const {
     return true;
   if (s->errorCount > p.errorCount)
     return false;  // refused: the window shows why
-  return load ? s->modelVersion == p.modelVersion : traceOf(s.get(), p.chain).get() == p.trace;
+  return load ? s->modelVersion == p.modelVersion : traceOf(s.get(), p.chain) == p.trace;
 }
 
 bool WindowLessonStage::busy() const {

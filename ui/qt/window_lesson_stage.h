@@ -6,8 +6,10 @@
 #pragma once
 
 #include "lesson_player.h"
+#include "trace.h"
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 namespace ebm::ui {
@@ -34,7 +36,8 @@ private:
     bool active = false;
     uint64_t modelVersion = 0;
     uint64_t errorCount = 0;
-    const void* trace = nullptr;  // the chain's trace before the run (compared, never read)
+    std::shared_ptr<const Trace> trace;  // the chain's trace before the run: held, so that a
+                                         // new trace can never reuse its address
     std::string chain;
   };
   Pending mark(const std::string& chain) const;
