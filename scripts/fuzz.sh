@@ -24,6 +24,7 @@ printf "%-12s %12s %8s %8s %s\n" target executions cov features crashes
 for t in "${targets[@]}"; do
   mkdir -p "$build/corpus/$t"
   log="$build/$t.log"
+  touch "$log.start"  # crashes of this run are the files newer than this one
   OPENBLAS_NUM_THREADS=1 "$build/fuzz_$t" -max_total_time="$seconds" -rss_limit_mb=3072 \
     -malloc_limit_mb=1536 -timeout=20 -print_final_stats=1 \
     -artifact_prefix="$build/crashes/$t-" "$build/corpus/$t" "tests/fuzz/corpus/$t" \
@@ -31,7 +32,7 @@ for t in "${targets[@]}"; do
   execs="$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | grep -o '[0-9]*$')"
   cov="$(grep -o 'cov: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*')"
   ft="$(grep -o 'ft: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*')"
-  crashes="$(ls "$build/crashes" | grep -c "^$t-" || true)"
+  crashes="$(find "$build/crashes" -name "$t-*" -newer "$log.start" | wc -l)"
   found=$((found + crashes))
   printf "%-12s %12s %8s %8s %s\n" "$t" "${execs:-?}" "${cov:-?}" "${ft:-?}" "$crashes"
 done
