@@ -50,7 +50,11 @@ void row(const char* name, double v, const char* tip) {
 void chainSection(const char* title, const Trace& trace, int step, bool decoded) {
   sectionTitle(title);
   const ui::ChainDiagnostics d = ui::chainDiagnostics(trace, step);
-  ImGui::TextColored(verdictColour(d.verdict), "%s", verdictText(d.verdict));
+  // The reason's own words lead ("too few steps: …"), so the headline never says less or other.
+  const auto colon = d.reason.find(':');
+  const std::string headline =
+      colon == std::string::npos ? verdictText(d.verdict) : d.reason.substr(0, colon);
+  ImGui::TextColored(verdictColour(d.verdict), "%s", headline.c_str());
   if (!d.reason.empty())
     ImGui::TextWrapped("%s", d.reason.c_str());
   row("drift / noise", d.driftToNoise, "|½s²∇E| / |n ξ|: above ~1 the chain mostly descends");
