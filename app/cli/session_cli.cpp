@@ -11,6 +11,8 @@
 #include <cstdio>
 #include <iostream>
 
+#include <unistd.h>
+
 namespace ebm::cli {
 
 std::atomic<bool> g_interrupted{false};
@@ -70,13 +72,24 @@ bool finish(Session& s, uint64_t errorsBefore) {
 }
 
 void printProgress(const SessionSnapshot& s, double elapsed) {
+  // On a terminal the bar redraws in place; into a log file (an overnight run's nohup.out) it
+  // is a plain line every kLogLineSeconds, so the file stays readable and small.
+  constexpr double kLogLineSeconds = 30;
+  static const bool tty = isatty(fileno(stderr)) != 0;
+  static double lastLine = -kLogLineSeconds;
+  if (!tty) {
+    if (elapsed - lastLine < kLogLineSeconds)
+      return;
+    lastLine = elapsed;
+  }
   const long done = s.iteration, total = s.targetIterations;
   const int width = 28;
   const double frac = total > 0 ? std::min(1.0, static_cast<double>(done) / total) : 0.0;
   std::string bar(static_cast<size_t>(frac * width), '#');
   bar.resize(width, '.');
   const double eta = s.itersPerSecond > 0 ? (total - done) / s.itersPerSecond : 0;
-  std::fprintf(stderr, "\r[%s] %ld/%ld  %.2f it/s  ", bar.c_str(), done, total, s.itersPerSecond);
+  std::fprintf(stderr, "%s[%s] %ld/%ld  %.2f it/s  ", tty ? "\r" : "", bar.c_str(), done, total,
+               s.itersPerSecond);
   if (s.losses && !s.losses->rows.empty() && s.methodInfo) {
     for (const auto& name : s.methodInfo->headlineLosses) {
       const double v = lossValue(*s.losses, name);
@@ -84,7 +97,7 @@ void printProgress(const SessionSnapshot& s, double elapsed) {
         std::fprintf(stderr, "%s %.3g  ", name.c_str(), v);
     }
   }
-  std::fprintf(stderr, "%.0fs elapsed, ETA %.0fs   ", elapsed, eta);
+  std::fprintf(stderr, "%.0fs elapsed, ETA %.0fs%s", elapsed, eta, tty ? "   " : "\n");
   std::fflush(stderr);
 }
 
