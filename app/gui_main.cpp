@@ -45,6 +45,13 @@ struct GuiOptions {
   QCommandLineOption benchArena{"bench-arena",
                                 "With --bench: the arena window samples on repeat the whole "
                                 "time."};
+  QCommandLineOption benchRepeat{"bench-repeat",
+                                 "With --bench: each minute trains 45 s, then stops for 15 s "
+                                 "while the revisions repeat (a soak of both paths)."};
+  QCommandLineOption benchCsv{"bench-csv",
+                              "With --bench: also write a row each minute (memory, frame "
+                              "interval p99, event-loop stalls) to this CSV file.",
+                              "file"};
   QCommandLineOption arena{"arena",
                            "Open the arena (2-D models side by side from the same noise) and "
                            "start it; --screenshot then shows the arena."};
@@ -81,8 +88,8 @@ struct GuiOptions {
     parser.addVersionOption();
     parser.addOptions({checkpoint, preset, runDir, device, threads, noRevise, freshLayout,
                        screenshot, after, panel, maximise, train, compare, bench, benchOut,
-                       benchArena, arena, pointEditor, points, chainSpeed, presenter, theme,
-                       lesson});
+                       benchArena, benchRepeat, benchCsv, arena, pointEditor, points,
+                       chainSpeed, presenter, theme, lesson});
   }
 };
 
@@ -149,7 +156,8 @@ int main(int argc, char** argv) {
   options.runDir = parser.value(o.runDir);
   options.device = parser.value(o.device);
   options.threads = parser.value(o.threads).toInt();
-  options.autoRevise = !parser.isSet(o.noRevise) && !parser.isSet(o.bench);
+  options.autoRevise =
+      !parser.isSet(o.noRevise) && (!parser.isSet(o.bench) || parser.isSet(o.benchRepeat));
   options.restoreLayout = !parser.isSet(o.freshLayout) && !parser.isSet(o.screenshot);
   if (parser.isSet(o.chainSpeed)) {
     bool ok = false;
@@ -240,6 +248,8 @@ int main(int argc, char** argv) {
     benchRun = std::make_unique<ebm::ui::GuiBench>(&window, parser.value(o.bench).toDouble(),
                                                    parser.value(o.benchOut));
     benchRun->setArena(parser.isSet(o.benchArena));
+    benchRun->setMinuteCsv(parser.value(o.benchCsv));
+    benchRun->setCycleRevisions(parser.isSet(o.benchRepeat));
     benchRun->start();
   }
   return app.exec();

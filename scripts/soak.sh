@@ -51,7 +51,7 @@ if [ "$mode" = cli ]; then
   [ "$rc" -eq 0 ] || { echo "soak: train exited $rc (see $out/cli.log)" >&2; exit "$rc"; }
   column=rss_mib
 else
-  rm -rf "$out/app-run"
+  rm -rf "$out/app-run" "$csv"
   XDG_CONFIG_HOME="$out/xdg" xvfb-run -a -s "-screen 0 1280x720x24" build/app/ebm-lab \
     --run-dir "$out/app-run" --reset-layout --bench "$seconds" --bench-arena --bench-repeat \
     --bench-out "$out/app.json" --bench-csv "$csv" > "$out/app.log" 2>&1

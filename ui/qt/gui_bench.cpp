@@ -92,6 +92,12 @@ void GuiBench::everySecond() {
   }
   if (m_tick % 5 == 0)
     m_rss.emplace_back(t, double(snap->residentBytes) / (1024.0 * 1024.0));
+  if (m_cycleRevisions)
+    cycleRevisions(t, snap->state);
+  if (!m_csvPath.isEmpty() && t >= m_nextMinute) {
+    m_nextMinute += 60;
+    writeMinuteRow(t, double(snap->residentBytes) / (1024.0 * 1024.0), snap->iteration);
+  }
   // A settings change every 3 s; its delay is read back once a Langevin step used it.
   // The probed chain is the method's first; its step size toggles between two close values.
   if (!snap->methodInfo || snap->methodInfo->chains.empty())
@@ -112,6 +118,49 @@ void GuiBench::everySecond() {
   }
   if (t >= m_seconds)
     finish();
+}
+
+void GuiBench::cycleRevisions(double t, RunState state) {
+  constexpr int kTrainSeconds = 45;
+  const bool revisionTime = static_cast<int>(t) % 60 >= kTrainSeconds;
+  if (revisionTime && !m_pausedForRevisions && state == RunState::Training) {
+    m_window->host().post(cmd::StopTraining{});
+    m_pausedForRevisions = true;
+  } else if (!revisionTime && m_pausedForRevisions && state != RunState::Training) {
+    m_window->host().post(cmd::StartTraining{1000000});
+    m_pausedForRevisions = false;
+  }
+}
+
+void GuiBench::writeMinuteRow(double t, double rssMib, int64_t iteration) {
+  const auto& all = m_window->host().tickIntervals();
+  const std::vector<double> ticks(all.begin() + std::min(m_minuteTicks, all.size()), all.end());
+  const std::vector<double> stalls(m_stalls.begin() + std::min(m_minuteStalls, m_stalls.size()),
+                                   m_stalls.end());
+  m_minuteTicks = all.size();
+  m_minuteStalls = m_stalls.size();
+  const auto over100 = std::count_if(stalls.begin(), stalls.end(), [](double ms) {
+    return ms > 100;
+  });
+  QFile f(m_csvPath);
+  const bool fresh = !f.exists() || f.size() == 0;
+  if (!f.open(QIODevice::Append | QIODevice::Text)) {
+    std::fprintf(stderr, "bench: cannot write %s\n", qPrintable(m_csvPath));
+    return;
+  }
+  if (fresh)
+    f.write("minute,rss_mib,frame_p99_ms,frames,stalls_over_100ms,max_stall_ms,iteration,"
+            "revision_rounds\n");
+  f.write(QString("%1,%2,%3,%4,%5,%6,%7,%8\n")
+              .arg(qRound(t / 60.0))
+              .arg(rssMib, 0, 'f', 1)
+              .arg(quantile(ticks, 0.99), 0, 'f', 2)
+              .arg(ticks.size())
+              .arg(over100)
+              .arg(quantile(stalls, 1.0), 0, 'f', 1)
+              .arg(iteration)
+              .arg(m_window->revisionRounds())
+              .toUtf8());
 }
 
 void GuiBench::finish() {

@@ -3,8 +3,10 @@
 // first Langevin step that uses it, and resident memory over time. With the arena (setArena) the
 // arena window samples on repeat the whole time, and its panes' frame intervals are reported
 // too, and the share of a core the GUI thread used. Prints JSON at the end and quits the app. GUI thread only; used by
-// `ebm-lab --bench SECONDS [--bench-arena]`.
+// `ebm-lab --bench SECONDS [--bench-arena] [--bench-repeat] [--bench-csv F]`.
 #pragma once
+
+#include "session.h"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -22,6 +24,10 @@ public:
   GuiBench(MainWindow* window, double seconds, QString outPath, QObject* parent = nullptr);
   /// Opens the arena and keeps it sampling (Repeat on) while the model trains.
   void setArena(bool on) { m_arena = on; }
+  /// Each minute trains 45 s, then stops for 15 s while the revisions repeat (--bench-repeat).
+  void setCycleRevisions(bool on) { m_cycleRevisions = on; }
+  /// Also writes a row each minute (memory, that minute's frame interval p99 and stalls) here.
+  void setMinuteCsv(QString path) { m_csvPath = std::move(path); }
   void start();
 
 private:
@@ -29,6 +35,8 @@ private:
   void everySecond();
   void finish();
   QString arenaJson() const;
+  void cycleRevisions(double t, RunState state);
+  void writeMinuteRow(double t, double rssMib, int64_t iteration);
 
   MainWindow* m_window;
   double m_seconds;
@@ -48,6 +56,11 @@ private:
   int m_samples = 0;
   bool m_arena = false;
   double m_cpuAtStart = 0;  // the GUI thread's CPU seconds when training started
+  QString m_csvPath;
+  size_t m_minuteTicks = 0, m_minuteStalls = 0;  // where this minute's samples begin
+  double m_nextMinute = 60;
+  bool m_cycleRevisions = false;
+  bool m_pausedForRevisions = false;
 };
 
 } // namespace ebm::ui

@@ -90,6 +90,8 @@ public:
   /// The chain that walks the noise levels ("" when the model has none).
   const std::string& ladderChain() const { return m_ladderChain; }
   QAction* repeatAction() const { return m_repeatAction; }
+  /// Revision rounds started by Repeat since the model was loaded.
+  uint64_t revisionRounds() const { return m_repeat.rounds(); }
   QAction* pinAction() const { return m_pinAction; }
   QComboBox* chainSpeedBox() const { return m_speedBox; }
   /// The chain speed (steps/s, 0 = as fast as possible, kSingleStep); also the playback speed.
