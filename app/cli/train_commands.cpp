@@ -40,15 +40,34 @@ double secondsSince(std::chrono::steady_clock::time_point t0) {
 void followTraining(Session& session, double seconds) {
   const auto t0 = std::chrono::steady_clock::now();
   uint64_t errors = session.snapshot()->errorCount;
+  // A failure that repeats at every checkpoint (a full disk, a read-only folder) is printed
+  // once, then counted.
+  std::string lastShown;
+  uint64_t repeats = 0;
+  auto sayRepeats = [&] {
+    if (repeats > 0)
+      std::cerr << "\n(the same error " << repeats << " more time" << (repeats > 1 ? "s" : "")
+                << ")\n";
+    repeats = 0;
+  };
   for (;;) {
     std::this_thread::sleep_for(std::chrono::milliseconds(250));
     const auto snap = session.snapshot();
     const double elapsed = secondsSince(t0);
     printProgress(*snap, elapsed);
     if (snap->errorCount > errors) {
-      std::cerr << "\n" << snap->lastError << "\n";
+      if (snap->lastError == lastShown) {
+        repeats += snap->errorCount - errors;
+      } else {
+        sayRepeats();
+        std::cerr << "\n" << snap->lastError << "\n";
+        lastShown = snap->lastError;
+      }
       errors = snap->errorCount;
     }
+    if (snap->state != RunState::Training || g_interrupted ||
+        (seconds > 0 && elapsed >= seconds))
+      sayRepeats();
     if (snap->state == RunState::Diverged)
       return;
     if (g_interrupted || (seconds > 0 && elapsed >= seconds)) {
@@ -161,12 +180,24 @@ int train(const TrainCommands& c) {
   session.waitIdle(600);
   snap = session.snapshot();
   std::cerr << "\n" << snap->lastMessage << "\n";
-  if (snap->losses)
-    writeLossCsv(c.out + "/losses.csv", *snap->losses, snap->config.train.logEvery);
+  std::string lossesError;
+  try {
+    if (snap->losses)
+      writeLossCsv(c.out + "/losses.csv", *snap->losses, snap->config.train.logEvery);
+  } catch (const std::exception& e) {
+    lossesError = e.what();
+  }
   if (snap->state == RunState::Diverged) {
     std::cerr << "training " << snap->lastError << "\n";  // "diverged at iteration N: why"
     reportKeptCheckpoint(*snap);
     return 2;
+  }
+  if (!lossesError.empty()) {  // the checkpoint may be fine; the run's record is not
+    std::cerr << "error: " << lossesError << "\n";
+    if (snap->errorCount > errorsBefore && snap->lastError != lossesError)
+      std::cerr << "error: " << snap->lastError << "\n";
+    reportKeptCheckpoint(*snap);
+    return 1;
   }
   return finishedTraining(*snap, errorsBefore);
 }

@@ -2,7 +2,8 @@
 // closing the window with unsaved iterations asks Save / Discard / Cancel, and each answer does
 // what it says; the loaded model chosen with nothing unsaved is not reloaded; a short autosave
 // interval writes autosave.safetensors, which the next window offers; Pause says "pausing…" at
-// once and training pauses at the next Langevin step.
+// once and training pauses at the next Langevin step. A save that cannot be written shows its
+// cause, keeps the model and its training, and still counts the iterations as unsaved.
 #include "checkpoint_info.h"
 #include "controls_panel.h"
 #include "main_window.h"
@@ -14,6 +15,7 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QDateTime>
+#include <QFile>
 #include <QFileInfo>
 #include <QMessageBox>
 #include <QPushButton>
@@ -186,6 +188,31 @@ TEST(UnsavedTraining, PauseSaysPausingAtOnceAndTakesEffectWithinTwoSeconds) {
   const long at = iterationOf(*w);
   waitFor([] { return false; }, 0.3);
   EXPECT_EQ(iterationOf(*w), at);
+}
+
+TEST(UnsavedTraining, ASaveThatCannotBeWrittenShowsWhyAndKeepsTheTraining) {
+  const QString runDir = freshRunDir("unwritable");
+  auto w = windowIn(runDir);
+  ASSERT_TRUE(waitFor([&] { return stateOf(*w) == RunState::Idle; }, 60));
+  ASSERT_TRUE(trainSteps(*w, 2));
+  const long trained = iterationOf(*w);
+  // A folder that is a file cannot be written, even by root (where permissions do not bind).
+  const QString blocker = runDir + "-blocker";
+  {
+    QFile f(blocker);
+    ASSERT_TRUE(f.open(QIODevice::WriteOnly));
+  }
+  const uint64_t errors = w->host().pollNow()->errorCount;
+  w->host().post(ebm::cmd::SaveCheckpoint{(blocker + "/model.safetensors").toStdString()});
+  ASSERT_TRUE(waitFor([&] { return w->host().pollNow()->errorCount > errors; }, 30));
+  EXPECT_TRUE(waitFor([&] { return w->lastErrorShown().contains("model.safetensors"); }, 5))
+      << "the error names the file: " << w->lastErrorShown().toStdString();
+  EXPECT_NE(stateOf(*w), RunState::Failed);
+  EXPECT_EQ(iterationOf(*w), trained) << "the model stays as trained";
+  ASSERT_TRUE(trainSteps(*w, 1)) << "training goes on after the failed save";
+  w->close();
+  answer(QMessageBox::Cancel);
+  EXPECT_TRUE(w->isVisible()) << "the iterations still count as unsaved";
 }
 
 } // namespace
