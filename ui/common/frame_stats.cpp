@@ -1,7 +1,6 @@
 #include "frame_stats.h"
 
 #include <algorithm>
-#include <cstdio>
 
 namespace ebm::ui {
 
@@ -15,13 +14,6 @@ double quantile(std::vector<double> values, double q) {
 
 IntervalSummary summarise(const std::vector<double>& values) {
   return {quantile(values, 0.5), quantile(values, 0.99), quantile(values, 1.0), values.size()};
-}
-
-std::string toJson(const IntervalSummary& s) {
-  char buf[160];
-  std::snprintf(buf, sizeof buf, "{\"p50\": %.2f, \"p99\": %.2f, \"max\": %.2f, \"count\": %zu}",
-                s.p50, s.p99, s.max, s.count);
-  return buf;
 }
 
 } // namespace ebm::ui

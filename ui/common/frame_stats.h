@@ -1,10 +1,9 @@
 // Statistics of measured intervals for the front ends' frame benchmarks (ebm-lab --bench,
 // ebm-viewer --bench): quantiles by nearest rank and the p50 / p99 / max / count summary their
-// JSON reports. Plain C++; any thread.
+// JSON reports (bench_report.h). Plain C++; any thread.
 #pragma once
 
 #include <cstddef>
-#include <string>
 #include <vector>
 
 namespace ebm::ui {
@@ -17,7 +16,5 @@ struct IntervalSummary {
   size_t count = 0;
 };
 IntervalSummary summarise(const std::vector<double>& values);
-/// {"p50": .., "p99": .., "max": .., "count": ..} with two decimals.
-std::string toJson(const IntervalSummary& s);
 
 } // namespace ebm::ui

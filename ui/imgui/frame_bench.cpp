@@ -1,5 +1,6 @@
 #include "frame_bench.h"
 
+#include "bench_report.h"
 #include "frame_stats.h"
 #include "viewer_session.h"
 
@@ -90,38 +91,21 @@ void FrameBench::finish(ViewerSession& s) {
   s.poller().post(cmd::StopTraining{});
   const auto& snap = s.snapshot();
   const double wall = std::max(1e-3, secondsSince(m_t0));
-  const ui::IntervalSummary frames = ui::summarise(s.poller().pollIntervals());
-  char head[512];
-  std::snprintf(head, sizeof head,
-                "{\n  \"seconds\": %.1f,\n  \"iterations\": %ld,\n"
-                "  \"frame_interval_ms\": {\"target\": 33, \"p50\": %.2f, \"p99\": %.2f, "
-                "\"max\": %.2f, \"count\": %zu},\n",
-                m_seconds, snap->iteration, frames.p50, frames.p99, frames.max, frames.count);
-  char tail[256];
-  std::snprintf(tail, sizeof tail,
-                "  \"langevin_steps_per_second\": %.1f,\n  \"gui_thread_cpu_percent\": %.1f,\n"
-                "  \"rss_mib\": {\"end\": %.1f, \"max\": %.1f}\n}\n",
-                m_samples ? m_stepsPerSecond / m_samples : 0.0,
-                100.0 * (threadCpuSeconds() - m_cpuAtStart) / wall,
-                double(snap->residentBytes) / 1048576.0,
-                double(snap->peakResidentBytes) / 1048576.0);
-  const std::string json =
-      std::string(head) + "  \"snapshot_handler_ms\": " +
-      ui::toJson(ui::summarise(s.poller().handlerTimes())) +
-      ",\n  \"drawn_frame_interval_ms\": " + ui::toJson(ui::summarise(m_drawIntervals)) +
-      ",\n  \"settings_change_to_first_use_ms\": " + ui::toJson(ui::summarise(m_setToUse)) +
-      ",\n" + tail;
-  std::fputs(json.c_str(), stdout);
-  std::fflush(stdout);
-  if (m_out.empty())
-    return;
-  if (FILE* f = std::fopen(m_out.c_str(), "w")) {
-    std::fputs(json.c_str(), f);
-    std::fclose(f);
-  } else {
-    std::fprintf(stderr, "bench: cannot write %s\n", m_out.c_str());
+  ui::BenchReport r;
+  r.number("seconds", m_seconds)
+      .integer("iterations", snap->iteration)
+      .intervals("frame_interval_ms", ui::summarise(s.poller().pollIntervals()), 33)
+      .intervals("snapshot_handler_ms", ui::summarise(s.poller().handlerTimes()))
+      .intervals("drawn_frame_interval_ms", ui::summarise(m_drawIntervals))
+      .intervals("settings_change_to_first_use_ms", ui::summarise(m_setToUse))
+      .number("langevin_steps_per_second", m_samples ? m_stepsPerSecond / m_samples : 0.0)
+      .number("gui_thread_cpu_percent", 100.0 * (threadCpuSeconds() - m_cpuAtStart) / wall);
+  ui::BenchReport rss;
+  rss.number("end", double(snap->residentBytes) / 1048576.0)
+      .number("max", double(snap->peakResidentBytes) / 1048576.0);
+  r.object("rss_mib", rss);
+  if (!r.publish(m_out))
     m_status = 1;
-  }
 }
 
 } // namespace ebm::viewer

@@ -4,43 +4,15 @@
 
 namespace ebm::viewer {
 
-ViewerLessonStage::Pending ViewerLessonStage::mark(const std::string& chain) const {
-  Pending p;
-  p.active = true;
-  p.chain = chain;
-  if (const Snapshot& s = m_session.snapshot()) {
-    p.modelVersion = s->modelVersion;
-    p.errorCount = s->errorCount;
-    p.trace = ui::traceOf(s.get(), chain);
-  }
-  return p;
-}
-
-bool ViewerLessonStage::stillPending(const Pending& p, bool load) const {
-  if (!p.active)
-    return false;
-  const Snapshot& s = m_session.snapshot();
-  if (!s)
-    return true;
-  if (s->errorCount > p.errorCount)
-    return false;  // refused: the status line shows why
-  return load ? s->modelVersion == p.modelVersion
-              : ui::traceOf(s.get(), p.chain) == p.trace;
-}
-
 bool ViewerLessonStage::busy() const {
-  const Snapshot& s = m_session.snapshot();
-  if (!s || s->state == RunState::Loading || s->revisionRunning)
-    return true;
-  return stillPending(m_load, true) || stillPending(m_run, false);
+  return m_progress.busy(m_session.snapshot().get());
 }
 
 void ViewerLessonStage::loadModel(const std::string& checkpointPath) {
-  m_run = {};
-  m_load = {};
-  const Pending before = mark({});
+  m_progress.clear();
+  const Snapshot before = m_session.snapshot();  // held: the load replaces the session's
   if (m_session.loadCheckpoint(checkpointPath))
-    m_load = before;  // busy until the new model shows (a refused file: the log says why)
+    m_progress.loadPosted(before.get());  // busy until the new model shows (refused: the log)
 }
 
 std::string ViewerLessonStage::setChainSettings(const std::string& chain,
@@ -50,7 +22,7 @@ std::string ViewerLessonStage::setChainSettings(const std::string& chain,
 
 void ViewerLessonStage::runChain(const std::string& chain, int chains, uint64_t seed,
                                  const std::string& init) {
-  m_run = mark(chain);
+  m_progress.runPosted(m_session.snapshot().get(), chain);
   m_session.runChain(chain, chains, seed, init);
 }
 

@@ -7,10 +7,8 @@
 #pragma once
 
 #include "lesson_player.h"
-#include "trace.h"
+#include "lesson_progress.h"
 
-#include <cstdint>
-#include <memory>
 #include <string>
 
 namespace ebm::viewer {
@@ -38,24 +36,9 @@ public:
   bool busy() const override;
 
 private:
-  /// What the snapshot showed when a command went in; busy until it shows the command's effect
-  /// (a new model, a new trace) or a new error.
-  struct Pending {
-    bool active = false;
-    uint64_t modelVersion = 0;
-    uint64_t errorCount = 0;
-    // The chain's trace before the run, held so that the new trace cannot be given its address
-    // (compared by address only: a run that clears the old one before making the new one
-    // could otherwise look like no run at all).
-    std::shared_ptr<const Trace> trace;
-    std::string chain;
-  };
-  Pending mark(const std::string& chain) const;
-  bool stillPending(const Pending& p, bool load) const;
-
   ViewerSession& m_session;
   LessonView& m_view;
-  Pending m_load, m_run;
+  ui::LessonProgress m_progress;
 };
 
 } // namespace ebm::viewer

@@ -3,6 +3,7 @@
 #include "arena_pane.h"
 #include "arena_view.h"
 
+#include "bench_report.h"
 #include "curve_plot.h"
 #include "frame_stats.h"
 #include "loss_panel.h"
@@ -12,7 +13,6 @@
 
 #include <QApplication>
 #include <QFile>
-#include <QRegularExpression>
 
 #include <algorithm>
 #include <cstdio>
@@ -167,7 +167,6 @@ void GuiBench::finish() {
   m_probe.stop();
   m_second.stop();
   m_window->host().post(cmd::StopTraining{});
-  const auto& ticks = m_window->host().tickIntervals();
   double rssFirst = 0, rssLast = 0, rssMax = 0;
   // Memory after the first minute (allocator warm-up) against the end of the run.
   for (const auto& [t, mib] : m_rss) {
@@ -176,80 +175,47 @@ void GuiBench::finish() {
     rssLast = mib;
     rssMax = std::max(rssMax, mib);
   }
-  auto snap = m_window->host().pollNow();
-  QString json = QString("{\n  \"seconds\": %1,\n  \"iterations\": %2,\n"
-                         "  \"frame_interval_ms\": {\"target\": 33, \"p50\": %3, \"p99\": %4, "
-                         "\"max\": %5, \"count\": %6},\n"
-                         "  snapshot_handler_ms: HANDLER,\n"
-                         "  replot_ms: REPLOT,\n"
-                         "  \"event_loop_stall_ms\": {\"p50\": %7, \"p99\": %8, \"max\": %9},\n"
-                         "  \"settings_change_to_first_use_ms\": {\"p50\": %10, \"p99\": %11, "
-                         "\"max\": %12, \"count\": %13},\n"
-                         "  \"langevin_steps_per_second\": %14,\n"
-                         "  \"rss_mib\": {\"after_warmup\": %15, \"end\": %16, \"max\": %17, "
-                         "\"growth_percent\": %18}\n}\n")
-                     .arg(m_seconds)
-                     .arg(snap ? snap->iteration : 0)
-                     .arg(quantile(ticks, 0.5), 0, 'f', 2)
-                     .arg(quantile(ticks, 0.99), 0, 'f', 2)
-                     .arg(quantile(ticks, 1.0), 0, 'f', 2)
-                     .arg(ticks.size())
-                     .arg(quantile(m_stalls, 0.5), 0, 'f', 2)
-                     .arg(quantile(m_stalls, 0.99), 0, 'f', 2)
-                     .arg(quantile(m_stalls, 1.0), 0, 'f', 2)
-                     .arg(quantile(m_setToUse, 0.5) * 1000, 0, 'f', 1)
-                     .arg(quantile(m_setToUse, 0.99) * 1000, 0, 'f', 1)
-                     .arg(quantile(m_setToUse, 1.0) * 1000, 0, 'f', 1)
-                     .arg(m_setToUse.size())
-                     .arg(m_samples ? m_stepsPerSecond / m_samples : 0.0, 0, 'f', 1)
-                     .arg(rssFirst, 0, 'f', 1)
-                     .arg(rssLast, 0, 'f', 1)
-                     .arg(rssMax, 0, 'f', 1)
-                     .arg(rssFirst > 0 ? 100.0 * (rssLast - rssFirst) / rssFirst : 0.0, 0, 'f',
-                          1);
-  const auto& handler = m_window->host().handlerTimes();
-  json.replace("snapshot_handler_ms: HANDLER",
-               QString("\"snapshot_handler_ms\": {\"p50\": %1, \"p99\": %2, \"max\": %3, "
-                       "\"count\": %4}")
-                   .arg(quantile(handler, 0.5), 0, 'f', 2)
-                   .arg(quantile(handler, 0.99), 0, 'f', 2)
-                   .arg(quantile(handler, 1.0), 0, 'f', 2)
-                   .arg(handler.size()));
-  json.replace("replot_ms: REPLOT", QString("\"replot_ms\": {\"p50\": %1, \"max\": %2}")
-                                         .arg(quantile(m_replotMs, 0.5), 0, 'f', 2)
-                                         .arg(quantile(m_replotMs, 1.0), 0, 'f', 2));
+  std::vector<double> setToUseMs;
+  for (double seconds : m_setToUse)
+    setToUseMs.push_back(seconds * 1000);
+  const auto snap = m_window->host().pollNow();
   const double wall = std::max(1e-3, m_clock.elapsed() / 1000.0);
-  json.replace(QRegularExpression("\\n\\}\\n$"),
-               QString(",\n  \"gui_thread_cpu_percent\": %1\n}\n")
-                   .arg(100.0 * (threadCpuSeconds() - m_cpuAtStart) / wall, 0, 'f', 1));
-  json.replace(QRegularExpression("\\n\\}\\n$"), ",\n" + arenaJson() + "\n}\n");
-  std::fputs(json.toUtf8().constData(), stdout);
-  std::fflush(stdout);
-  if (!m_outPath.isEmpty()) {
-    QFile f(m_outPath);
-    if (f.open(QIODevice::WriteOnly | QIODevice::Text))
-      f.write(json.toUtf8());
-  }
-  QApplication::exit(0);
+  BenchReport r;
+  r.number("seconds", m_seconds, 0)
+      .integer("iterations", snap ? snap->iteration : 0)
+      .intervals("frame_interval_ms", summarise(m_window->host().tickIntervals()), 33)
+      .intervals("snapshot_handler_ms", summarise(m_window->host().handlerTimes()))
+      .intervals("replot_ms", summarise(m_replotMs))
+      .intervals("event_loop_stall_ms", summarise(m_stalls))
+      .intervals("settings_change_to_first_use_ms", summarise(setToUseMs))
+      .number("langevin_steps_per_second", m_samples ? m_stepsPerSecond / m_samples : 0.0);
+  BenchReport rss;
+  rss.number("after_warmup", rssFirst)
+      .number("end", rssLast)
+      .number("max", rssMax)
+      .number("growth_percent", rssFirst > 0 ? 100.0 * (rssLast - rssFirst) / rssFirst : 0.0);
+  r.object("rss_mib", rss)
+      .number("gui_thread_cpu_percent", 100.0 * (threadCpuSeconds() - m_cpuAtStart) / wall);
+  addArena(r);
+  QApplication::exit(r.publish(m_outPath.toStdString()) ? 0 : 1);
 }
 
-QString GuiBench::arenaJson() const {
+void GuiBench::addArena(BenchReport& r) const {
   // The arena panes' own ~30 Hz ticks: what a class watching the arena sees.
   const ArenaView* arena = m_window->arena();
-  if (!m_arena || !arena)
-    return "  \"arena\": null";
+  if (!m_arena || !arena) {
+    r.null("arena");
+    return;
+  }
   std::vector<double> ticks;
   for (auto* pane : arena->panes())
     ticks.insert(ticks.end(), pane->host().tickIntervals().begin(),
                  pane->host().tickIntervals().end());
-  return QString("  \"arena\": {\"panes\": %1, \"rounds\": %2, \"frame_interval_ms\": "
-                 "{\"p50\": %3, \"p99\": %4, \"max\": %5, \"count\": %6}}")
-      .arg(arena->panes().size())
-      .arg(arena->rounds())
-      .arg(quantile(ticks, 0.5), 0, 'f', 2)
-      .arg(quantile(ticks, 0.99), 0, 'f', 2)
-      .arg(quantile(ticks, 1.0), 0, 'f', 2)
-      .arg(ticks.size());
+  BenchReport a;
+  a.integer("panes", static_cast<long long>(arena->panes().size()))
+      .integer("rounds", arena->rounds())
+      .intervals("frame_interval_ms", summarise(ticks));
+  r.object("arena", a);
 }
 
 } // namespace ebm::ui

@@ -16,6 +16,7 @@
 
 namespace ebm::ui {
 
+class BenchReport;
 class MainWindow;
 
 class GuiBench : public QObject {
@@ -34,7 +35,7 @@ private:
   void probe();
   void everySecond();
   void finish();
-  QString arenaJson() const;
+  void addArena(BenchReport& r) const;
   void cycleRevisions(double t, RunState state);
   void writeMinuteRow(double t, double rssMib, int64_t iteration);
 

@@ -28,34 +28,8 @@ std::string chainList(const MethodInfo& info) {
 
 } // namespace
 
-WindowLessonStage::Pending WindowLessonStage::mark(const std::string& chain) const {
-  Pending p;
-  p.active = true;
-  p.chain = chain;
-  if (const Snapshot s = m_window.host().current()) {
-    p.modelVersion = s->modelVersion;
-    p.errorCount = s->errorCount;
-    p.trace = traceOf(s.get(), chain);
-  }
-  return p;
-}
-
-bool WindowLessonStage::stillPending(const Pending& p, bool load) const {
-  if (!p.active)
-    return false;
-  const Snapshot s = m_window.host().current();
-  if (!s)
-    return true;
-  if (s->errorCount > p.errorCount)
-    return false;  // refused: the window shows why
-  return load ? s->modelVersion == p.modelVersion : traceOf(s.get(), p.chain) == p.trace;
-}
-
 bool WindowLessonStage::busy() const {
-  const Snapshot s = m_window.host().current();
-  if (!s || s->state == RunState::Loading || s->revisionRunning)
-    return true;
-  return stillPending(m_load, true) || stillPending(m_run, false);
+  return m_progress.busy(m_window.host().current().get());
 }
 
 void WindowLessonStage::loadModel(const std::string& checkpointPath) {
@@ -65,8 +39,9 @@ void WindowLessonStage::loadModel(const std::string& checkpointPath) {
                       QFileInfo(QString::fromStdString(s->checkpointPath)).absoluteFilePath() ==
                           path &&
                       unsavedIterations(*s) == 0;
-  m_run = {};
-  m_load = loaded ? Pending{} : mark({});
+  m_progress.clear();
+  if (!loaded)
+    m_progress.loadPosted(s.get());
   m_window.lessonLog(QObject::tr("lesson: load %1").arg(path));
   m_window.loadCheckpoint(path);
 }
@@ -90,7 +65,7 @@ std::string WindowLessonStage::setChainSettings(const std::string& chain,
 
 void WindowLessonStage::runChain(const std::string& chain, int chains, uint64_t seed,
                                  const std::string& init) {
-  m_run = mark(chain);
+  m_progress.runPosted(m_window.host().current().get(), chain);
   m_window.lessonRunChain(chain, chains, seed, init);
 }
 

@@ -6,10 +6,8 @@
 #pragma once
 
 #include "lesson_player.h"
-#include "trace.h"
+#include "lesson_progress.h"
 
-#include <cstdint>
-#include <memory>
 #include <string>
 
 namespace ebm::ui {
@@ -30,21 +28,8 @@ public:
   bool busy() const override;
 
 private:
-  /// What the snapshot showed when a command went in; busy until it shows the command's effect
-  /// (a new model, a new trace) or a new error.
-  struct Pending {
-    bool active = false;
-    uint64_t modelVersion = 0;
-    uint64_t errorCount = 0;
-    std::shared_ptr<const Trace> trace;  // the chain's trace before the run: held, so that a
-                                         // new trace can never reuse its address
-    std::string chain;
-  };
-  Pending mark(const std::string& chain) const;
-  bool stillPending(const Pending& p, bool load) const;
-
   MainWindow& m_window;
-  Pending m_load, m_run;
+  LessonProgress m_progress;
 };
 
 } // namespace ebm::ui
