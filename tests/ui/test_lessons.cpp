@@ -8,6 +8,7 @@
 #include "lesson_bar.h"
 #include "main_window.h"
 
+#include "lesson_outcome.h"
 #include "ui_test_support.h"
 
 #include <gtest/gtest.h>
@@ -52,28 +53,6 @@ bool ready(MainWindow& w) {
   return s && s->state == RunState::Idle && !s->revisionRunning;
 }
 
-/// What a lesson leaves behind: the settings it set and the chains it ran since its last load.
-struct Expected {
-  std::map<std::string, SettingValues> settings;
-  std::set<std::string> ran;
-  bool pinned = false;
-};
-
-Expected expectedAfter(const Lesson& lesson) {
-  Expected e;
-  for (const auto& step : lesson.steps)
-    for (const LessonAction& a : step.actions) {
-      if (a.kind == LessonAction::Kind::Load)
-        e = {};
-      else if (a.kind == LessonAction::Kind::Set)
-        e.settings[a.chain].merge(a.values);
-      else if (a.kind == LessonAction::Kind::Run)
-        e.ran.insert(a.chain);
-      e.pinned = e.pinned || a.kind == LessonAction::Kind::Pin;
-    }
-  return e;
-}
-
 /// Plays the window's lesson to its end, pressing Next whenever a step waits for a key.
 bool playToTheEnd(MainWindow& w, double seconds) {
   return waitFor([&] {
@@ -82,17 +61,6 @@ bool playToTheEnd(MainWindow& w, double seconds) {
       w.lessonNext();
     return p.finished() || !p.error().empty();
   }, seconds);
-}
-
-void expectSettings(const ebm::SessionSnapshot& s, const Expected& e) {
-  for (const auto& [chain, values] : e.settings) {
-    ASSERT_TRUE(s.chains.count(chain)) << chain;
-    const SettingValues& live = s.chains.at(chain).settings;
-    for (const auto& [key, value] : values.numbers)
-      EXPECT_NEAR(live.number(key), value, 1e-9 + 1e-9 * std::abs(value)) << chain << "." << key;
-    for (const auto& [key, value] : values.choices)
-      EXPECT_EQ(live.choice(key), value) << chain << "." << key;
-  }
 }
 
 TEST(Lessons, EveryShippedLessonPlaysToItsEnd) {
@@ -108,19 +76,11 @@ TEST(Lessons, EveryShippedLessonPlaysToItsEnd) {
     ASSERT_TRUE(playToTheEnd(*w, 600)) << "step " << w->lessonPlayer().stepIndex() + 1;
     ASSERT_EQ(w->lessonPlayer().error(), "");
     ASSERT_TRUE(waitFor([&] { return ready(*w); }, 120));
-    const Expected e = expectedAfter(ebm::ui::loadLesson(path));
+    const auto e = ebm::test::lessonOutcome(ebm::ui::loadLesson(path));
     const auto s = w->host().pollNow();
-    expectSettings(*s, e);
-    for (const auto& chain : e.ran) {
-      const auto trace = traceOf(*s, chain);
-      ASSERT_TRUE(trace) << chain;
-      EXPECT_TRUE(trace->finished) << chain;
+    ebm::test::expectOutcome(*s, e);
+    for (const auto& chain : e.ran)
       EXPECT_TRUE(s->chains.at(chain).fromRevision) << chain;
-      // The trace records the settings it ran with: the lesson's last step size, where it set one.
-      const auto& set = e.settings.count(chain) ? e.settings.at(chain) : SettingValues{};
-      if (set.numbers.count("step_size") && !trace->stepSize.empty())
-        EXPECT_NEAR(trace->stepSize.back(), set.number("step_size"), 1e-9) << chain;
-    }
     EXPECT_EQ(w->hasPinnedTrace(), e.pinned);
     EXPECT_EQ(w->lastErrorShown(), "");
     // The controls show what the lesson set, as for a hand-made change.

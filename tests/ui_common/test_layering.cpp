@@ -1,10 +1,17 @@
-// ui/common is the front ends' shared logic: it includes its own headers, core/api headers, the
-// standard library and toml++ (lesson files, header-only, as in the core), nothing else (no Qt,
-// GL, ImGui or LibTorch), so a second front end links it without a toolkit.
+// Each front-end layer includes only what it may: its own folder and the folders under it, the
+// standard library and the few outside headers named here. A Qt, GL, ImGui or LibTorch include
+// where it does not belong fails here.
+//  - ui/common: the front ends' shared logic; core/api and toml++ (lesson files, header-only, as
+//    in the core), so a second front end links it without a toolkit.
+//  - ui/gl: the one GL renderer of both front ends; GL through libepoxy only (no toolkit's
+//    loader), plain C++ over ui/common and core/api otherwise.
+//  - ui/imgui: the viewer; the core through core/api and ui/common, drawing through ui/gl.
+#include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
 #include <regex>
 #include <string>
 
@@ -16,74 +23,16 @@ namespace {
 
 namespace fs = std::filesystem;
 
-TEST(UiCommonLayering, IncludesOnlyItselfCoreApiAndTheStandardLibrary) {
-  const fs::path common = fs::path(EBM_SOURCE_DIR) / "ui" / "common";
-  const fs::path api = fs::path(EBM_SOURCE_DIR) / "core" / "api";
-  const std::regex include(R"(^\s*#\s*include\s*([<"])([^>"]+)[>"])");
-  // Standard headers have no extension and no folder (<vector>, <cstdint>).
-  const std::regex standard(R"(^[a-z_]+$)");
-  const std::string toml = "toml++/toml.h";
-  int files = 0;
-  for (const auto& entry : fs::directory_iterator(common)) {
-    const auto ext = entry.path().extension().string();
-    if (ext != ".h" && ext != ".cpp")
-      continue;
-    ++files;
-    std::ifstream in(entry.path());
-    std::string line;
-    for (int n = 1; std::getline(in, line); ++n) {
-      std::smatch m;
-      if (!std::regex_search(line, m, include))
-        continue;
-      const std::string name = m[2].str();
-      const bool ok = m[1] == "<" ? std::regex_match(name, standard) || name == toml
-                                  : fs::exists(common / name) || fs::exists(api / name);
-      EXPECT_TRUE(ok) << entry.path().filename().string() << ":" << n << " includes " << name;
-    }
-  }
-  EXPECT_GE(files, 10);
-}
-
-// ui/gl is the one GL renderer of both front ends: GL through libepoxy only (no toolkit's GL
-// loader), plain C++ over ui/common and core/api otherwise.
-TEST(UiGlLayering, IncludesOnlyEpoxyUiCommonCoreApiAndTheStandardLibrary) {
-  const fs::path gl = fs::path(EBM_SOURCE_DIR) / "ui" / "gl";
-  const fs::path common = fs::path(EBM_SOURCE_DIR) / "ui" / "common";
-  const fs::path api = fs::path(EBM_SOURCE_DIR) / "core" / "api";
-  const std::regex include(R"(^\s*#\s*include\s*([<"])([^>"]+)[>"])");
-  const std::regex standard(R"(^[a-z_]+$)");
-  int files = 0;
-  for (const auto& entry : fs::directory_iterator(gl)) {
-    const auto ext = entry.path().extension().string();
-    if (ext != ".h" && ext != ".cpp")
-      continue;
-    ++files;
-    std::ifstream in(entry.path());
-    std::string line;
-    for (int n = 1; std::getline(in, line); ++n) {
-      std::smatch m;
-      if (!std::regex_search(line, m, include))
-        continue;
-      const std::string name = m[2].str();
-      const bool ok = m[1] == "<" ? std::regex_match(name, standard) || name == "epoxy/gl.h"
-                                  : fs::exists(gl / name) || fs::exists(common / name) ||
-                                        fs::exists(api / name);
-      EXPECT_TRUE(ok) << entry.path().filename().string() << ":" << n << " includes " << name;
-    }
-  }
-  EXPECT_GE(files, 6);
-}
-
-// The viewer (ui/imgui) sees the core through core/api and ui/common (and the shared GL renderer
-// in ui/gl): a Qt or LibTorch include there fails here.
-TEST(ImguiViewerLayering, IncludesNoQtAndNoLibTorch) {
+/// Checks every .h/.cpp in `folder`: a quoted include must exist in one of `quotedFrom` (source
+/// folders), an angled one must be a standard header (no extension, no folder) or match
+/// `outside`. Returns the number of files read.
+int checkIncludes(const std::string& folder, std::initializer_list<const char*> quotedFrom,
+                  const std::regex& outside) {
   const fs::path root(EBM_SOURCE_DIR);
-  const fs::path viewer = root / "ui" / "imgui";
   const std::regex include(R"(^\s*#\s*include\s*([<"])([^>"]+)[>"])");
   const std::regex standard(R"(^[a-z_]+$)");
-  const std::regex toolkit(R"(^(imgui\.h|imgui_stdlib\.h|backends/imgui_impl_[a-z0-9]+\.h|GLFW/glfw3\.h|epoxy/gl\.h)$)");
   int files = 0;
-  for (const auto& entry : fs::directory_iterator(viewer)) {
+  for (const auto& entry : fs::directory_iterator(root / folder)) {
     const auto ext = entry.path().extension().string();
     if (ext != ".h" && ext != ".cpp")
       continue;
@@ -97,14 +46,44 @@ TEST(ImguiViewerLayering, IncludesNoQtAndNoLibTorch) {
       const std::string name = m[2].str();
       bool ok = false;
       if (m[1] == "<")
-        ok = std::regex_match(name, standard) || std::regex_match(name, toolkit);
+        ok = std::regex_match(name, standard) || std::regex_match(name, outside);
       else
-        for (const char* dir : {"ui/imgui", "ui/common", "ui/gl", "core/api"})
+        for (const char* dir : quotedFrom)
           ok = ok || fs::exists(root / dir / name);
-      EXPECT_TRUE(ok) << entry.path().filename().string() << ":" << n << " includes " << name;
+      EXPECT_TRUE(ok) << folder << "/" << entry.path().filename().string() << ":" << n
+                      << " includes " << name;
     }
   }
-  EXPECT_GE(files, 10);
+  return files;
+}
+
+TEST(UiCommonLayering, IncludesOnlyItselfCoreApiAndTheStandardLibrary) {
+  const std::regex toml(R"(toml\+\+/toml\.h)");
+  EXPECT_GE(checkIncludes("ui/common", {"ui/common", "core/api"}, toml), 10);
+}
+
+TEST(UiGlLayering, IncludesOnlyEpoxyUiCommonCoreApiAndTheStandardLibrary) {
+  const std::regex epoxy(R"(epoxy/gl\.h)");
+  EXPECT_GE(checkIncludes("ui/gl", {"ui/gl", "ui/common", "core/api"}, epoxy), 6);
+}
+
+TEST(ImguiViewerLayering, IncludesNoQtAndNoLibTorch) {
+  const std::regex toolkit(R"(^(imgui\.h|imgui_stdlib\.h|backends/imgui_impl_[a-z0-9]+\.h|)"
+                           R"(GLFW/glfw3\.h|epoxy/gl\.h)$)");
+  EXPECT_GE(checkIncludes("ui/imgui", {"ui/imgui", "ui/common", "ui/gl", "core/api"}, toolkit),
+            10);
+}
+
+TEST(Layering, TheCheckerCatchesAForbiddenInclude) {
+  // The checker itself: ui/qt, full of Qt includes, must fail the rule ui/common keeps.
+  const std::regex none("$^");
+  testing::TestPartResultArray results;
+  {
+    testing::ScopedFakeTestPartResultReporter reporter(
+        testing::ScopedFakeTestPartResultReporter::INTERCEPT_ONLY_CURRENT_THREAD, &results);
+    checkIncludes("ui/qt", {"ui/common", "core/api"}, none);
+  }
+  EXPECT_GT(results.size(), 0) << "ui/qt includes Qt headers, which this check must refuse";
 }
 
 } // namespace

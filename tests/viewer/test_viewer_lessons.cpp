@@ -7,6 +7,7 @@
 #include "viewer_lesson_stage.h"
 #include "viewer_session.h"
 
+#include "lesson_outcome.h"
 #include "shipped_models.h"
 
 #include <gtest/gtest.h>
@@ -64,46 +65,13 @@ bool play(ViewerSession& s, LessonPlayer& p, ViewerLessonStage& stage,
   return false;
 }
 
-/// What a lesson leaves behind: the settings it set and the chains it ran since its last load.
-struct Expected {
-  std::map<std::string, SettingValues> settings;
-  std::set<std::string> ran;
-};
-
-Expected expectedAfter(const Lesson& lesson) {
-  Expected e;
-  for (const auto& step : lesson.steps)
-    for (const LessonAction& a : step.actions) {
-      if (a.kind == LessonAction::Kind::Load)
-        e = {};
-      else if (a.kind == LessonAction::Kind::Set)
-        e.settings[a.chain].merge(a.values);
-      else if (a.kind == LessonAction::Kind::Run)
-        e.ran.insert(a.chain);
-    }
-  return e;
-}
-
-void expectLeftBehind(const ViewerSession& s, const Expected& e) {
-  const auto& snap = *s.snapshot();
-  for (const auto& [chain, values] : e.settings) {
-    ASSERT_TRUE(snap.chains.count(chain)) << chain;
-    for (const auto& [key, value] : values.numbers) {
-      EXPECT_NEAR(snap.chains.at(chain).settings.number(key), value, 1e-9 * (1 + std::abs(value)))
-          << chain << "." << key;
+/// The lesson's outcome in the session, and in the settings the viewer shows.
+void expectLeftBehind(const ViewerSession& s, const ebm::test::LessonOutcome& e) {
+  ebm::test::expectOutcome(*s.snapshot(), e);
+  for (const auto& [chain, values] : e.settings)
+    for (const auto& [key, value] : values.numbers)
       EXPECT_NEAR(s.settings(chain).number(key), value, 1e-9 * (1 + std::abs(value)))
           << "shown " << chain << "." << key;
-    }
-  }
-  for (const auto& chain : e.ran) {
-    const auto trace = ebm::ui::traceOf(&snap, chain);
-    ASSERT_TRUE(trace) << chain;
-    EXPECT_TRUE(trace->finished) << chain;
-    EXPECT_FALSE(trace->snapshots.empty()) << chain;
-    const auto& set = e.settings.count(chain) ? e.settings.at(chain) : SettingValues{};
-    if (set.numbers.count("step_size") && !trace->stepSize.empty())
-      EXPECT_NEAR(trace->stepSize.back(), set.number("step_size"), 1e-9) << chain;
-  }
 }
 
 TEST(ViewerLessons, EveryShippedLessonPlaysToItsEnd) {
@@ -122,7 +90,7 @@ TEST(ViewerLessons, EveryShippedLessonPlaysToItsEnd) {
     ASSERT_EQ(p.error(), "");
     ASSERT_TRUE(play(*s, p, stage, [&] { return !stage.busy(); }, 120));
     EXPECT_EQ(s->lastError(), "");
-    expectLeftBehind(*s, expectedAfter(lesson));
+    expectLeftBehind(*s, ebm::test::lessonOutcome(lesson));
     EXPECT_FALSE(s->repeat());  // no automatic revisions while a lesson plays
   }
 }
