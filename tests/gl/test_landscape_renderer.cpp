@@ -21,25 +21,47 @@ namespace {
 
 using ebm::gl::LandscapeRenderer;
 
-/// A hidden 3.3 core window whose context is current for the test's life.
+/// A hidden 3.3 core window whose context is current for the whole suite: GLFW is started once
+/// (a second glfwInit after glfwTerminate fails now and then on X11).
 class GlContext : public ::testing::Test {
 protected:
-  void SetUp() override {
-    ASSERT_TRUE(glfwInit()) << "no display (run under xvfb-run)";
+  static void SetUpTestSuite() {
+    if (!glfwInit())
+      return;
     glfwWindowHint(GLFW_VISIBLE, GLFW_FALSE);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
     glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
     window = glfwCreateWindow(64, 64, "ebm_gl_tests", nullptr, nullptr);
-    ASSERT_NE(window, nullptr);
-    glfwMakeContextCurrent(window);
+    if (window)
+      glfwMakeContextCurrent(window);
   }
-  void TearDown() override {
+  static void TearDownTestSuite() {
     if (window)
       glfwDestroyWindow(window);
+    window = nullptr;
     glfwTerminate();
   }
-  GLFWwindow* window = nullptr;
+  void SetUp() override { ASSERT_NE(window, nullptr) << "no GL window (run under xvfb-run)"; }
+  void TearDown() override {
+    if (target)
+      target->unbind();
+    renderer.reset();
+    target.reset();
+  }
+  /// A renderer that compiled, and a kSize x kSize target bound and cleared to black.
+  void startDrawing() {
+    renderer = std::make_unique<LandscapeRenderer>();
+    ASSERT_EQ(renderer->error(), "");
+    target = std::make_unique<ebm::gl::RenderTarget>();
+    target->resize(kSize, kSize);
+    target->bind();
+    LandscapeRenderer::clear(0, 0, 0);
+  }
+  static constexpr int kSize = 200;
+  static inline GLFWwindow* window = nullptr;
+  std::unique_ptr<LandscapeRenderer> renderer;
+  std::unique_ptr<ebm::gl::RenderTarget> target;
 };
 
 using Rgba = std::array<uint8_t, 4>;
@@ -65,17 +87,12 @@ std::shared_ptr<ebm::Landscape> rampLandscape() {
 }
 
 TEST_F(GlContext, HeatmapRunsFromYellowAtLowEnergyToPurpleAtHigh) {
-  LandscapeRenderer renderer;
-  ASSERT_EQ(renderer.error(), "");
-  renderer.setLandscape(rampLandscape());
-  ebm::gl::RenderTarget target;
-  target.resize(200, 200);
-  target.bind();
-  LandscapeRenderer::clear(0, 0, 0);
+  ASSERT_NO_FATAL_FAILURE(startDrawing());
+  renderer->setLandscape(rampLandscape());
   LandscapeRenderer::Scene scene;
   scene.view = {-1, 1, -1, 1};
   scene.range = {0, 1};
-  renderer.draw(scene, 0, 0, 200, 200);
+  renderer->draw(scene, 0, 0, kSize, kSize);
   const Rgba left = pixelAt(5, 100, 200), right = pixelAt(194, 100, 200);
   EXPECT_GT(left[0], 200) << "low energy is viridis yellow";
   EXPECT_GT(left[1], 200);
@@ -88,12 +105,10 @@ TEST_F(GlContext, HeatmapRunsFromYellowAtLowEnergyToPurpleAtHigh) {
     colours.insert(uint32_t(p[0]) << 16 | uint32_t(p[1]) << 8 | p[2]);
   }
   EXPECT_GT(colours.size(), 50u) << "a continuous colour ramp";
-  target.unbind();
 }
 
 TEST_F(GlContext, ChainsAreDrawnWhereTheirStatesAreAndOnlyInsideTheViewport) {
-  LandscapeRenderer renderer;
-  ASSERT_EQ(renderer.error(), "");
+  ASSERT_NO_FATAL_FAILURE(startDrawing());
   auto trace = std::make_shared<ebm::Trace>();
   trace->chains = 1;
   trace->stateShape = {2};
@@ -102,14 +117,10 @@ TEST_F(GlContext, ChainsAreDrawnWhereTheirStatesAreAndOnlyInsideTheViewport) {
   s1.state = {0.5f, 0.5f};
   s1.step = 1;
   trace->snapshots = {s0, s1};
-  ebm::gl::RenderTarget target;
-  target.resize(200, 200);
-  target.bind();
-  LandscapeRenderer::clear(0, 0, 0);
   LandscapeRenderer::Scene scene;
   scene.view = {-1, 1, -1, 1};
   scene.trace = trace;
-  renderer.draw(scene, 0, 0, 100, 100);  // the bottom-left quarter only
+  renderer->draw(scene, 0, 0, 100, 100);  // the bottom-left quarter only
   // (0.5, 0.5) in a 100-pixel viewport at the bottom left: 75 pixels from the left and from
   // the bottom.
   const Rgba chain = pixelAt(75, 199 - 75, 200);
@@ -118,10 +129,9 @@ TEST_F(GlContext, ChainsAreDrawnWhereTheirStatesAreAndOnlyInsideTheViewport) {
   const Rgba outside = pixelAt(150, 50, 200);
   EXPECT_EQ(outside[0] + outside[1] + outside[2], 0) << "nothing drawn outside the viewport";
   scene.cursorStep = 0;  // back to the start: the disc moves to (-0.5, -0.5)
-  renderer.draw(scene, 0, 0, 100, 100);
+  renderer->draw(scene, 0, 0, 100, 100);
   EXPECT_GT(pixelAt(25, 199 - 25, 200)[0], 180);
   EXPECT_LT(pixelAt(75, 199 - 75, 200)[0], 180) << "and is no longer at the last state";
-  target.unbind();
 }
 
 TEST(ImageRgba, MapsMinusOneToBlackOneToWhiteAndNanToMagenta) {
