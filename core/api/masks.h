@@ -41,6 +41,12 @@ int randomBlockSide(int size);
 /// Throws ebm::Error on an unknown name, a k or p out of range, or a size below 1.
 Mask makeMask(const std::string& kind, int height, int width, uint64_t seed);
 
+/// A mask drawn elsewhere (an image editor, another tool): an image file stb reads (PNG, BMP,
+/// JPEG, ...) of exactly height x width pixels whose grey level >= 128 marks observed pixels,
+/// below it missing ones (colour images count by their luma). Throws DataError naming the file
+/// for an unreadable or corrupt file and for another size.
+Mask readMaskImage(const std::string& path, int height, int width);
+
 /// The six kinds of the inpainting table: M20, M30, M40, R20, R30, R40.
 std::vector<std::string> standardMaskKinds();
 

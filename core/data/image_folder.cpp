@@ -1,6 +1,7 @@
 #include "data/image_folder.h"
 
 #include "errors.h"
+#include "io/image_decode.h"
 
 #include <algorithm>
 #include <cctype>
@@ -71,69 +72,14 @@ std::vector<int> readChannelCounts(const std::vector<std::string>& files) {
   return counts;
 }
 
-// Bounds on what one image file may make the decoder allocate: the file itself, and the pixels
-// its header claims (a 16384 x 16384 RGBA image at most).
-constexpr uint64_t kMaxImageFileBytes = uint64_t(1) << 28;
-constexpr uint64_t kMaxImagePixels = uint64_t(1) << 28;
-
-std::vector<uint8_t> readImageFile(const std::string& path) {
-  std::error_code ec;
-  const uint64_t size = fs::file_size(path, ec);
-  if (ec)
-    throw DataError("cannot read image " + path + ": " + ec.message());
-  if (size > kMaxImageFileBytes)
-    throw DataError("image " + path + " is " + std::to_string(size >> 20) +
-                    " MiB: larger than any image a model here reads (256 MiB at most)");
-  std::vector<uint8_t> bytes(size);
-  std::ifstream in(path, std::ios::binary);
-  if (!in.read(reinterpret_cast<char*>(bytes.data()), std::streamsize(size)))
-    throw DataError("cannot read image " + path);
-  return bytes;
-}
-
-uint32_t bigEndian32(const uint8_t* p) {
-  return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | uint32_t(p[3]);
-}
-
-// A PNG's chunks each state their length; stb's decoder allocates what an IDAT chunk claims
-// before it reads it, so a 70-byte file could ask for gigabytes. Every chunk must fit in the file.
-void checkPngChunks(const std::vector<uint8_t>& bytes, const std::string& path) {
-  static const uint8_t kSignature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-  if (bytes.size() < 8 || std::memcmp(bytes.data(), kSignature, 8) != 0)
-    return;  // not a PNG
-  size_t at = 8;
-  while (at + 12 <= bytes.size()) {
-    const uint64_t length = bigEndian32(bytes.data() + at);
-    if (length > bytes.size() - at - 12)
-      throw DataError("cannot decode image " + path + ": a PNG chunk at byte " +
-                      std::to_string(at) + " claims " + std::to_string(length) +
-                      " bytes but the file has " + std::to_string(bytes.size() - at - 12) +
-                      " left (a corrupt or truncated file)");
-    if (std::memcmp(bytes.data() + at + 4, "IEND", 4) == 0)
-      return;
-    at += 12 + length;
-  }
-}
-
 /// Decodes one image with `channels` channels (alpha dropped), crops `box` (or, without one,
 /// the central square) and resizes it to side x side (stb's default filters: Mitchell when
 /// shrinking, Catmull-Rom when enlarging). Returns side x side x channels bytes, row-major,
 /// channels interleaved.
 std::vector<uint8_t> decodeSquare(const std::string& path, int side, int channels,
                                   const std::optional<CropBox>& box) {
-  const std::vector<uint8_t> bytes = readImageFile(path);
-  checkPngChunks(bytes, path);
-  const int length = static_cast<int>(bytes.size());
-  int w = 0, h = 0, native = 0;
-  if (stbi_info_from_memory(bytes.data(), length, &w, &h, &native) &&
-      uint64_t(w) * uint64_t(h) > kMaxImagePixels)
-    throw DataError("image " + path + " claims " + std::to_string(w) + "x" + std::to_string(h) +
-                    " pixels: more than any image a model here reads (2^28 pixels at most)");
-  const std::unique_ptr<stbi_uc, void (*)(void*)> pixels(
-      stbi_load_from_memory(bytes.data(), length, &w, &h, &native, channels), stbi_image_free);
-  if (!pixels)
-    throw DataError("cannot decode image " + path + ": " +
-                    (stbi_failure_reason() ? stbi_failure_reason() : "unknown error"));
+  const DecodedImage image = decodeImage(readImageFile(path), path, channels);
+  const int w = image.width, h = image.height;
   int crop = std::min(w, h), left = (w - crop) / 2, top = (h - crop) / 2;
   if (box) {
     if (box->left < 0 || box->top < 0 || box->right > w || box->bottom > h)
@@ -147,7 +93,7 @@ std::vector<uint8_t> decodeSquare(const std::string& path, int side, int channel
     top = box->top;
   }
   const size_t stride = static_cast<size_t>(w) * channels;
-  const stbi_uc* start = pixels.get() + static_cast<size_t>(top) * stride +
+  const uint8_t* start = image.pixels.get() + static_cast<size_t>(top) * stride +
                          static_cast<size_t>(left) * channels;
   const size_t rowBytes = static_cast<size_t>(side) * channels;
   std::vector<uint8_t> out(rowBytes * side);

@@ -1,5 +1,7 @@
 #include "mask_canvas.h"
 
+#include "errors.h"
+
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
@@ -263,29 +265,14 @@ bool MaskCanvas::saveMask(const QString& path, QString* error) const {
 }
 
 bool MaskCanvas::loadMask(const QString& path, QString* error) {
-  QImage img(path);
-  if (img.isNull()) {
+  try {
+    applyMask(readMaskImage(path.toStdString(), m_mask.height, m_mask.width), tr("load mask"));
+    return true;
+  } catch (const ebm::Error& e) {
     if (error)
-      *error = tr("%1 is not a readable image").arg(path);
+      *error = QString::fromStdString(e.what());
     return false;
   }
-  if (img.width() != m_mask.width || img.height() != m_mask.height) {
-    if (error)
-      *error = tr("the mask %1 is %2x%3 but the image is %4x%5")
-                   .arg(path)
-                   .arg(img.width())
-                   .arg(img.height())
-                   .arg(m_mask.width)
-                   .arg(m_mask.height);
-    return false;
-  }
-  img = img.convertToFormat(QImage::Format_Grayscale8);
-  Mask m = m_mask;
-  for (int y = 0; y < m.height; ++y)
-    for (int x = 0; x < m.width; ++x)
-      m.observed[size_t(y) * m.width + x] = img.constScanLine(y)[x] >= 128 ? 1 : 0;
-  applyMask(m, tr("load mask"));
-  return true;
 }
 
 } // namespace ebm::ui
