@@ -6,6 +6,8 @@
 #include "methods/method.h"
 #include "sampling/chain_driver.h"
 
+#include <cmath>
+
 namespace ebm::test {
 namespace {
 
@@ -43,9 +45,9 @@ private:
   torch::Tensor m_theta;
 };
 
-MethodInfo describe(const RunConfig&) {
+MethodInfo describeNamed(const std::string& name) {
   MethodInfo info;
-  info.name = kAnalyticMethod;
+  info.name = name;
   info.title = "Analytic 2-D Langevin (test method)";
   info.capabilities.energy = true;
   info.capabilities.samplesFromNoise = true;
@@ -81,13 +83,17 @@ MethodInfo describe(const RunConfig&) {
   return info;
 }
 
+MethodInfo describe(const RunConfig&) { return describeNamed(kAnalyticMethod); }
+
 class AnalyticMethod : public TrainingMethod, public EnergyModel {
 public:
-  AnalyticMethod(const RunConfig& config, torch::Device device)
-      : m_info(describe(config)), m_device(device), m_lr(0.05),
-        m_theta(torch::full({1, 2}, 1.0f, torch::TensorOptions().device(device))), m_net(m_theta) {
+  AnalyticMethod(const RunConfig& config, torch::Device device,
+                 const std::string& name = kAnalyticMethod, float theta0 = 1.0f)
+      : m_info(describeNamed(name)), m_device(device), m_lr(0.05),
+        m_theta(torch::full({1, 2}, theta0, torch::TensorOptions().device(device))),
+        m_net(m_theta) {
     if (config.model.family != "mlp" || config.model.dataDim != 2)
-      throw ConfigError("test-analytic models 2-D data (model.family = \"mlp\", data_dim = 2)");
+      throw ConfigError(name + " models 2-D data (model.family = \"mlp\", data_dim = 2)");
   }
 
   const MethodInfo& info() const override { return m_info; }
@@ -187,6 +193,16 @@ void registerAnalyticMethod() {
   r.describe = describe;
   r.make = [](const RunConfig& c, torch::Device d) -> std::unique_ptr<TrainingMethod> {
     return std::make_unique<AnalyticMethod>(c, d);
+  };
+  registerMethod(r);
+}
+
+void registerPoisonedMethod() {
+  MethodRegistration r;
+  r.name = kPoisonedMethod;
+  r.describe = [](const RunConfig&) { return describeNamed(kPoisonedMethod); };
+  r.make = [](const RunConfig& c, torch::Device d) -> std::unique_ptr<TrainingMethod> {
+    return std::make_unique<AnalyticMethod>(c, d, kPoisonedMethod, std::nanf(""));
   };
   registerMethod(r);
 }

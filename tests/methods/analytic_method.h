@@ -16,4 +16,9 @@ inline constexpr double kAnalyticSigma = 0.5;  // the energy's width: samples ha
 /// Registers "test-analytic" (idempotent).
 void registerAnalyticMethod();
 
+/// The same method with theta = NaN from the start: a model whose energy is NaN at the first
+/// step of every chain (what a poisoned model does to the lab). Registers it (idempotent).
+inline const std::string kPoisonedMethod = "test-analytic-nan";
+void registerPoisonedMethod();
+
 } // namespace ebm::test

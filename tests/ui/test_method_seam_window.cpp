@@ -1,7 +1,8 @@
 // The method seam in the real window: a test-only method registered from this binary (one chain,
 // one live setting, an analytic 2-D energy) gets its controls built from its schema, its chain
 // revised and plotted, and the panels it cannot serve disabled with the reason, with no change to
-// the GUI's code.
+// the GUI's code. A model whose energy is NaN from the first step shows the step where its chain
+// stopped and where training diverged, and the window keeps working.
 #include "analytic_method.h"
 
 #include "chain_group.h"
@@ -17,6 +18,7 @@
 
 #include <QDateTime>
 #include <QDir>
+#include <QFileInfo>
 #include <QDoubleSpinBox>
 #include <QLabel>
 #include <QPushButton>
@@ -103,6 +105,43 @@ TEST(MethodSeamWindow, ATestMethodGetsItsControlsChainAndPlotsFromItsSchema) {
   QApplication::processEvents();
   QDir().mkpath(tmpPath(""));
   w.grab().save(tmpPath("method_seam_window.png"));
+}
+
+TEST(MethodSeamWindow, AModelWithNanEnergyShowsWhereItStoppedAndTheWindowGoesOn) {
+  ebm::test::registerPoisonedMethod();
+  ebm::RunConfig cfg = ebm::RunConfig::fromPreset("toy2d");
+  cfg.setMethod(ebm::test::kPoisonedMethod);
+  cfg.runtime.device = "cpu";
+  QDir().mkpath(tmpPath(""));
+  const QString config = tmpPath("poisoned.toml");
+  cfg.writeFile(config.toStdString());
+  ebm::ui::AppOptions o;
+  o.chainSpeed = 0;
+  o.preset = config;
+  o.runDir = tmpPath("poisoned-" + QString::number(QDateTime::currentMSecsSinceEpoch()));
+  o.restoreLayout = false;
+  o.autoRevise = false;
+  MainWindow w(o);
+  w.show();
+  ASSERT_TRUE(waitFor([&] { return w.host().pollNow()->state == RunState::Idle; }, 60))
+      << w.host().pollNow()->lastError;
+  auto* walk = w.controls()->chainGroup("walk");
+  ASSERT_NE(walk, nullptr);
+  ASSERT_TRUE(ebm::ui::test::clickWhenEnabled(walk->runButton()));
+  ASSERT_TRUE(waitFor([&] { return w.lastErrorShown().contains("walk-step"); }, 30))
+      << "shown: " << w.lastErrorShown().toStdString();
+  EXPECT_TRUE(w.lastErrorShown().contains("non-finite"));
+
+  w.host().post(ebm::cmd::StartTraining{5});
+  ASSERT_TRUE(waitFor([&] { return w.host().pollNow()->state == RunState::Diverged; }, 30));
+  EXPECT_TRUE(waitFor([&] { return w.lastErrorShown().contains("iteration 1"); }, 5))
+      << "shown: " << w.lastErrorShown().toStdString();
+  EXPECT_FALSE(QFileInfo::exists(o.runDir + "/checkpoint.safetensors"));
+  // Still alive: a revision is taken (and refused the same way) after the divergence.
+  const uint64_t errors = w.host().pollNow()->errorCount;
+  w.host().post(ebm::cmd::RunChain{"walk", 4, "", 9, {}});
+  EXPECT_TRUE(waitFor([&] { return w.host().pollNow()->errorCount > errors; }, 30));
+  EXPECT_TRUE(w.isVisible());
 }
 
 } // namespace
