@@ -158,7 +158,8 @@ void checkNoneMissing(const std::vector<std::pair<std::string, torch::Tensor>>& 
 // tampered one, refused rather than silently ignored.
 void checkNoneUnknown(const std::vector<std::pair<std::string, torch::Tensor>>& dst,
                       const SafeTensors& src) {
-  for (const auto& [name, t] : src.tensors) {
+  for (const auto& entry : src.tensors) {
+    const std::string& name = entry.first;  // a plain name: C++17 lambdas cannot capture bindings
     const bool known = std::any_of(dst.begin(), dst.end(),
                                    [&](const auto& d) { return d.first == name; });
     if (!known)
