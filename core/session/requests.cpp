@@ -125,7 +125,13 @@ void Session::Impl::runChain(const cmd::RunChain& c) {
                 std::to_string(c.chains) + (spec->hasTarget ? " held-out examples" : " chains");
   if (done->diverged) {
     lastMessage = what + " diverged: " + done->message;
-    report(lastMessage + " — try a smaller step size; the model is unchanged");
+    // Non-finite at the start, before any move: the model (or the start) is broken, and a
+    // smaller step size would not help.
+    report(lastMessage + (done->lastStep() == 0
+                              ? " — before any step: the model gives non-finite values at the "
+                                "chains' start (a poisoned model or start, not the step size); "
+                                "the model is unchanged"
+                              : " — try a smaller step size; the model is unchanged"));
   }
 }
 

@@ -42,6 +42,8 @@ TEST(PoisonedModel, AChainStopsAtItsFirstStepNamingItAndTheSessionGoesOn) {
   EXPECT_GT(snap->errorCount, errors);
   EXPECT_NE(snap->lastError.find("walk-step"), std::string::npos) << snap->lastError;
   EXPECT_NE(snap->lastError.find("non-finite"), std::string::npos) << snap->lastError;
+  EXPECT_EQ(snap->lastError.find("smaller step size"), std::string::npos)
+      << "a model broken before any step is not the step size's fault: " << snap->lastError;
   EXPECT_EQ(snap->state, RunState::Idle);
 
   // The session still takes commands: the next run is refused the same way, not ignored.
