@@ -20,7 +20,7 @@ done
 
 packages=(
   build-essential cmake ninja-build pkg-config python3
-  libtorch-dev libopenblas0-pthread
+  libtorch-dev libgloo-dev libopenblas0-pthread
   libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libstb-dev zlib1g-dev
   libgtest-dev
   qt6-base-dev libqt6opengl6-dev libqcustomplot-dev libgl-dev xvfb xauth libgl1-mesa-dri
