@@ -6,6 +6,7 @@
 #include "errors.h"
 #include "evaluation_commands.h"
 #include "protocol_commands.h"
+#include "rank_launcher.h"
 #include "session_cli.h"
 #include "train_commands.h"
 
@@ -19,6 +20,7 @@ int run(int argc, char** argv) {
   // First of all: a Ctrl-C while the options are read or the data loads is a request to stop,
   // answered like any other (nothing is left half written).
   installSignalHandlers();
+  keepArguments(argc, argv);
   CLI::App app{"EBM Lab command line: train, sample and evaluate energy-based models"};
   app.require_subcommand(1);
   app.footer("Examples:\n  ebm-lab-cli demo --out runs/demo\n"

@@ -5,6 +5,7 @@
 #include "chain_outputs.h"
 #include "errors.h"
 #include "report.h"
+#include "rank_launcher.h"
 #include "session_cli.h"
 
 #include <chrono>
@@ -26,6 +27,7 @@ struct TrainCommands {
   double seconds = 0;
   double autosaveMinutes = 0;
   bool overwrite = false;
+  int nprocPerNode = 0;  // > 0: start this many local ranks of a data-parallel job
   std::string demoOut = "runs/demo";
   double demoSeconds = 60;
 };
@@ -37,7 +39,7 @@ double secondsSince(std::chrono::steady_clock::time_point t0) {
 }
 
 // Follows a training run until it ends, is interrupted or runs out of time.
-void followTraining(Session& session, double seconds) {
+void followTraining(Session& session, double seconds, bool showProgress) {
   const auto t0 = std::chrono::steady_clock::now();
   uint64_t errors = session.snapshot()->errorCount;
   // A failure that repeats at every checkpoint (a full disk, a read-only folder) is printed
@@ -54,7 +56,8 @@ void followTraining(Session& session, double seconds) {
     std::this_thread::sleep_for(std::chrono::milliseconds(250));
     const auto snap = session.snapshot();
     const double elapsed = secondsSince(t0);
-    printProgress(*snap, elapsed);
+    if (showProgress)
+      printProgress(*snap, elapsed);
     if (snap->errorCount > errors) {
       if (snap->lastError == lastShown) {
         repeats += snap->errorCount - errors;
@@ -152,14 +155,34 @@ RunConfig resumedRunBase(const TrainCommands& c) {
   return base.build();
 }
 
+// A rank other than 0 of a data-parallel job: rank 0 reports and writes the run; this one says
+// only what failed.
+int followerResult(const SessionSnapshot& snap, uint64_t errorsBefore, int rank) {
+  if (snap.state == RunState::Diverged || snap.errorCount > errorsBefore) {
+    std::cerr << "rank " << rank << ": " << snap.lastError << "\n";
+    return snap.state == RunState::Diverged ? 2 : 1;
+  }
+  return 0;
+}
+
 int train(const TrainCommands& c) {
+  const auto rank = distributedRankFromEnvironment();
+  if (c.nprocPerNode > 0) {
+    if (rank)
+      throw ConfigError("--nproc-per-node starts the ranks itself, but this process is already "
+                        "rank " + std::to_string(rank->rank) + " of a job (RANK is set)");
+    return launchLocalRanks(c.nprocPerNode);
+  }
+  const bool leader = !rank || rank->rank == 0;
   RunConfig cfg = c.resume.empty() ? c.config.build() : resumedRunBase(c);
-  checkRunFolder(c);
+  if (leader)
+    checkRunFolder(c);
   if (c.iterations >= 0)
     cfg.train.iterations = c.iterations;
   SessionOptions opts;
   opts.runDir = c.out;
   opts.checkpoint = c.resume;
+  opts.distributed = rank;
   if (!c.resume.empty())
     opts.resumeOverrides = c.config.overrides;
   opts.autosaveSeconds = 60.0 * c.autosaveMinutes;
@@ -167,18 +190,25 @@ int train(const TrainCommands& c) {
   if (!waitLoaded(session))
     return 1;
   auto snap = session.snapshot();
-  std::cerr << snap->lastMessage << "\n"
-            << "method " << snap->method << ", data " << snap->data << ", device " << snap->device
-            << ", run folder " << c.out << "\n";
+  if (leader)
+    std::cerr << snap->lastMessage << "\n"
+              << "method " << snap->method << ", data " << snap->data << ", device "
+              << snap->device << ", run folder " << c.out << "\n";
+  if (rank && leader)
+    std::cerr << "data-parallel: " << rank->worldSize << " ranks, "
+              << snap->config.train.batchSize / rank->worldSize << " examples of each batch of "
+              << snap->config.train.batchSize << " per rank\n";
   const uint64_t errorsBefore = snap->errorCount;
   // A resumed run's total is its own config's (train.iterations, --set included) unless -n says.
   const long iterations = c.iterations >= 0    ? c.iterations
                           : c.resume.empty() ? cfg.train.iterations
                                              : -1;
   session.post(cmd::StartTraining{iterations});
-  followTraining(session, c.seconds);
+  followTraining(session, c.seconds, leader);
   session.waitIdle(600);
   snap = session.snapshot();
+  if (!leader)
+    return followerResult(*snap, errorsBefore, rank->rank);
   std::cerr << "\n" << snap->lastMessage << "\n";
   std::string lossesError;
   try {
@@ -233,7 +263,7 @@ int demo(const TrainCommands& c) {
               << " on 8 Gaussians for " << c.demoSeconds << " s\n";
     reviseAll(session, c.demoOut, "before");
     session.post(cmd::StartTraining{cfg.train.iterations});
-    followTraining(session, c.demoSeconds);
+    followTraining(session, c.demoSeconds, true);
     session.post(cmd::StopTraining{});
     session.waitIdle(600);
     std::cerr << "\n" << session.snapshot()->lastMessage << "\n";
@@ -267,6 +297,13 @@ std::shared_ptr<TrainCommands> addTrainCommands(CLI::App& app) {
                      "Replace the checkpoint of a run already in --out (otherwise refused)");
   c->train->add_option("--seconds", c->seconds, "Stop (and save) after this many seconds")
       ->check(realIn(0, 1e9, true));
+  c->train
+      ->add_option("--nproc-per-node", c->nprocPerNode,
+                    "Train data-parallel on this machine: start this many ranks (c10d, Gloo over "
+                    "127.0.0.1); each takes an equal share of every batch and gradients are "
+                    "averaged. A process that finds RANK/WORLD_SIZE/MASTER_ADDR/MASTER_PORT set "
+                    "(torchrun, SLURM, a script) is one rank without this option")
+      ->check(CLI::Range(1, 64));
   c->train->add_option("--autosave-minutes", c->autosaveMinutes,
                        "Also write <out>/autosave.safetensors after this many minutes of "
                        "unsaved training (0 = never)")

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "config.h"
+#include "distributed.h"
 #include "inpaint.h"
 #include "interpolate.h"
 #include "method_info.h"
@@ -16,6 +17,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -166,6 +168,13 @@ struct SessionOptions {
                              // compute threads inherit it, so a GUI thread stays responsive
   double autosaveSeconds = 0;  // write <runDir>/autosave.safetensors when iterations have been
                                // unsaved this long (0 = never); never replaces a checkpoint
+  /// Data-parallel training: this process is one rank of a job (see distributed.h). The session
+  /// joins the job when its model is built (rank 0's weights are copied to every rank), each
+  /// rank trains on its share of every batch with its own chains, gradients are averaged before
+  /// every optimiser step and the losses over the ranks; only rank 0 writes the run folder
+  /// (config, checkpoints, autosaves). Pause and stop take effect on every rank together at the
+  /// next iteration. Unset: a single process.
+  std::optional<DistributedRank> distributed;
   std::vector<std::string> resumeOverrides;  // key=value applied over `checkpoint`'s config at
                                // start: what may change between legs of a run (chain settings,
                                // train.iterations, learning rates, train.log_every,

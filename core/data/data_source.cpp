@@ -263,6 +263,50 @@ std::vector<std::string> dataLabelNames(const DataConfig& data) {
   return {};
 }
 
+namespace {
+
+class ShardedSource : public DataSource {
+public:
+  ShardedSource(std::unique_ptr<DataSource> inner, int rank, int world)
+      : m_inner(std::move(inner)), m_rank(rank), m_world(world) {}
+  torch::Tensor next(int batchSize, torch::Generator& gen) override {
+    return nextLabelled(batchSize, gen).x;
+  }
+  LabelledBatch nextLabelled(int batchSize, torch::Generator& gen) override {
+    if (batchSize % m_world != 0)
+      throw ConfigError("train.batch_size = " + std::to_string(batchSize) +
+                        " is not a multiple of the " + std::to_string(m_world) +
+                        " ranks: each rank takes an equal share of every batch");
+    LabelledBatch whole = m_inner->nextLabelled(batchSize, gen);
+    const int share = batchSize / m_world;
+    LabelledBatch mine{whole.x.narrow(0, int64_t(m_rank) * share, share).contiguous(), {}};
+    if (whole.labels.defined())
+      mine.labels = whole.labels.narrow(0, int64_t(m_rank) * share, share).contiguous();
+    return mine;
+  }
+  torch::Tensor heldOut(int n, torch::Generator& gen) override {
+    return m_inner->heldOut(n, gen);
+  }
+  int64_t size() const override { return m_inner->size(); }
+  std::string describe() const override {
+    return m_inner->describe() + ", rank " + std::to_string(m_rank) + " of " +
+           std::to_string(m_world);
+  }
+
+private:
+  std::unique_ptr<DataSource> m_inner;
+  int m_rank, m_world;
+};
+
+} // namespace
+
+std::unique_ptr<DataSource> shardedSource(std::unique_ptr<DataSource> source, int rank,
+                                          int world) {
+  if (world <= 1)
+    return source;
+  return std::make_unique<ShardedSource>(std::move(source), rank, world);
+}
+
 std::unique_ptr<DataSource> makeDataSource(const DataConfig& data, const ModelConfig& model) {
   if (data.kind == "toy2d")
     return std::make_unique<ToySource>(data.toy);

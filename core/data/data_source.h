@@ -43,6 +43,12 @@ int dataLabelCount(const DataConfig& data);
 /// The classes' names, in label order (empty when the data has none); a point file's "class k".
 std::vector<std::string> dataLabelNames(const DataConfig& data);
 
+/// Rank `rank`'s share of `source` in a data-parallel job of `world` ranks: every rank draws the
+/// same global batch of batchSize from the same generator state (the same epoch permutation, as
+/// PyTorch's DistributedSampler) and keeps rows [rank * B/world, (rank + 1) * B/world). The
+/// batch size must be a multiple of `world` (ConfigError otherwise). world = 1 is `source`.
+std::unique_ptr<DataSource> shardedSource(std::unique_ptr<DataSource> source, int rank, int world);
+
 /// Builds the data source of a config; throws DataError / ConfigError with a clear message.
 std::unique_ptr<DataSource> makeDataSource(const DataConfig& data, const ModelConfig& model);
 

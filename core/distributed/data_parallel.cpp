@@ -28,7 +28,7 @@ int envInt(const char* name, const char* text, long lo, long hi) {
 
 } // namespace
 
-std::optional<RankEnv> rankEnvFromEnvironment(
+std::optional<DistributedRank> distributedRankFromEnvironment(
     const std::function<const char*(const char*)>& getenv) {
   const char* rank = getenv("RANK");
   const char* world = getenv("WORLD_SIZE");
@@ -39,7 +39,7 @@ std::optional<RankEnv> rankEnvFromEnvironment(
                       " is not set although " + (rank ? "RANK" : "WORLD_SIZE") +
                       " is: a distributed run needs RANK, WORLD_SIZE, MASTER_ADDR and "
                       "MASTER_PORT (LOCAL_RANK optional)");
-  RankEnv env;
+  DistributedRank env;
   env.worldSize = envInt("WORLD_SIZE", world, 1, 65536);
   env.rank = envInt("RANK", rank, 0, env.worldSize - 1);
   const char* local = getenv("LOCAL_RANK");
@@ -155,12 +155,16 @@ void DataParallel::broadcastFromRankZero(const std::vector<torch::Tensor>& tenso
   }
 }
 
-double DataParallel::sum(double value) {
-  if (m->env.worldSize == 1)
-    return value;
-  std::vector<torch::Tensor> one{torch::full({1}, value, torch::kFloat64)};
-  m->wait(m->group->allreduce(one), "summing a value");
-  return one[0].item<double>();
+double DataParallel::sum(double value) { return sum(std::vector<double>{value}).front(); }
+
+std::vector<double> DataParallel::sum(const std::vector<double>& values) {
+  if (m->env.worldSize == 1 || values.empty())
+    return values;
+  std::vector<torch::Tensor> one{
+      torch::tensor(c10::ArrayRef<double>(values.data(), values.size()), torch::kFloat64)};
+  m->wait(m->group->allreduce(one), "summing values");
+  const auto t = one[0].contiguous();
+  return std::vector<double>(t.data_ptr<double>(), t.data_ptr<double>() + t.numel());
 }
 
 void DataParallel::barrier() {
@@ -184,6 +188,7 @@ int DataParallel::worldSize() const { return 1; }
 void DataParallel::averageGradients(const std::vector<torch::Tensor>&) {}
 void DataParallel::broadcastFromRankZero(const std::vector<torch::Tensor>&) {}
 double DataParallel::sum(double value) { return value; }
+std::vector<double> DataParallel::sum(const std::vector<double>& values) { return values; }
 void DataParallel::barrier() {}
 
 #endif

@@ -7,38 +7,17 @@
 // never a hang. Worker thread only (the thread that trains).
 #pragma once
 
+#include "distributed.h"
+
 #include <torch/torch.h>
 
 #include <chrono>
-#include <cstdlib>
-#include <functional>
 #include <memory>
-#include <optional>
-#include <string>
 #include <vector>
 
 namespace ebm {
 
-/// One process's place in a job.
-struct RankEnv {
-  int rank = 0;
-  int worldSize = 1;
-  int localRank = 0;
-  std::string masterAddr = "127.0.0.1";
-  int masterPort = 29500;
-};
-
-/// The torchrun contract from the environment, or nothing when RANK and WORLD_SIZE are both
-/// unset (a single process). Throws ConfigError naming the variable when one is malformed
-/// (not a number, rank outside [0, WORLD_SIZE), a port outside 1..65535) or when only some of
-/// the contract is set. `getenv` is a parameter for the tests.
-std::optional<RankEnv> rankEnvFromEnvironment(
-    const std::function<const char*(const char*)>& getenv = [](const char* k) {
-      return std::getenv(k);
-    });
-
-/// Whether this build of LibTorch carries c10d's Gloo process group.
-bool dataParallelAvailable();
+using RankEnv = DistributedRank;
 
 class DataParallel {
 public:
@@ -67,6 +46,8 @@ public:
   void broadcastFromRankZero(const std::vector<torch::Tensor>& tensors);
   /// The sum of `value` over the ranks.
   double sum(double value);
+  /// Element-wise sums over the ranks (one collective for all of them).
+  std::vector<double> sum(const std::vector<double>& values);
   void barrier();
 
 private:

@@ -3,6 +3,18 @@
 #include <cmath>
 
 namespace ebm {
+namespace {
+
+thread_local const GradientAveragingScope* t_averaging = nullptr;
+
+} // namespace
+
+GradientAveragingScope::GradientAveragingScope(Average average)
+    : m_average(std::move(average)), m_outer(t_averaging) {
+  t_averaging = this;
+}
+
+GradientAveragingScope::~GradientAveragingScope() { t_averaging = m_outer; }
 
 Adam::Adam(std::vector<std::pair<std::string, torch::Tensor>> namedParams, AdamOptions options)
     : m_options(options) {
@@ -21,6 +33,8 @@ void Adam::zeroGrad() {
 }
 
 void Adam::step() {
+  if (t_averaging)
+    t_averaging->m_average(m_params);
   torch::NoGradGuard noGrad;
   ++m_step;
   m_stepTensor.fill_(m_step);

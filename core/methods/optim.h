@@ -5,6 +5,7 @@
 
 #include <torch/torch.h>
 
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -17,6 +18,24 @@ struct AdamOptions {
   double beta2 = 0.999;       // second-moment decay [0, 1)
   double eps = 1e-8;          // added to sqrt(v_hat)
   double weightDecay = 0.0;   // coupled L2: grad += wd * param
+};
+
+/// While one is alive on a thread, every Adam::step() on that thread first passes its parameters
+/// to `average` (data-parallel training: the gradients are averaged over the ranks before the
+/// update), so a method's optimisers need no knowledge of how many processes train. Nests; the
+/// innermost scope applies.
+class GradientAveragingScope {
+public:
+  using Average = std::function<void(const std::vector<torch::Tensor>& params)>;
+  explicit GradientAveragingScope(Average average);
+  ~GradientAveragingScope();
+  GradientAveragingScope(const GradientAveragingScope&) = delete;
+  GradientAveragingScope& operator=(const GradientAveragingScope&) = delete;
+
+private:
+  Average m_average;
+  const GradientAveragingScope* m_outer;
+  friend class Adam;
 };
 
 class Adam {

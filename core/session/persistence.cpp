@@ -77,6 +77,10 @@ void Session::Impl::build(RunConfig cfg, const std::string& checkpoint,
   auto newMethod = makeMethod(cfg, device);
   if (!checkpoint.empty())
     info = loadCheckpointInto(checkpoint, *newMethod);
+  if (options.distributed) {
+    joinJob(*newMethod, cfg);
+    newData = shardedSource(std::move(newData), parallel->rank(), parallel->worldSize());
+  }
   auto newChains = makeChainSet(*newMethod, cfg);
   // Commit only after everything succeeded: a bad file leaves the old session intact.
   config = cfg;
@@ -87,7 +91,8 @@ void Session::Impl::build(RunConfig cfg, const std::string& checkpoint,
     chainSet = std::move(newChains);
   }
   dataGen = makeGenerator(torch::kCPU, cfg.train.seed + 1);
-  chainGen = makeGenerator(device, cfg.train.seed + 2);
+  // Each rank of a job runs its own chains: its training noise is its own.
+  chainGen = makeGenerator(device, cfg.train.seed + 2 + (parallel ? 7919 * parallel->rank() : 0));
   iteration = checkpoint.empty() ? 0 : info.iteration;
   epoch = checkpoint.empty() ? 0 : info.epoch;
   target = iteration; // a run's target belongs to the model it was set for
@@ -116,7 +121,7 @@ void Session::Impl::build(RunConfig cfg, const std::string& checkpoint,
   autosavedIteration = -1;
   unsavedSince.reset();
   state = RunState::Idle;
-  if (!options.runDir.empty()) {
+  if (!options.runDir.empty() && rankZero()) {
     std::filesystem::create_directories(options.runDir);
     // A process killed while writing a checkpoint leaves its temporary file; the next run in the
     // folder removes it (the checkpoint itself is whole: it is replaced only by a rename).
@@ -148,6 +153,12 @@ void Session::Impl::save(const std::string& requested) {
   if (state == RunState::Diverged)
     throw CheckpointError("not saving: the model diverged at iteration " +
                           std::to_string(divergedAt) + " and would overwrite a good checkpoint");
+  if (requested.empty() && !rankZero()) {  // rank 0 writes the run's files
+    savedIteration = iteration;
+    unsavedSince.reset();
+    lastMessage = "iteration " + std::to_string(iteration) + " saved by rank 0";
+    return;
+  }
   const std::string path = requested.empty() ? defaultCheckpointPath() : requested;
   if (path.empty())
     throw CheckpointError("no checkpoint path given and the session has no run folder");
@@ -159,7 +170,7 @@ void Session::Impl::save(const std::string& requested) {
   checkpointPath = path;
   savedIteration = iteration;
   unsavedSince.reset();
-  if (!options.runDir.empty())
+  if (!options.runDir.empty() && rankZero())
     writeLossCsv(options.runDir + "/losses.csv", losses.history(), config.train.logEvery);
   lastMessage = "saved " + path + " at iteration " + std::to_string(iteration);
 }
@@ -187,6 +198,10 @@ std::optional<SessionClock::time_point> Session::Impl::autosaveDeadline() const 
 // written like every checkpoint through a temporary file and a rename, so a crash during the
 // write leaves the previous autosave whole.
 void Session::Impl::autosave() {
+  if (!rankZero()) {
+    unsavedSince.reset();
+    return;
+  }
   const std::string path = options.runDir + "/autosave.safetensors";
   try {
     std::filesystem::create_directories(options.runDir);
@@ -198,6 +213,21 @@ void Session::Impl::autosave() {
     unsavedSince = SessionClock::now(); // try again after another interval
     report(std::string("autosave failed: ") + e.what());
   }
+}
+
+// Joins the data-parallel job once (the first model), then copies rank 0's model and optimiser
+// state over this rank's: every rank starts from the same weights, whatever each built or read.
+void Session::Impl::joinJob(TrainingMethod& newMethod, const RunConfig& cfg) {
+  if (!parallel)
+    parallel = std::make_unique<DataParallel>(*options.distributed);
+  if (cfg.train.batchSize % parallel->worldSize() != 0)
+    throw ConfigError("train.batch_size = " + std::to_string(cfg.train.batchSize) +
+                      " is not a multiple of the " + std::to_string(parallel->worldSize()) +
+                      " ranks: each rank takes an equal share of every batch");
+  std::vector<torch::Tensor> state;
+  for (const auto& [name, t] : newMethod.stateTensors())
+    state.push_back(t);
+  parallel->broadcastFromRankZero(state);
 }
 
 void Session::Impl::load(const std::string& path) {

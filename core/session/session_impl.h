@@ -11,6 +11,7 @@
 #include "base/live_settings.h"
 #include "session/loss_recorder.h"
 #include "data/data_source.h"
+#include "distributed/data_parallel.h"
 #include "methods/method.h"
 
 #include <torch/torch.h>
@@ -94,6 +95,8 @@ struct Session::Impl {
   // ------------------------------------------------------------ worker-only state
   std::unique_ptr<TrainingMethod> method;
   std::unique_ptr<DataSource> data;
+  std::unique_ptr<DataParallel> parallel;  // SessionOptions::distributed: this rank's job
+  bool stopVoted = false, pauseVoted = false;  // requests every rank acts on together
   torch::Device device = torch::kCPU;
   torch::Generator dataGen;   // CPU: batches
   torch::Generator chainGen;  // device: training noise
@@ -145,10 +148,16 @@ struct Session::Impl {
 
   // ------------------------------------------------------------ training.cpp
   void startTraining(long more);
-  void pauseTraining();
-  void stopTraining();
+  void pauseTraining();  // distributed: voted on, then applyPause on every rank together
+  void stopTraining();   // distributed: voted on, then applyStop on every rank together
+  void applyPause();
+  void applyStop();
   void stepOnceRequested();
   void trainOne();
+  bool rankZero() const { return !parallel || parallel->rank() == 0; }
+  void joinJob(TrainingMethod& newMethod, const RunConfig& cfg);  // distributed: at build
+  bool agreeOnRequests();  // distributed: true when a pause or stop was acted on
+  IterationResult iterateTogether(const LabelledBatch& batch, MethodContext& ctx);
 
   // ------------------------------------------------------------ requests.cpp
   void runChain(const cmd::RunChain& c);

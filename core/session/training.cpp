@@ -2,6 +2,8 @@
 // iteration), rates and divergence. Worker thread only.
 #include "session/session_impl.h"
 
+#include "methods/optim.h"
+
 namespace ebm {
 namespace {
 
@@ -30,6 +32,14 @@ void Session::Impl::startTraining(long more) {
 // The running estimates every training-mode forward pass updates (BatchNorm's averages,
 // spectral norm's power-iteration vectors) are the exception: they saw the abandoned passes.
 void Session::Impl::pauseTraining() {
+  if (parallel && state == RunState::Training) {
+    pauseVoted = true;  // every rank pauses at the next iteration boundary (agreeOnRequests)
+    return;
+  }
+  applyPause();
+}
+
+void Session::Impl::applyPause() {
   trainingStop = false;
   if (state != RunState::Training)
     return;
@@ -41,6 +51,14 @@ void Session::Impl::pauseTraining() {
 }
 
 void Session::Impl::stopTraining() {
+  if (parallel && state == RunState::Training) {
+    stopVoted = true;  // every rank stops at the next iteration boundary (agreeOnRequests)
+    return;
+  }
+  applyStop();
+}
+
+void Session::Impl::applyStop() {
   chainStop = false;
   trainingStop = false;
   if (state == RunState::Training || state == RunState::Paused) {
@@ -70,6 +88,10 @@ void Session::Impl::trainOne() {
     publish();
     return;
   }
+  if (parallel && agreeOnRequests()) {
+    publish();
+    return;
+  }
   if (iteration % itersPerEpoch == 0) {
     epoch = static_cast<int>(iteration / itersPerEpoch);
     method->setEpoch(epoch);
@@ -81,14 +103,16 @@ void Session::Impl::trainOne() {
   try {
     const auto batch = data->nextLabelled(config.train.batchSize, dataGen);
     auto ctx = context(chainGen);
-    ctx.stop = &trainingStop; // a pause or stop, not a revision's stop, ends these chains
+    // A pause or stop, not a revision's stop, ends these chains; ranks of a job finish the
+    // iteration (their collectives must match) and act on requests together before the next.
+    ctx.stop = parallel ? nullptr : &trainingStop;
     ctx.labels = batch.labels;
     if (record) {
       for (const auto& spec : chainSet->info->chains)
         ctx.traces[spec.name] = &recorded[spec.name];
       lastTrainingTrace = SessionClock::now();
     }
-    r = method->iterate(batch.x, ctx);
+    r = parallel ? iterateTogether(batch, ctx) : method->iterate(batch.x, ctx);
   } catch (const std::exception& e) {
     report(std::string("training iteration failed: ") + e.what());
     state = RunState::Idle;
@@ -131,6 +155,36 @@ void Session::Impl::trainOne() {
     stepOnce = false;
   }
   publish();
+}
+
+// Each rank's pause and stop requests, summed: when any rank asked, every rank acts on it here,
+// at the same iteration boundary (so no rank waits in a collective for one that stopped).
+bool Session::Impl::agreeOnRequests() {
+  const auto votes = parallel->sum({stopVoted ? 1.0 : 0.0, pauseVoted ? 1.0 : 0.0});
+  stopVoted = pauseVoted = false;
+  if (votes[0] > 0)
+    applyStop();
+  else if (votes[1] > 0)
+    applyPause();
+  return votes[0] > 0 || votes[1] > 0;
+}
+
+// One iteration of a data-parallel job: every optimiser step averages its gradients over the
+// ranks first; the losses are the ranks' mean, and a divergence on any rank is every rank's.
+IterationResult Session::Impl::iterateTogether(const LabelledBatch& batch, MethodContext& ctx) {
+  GradientAveragingScope averaging(
+      [this](const std::vector<torch::Tensor>& params) { parallel->averageGradients(params); });
+  IterationResult r = method->iterate(batch.x, ctx);
+  std::vector<double> values = r.losses;
+  values.push_back(r.diverged ? 1.0 : 0.0);
+  values = parallel->sum(values);
+  for (size_t i = 0; i < r.losses.size(); ++i)
+    r.losses[i] = values[i] / parallel->worldSize();
+  if (values.back() > 0 && !r.diverged) {
+    r.diverged = true;
+    r.message = "another rank of the job diverged";
+  }
+  return r;
 }
 
 } // namespace ebm

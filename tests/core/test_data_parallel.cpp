@@ -4,9 +4,13 @@
 // one process with the whole batch (a model without BatchNorm); a rank whose peer never comes
 // gets an error naming it within the timeout. Also the torchrun environment contract.
 #include "distributed/data_parallel.h"
+#include "io/safetensors.h"
 #include "methods/optim.h"
 
 #include "errors.h"
+#include "session.h"
+
+#include "test_helpers.h"
 
 #include <gtest/gtest.h>
 
@@ -15,7 +19,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
 #include <future>
+#include <iterator>
 #include <map>
 #include <mutex>
 #include <string>
@@ -72,16 +79,16 @@ torch::nn::Sequential smallNet(uint64_t seed) {
 
 std::vector<torch::Tensor> paramsOf(torch::nn::Sequential& net) { return net->parameters(); }
 
-TEST(RankEnv, ReadsTheTorchrunContractAndNamesWhatIsWrong) {
+TEST(DistributedRank, ReadsTheTorchrunContractAndNamesWhatIsWrong) {
   std::map<std::string, std::string> vars;
   auto get = [&](const char* k) -> const char* {
     auto it = vars.find(k);
     return it == vars.end() ? nullptr : it->second.c_str();
   };
-  EXPECT_FALSE(rankEnvFromEnvironment(get).has_value()) << "no contract: one process";
+  EXPECT_FALSE(distributedRankFromEnvironment(get).has_value()) << "no contract: one process";
   vars = {{"RANK", "1"}, {"WORLD_SIZE", "2"}, {"LOCAL_RANK", "1"}, {"MASTER_ADDR", "10.0.0.5"},
           {"MASTER_PORT", "29511"}};
-  const auto env = rankEnvFromEnvironment(get);
+  const auto env = distributedRankFromEnvironment(get);
   ASSERT_TRUE(env);
   EXPECT_EQ(env->rank, 1);
   EXPECT_EQ(env->worldSize, 2);
@@ -95,7 +102,7 @@ TEST(RankEnv, ReadsTheTorchrunContractAndNamesWhatIsWrong) {
     else
       vars[key] = value;
     try {
-      rankEnvFromEnvironment(get);
+      distributedRankFromEnvironment(get);
       ADD_FAILURE() << key << "=" << value << " was accepted";
     } catch (const ConfigError& e) {
       EXPECT_NE(std::string(e.what()).find(why), std::string::npos) << e.what();
@@ -190,6 +197,71 @@ TEST_F(DataParallelTwoRanks, ARankWhosePeerNeverComesGetsAnErrorNotAHang) {
     EXPECT_NE(std::string(e.what()).find("rank 1 of 2 could not join"), std::string::npos)
         << e.what();
   }
+}
+
+// Two sessions as the two ranks of a job, training the toy Dual-MCMC model: after the same
+// iterations both hold the same weights and optimiser state (bit for bit in their explicit
+// saves), report the same (averaged) losses, and only rank 0 wrote the run folder.
+TEST_F(DataParallelTwoRanks, TwoSessionsTrainTheSameModelAndOnlyRankZeroWritesTheRun) {
+  const int port = freePort();
+  const std::string dir = test::tempDir("dp_sessions");
+  struct Result {
+    long iteration = 0;
+    std::vector<double> lastLosses;
+    std::string error;
+  };
+  auto rankRun = [&](int rank) {
+    RunConfig cfg = RunConfig::fromPreset("toy2d");
+    for (const char* o : {"model.ebm_width=16", "model.gen_width=16", "model.inf_width=16"})
+      cfg.applyOverride(o);
+    cfg.train.batchSize = 64;
+    cfg.train.checkpointEvery = 2;
+    cfg.runtime.device = "cpu";
+    cfg.runtime.threads = 1;
+    SessionOptions opts;
+    opts.runDir = dir + "/run-" + std::to_string(rank);
+    opts.distributed = rankOf(rank, 2, port);
+    Session s(cfg, opts);
+    Result r;
+    if (!s.waitIdle(120) || s.snapshot()->state != RunState::Idle) {
+      r.error = s.snapshot()->lastError;
+      return r;
+    }
+    s.post(cmd::StartTraining{4});
+    s.waitIdle(300);
+    s.post(cmd::SaveCheckpoint{dir + "/rank" + std::to_string(rank) + ".safetensors"});
+    s.waitIdle(60);
+    const auto snap = s.snapshot();
+    r.iteration = snap->iteration;
+    r.lastLosses = snap->losses->rows.back();
+    r.error = snap->errorCount ? snap->lastError : "";
+    return r;
+  };
+  auto one = std::async(std::launch::async, rankRun, 1);
+  const Result r0 = rankRun(0), r1 = one.get();
+  ASSERT_EQ(r0.error, "");
+  ASSERT_EQ(r1.error, "");
+  EXPECT_EQ(r0.iteration, 4);
+  EXPECT_EQ(r1.iteration, 4);
+  EXPECT_EQ(r0.lastLosses, r1.lastLosses) << "the losses are the ranks' mean";
+  // Weights and optimiser state are the same bits; BatchNorm's running averages are each rank's
+  // own (as PyTorch's DDP without SyncBatchNorm normalises each rank's share by itself).
+  const SafeTensors a = readSafeTensors(dir + "/rank0.safetensors");
+  const SafeTensors b = readSafeTensors(dir + "/rank1.safetensors");
+  ASSERT_EQ(a.tensors.size(), b.tensors.size());
+  int compared = 0;
+  for (size_t i = 0; i < a.tensors.size(); ++i) {
+    const auto& [name, t] = a.tensors[i];
+    ASSERT_EQ(name, b.tensors[i].first);
+    if (name.find("running_") != std::string::npos || name.find("num_batches") != std::string::npos)
+      continue;
+    EXPECT_TRUE(torch::equal(t, b.tensors[i].second)) << name << " differs between the ranks";
+    ++compared;
+  }
+  EXPECT_GT(compared, 20);
+  EXPECT_TRUE(std::filesystem::exists(dir + "/run-0/checkpoint.safetensors"));
+  EXPECT_FALSE(std::filesystem::exists(dir + "/run-1/checkpoint.safetensors"));
+  EXPECT_FALSE(std::filesystem::exists(dir + "/run-1/config.toml"));
 }
 
 } // namespace
