@@ -52,6 +52,10 @@ struct GuiOptions {
                               "With --bench: also write a row each minute (memory, frame "
                               "interval p99, event-loop stalls) to this CSV file.",
                               "file"};
+  QCommandLineOption follow{"follow",
+                            "Follow this run folder (a run training elsewhere): its checkpoint "
+                            "loads whenever it changes (File > Follow run folder).",
+                            "folder"};
   QCommandLineOption arena{"arena",
                            "Open the arena (2-D models side by side from the same noise) and "
                            "start it; --screenshot then shows the arena."};
@@ -89,7 +93,7 @@ struct GuiOptions {
     parser.addOptions({checkpoint, preset, runDir, device, threads, noRevise, freshLayout,
                        screenshot, after, panel, maximise, train, compare, bench, benchOut,
                        benchArena, benchRepeat, benchCsv, arena, pointEditor, points,
-                       chainSpeed, presenter, theme, lesson});
+                       chainSpeed, presenter, theme, lesson, follow});
   }
 };
 
@@ -156,6 +160,7 @@ int main(int argc, char** argv) {
   options.runDir = parser.value(o.runDir);
   options.device = parser.value(o.device);
   options.threads = parser.value(o.threads).toInt();
+  options.follow = parser.value(o.follow);
   options.autoRevise =
       !parser.isSet(o.noRevise) && (!parser.isSet(o.bench) || parser.isSet(o.benchRepeat));
   options.restoreLayout = !parser.isSet(o.freshLayout) && !parser.isSet(o.screenshot);

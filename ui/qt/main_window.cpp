@@ -89,6 +89,9 @@ MainWindow::MainWindow(const AppOptions& options, QWidget* parent)
     newFromPreset(QString::fromStdString(start.what));
   else
     openCheckpoint(QString::fromStdString(start.what));
+  if (!options.follow.isEmpty())
+    if (const QString why = followRun(options.follow); !why.isEmpty())
+      onError(why);
 }
 
 MainWindow::~MainWindow() = default;

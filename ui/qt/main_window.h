@@ -10,6 +10,7 @@
 #include "pinned_traces.h"
 #include "point_file.h"
 #include "revision_repeat.h"
+#include "run_follower.h"
 #include "session_host.h"
 #include "step_cursor.h"
 #include "window_lesson_stage.h"
@@ -63,6 +64,7 @@ struct AppOptions {
   bool restoreLayout = true;
   double chainSpeed = -2; // steps/s of revisions and playback (0 = as fast as possible,
                           // kSingleStep); -2: the one chosen last time (QSettings)
+  QString follow;         // follow this run folder from the start (File > Follow run folder)
 };
 
 class MainWindow : public QMainWindow {
@@ -117,6 +119,12 @@ public:
   /// Loads a checkpoint into the running session (a bad file leaves the model as it was); the
   /// checkpoint already loaded, with nothing unsaved, is not loaded again.
   void loadCheckpoint(const QString& path);
+  /// Follows a run folder that trains elsewhere (a cluster job's folder synced here, a
+  /// data-parallel job's): its checkpoint is loaded whenever it changes, with the run's
+  /// losses.csv up to it, as long as nothing trained here would be lost. "" stops following.
+  /// Returns "" or why the folder cannot be followed.
+  QString followRun(const QString& folder);
+  bool following() const { return m_follower.active(); }
   /// Autosave interval of this and later runs (0 = off), remembered between sessions.
   void setAutosaveMinutes(double minutes);
   double autosaveMinutes() const;
@@ -231,6 +239,7 @@ private:
   // Models (main_window_models.cpp).
   void forgetModel();
   void openSession(const QString& path);
+  void checkFollowedRun(const SessionSnapshot& snap);  // main_window_follow.cpp
   bool isLoaded(const QString& path) const;
   void restoreModelChoice();
   bool confirmClose();
@@ -353,6 +362,9 @@ private:
   StepCursor m_cursor;
   QTimer m_playback;
   RevisionRepeat m_repeat;
+  RunFollower m_follower;
+  QTimer m_followTimer;  // looks at the followed run each second, snapshots or not
+  QAction* m_unfollowAction = nullptr;
   LandscapeRefresh m_landscapeRefresh;
   QDockWidget* m_levelDock = nullptr;
   LevelControls* m_levelControls = nullptr;

@@ -51,6 +51,16 @@ void MainWindow::buildFileMenu() {
   });
   open->setShortcut(QKeySequence::Open);
   m_recentMenu = file->addMenu(tr("Open &recent"));
+  file->addAction(tr("&Follow run folder…"), this, [this] {
+    const QString dir = QFileDialog::getExistingDirectory(
+        this, tr("Follow a run folder (its checkpoint loads here whenever it changes)"));
+    if (dir.isEmpty())
+      return;
+    if (const QString why = followRun(dir); !why.isEmpty())
+      QMessageBox::warning(this, tr("Follow run folder"), why);
+  });
+  m_unfollowAction = file->addAction(tr("Stop following"), this, [this] { followRun({}); });
+  m_unfollowAction->setEnabled(m_follower.active());
   auto* save = file->addAction(tr("&Save checkpoint"), this,
                                [this] { m_host->post(cmd::SaveCheckpoint{}); });
   save->setShortcut(QKeySequence::Save);
