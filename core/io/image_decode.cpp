@@ -15,6 +15,11 @@ namespace {
 
 constexpr uint64_t kMaxImageFileBytes = uint64_t(1) << 28;
 constexpr uint64_t kMaxImagePixels = uint64_t(1) << 28;  // a 16384 x 16384 image at most
+// Beyond a megapixel, a file must hold at least a byte per kMaxPixelsPerByte pixels it claims:
+// deflate and JPEG compress no better than about 1000:1, so a 55-byte BMP that claims 63241 x
+// 4096 pixels (777 MB to allocate, seconds to decode) is corrupt or hostile, not an image.
+constexpr uint64_t kFreePixels = uint64_t(1) << 20;
+constexpr uint64_t kMaxPixelsPerByte = 1024;
 
 uint32_t bigEndian32(const uint8_t* p) {
   return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | uint32_t(p[3]);
@@ -62,10 +67,17 @@ DecodedImage decodeImage(const std::vector<uint8_t>& bytes, const std::string& p
   checkPngChunks(bytes, path);
   const int length = static_cast<int>(bytes.size());
   int w = 0, h = 0, native = 0;
-  if (stbi_info_from_memory(bytes.data(), length, &w, &h, &native) &&
-      uint64_t(w) * uint64_t(h) > kMaxImagePixels)
-    throw DataError("image " + path + " claims " + std::to_string(w) + "x" + std::to_string(h) +
-                    " pixels: more than any image a model here reads (2^28 pixels at most)");
+  if (stbi_info_from_memory(bytes.data(), length, &w, &h, &native)) {
+    const uint64_t pixels = uint64_t(w) * uint64_t(h);
+    if (pixels > kMaxImagePixels)
+      throw DataError("image " + path + " claims " + std::to_string(w) + "x" + std::to_string(h) +
+                      " pixels: more than any image a model here reads (2^28 pixels at most)");
+    if (pixels > kFreePixels && pixels / kMaxPixelsPerByte > bytes.size())
+      throw DataError("image " + path + " claims " + std::to_string(w) + "x" + std::to_string(h) +
+                      " pixels in " + std::to_string(bytes.size()) +
+                      " bytes: far more than a file that small can hold (a corrupt or truncated "
+                      "file)");
+  }
   DecodedImage image;
   image.pixels = {stbi_load_from_memory(bytes.data(), length, &w, &h, &native, channels),
                   stbi_image_free};

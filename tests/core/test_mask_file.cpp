@@ -78,4 +78,18 @@ TEST(MaskFile, AnotherSizeACorruptFileAndAnOverclaimingChunkAreRefusedByName) {
             std::string::npos);
 }
 
+// A fuzz finding (the image target, the decode images and masks share): a 55-byte BMP whose
+// header claims 63241 x 4096 pixels, under the 2^28 bound, made stb allocate 777 MB and decode
+// for seconds. A file must be able to hold what it claims.
+TEST(MaskFile, ATinyFileClaimingHundredsOfMegapixelsIsRefusedBeforeDecoding) {
+  const std::string path = maskTmpFile("pixel_claim.bmp");
+  const char bytes[] = "\x42\x4d\x32\x01\x00\x00\x00\x00\x00\x00\x36\x00\x00\x00\x28\x00\x00"
+                       "\x00\x09\xf7\x00\x00\x00\x10\x00\x00\x01\x00\x18\x00\x00\x00\x00\x00"
+                       "\xfc\xf4\x6c\x2b\x2c\x32\x51\x6f\x84\x00\x00\x3b\x28\x00\x00\x00\xff"
+                       "\x00\x0a\x01";
+  std::ofstream(path, std::ios::binary | std::ios::trunc).write(bytes, sizeof(bytes) - 1);
+  const std::string e = errorOf([&] { ebm::readMaskImage(path, 4, 4); });
+  EXPECT_NE(e.find("63241x4096 pixels in 54 bytes"), std::string::npos) << e;
+}
+
 } // namespace
