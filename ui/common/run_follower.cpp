@@ -1,7 +1,5 @@
 #include "run_follower.h"
 
-#include <sys/stat.h>
-
 #include <filesystem>
 
 namespace ebm::ui {
@@ -30,13 +28,15 @@ std::string RunFollower::checkpointPath() const {
 }
 
 std::optional<RunFollower::Stamp> RunFollower::stampOf(const std::string& path) const {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec))
     return std::nullopt;
   Stamp s;
-  s.modified = int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
-  s.size = uintmax_t(st.st_size);
-  s.file = uintmax_t(st.st_ino);
+  s.modified = int64_t(fs::last_write_time(path, ec).time_since_epoch().count());
+  s.size = fs::file_size(path, ec);
+  if (ec)
+    return std::nullopt;  // replaced between the two looks: the next look sees the new one
   return s;
 }
 

@@ -1,7 +1,7 @@
 // RunFollower: a run folder that trains elsewhere (a cluster job whose folder is synced here, a
 // data-parallel job's rank 0), followed by a front end: its checkpoint is due for loading when it
-// changed since the last one loaded (another modification time, size or file: checkpoints are
-// replaced by a rename, so a changed file is a whole one). Looked at no more than once a second.
+// changed since the last one loaded (another modification time, in nanoseconds, or size:
+// checkpoints are replaced by a rename, so a changed file is a whole one). Looked at no more than once a second.
 // Plain C++ (std::filesystem); GUI thread.
 #pragma once
 
@@ -38,10 +38,7 @@ private:
   struct Stamp {
     int64_t modified = 0;
     uintmax_t size = 0;
-    uintmax_t file = 0;  // inode: a rename brings a new one
-    bool operator==(const Stamp& o) const {
-      return modified == o.modified && size == o.size && file == o.file;
-    }
+    bool operator==(const Stamp& o) const { return modified == o.modified && size == o.size; }
   };
   std::optional<Stamp> stampOf(const std::string& path) const;
 
