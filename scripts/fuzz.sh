@@ -4,7 +4,8 @@
 # build-fuzz/corpus/<target>/. Prints executions, coverage and crashes per target; a crash's input
 # is kept in build-fuzz/crashes/ (turn it into a regression test of the ordinary suite).
 #   bash scripts/fuzz.sh [SECONDS] [TARGET...]
-# Needs clang and libfuzzer-14-dev (bash scripts/setup.sh --fuzz installs them).
+# Needs clang and libfuzzer-14-dev (bash scripts/setup.sh --fuzz installs them). The config and
+# sampler targets link the whole core built instrumented: the first build takes ~10 more minutes.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"
