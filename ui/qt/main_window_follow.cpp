@@ -51,6 +51,7 @@ void MainWindow::checkFollowedRun(const SessionSnapshot& snap) {
     return;
   }
   forgetModel();
+  m_host->post(cmd::StopRevision{});  // a paced revision of the old model would hold the load up
   m_host->post(cmd::LoadCheckpoint{*due});
 }
 
