@@ -110,8 +110,9 @@ TEST(Compare, TwoByTwoGridFillsEveryCellAndMarksTheBest) {
   p->stepCountsEdit()->setText("3 6");
   p->chainsBox()->setValue(8);
   ASSERT_TRUE(clickWhenEnabled(p->gridButton()));
+  // The view shows what the last poll brought, a frame behind the session: wait for the view.
   ASSERT_TRUE(waitFor([&] {
-    const auto g = w->host().pollNow()->grid;
+    const auto& g = p->gridView()->shownGrid();
     return g && !g->running && p->gridView()->table()->rowCount() == 2;
   }, 120));
   QTableWidget* t = p->gridView()->table();
