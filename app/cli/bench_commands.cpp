@@ -52,6 +52,11 @@ std::shared_ptr<BenchCommands> addBenchCommands(CLI::App& app) {
   b->add_option("--device", o.device, "auto | cpu | cuda")->capture_default_str();
   b->add_option("--threads", o.threads, "Intra-op threads (0 = all cores)")
       ->check(threadCount());
+  b->add_option("--chain-parts", o.chainParts,
+                "Parts each Langevin step's chains split into, run side by side on the threads "
+                "(0 = one per thread, 1 = whole batch)")
+      ->check(wholeIn(0, 1024))
+      ->capture_default_str();
   b->add_option("--repeats", o.repeats, "Timed repetitions per step measurement")
       ->check(wholeIn(1, 1e9))
       ->capture_default_str();

@@ -148,6 +148,8 @@ RunConfig ConfigArgs::build() const {
     cfg.runtime.device = device;
   if (threads >= 0)
     cfg.runtime.threads = threads;
+  if (chainParts >= 0)
+    cfg.runtime.chainParts = chainParts;
   cfg.validate();
   return cfg;
 }
@@ -162,6 +164,10 @@ void addConfigOptions(CLI::App* app, ConfigArgs& a) {
   app->add_option("--device", a.device, "auto | cpu | cuda");
   app->add_option("--threads", a.threads, "Intra-op threads (0 = all cores)")
       ->check(threadCount());
+  app->add_option("--chain-parts", a.chainParts,
+                  "Parts each Langevin step's chains split into, run side by side on the "
+                  "threads (0 = one per thread, 1 = whole batch); runtime.chain_parts")
+      ->check(wholeIn(0, 1024));
 }
 
 } // namespace ebm::cli

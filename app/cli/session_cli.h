@@ -38,6 +38,7 @@ struct ConfigArgs {
   std::vector<std::string> overrides;
   std::string device;
   int threads = -1;
+  int chainParts = -1;
 
   /// The run config; throws ConfigError naming the first bad field.
   RunConfig build() const;

@@ -15,6 +15,7 @@ struct BenchOptions {
   std::vector<std::string> presets{"toy2d", "fmnist-small"};
   std::string device = "auto";
   int threads = 0;       // 0 = all cores
+  int chainParts = 0;    // parts a Langevin step's chains split into (0 = one per thread)
   StopFlag stop = nullptr;  // set (e.g. by Ctrl-C) to end the call early: throws Interrupted
   int repeats = 20;      // timed repetitions per measurement (after warm-up)
   int iterations = 10;   // timed training iterations per preset

@@ -64,6 +64,7 @@ struct DataConfig {
 struct RuntimeConfig {
   std::string device = "auto";  // auto | cpu | cuda
   int threads = 0;              // intra-op threads; 0 = all cores
+  int chainParts = 0;           // parts a Langevin step's chains split into; 0 = one per thread
 };
 
 struct RunConfig {

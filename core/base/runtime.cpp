@@ -4,6 +4,9 @@
 
 #include <dlfcn.h>
 
+#include <algorithm>
+#include <atomic>
+
 #include <fstream>
 #include <string>
 #include <thread>
@@ -48,6 +51,43 @@ int configureThreads(int requested) {
   const int n = requested > 0 ? requested : cores;
   torch::set_num_threads(n);
   return torch::get_num_threads();
+}
+
+namespace {
+std::atomic<int> g_chainParts{0};
+
+// OpenMP's setters, looked up at run time like OpenBLAS's: LibTorch brings the runtime it
+// was built with (or none), and this code is not compiled with -fopenmp.
+using GetMaxThreads = int (*)();
+using SetNumThreads = void (*)(int);
+GetMaxThreads ompGetMaxThreads() {
+  static const auto f = reinterpret_cast<GetMaxThreads>(dlsym(RTLD_DEFAULT, "omp_get_max_threads"));
+  return f;
+}
+SetNumThreads ompSetNumThreads() {
+  static const auto f = reinterpret_cast<SetNumThreads>(dlsym(RTLD_DEFAULT, "omp_set_num_threads"));
+  return f;
+}
+} // namespace
+
+OneOpenMpThread::OneOpenMpThread() {
+  if (ompGetMaxThreads() && ompSetNumThreads()) {
+    m_previous = ompGetMaxThreads()();
+    ompSetNumThreads()(1);
+  }
+}
+
+OneOpenMpThread::~OneOpenMpThread() {
+  if (m_previous > 0)
+    ompSetNumThreads()(m_previous);
+}
+
+void setChainParts(int parts) {
+  g_chainParts.store(std::max(0, parts));
+}
+
+int chainPartsSetting() {
+  return g_chainParts.load();
 }
 
 torch::Generator makeGenerator(torch::Device device, uint64_t seed) {

@@ -138,6 +138,7 @@ std::vector<Field> fieldsOf(RunConfig& c) {
 
       {"runtime", "device", &r.device, oneOf({"auto", "cpu", "cuda"})},
       {"runtime", "threads", &r.threads, between(0, 1024)},
+      {"runtime", "chain_parts", &r.chainParts, between(0, 1024)},
   };
 }
 

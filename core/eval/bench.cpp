@@ -184,10 +184,12 @@ nlohmann::json benchPreset(const std::string& preset, const BenchOptions& o,
 
 std::string runBenchmark(const BenchOptions& o) {
   const int threads = configureThreads(o.threads);
+  setChainParts(o.chainParts);
   const auto device = resolveDevice(o.device);
   nlohmann::json out;
   out["device"] = describeDevice(device);
   out["threads"] = threads;
+  out["chain_parts"] = o.chainParts > 0 ? o.chainParts : threads;
   out["torch_version"] = std::to_string(TORCH_VERSION_MAJOR) + "." + std::to_string(TORCH_VERSION_MINOR) + "." + std::to_string(TORCH_VERSION_PATCH);
   out["results"] = nlohmann::json::array();
   for (const auto& p : o.presets) {
@@ -199,6 +201,7 @@ std::string runBenchmark(const BenchOptions& o) {
 
 SweepResult runSweep(const BenchOptions& o) {
   configureThreads(o.threads);
+  setChainParts(o.chainParts);
   const auto device = resolveDevice(o.device);
   RunConfig cfg = RunConfig::fromPreset(o.sweepPreset);
   auto method = makeMethod(cfg, device);

@@ -67,6 +67,9 @@ public:
     grad = torch::mm(g, w1).mul_(so * s3 * s2 * s1);
     return e;
   }
+  void advanceForEnergyAndGrad() override {
+    advancePowerIterations(*this, PowerIterationPath::NoGrad);
+  }
 
 private:
   int64_t m_dim;
@@ -379,6 +382,10 @@ torch::Tensor EnergyNet::energyAndGrad(const torch::Tensor& x, torch::Tensor& gr
   auto e = forward(xv);
   grad = torch::autograd::grad({e.sum()}, {xv})[0];
   return e.detach();
+}
+
+void EnergyNet::advanceForEnergyAndGrad() {
+  advancePowerIterations(*this, PowerIterationPath::Forward);
 }
 
 torch::Tensor Generator::forwardAndVjp(

@@ -23,6 +23,10 @@ public:
   /// withEnergy = false an implementation may skip the energy and return an undefined tensor.
   virtual torch::Tensor energyAndGrad(const torch::Tensor& x, torch::Tensor& grad,
                                       bool withEnergy = true);
+  /// Advances the spectral norm's power iterations as the next energyAndGrad would (training
+  /// mode), so that energyAndGrad can then run on parts of a batch concurrently under
+  /// HoldPowerIteration (models/spectral_norm.h) and give the rows of one call on the whole.
+  virtual void advanceForEnergyAndGrad();
 };
 
 /// G(z): (B, nz, 1, 1) -> (B, ...) data-space samples.

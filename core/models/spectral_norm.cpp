@@ -33,17 +33,37 @@ void SpectralNormState::init(torch::nn::Module& owner, const torch::Tensor& weig
   m_v = owner.register_buffer("weight_v", normalized(torch::randn({cols}, weight.options())));
 }
 
+namespace {
+thread_local bool t_holdPowerIteration = false;
+} // namespace
+
+HoldPowerIteration::HoldPowerIteration() : m_previous(t_holdPowerIteration) {
+  t_holdPowerIteration = true;
+}
+
+HoldPowerIteration::~HoldPowerIteration() {
+  t_holdPowerIteration = m_previous;
+}
+
+bool HoldPowerIteration::active() {
+  return t_holdPowerIteration;
+}
+
+torch::Tensor SpectralNormState::advanceTensors(const torch::Tensor& mat) {
+  torch::NoGradGuard noGrad;
+  m_v.copy_(normalized(torch::mv(mat.t(), m_u)));
+  auto wv = torch::mv(mat, m_v);
+  m_u.copy_(normalized(wv));
+  return wv;
+}
+
 torch::Tensor SpectralNormState::normalise(const torch::Tensor& weight, bool training,
                                            bool oneSided) {
   const auto mat = weight.reshape({weight.size(0), -1});
   const bool needGrad = torch::GradMode::is_enabled() && weight.requires_grad();
   torch::Tensor wv;  // W v after the power iteration, reusable when no gradient is needed
-  if (training) {
-    torch::NoGradGuard noGrad;
-    m_v.copy_(normalized(torch::mv(mat.t(), m_u)));
-    wv = torch::mv(mat, m_v);
-    m_u.copy_(normalized(wv));
-  }
+  if (training && !HoldPowerIteration::active())
+    wv = advanceTensors(mat);
   if (!needGrad) {
     // sigma = u^T W v; with W v from above this is bit-identical to recomputing it.
     torch::NoGradGuard noGrad;
@@ -58,59 +78,82 @@ torch::Tensor SpectralNormState::normalise(const torch::Tensor& weight, bool tra
   return weight / (oneSided ? sigma.clamp_min(1.0) : sigma);
 }
 
+bool SpectralNormState::rawEligible(const torch::Tensor& weight) const {
+  return weight.device().is_cpu() && weight.scalar_type() == torch::kFloat &&
+         weight.is_contiguous() && m_u.is_contiguous() && m_v.is_contiguous();
+}
+
 double SpectralNormState::stepNoGrad(const torch::Tensor& weight, bool training) {
   torch::NoGradGuard noGrad;
-  const bool raw = weight.device().is_cpu() && weight.scalar_type() == torch::kFloat &&
-                   weight.is_contiguous() && m_u.is_contiguous() && m_v.is_contiguous();
-  if (!raw) {
+  const bool advancing = training && !HoldPowerIteration::active();
+  if (!rawEligible(weight)) {
     const auto mat = weight.reshape({weight.size(0), -1});
-    if (training) {
-      m_v.copy_(normalized(torch::mv(mat.t(), m_u)));
-      const auto wv = torch::mv(mat, m_v);
-      m_u.copy_(normalized(wv));
-      return torch::dot(m_u, wv).item<double>();
-    }
+    if (advancing)
+      return torch::dot(m_u, advanceTensors(mat)).item<double>();
     return torch::dot(m_u, torch::mv(mat, m_v)).item<double>();
   }
-  // Same steps as above on raw memory: v = normalize(W^T u), u = normalize(W v),
-  // sigma = u . (W v). Accumulation is in float like the tensor path.
+  if (advancing)
+    advanceRaw(weight);
+  return sigmaRaw(weight);
+}
+
+void SpectralNormState::advance(const torch::Tensor& weight, PowerIterationPath path) {
+  torch::NoGradGuard noGrad;
+  if (path == PowerIterationPath::NoGrad && rawEligible(weight))
+    advanceRaw(weight);
+  else
+    advanceTensors(weight.reshape({weight.size(0), -1}));
+}
+
+// The tensor path's steps on raw memory: v = normalize(W^T u), u = normalize(W v), and
+// sigma = u . (W v). Accumulation is in float like the tensor path; W v is recomputed by
+// sigmaRaw in the same order, so the two together give the bits one fused pass gave.
+void SpectralNormState::advanceRaw(const torch::Tensor& weight) {
   const int64_t rows = weight.size(0), cols = weight.numel() / rows;
   const float* w = weight.data_ptr<float>();
   float* u = m_u.data_ptr<float>();
   float* v = m_v.data_ptr<float>();
-  std::vector<float> wv(static_cast<size_t>(rows));
-  if (training) {
-    std::fill(v, v + cols, 0.f);
-    for (int64_t r = 0; r < rows; ++r) {
-      const float ur = u[r];
-      const float* wr = w + r * cols;
-      for (int64_t c = 0; c < cols; ++c)
-        v[c] += wr[c] * ur;
-    }
-    float n = 0.f;
+  std::fill(v, v + cols, 0.f);
+  for (int64_t r = 0; r < rows; ++r) {
+    const float ur = u[r];
+    const float* wr = w + r * cols;
     for (int64_t c = 0; c < cols; ++c)
-      n += v[c] * v[c];
-    const float invV = 1.f / std::max(std::sqrt(n), static_cast<float>(kEps));
-    for (int64_t c = 0; c < cols; ++c)
-      v[c] *= invV;
+      v[c] += wr[c] * ur;
   }
-  float n = 0.f;
+  float nv = 0.f;
+  for (int64_t c = 0; c < cols; ++c)
+    nv += v[c] * v[c];
+  const float invV = 1.f / std::max(std::sqrt(nv), static_cast<float>(kEps));
+  for (int64_t c = 0; c < cols; ++c)
+    v[c] *= invV;
+  std::vector<float> wv(static_cast<size_t>(rows));
+  float nu = 0.f;
   for (int64_t r = 0; r < rows; ++r) {
     const float* wr = w + r * cols;
     float acc = 0.f;
     for (int64_t c = 0; c < cols; ++c)
       acc += wr[c] * v[c];
     wv[r] = acc;
-    n += acc * acc;
+    nu += acc * acc;
   }
-  if (training) {
-    const float invU = 1.f / std::max(std::sqrt(n), static_cast<float>(kEps));
-    for (int64_t r = 0; r < rows; ++r)
-      u[r] = wv[r] * invU;
-  }
-  float sigma = 0.f;
+  const float invU = 1.f / std::max(std::sqrt(nu), static_cast<float>(kEps));
   for (int64_t r = 0; r < rows; ++r)
-    sigma += u[r] * wv[r];
+    u[r] = wv[r] * invU;
+}
+
+float SpectralNormState::sigmaRaw(const torch::Tensor& weight) const {
+  const int64_t rows = weight.size(0), cols = weight.numel() / rows;
+  const float* w = weight.data_ptr<float>();
+  const float* u = m_u.data_ptr<float>();
+  const float* v = m_v.data_ptr<float>();
+  float sigma = 0.f;
+  for (int64_t r = 0; r < rows; ++r) {
+    const float* wr = w + r * cols;
+    float acc = 0.f;
+    for (int64_t c = 0; c < cols; ++c)
+      acc += wr[c] * v[c];
+    sigma += u[r] * acc;
+  }
   return sigma;
 }
 
@@ -187,6 +230,21 @@ torch::Tensor SnConv2dImpl::effectiveWeight() {
   torch::NoGradGuard noGrad;
   return options.spectral_norm() ? sn.normalise(weight, false, options.one_sided())
                                  : weight.clone();
+}
+
+void advancePowerIterations(torch::nn::Module& net, PowerIterationPath path) {
+  // modules(true) needs the top module held by a shared_ptr; a test's model may live anywhere.
+  std::vector<torch::nn::Module*> all{&net};
+  for (const auto& m : net.modules(/*include_self=*/false))
+    all.push_back(m.get());
+  for (torch::nn::Module* m : all) {
+    if (!m->is_training())
+      continue;
+    if (auto* linear = dynamic_cast<SnLinearImpl*>(m); linear && linear->options.spectral_norm())
+      linear->sn.advance(linear->weight, path);
+    else if (auto* conv = dynamic_cast<SnConv2dImpl*>(m); conv && conv->options.spectral_norm())
+      conv->sn.advance(conv->weight, path);
+  }
 }
 
 } // namespace ebm

@@ -31,6 +31,32 @@ struct SnConv2dOptions {
   TORCH_ARG(bool, one_sided) = false;  // W / max(sigma, 1): only shrinks (DRL, METHODS §2.6)
 };
 
+/// While alive, layers in training mode on this thread apply their current u, v without
+/// advancing the power iteration (as in eval mode, but with training's autograd treatment).
+/// A chain split over threads advances every layer once on its own thread
+/// (advancePowerIterations) and evaluates the parts under this guard, so each part sees the
+/// weights one call on the whole batch would have seen.
+class HoldPowerIteration {
+public:
+  HoldPowerIteration();
+  ~HoldPowerIteration();
+  HoldPowerIteration(const HoldPowerIteration&) = delete;
+  HoldPowerIteration& operator=(const HoldPowerIteration&) = delete;
+  /// True while a guard is alive on the calling thread.
+  static bool active();
+
+private:
+  bool m_previous;
+};
+
+/// How a layer's next call will apply its power iteration: through tensor operations (a
+/// forward with autograd) or through stepNoGrad (a hand-written backward).
+enum class PowerIterationPath { Forward, NoGrad };
+
+/// One power iteration on every spectrally normalised layer of `net` that is in training mode,
+/// exactly as their next call along `path` would run it (not under HoldPowerIteration).
+void advancePowerIterations(torch::nn::Module& net, PowerIterationPath path);
+
 /// Shared power-iteration state for one weight matrix viewed as (out, -1).
 class SpectralNormState {
 public:
@@ -47,8 +73,17 @@ public:
   /// Small float32 CPU weights take a loop over raw memory: a handful of dispatched tensor
   /// operations per layer would cost more than the arithmetic.
   double stepNoGrad(const torch::Tensor& weight, bool training);
+  /// The power iteration alone, as normalise (Forward) or stepNoGrad (NoGrad) runs it.
+  void advance(const torch::Tensor& weight, PowerIterationPath path);
 
 private:
+  // W v after advancing u, v by one power iteration with tensor operations.
+  torch::Tensor advanceTensors(const torch::Tensor& mat);
+  // stepNoGrad's raw-memory path applies (small float32 CPU weights).
+  bool rawEligible(const torch::Tensor& weight) const;
+  void advanceRaw(const torch::Tensor& weight);
+  float sigmaRaw(const torch::Tensor& weight) const;
+
   torch::Tensor m_u, m_v;
 };
 

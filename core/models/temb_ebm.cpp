@@ -178,6 +178,23 @@ torch::Tensor TembEbmImpl::forward(const torch::Tensor& y, const TembContext& ct
   return (h.sum({2, 3}) * ctx.head).sum(1);
 }
 
+void TembEbmImpl::advanceForwardPowerIterations(int forwards) {
+  const auto advance = [](Layer& l) {
+    if (l.conv && l.conv->is_training() && l.conv->options.spectral_norm())
+      l.conv->sn.advance(l.conv->weight, PowerIterationPath::Forward);
+    if (l.linear && l.linear->is_training() && l.linear->options.spectral_norm())
+      l.linear->sn.advance(l.linear->weight, PowerIterationPath::Forward);
+  };
+  for (int i = 0; i < forwards; ++i) {
+    advance(m_in);
+    for (Block& b : m_blocks) {
+      advance(b.first);
+      advance(b.second);
+      advance(b.shortcut);
+    }
+  }
+}
+
 torch::Tensor TembEbmImpl::energy(const torch::Tensor& y, const torch::Tensor& sinusoid,
                                   const torch::Tensor& labels) {
   return forward(y, context(sinusoid, labels));

@@ -52,6 +52,11 @@ public:
   torch::Tensor energy(const torch::Tensor& y, const torch::Tensor& sinusoid,
                        const torch::Tensor& labels = {});
 
+  /// Advances the spectral norm's power iteration of the layers forward() uses (not the time
+  /// branch's, which context() uses) as `forwards` forwards in training mode would; for a
+  /// chain that splits its batch (models/spectral_norm.h). No-op in eval mode.
+  void advanceForwardPowerIterations(int forwards);
+
   const TembEbmOptions& options() const { return m_options; }
 
 private:

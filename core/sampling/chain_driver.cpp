@@ -1,6 +1,10 @@
 #include "sampling/chain_driver.h"
 #include "base/runtime.h"
 
+#include <ATen/Parallel.h>
+#include <ATen/ThreadLocalState.h>
+
+#include <atomic>
 #include <cmath>
 #include <optional>
 
@@ -189,6 +193,58 @@ private:
   bool m_vectors = false;  // the state is small enough to keep drift and noise vectors
 };
 
+// The parts' evaluations joined in chain order; a field is joined when the parts have it.
+torch::Tensor joinRows(std::vector<KernelEval>& parts, torch::Tensor KernelEval::*field) {
+  std::vector<torch::Tensor> rows;
+  for (auto& p : parts)
+    if ((p.*field).defined())
+      rows.push_back(std::move(p.*field));
+  return rows.size() == parts.size() ? torch::cat(rows, 0) : torch::Tensor();
+}
+
+KernelEval joinParts(std::vector<KernelEval>& parts) {
+  KernelEval e;
+  e.energy = joinRows(parts, &KernelEval::energy);
+  e.grad = joinRows(parts, &KernelEval::grad);
+  e.decoded = joinRows(parts, &KernelEval::decoded);
+  e.mse = joinRows(parts, &KernelEval::mse);
+  e.potential = joinRows(parts, &KernelEval::potential);
+  for (size_t i = 0; i < parts.front().extras.size(); ++i) {
+    std::vector<torch::Tensor> rows;
+    for (const auto& p : parts)
+      rows.push_back(p.extras.at(i).second);
+    e.extras.emplace_back(parts.front().extras[i].first, torch::cat(rows, 0));
+  }
+  return e;
+}
+
+// An evaluation split over the intra-op threads when the kernel allows it. Each part runs on
+// one thread (the ops inside a parallel region do not fan out again), with the caller's grad
+// mode and other thread-local state. A whole batch on several threads would sum in an order of
+// the thread count's choosing; the parts sum as one thread does.
+KernelEval evaluateSplit(ChainKernel& kernel, ChainKernel::Evaluation what,
+                         const torch::Tensor& state, const SettingValues& s, bool record) {
+  const int64_t chains = state.size(0);
+  const int parts =
+      state.device().is_cpu() && kernel.splitsByChain() ? chainParts(chains) : 1;
+  if (parts <= 1)
+    return what == ChainKernel::Evaluation::Step ? kernel.evaluate(state, s, record)
+                                                 : kernel.evaluateFinal(state, s);
+  kernel.beginSplit(what, s);
+  std::vector<KernelEval> evals(static_cast<size_t>(parts));
+  const at::ThreadLocalState caller;
+  at::parallel_for(0, parts, 1, [&](int64_t first, int64_t last) {
+    at::ThreadLocalStateGuard guard(caller);
+    const OneOpenMpThread oneThread;
+    for (int64_t p = first; p < last; ++p) {
+      const int64_t begin = chains * p / parts, end = chains * (p + 1) / parts;
+      evals[static_cast<size_t>(p)] =
+          kernel.evaluatePart(what, state.narrow(0, begin, end - begin), begin, s, record);
+    }
+  });
+  return joinParts(evals);
+}
+
 bool allFinite(const torch::Tensor& a, const torch::Tensor& b) {
   bool ok = torch::isfinite(a).all().item<bool>();
   if (ok && b.defined())
@@ -213,7 +269,7 @@ void recordFinal(ChainKernel& kernel, Recorder& rec, const ChainControl& control
     return;
   }
   torch::NoGradGuard noGrad;
-  const auto e = kernel.evaluateFinal(state, s);
+  const auto e = evaluateSplit(kernel, ChainKernel::Evaluation::Final, state, s, true);
   rec.row(step, kernel.level(), kernel.recordedStepSize(s), kernel.noiseStd(s), e, {}, {});
   if (!torch::isfinite(e.energy).all().item<bool>()) {
     out.diverged = true;
@@ -224,6 +280,14 @@ void recordFinal(ChainKernel& kernel, Recorder& rec, const ChainControl& control
 }
 
 } // namespace
+
+int chainParts(int64_t chains) {
+  if (at::in_parallel_region())
+    return 1;
+  const int setting = chainPartsSetting();
+  const int64_t wanted = setting > 0 ? setting : at::get_num_threads();
+  return static_cast<int>(std::max<int64_t>(1, std::min(wanted, chains / kMinChainsPerPart)));
+}
 
 double ChainKernel::driftCoefficient(const SettingValues& s) const {
   const double step = s.number("step_size");
@@ -258,7 +322,8 @@ torch::Tensor runChain(ChainKernel& kernel, const torch::Tensor& start,
       out.message = "stopped at step " + std::to_string(step);
       break;
     }
-    const auto e = kernel.evaluate(state, cfg, rec.active());
+    const auto e =
+        evaluateSplit(kernel, ChainKernel::Evaluation::Step, state, cfg, rec.active());
     const double driftCoef = kernel.driftCoefficient(cfg);
     const double noiseStd = kernel.noiseStd(cfg);
     const auto noiseFactor = kernel.noiseFactor(cfg);

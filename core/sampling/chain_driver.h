@@ -71,7 +71,33 @@ public:
   virtual double recordedStepSize(const SettingValues& s) const { return s.number("step_size"); }
   /// The noise level the trace's `levels` row shows; < 0 (default): no level row.
   virtual int level() const { return -1; }
+
+  // Splitting the batch across threads. A kernel whose chains are independent (rows
+  // [b, b + n) of its values at a state are its values at those rows alone) says so here; the
+  // driver then calls beginSplit once on its own thread and evaluatePart on disjoint parts
+  // concurrently, one part per intra-op thread, and joins the parts in order.
+  enum class Evaluation { Step, Final };  // evaluate() or evaluateFinal()
+  /// Whether the batch may be split now (default: no). Checked before every evaluation.
+  virtual bool splitsByChain() const { return false; }
+  /// Once per split evaluation, before the parts, on the driver's thread (e.g. advancing the
+  /// spectral norm's power iteration that a whole-batch call would have advanced once).
+  virtual void beginSplit(Evaluation, const SettingValues&) {}
+  /// evaluate() or evaluateFinal() on the chains [begin, begin + part.size(0)) of the state;
+  /// thread-safe for disjoint parts. The default suits kernels without per-chain members.
+  virtual KernelEval evaluatePart(Evaluation what, const torch::Tensor& part, int64_t begin,
+                                  const SettingValues& settings, bool record) {
+    (void)begin;
+    return what == Evaluation::Step ? evaluate(part, settings, record)
+                                    : evaluateFinal(part, settings);
+  }
 };
+
+/// The parts a step of `chains` chains is split into now on this thread: the part setting
+/// (base/runtime.h; 0 = the intra-op thread count), at most one per kMinChainsPerPart chains.
+/// The parts run on the intra-op threads, each single-threaded inside, so a chain's values
+/// depend on the part count and not on the threads.
+int chainParts(int64_t chains);
+constexpr int64_t kMinChainsPerPart = 2;
 
 /// Runs `kernel` from `start` (detached) for as many steps as the live "steps" setting says.
 /// Returns the final, detached state. `free` (1 = may move) masks drift and noise.

@@ -1,5 +1,6 @@
 #include "sampling/langevin.h"
 #include "base/runtime.h"
+#include "models/spectral_norm.h"
 
 namespace ebm {
 namespace {
@@ -19,6 +20,19 @@ public:
     KernelEval e;
     e.energy = m_energy.forward(x);
     return e;
+  }
+  // An EBM has no batch statistics: chains are independent once the power iteration is held.
+  bool splitsByChain() const override { return true; }
+  void beginSplit(Evaluation what, const SettingValues&) override {
+    if (what == Evaluation::Step)
+      m_energy.advanceForEnergyAndGrad();
+    else
+      advancePowerIterations(m_energy, PowerIterationPath::Forward);
+  }
+  KernelEval evaluatePart(Evaluation what, const torch::Tensor& x, int64_t,
+                          const SettingValues& s, bool record) override {
+    HoldPowerIteration hold;
+    return what == Evaluation::Step ? evaluate(x, s, record) : evaluateFinal(x, s);
   }
 
 private:
@@ -49,37 +63,35 @@ public:
   std::string quantity() const override { return "posterior potential or gradient"; }
 
   KernelEval evaluate(const torch::Tensor& z, const SettingValues& s, bool record) override {
-    // The likelihood part goes back through G as a vector-Jacobian product with
-    // dU/dG = 2c (G(z) - x) (masked); the prior's gradient is added here.
-    const auto k = posteriorScales(s);
-    KernelEval e;
-    e.decoded = m_G.forwardAndVjp(
-        z,
-        [&](const torch::Tensor& out) {
-          auto residual = out - m_x;
-          if (m_mask.defined())
-            residual = residual * m_mask;
-          e.energy = residual.pow(2).flatten(1).sum(1) * k.likelihood + k.priorTerm(z);
-          return residual * (2.0 * k.likelihood);
-        },
-        e.grad);
-    torch::NoGradGuard noGrad;
-    e.grad.add_(z, k.prior);
-    if (record)
-      e.mse = mse(e.decoded);
-    return e;
+    return evaluateAgainst(z, m_x, m_mask, s, record);
+  }
+
+  // In training mode the reference's generator normalises over the batch (BatchNorm), which
+  // couples the chains; otherwise they are independent.
+  bool splitsByChain() const override {
+    for (const auto& m : m_G.modules(/*include_self=*/false))
+      if (m->is_training() && (dynamic_cast<const torch::nn::BatchNorm1dImpl*>(m.get()) ||
+                               dynamic_cast<const torch::nn::BatchNorm2dImpl*>(m.get())))
+        return false;
+    return true;
+  }
+  void beginSplit(Evaluation, const SettingValues&) override {
+    advancePowerIterations(m_G, PowerIterationPath::Forward);
+  }
+  KernelEval evaluatePart(Evaluation what, const torch::Tensor& z, int64_t begin,
+                          const SettingValues& s, bool record) override {
+    HoldPowerIteration hold;
+    const int64_t n = z.size(0);
+    const auto rows = [&](const torch::Tensor& t) {
+      return t.defined() && t.size(0) == m_x.size(0) && t.size(0) > 1 ? t.narrow(0, begin, n) : t;
+    };
+    const auto x = m_x.narrow(0, begin, n), mask = rows(m_mask);
+    return what == Evaluation::Step ? evaluateAgainst(z, x, mask, s, record)
+                                    : finalAgainst(z, x, mask, s);
   }
 
   KernelEval evaluateFinal(const torch::Tensor& z, const SettingValues& s) override {
-    const auto k = posteriorScales(s);
-    KernelEval e;
-    e.decoded = m_G.forward(z);
-    auto residual = e.decoded - m_x;
-    if (m_mask.defined())
-      residual = residual * m_mask;
-    e.energy = residual.pow(2).flatten(1).sum(1) * k.likelihood + k.priorTerm(z);
-    e.mse = mse(e.decoded);
-    return e;
+    return finalAgainst(z, m_x, m_mask, s);
   }
 
   void describe(Trace& t) const override {
@@ -88,12 +100,50 @@ public:
   }
 
 private:
+  // The step's evaluation for targets x (and mask), the rows of the chains z.
+  KernelEval evaluateAgainst(const torch::Tensor& z, const torch::Tensor& x,
+                             const torch::Tensor& mask, const SettingValues& s, bool record) {
+    // The likelihood part goes back through G as a vector-Jacobian product with
+    // dU/dG = 2c (G(z) - x) (masked); the prior's gradient is added here.
+    const auto k = posteriorScales(s);
+    KernelEval e;
+    e.decoded = m_G.forwardAndVjp(
+        z,
+        [&](const torch::Tensor& out) {
+          auto residual = out - x;
+          if (mask.defined())
+            residual = residual * mask;
+          e.energy = residual.pow(2).flatten(1).sum(1) * k.likelihood + k.priorTerm(z);
+          return residual * (2.0 * k.likelihood);
+        },
+        e.grad);
+    torch::NoGradGuard noGrad;
+    e.grad.add_(z, k.prior);
+    if (record)
+      e.mse = mse(e.decoded, x, mask);
+    return e;
+  }
+
+  KernelEval finalAgainst(const torch::Tensor& z, const torch::Tensor& x,
+                          const torch::Tensor& mask, const SettingValues& s) {
+    const auto k = posteriorScales(s);
+    KernelEval e;
+    e.decoded = m_G.forward(z);
+    auto residual = e.decoded - x;
+    if (mask.defined())
+      residual = residual * mask;
+    e.energy = residual.pow(2).flatten(1).sum(1) * k.likelihood + k.priorTerm(z);
+    e.mse = mse(e.decoded, x, mask);
+    return e;
+  }
+
   // Per-pixel MSE of the decoded state; over observed pixels when masked.
-  torch::Tensor mse(const torch::Tensor& decoded) const {
-    auto r = (decoded - m_x).pow(2);
-    if (!m_mask.defined())
+  static torch::Tensor mse(const torch::Tensor& decoded, const torch::Tensor& x,
+                           const torch::Tensor& mask) {
+    auto r = (decoded - x).pow(2);
+    if (!mask.defined())
       return r.flatten(1).mean(1);
-    auto m = m_mask.expand_as(r);
+    auto m = mask.expand_as(r);
     return (r * m).flatten(1).sum(1) / m.flatten(1).sum(1).clamp_min(1.0);
   }
 

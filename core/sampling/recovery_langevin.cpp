@@ -1,6 +1,7 @@
 #include "sampling/recovery_langevin.h"
 
 #include "errors.h"
+#include "models/spectral_norm.h"
 
 #include <cmath>
 
@@ -14,7 +15,7 @@ class RecoveryKernel : public ChainKernel {
 public:
   RecoveryKernel(const LevelEnergy& energy, const NoiseSchedule& schedule,
                  const torch::Tensor& start, const RecoveryChain& chain)
-      : m_energy(energy), m_name(chain.name) {
+      : m_energy(energy), m_parts(chain.parts), m_name(chain.name) {
     TORCH_CHECK(chain.levels.defined() && chain.levels.dim() == 1 &&
                     chain.levels.size(0) == start.size(0),
                 "recoveryLangevin: expected one level per chain (", start.size(0), "), got ",
@@ -41,34 +42,28 @@ public:
   std::string quantity() const override { return "energy f or its gradient"; }
 
   KernelEval evaluate(const torch::Tensor& y, const SettingValues&, bool record) override {
-    KernelEval e;
-    torch::Tensor gradF;
-    {
-      torch::AutoGradMode enable(true);
-      const auto v = y.detach().requires_grad_(true);
-      const auto f = energyAt(v);
-      if (f.requires_grad())
-        gradF = torch::autograd::grad({f.sum()}, {v}, {}, false, false, true)[0];
-      e.energy = f.detach();
-    }
-    torch::NoGradGuard noGrad;
-    const auto offset = y - m_target;
-    e.grad = offset * (2.0 * m_pull);
-    if (gradF.defined())
-      e.grad.sub_(gradF);
-    if (record) {
-      e.extras.emplace_back("recovery_distance", offset.flatten(1).norm(2, 1));
-      // The potential the chain moves on, V = -f + pull |y - x~|^2, for the MALA acceptance.
-      e.potential = (offset.pow(2) * m_pull).flatten(1).sum(1) - e.energy;
-    }
-    return e;
+    return evaluateOn(m_energy, y, m_levels, m_target, m_pull, record);
   }
 
   KernelEval evaluateFinal(const torch::Tensor& y, const SettingValues&) override {
-    KernelEval e;
-    e.energy = energyAt(y).detach();
-    e.extras.emplace_back("recovery_distance", (y - m_target).flatten(1).norm(2, 1));
-    return e;
+    return finalOn(m_energy, y, m_levels, m_target);
+  }
+
+  bool splitsByChain() const override { return static_cast<bool>(m_parts.rows); }
+  void beginSplit(Evaluation, const SettingValues&) override {
+    if (m_parts.beforeSplit)
+      m_parts.beforeSplit();
+  }
+  KernelEval evaluatePart(Evaluation what, const torch::Tensor& y, int64_t begin,
+                          const SettingValues&, bool record) override {
+    HoldPowerIteration hold;
+    const int64_t n = y.size(0);
+    const LevelEnergy energy = m_parts.rows(begin, n);
+    const auto levels = m_levels.narrow(0, begin, n), target = m_target.narrow(0, begin, n);
+    if (what == Evaluation::Final)
+      return finalOn(energy, y, levels, target);
+    const auto pull = m_pull.dim() > 0 ? m_pull.narrow(0, begin, n) : m_pull;
+    return evaluateOn(energy, y, levels, target, pull, record);
   }
 
   double driftCoefficient(const SettingValues& s) const override {
@@ -87,14 +82,51 @@ public:
 private:
   static double multiplier(const SettingValues& s) { return s.number("step_multiplier", 1.0); }
 
-  torch::Tensor energyAt(const torch::Tensor& y) const {
-    auto f = m_energy(y, m_levels);
+  // The step's values for the chains y with these levels, targets x~ and pulls.
+  static KernelEval evaluateOn(const LevelEnergy& energy, const torch::Tensor& y,
+                               const torch::Tensor& levels, const torch::Tensor& target,
+                               const torch::Tensor& pull, bool record) {
+    KernelEval e;
+    torch::Tensor gradF;
+    {
+      torch::AutoGradMode enable(true);
+      const auto v = y.detach().requires_grad_(true);
+      const auto f = energyAt(energy, v, levels);
+      if (f.requires_grad())
+        gradF = torch::autograd::grad({f.sum()}, {v}, {}, false, false, true)[0];
+      e.energy = f.detach();
+    }
+    torch::NoGradGuard noGrad;
+    const auto offset = y - target;
+    e.grad = offset * (2.0 * pull);
+    if (gradF.defined())
+      e.grad.sub_(gradF);
+    if (record) {
+      e.extras.emplace_back("recovery_distance", offset.flatten(1).norm(2, 1));
+      // The potential the chain moves on, V = -f + pull |y - x~|^2, for the MALA acceptance.
+      e.potential = (offset.pow(2) * pull).flatten(1).sum(1) - e.energy;
+    }
+    return e;
+  }
+
+  static KernelEval finalOn(const LevelEnergy& energy, const torch::Tensor& y,
+                            const torch::Tensor& levels, const torch::Tensor& target) {
+    KernelEval e;
+    e.energy = energyAt(energy, y, levels).detach();
+    e.extras.emplace_back("recovery_distance", (y - target).flatten(1).norm(2, 1));
+    return e;
+  }
+
+  static torch::Tensor energyAt(const LevelEnergy& energy, const torch::Tensor& y,
+                                const torch::Tensor& levels) {
+    auto f = energy(y, levels);
     TORCH_CHECK(f.dim() == 1 && f.size(0) == y.size(0), "recoveryLangevin: the energy must be (",
                 y.size(0), "), got ", f.sizes());
     return f;
   }
 
   const LevelEnergy& m_energy;
+  LevelEnergyParts m_parts;
   std::string m_name;
   torch::Tensor m_levels, m_target, m_pull, m_stepPerChain;
   int m_level = -1;

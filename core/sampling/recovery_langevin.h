@@ -35,6 +35,17 @@ struct RecoveryLangevinConfig {
   int snapshotEvery = 1;
 };
 
+/// How a recovery chain may split its batch over threads (sampling/chain_driver.h):
+/// `rows(begin, n)` is the energy of chains [begin, begin + n) alone (it narrows whatever
+/// per-chain context it holds) and may be called from several threads at once; `beforeSplit`
+/// runs once per split evaluation first, on the chain's thread (the spectral norm's power
+/// iteration that one call on the whole batch would have advanced). Without `rows` the batch
+/// stays whole.
+struct LevelEnergyParts {
+  std::function<LevelEnergy(int64_t begin, int64_t count)> rows;
+  std::function<void()> beforeSplit;
+};
+
 /// What one run conditions on.
 struct RecoveryChain {
   torch::Tensor conditioning;  // x~ = x_{l+1} (B, ...); undefined: the start state (top level)
@@ -43,6 +54,7 @@ struct RecoveryChain {
   torch::Tensor observed;      // optional with the mask: written into the start's observed entries
   std::string name = "y";      // the trace's chain name (the method's ChainSpec name)
   bool marginal = false;       // no pull toward x~ at any level: Langevin on f(y, l) alone
+  LevelEnergyParts parts;      // optional: the energy by parts of the batch
 };
 
 /// All chains at one level.

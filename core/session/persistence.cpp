@@ -72,6 +72,7 @@ void Session::Impl::build(RunConfig cfg, const std::string& checkpoint,
   }
   cfg.validate();
   threads = configureThreads(cfg.runtime.threads);
+  setChainParts(cfg.runtime.chainParts);
   device = resolveDevice(cfg.runtime.device);
   auto newData = makeDataSource(cfg.data, cfg.model);
   auto newMethod = makeMethod(cfg, device);

@@ -124,12 +124,37 @@ TembContext RecoveryMethod::energyContext(const torch::Tensor& levels,
       sinusoidalEmbedding(m_tables.energyTime.index_select(0, lev), m_settings.ebm.tembDim), lab);
 }
 
+namespace {
+
+// Rows [begin, begin + n) of a context with one row per chain; a one-row context serves all.
+TembContext contextRows(const TembContext& c, int64_t begin, int64_t n) {
+  const auto rows = [&](const torch::Tensor& t) {
+    return t.defined() && t.size(0) > 1 ? t.narrow(0, begin, n) : t;
+  };
+  TembContext r;
+  for (const auto& shift : c.blockShift)
+    r.blockShift.push_back(rows(shift));
+  r.head = rows(c.head);
+  return r;
+}
+
+} // namespace
+
 LevelEnergy RecoveryMethod::chainEnergy(const torch::Tensor& levels, const Guidance& guidance) {
+  return chainEnergyParts(levels, guidance).rows(0, levels.size(0));
+}
+
+LevelEnergyParts RecoveryMethod::chainEnergyParts(const torch::Tensor& levels,
+                                                  const Guidance& guidance) {
+  LevelEnergyParts parts;
   if (!guidance.conditional()) {
     const TembContext context = energyContext(levels, {});
-    return [this, context](const torch::Tensor& y, const torch::Tensor&) {
-      return m_ebm->forward(y, context);
+    parts.rows = [this, context](int64_t begin, int64_t n) -> LevelEnergy {
+      const TembContext c = contextRows(context, begin, n);
+      return [this, c](const torch::Tensor& y, const torch::Tensor&) { return m_ebm->forward(y, c); };
     };
+    parts.beforeSplit = [this] { m_ebm->advanceForwardPowerIterations(1); };
+    return parts;
   }
   std::vector<TembContext> terms;
   for (const auto& labels : guidance.labels)
@@ -138,13 +163,34 @@ LevelEnergy RecoveryMethod::chainEnergy(const torch::Tensor& levels, const Guida
   if (guidance.needsUnconditional())
     unconditional = energyContext(levels, {});
   const auto coefficients = guidance.coefficients;
-  return [this, terms, unconditional, coefficients](const torch::Tensor& y, const torch::Tensor&) {
-    std::vector<torch::Tensor> f;
+  parts.rows = [this, terms, unconditional, coefficients](int64_t begin,
+                                                          int64_t n) -> LevelEnergy {
+    std::vector<TembContext> t;
     for (const auto& c : terms)
-      f.push_back(m_ebm->forward(y, c));
-    return guidedCombination(unconditional ? m_ebm->forward(y, *unconditional) : torch::Tensor(),
-                             f, coefficients);
+      t.push_back(contextRows(c, begin, n));
+    std::optional<TembContext> u;
+    if (unconditional)
+      u = contextRows(*unconditional, begin, n);
+    return [this, t, u, coefficients](const torch::Tensor& y, const torch::Tensor&) {
+      std::vector<torch::Tensor> f;
+      for (const auto& c : t)
+        f.push_back(m_ebm->forward(y, c));
+      return guidedCombination(u ? m_ebm->forward(y, *u) : torch::Tensor(), f, coefficients);
+    };
   };
+  // Every forward of a guided energy advances the power iteration once (training mode).
+  const int forwards = static_cast<int>(terms.size()) + (unconditional ? 1 : 0);
+  parts.beforeSplit = [this, forwards] { m_ebm->advanceForwardPowerIterations(forwards); };
+  return parts;
+}
+
+torch::Tensor RecoveryMethod::recover(RecoveryChain chain, const torch::Tensor& y0,
+                                      const Guidance& guidance,
+                                      const LiveValue<SettingValues>& live,
+                                      const ChainControl& control) {
+  chain.parts = chainEnergyParts(chain.levels, guidance);
+  const LevelEnergy whole = chain.parts.rows(0, chain.levels.size(0));
+  return recoveryLangevin(whole, m_schedule, y0, chain, live, control);
 }
 
 torch::Tensor RecoveryMethod::proposalMean(const torch::Tensor& xNext, const torch::Tensor& levels,
@@ -211,8 +257,8 @@ IterationResult RecoveryMethod::iterateDrl(const torch::Tensor& x, MethodContext
   const int64_t dims = x.dim();
   // Negatives: K steps from x~ = x_{l+1} itself (§2.5).
   RecoveryChain chain{p.xNext, p.levels, {}, {}, "y"};
-  const auto yK = recoveryLangevin(chainEnergy(p.levels), m_schedule, p.xNext, chain, ctx.live("y"),
-                                   ctx.control(ctx.trace("y"), false));
+  const auto yK =
+      recover(chain, p.xNext, {}, ctx.live("y"), ctx.control(ctx.trace("y"), false));
   if (ctx.stopRequested())
     return interrupted();
   m_optEbm->zeroGrad();
@@ -258,8 +304,8 @@ IterationResult RecoveryMethod::iterateCdrl(const torch::Tensor& x, MethodContex
                      torch::randn(x.sizes(), *ctx.gen, x.options());
   m_ebm->eval();
   RecoveryChain chain{p.xNext, p.levels, {}, {}, "y"};
-  const auto yK = recoveryLangevin(chainEnergy(p.levels, guidance), m_schedule, y0.detach(), chain,
-                                   ctx.live("y"), ctx.control(ctx.trace("y"), false));
+  const auto yK =
+      recover(chain, y0.detach(), guidance, ctx.live("y"), ctx.control(ctx.trace("y"), false));
   if (ctx.stopRequested()) {
     m_ebm->train();
     return interrupted();

@@ -70,6 +70,11 @@ private:
   /// and every step reuses it (METHODS §4.1 B3). With guidance: the guided or composed energy
   /// (sampling/guidance.h), one context per term.
   LevelEnergy chainEnergy(const torch::Tensor& levels, const Guidance& guidance = {});
+  /// chainEnergy by parts of the batch, for a chain split across threads.
+  LevelEnergyParts chainEnergyParts(const torch::Tensor& levels, const Guidance& guidance);
+  /// recoveryLangevin from y0 on chainEnergy(chain.levels, guidance), split by its parts.
+  torch::Tensor recover(RecoveryChain chain, const torch::Tensor& y0, const Guidance& guidance,
+                        const LiveValue<SettingValues>& live, const ChainControl& control);
   /// The initializer's proposal mean for x_{l+1} at levels (CDRL), guided like the energy.
   torch::Tensor proposalMean(const torch::Tensor& xNext, const torch::Tensor& levels,
                              const Guidance& guidance = {});

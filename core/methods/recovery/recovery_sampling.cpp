@@ -106,8 +106,7 @@ torch::Tensor RecoveryMethod::sampleLevel(const torch::Tensor& x, int level,
     states->proposal = m_init ? levelStateFloats(y0) : std::vector<float>{};
     states->pull = m * m * m_schedule.kappa[level] * m_schedule.isRecovery[level];
   }
-  const auto y =
-      recoveryLangevin(chainEnergy(levels, guidance), m_schedule, y0, chain, live, control);
+  const auto y = recover(chain, y0, guidance, live, control);
   return y / m_schedule.scale[level];
 }
 
@@ -126,8 +125,7 @@ torch::Tensor RecoveryMethod::longRun(const torch::Tensor& x, int steps,
   SettingValues fixed = live.peek();
   fixed.numbers["steps"] = steps;
   const LiveValue<SettingValues> settings(fixed);
-  const auto y = recoveryLangevin(chainEnergy(levels, guidance), m_schedule,
-                                  x * m_schedule.scale[0], chain, settings, control);
+  const auto y = recover(chain, x * m_schedule.scale[0], guidance, settings, control);
   return y / m_schedule.scale[0];
 }
 
@@ -245,8 +243,7 @@ torch::Tensor RecoveryMethod::reviseAtLevel(const RevisionRequest& request, Meth
     m_init->train();
   }
   RecoveryChain chain{xNext, levels, {}, {}, "y"};
-  const auto y = recoveryLangevin(chainEnergy(levels), m_schedule, y0, chain, live,
-                                  ctx.control(ctx.trace("y"), true));
+  const auto y = recover(chain, y0, {}, live, ctx.control(ctx.trace("y"), true));
   m_ebm->train();
   return (y / m_schedule.scale[level]).to(torch::kCPU);
 }
