@@ -14,6 +14,9 @@
 
 #include <cmath>
 #include <cstring>
+#include <mutex>
+#include <set>
+#include <thread>
 
 namespace ebm {
 namespace {
@@ -179,6 +182,52 @@ TEST_F(SplitFixture, PartsFollowTheThreadsUnlessSet) {
   use(1, 3);
   EXPECT_EQ(chainParts(64), 3);
   EXPECT_EQ(chainParts(4), 2);
+}
+
+// E(x) = |x|^2 / 2, noting which threads evaluate its parts.
+class ThreadNotingKernel : public ChainKernel {
+public:
+  std::string chainName() const override { return "x"; }
+  std::string quantity() const override { return "energy"; }
+  KernelEval evaluate(const torch::Tensor& x, const SettingValues&, bool) override {
+    KernelEval e;
+    e.energy = 0.5 * x.pow(2).sum(1);
+    e.grad = x.clone();
+    return e;
+  }
+  KernelEval evaluateFinal(const torch::Tensor& x, const SettingValues& s) override {
+    return evaluate(x, s, true);
+  }
+  bool splitsByChain() const override { return true; }
+  KernelEval evaluatePart(Evaluation, const torch::Tensor& x, int64_t begin,
+                          const SettingValues& s, bool record) override {
+    {
+      std::lock_guard<std::mutex> lock(m_mutex);
+      m_threads.insert(std::this_thread::get_id());
+      m_begins.insert(begin);
+    }
+    return evaluate(x, s, record);
+  }
+  std::set<std::thread::id> m_threads;
+  std::set<int64_t> m_begins;
+
+private:
+  std::mutex m_mutex;
+};
+
+TEST_F(SplitFixture, TwoPartsRunOnTwoThreads) {
+  // The parallel loop is a pragma in LibTorch's headers: built without OpenMP, both parts would
+  // quietly run on the calling thread.
+  use(2, 2);
+  ThreadNotingKernel kernel;
+  auto gen = test::seeded(4);
+  ChainControl control;
+  control.gen = &gen;
+  SettingValues s;
+  s.numbers = {{"steps", 20}, {"step_size", 0.1}, {"noise", 0.0}};
+  runChain(kernel, torch::randn({64, 2}, gen), s, control);
+  EXPECT_EQ(kernel.m_begins, (std::set<int64_t>{0, 32}));
+  EXPECT_EQ(kernel.m_threads.size(), 2u);
 }
 
 TEST_F(SplitFixture, MlpXChainInTrainingDependsOnThePartsNotTheThreads) {
