@@ -290,7 +290,9 @@ void Session::Impl::runVariants(const ChainSpec& spec, const std::vector<Revisio
   SweepModelState model(*method);
   SweepBusy busyFlag(revisionRunning);
   work->running = true;
-  comparison = work;
+  // What is published is a copy: a snapshot's result never changes after it was published, and
+  // each publication has a pointer of its own (the views skip a pointer they have shown).
+  comparison = std::make_shared<const ComparisonResult>(*work);
   publish();
   for (size_t i = 0; i < requests.size() && !chainStop.load(); ++i) {
     auto onStep = [&, i](const Trace& t) {
@@ -307,7 +309,7 @@ void Session::Impl::runVariants(const ChainSpec& spec, const std::vector<Revisio
     } catch (...) {
       model.restore();
       work->running = false;
-      comparison = work;
+      comparison = std::make_shared<const ComparisonResult>(*work);
       throw;
     }
     model.restore();
@@ -326,7 +328,7 @@ void Session::Impl::runVariants(const ChainSpec& spec, const std::vector<Revisio
   work->message = "compare: " + std::to_string(work->summaries.size()) + " of " +
                   std::to_string(requests.size()) + " variants of the " + spec.name + "-chain" +
                   (work->stopped ? " (stopped)" : "") + " from seed " + std::to_string(work->seed);
-  comparison = work;
+  comparison = std::make_shared<const ComparisonResult>(*work);
   lastMessage = work->message;
 }
 
@@ -370,7 +372,7 @@ void Session::Impl::runCells(const ChainSpec& spec, const RevisionRequest& req,
   SweepModelState model(*method);
   SweepBusy busyFlag(revisionRunning);
   work->running = true;
-  grid = work;
+  grid = std::make_shared<const GridResult>(*work);  // a copy, as in runVariants
   publish();
   size_t ran = 0;
   for (size_t i = 0; i < cells.size() && !chainStop.load(); ++i) {
@@ -380,7 +382,7 @@ void Session::Impl::runCells(const ChainSpec& spec, const RevisionRequest& req,
     } catch (...) {
       model.restore();
       work->running = false;
-      grid = work;
+      grid = std::make_shared<const GridResult>(*work);
       throw;
     }
     model.restore();
@@ -398,7 +400,7 @@ void Session::Impl::runCells(const ChainSpec& spec, const RevisionRequest& req,
   work->message = "grid: " + std::to_string(ran) + " of " + std::to_string(cells.size()) +
                   " cells of the " + spec.name + "-chain" + (work->stopped ? " (stopped)" : "") +
                   " from seed " + std::to_string(work->seed);
-  grid = work;
+  grid = std::make_shared<const GridResult>(*work);
   lastMessage = work->message;
 }
 

@@ -9,7 +9,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
+#include <map>
 #include <cmath>
 #include <functional>
 #include <thread>
@@ -127,6 +129,56 @@ TEST(Sweep, GridCellsCostChainsTimesStepsAndCarryEnergyAndMmd) {
       EXPECT_TRUE(std::isfinite(c.mmd));
       EXPECT_GE(c.mmd, 0.0);
     }
+}
+
+// What a published result looked like when first seen.
+struct SeenResult {
+  bool running;
+  size_t filled;  // cells done, or variants summarised
+};
+
+TEST(Sweep, APublishedGridOrComparisonNeverChangesAfterwards) {
+  // A view shows a result once per pointer: a result changed in place after it was published
+  // would leave a view on its partial state, and be read while the worker writes it.
+  Session s(sweepToy());
+  ASSERT_TRUE(s.waitIdle(60));
+  std::map<const GridResult*, std::pair<std::shared_ptr<const GridResult>, SeenResult>> grids;
+  std::map<const ComparisonResult*,
+           std::pair<std::shared_ptr<const ComparisonResult>, SeenResult>> comparisons;
+  const auto doneCells = [](const GridResult& g) {
+    return static_cast<size_t>(std::count(g.done.begin(), g.done.end(), true));
+  };
+  const auto watch = [&] {
+    const auto snap = s.snapshot();
+    if (snap->grid && !grids.count(snap->grid.get()))
+      grids[snap->grid.get()] = {snap->grid, {snap->grid->running, doneCells(*snap->grid)}};
+    if (snap->comparison && !comparisons.count(snap->comparison.get()))
+      comparisons[snap->comparison.get()] = {
+          snap->comparison, {snap->comparison->running, snap->comparison->summaries.size()}};
+    return snap->comparison && !snap->comparison->running && !snap->revisionRunning;
+  };
+  // Cells and variants long enough (tens of milliseconds) to be seen while they run.
+  s.post(cmd::SweepGrid{"x", {0.02, 0.1}, {60, 120}, 64, "", 2});
+  s.post(cmd::CompareSettings{"x",
+                              {variantOf({{"step_size", 0.05}, {"steps", 120}}),
+                               variantOf({{"step_size", 0.1}, {"steps", 120}})},
+                              64, "", 3});
+  ASSERT_TRUE(sweepWait(s, 120, [&](const SessionSnapshot&) { return watch(); }));
+  watch();
+  ASSERT_GE(grids.size(), 2u);  // the first publication (running) and the finished grid
+  ASSERT_GE(comparisons.size(), 2u);
+  for (const auto& [ptr, seen] : grids) {
+    EXPECT_EQ(seen.first->running, seen.second.running);
+    EXPECT_EQ(doneCells(*seen.first), seen.second.filled);
+  }
+  for (const auto& [ptr, seen] : comparisons) {
+    EXPECT_EQ(seen.first->running, seen.second.running);
+    EXPECT_EQ(seen.first->summaries.size(), seen.second.filled);
+  }
+  const auto last = s.snapshot();
+  EXPECT_FALSE(last->grid->running);
+  EXPECT_EQ(doneCells(*last->grid), 4u);
+  EXPECT_EQ(last->comparison->summaries.size(), 2u);
 }
 
 TEST(Sweep, GridOnAChainWithATargetReportsItsMse) {

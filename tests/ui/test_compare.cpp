@@ -110,7 +110,7 @@ TEST(Compare, TwoByTwoGridFillsEveryCellAndMarksTheBest) {
   p->stepCountsEdit()->setText("3 6");
   p->chainsBox()->setValue(8);
   ASSERT_TRUE(clickWhenEnabled(p->gridButton()));
-  // The view shows what the last poll brought, a frame behind the session: wait for the view.
+  // Wait for what the view shows, the finished grid (each published grid is a result of its own).
   ASSERT_TRUE(waitFor([&] {
     const auto& g = p->gridView()->shownGrid();
     return g && !g->running && p->gridView()->table()->rowCount() == 2;

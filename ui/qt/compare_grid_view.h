@@ -22,7 +22,7 @@ public:
   explicit CompareGridView(QWidget* parent = nullptr);
   /// Shows a (possibly partial) grid; nullptr clears the table.
   void showGrid(std::shared_ptr<const GridResult> grid);
-  /// The grid the table shows (nullptr when cleared); it lags the session by a poll.
+  /// The grid the table shows (nullptr when cleared).
   const std::shared_ptr<const GridResult>& shownGrid() const { return m_grid; }
   QTableWidget* table() const { return m_table; }
   QComboBox* metricBox() const { return m_metric; }
