@@ -374,7 +374,8 @@ private:
   std::string m_ladderChain;
   std::shared_ptr<const Trace> m_shownLadder;
   int m_levelFollowStep = -2;                  // the cursor step and trace the landscape's
-  const Trace* m_levelFollowTrace = nullptr;   // level last followed
+  std::weak_ptr<const Trace> m_levelFollowTrace;  // trace whose level was last followed (a raw
+                                                   // pointer could match a new trace at its address)
   ArenaView* m_arena = nullptr;
   PointEditor* m_pointEditor = nullptr;
   LessonPlayer m_lesson;

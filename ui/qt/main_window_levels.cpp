@@ -131,10 +131,10 @@ void MainWindow::showCursorLevel() {
     return;
   // Only a moved cursor or a new trace moves the level: a level the user chose stays otherwise.
   const int step = m_cursor.step();
-  if (step == m_levelFollowStep && m_shownData.get() == m_levelFollowTrace)
+  if (step == m_levelFollowStep && m_shownData == m_levelFollowTrace.lock())
     return;
   m_levelFollowStep = step;
-  m_levelFollowTrace = m_shownData.get();
+  m_levelFollowTrace = m_shownData;
   const int level = levelAtStep(*m_shownData, step);
   if (level >= 0)
     m_levelControls->setLevel(level);
