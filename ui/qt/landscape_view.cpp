@@ -43,6 +43,10 @@ LandscapeView::LandscapeView(QWidget* parent) : QOpenGLWidget(parent) {
 }
 
 LandscapeView::~LandscapeView() {
+  // QOpenGLWidget destroys the context after this class's part of the object is gone: its
+  // aboutToBeDestroyed must not call back into a LandscapeView that no longer exists.
+  if (QOpenGLContext* c = context())
+    disconnect(c, &QOpenGLContext::aboutToBeDestroyed, this, nullptr);
   makeCurrent();
   releaseGl();
   doneCurrent();
