@@ -57,7 +57,7 @@ namespace {
 std::atomic<int> g_chainParts{0};
 
 // OpenMP's setters, looked up at run time like OpenBLAS's: LibTorch brings the runtime it
-// was built with (or none), and this code is not compiled with -fopenmp.
+// was built with (or none), and the core may be built without OpenMP (clang without libomp).
 using GetMaxThreads = int (*)();
 using SetNumThreads = void (*)(int);
 GetMaxThreads ompGetMaxThreads() {
@@ -71,6 +71,9 @@ SetNumThreads ompSetNumThreads() {
 } // namespace
 
 OneOpenMpThread::OneOpenMpThread() {
+  // LibTorch sets a thread's OpenMP count on its first parallel operation there; done now, that
+  // first setup cannot undo the count set below in the middle of a part.
+  (void)at::get_num_threads();
   if (ompGetMaxThreads() && ompSetNumThreads()) {
     m_previous = ompGetMaxThreads()();
     ompSetNumThreads()(1);

@@ -27,6 +27,9 @@ public:
   /// mode), so that energyAndGrad can then run on parts of a batch concurrently under
   /// HoldPowerIteration (models/spectral_norm.h) and give the rows of one call on the whole.
   virtual void advanceForEnergyAndGrad();
+  /// Whether that holds: no batch statistics, and every layer whose power iteration a call
+  /// advances is a registered submodule. A wrapper around another network says no.
+  virtual bool splitsByChain() const { return true; }
 };
 
 /// G(z): (B, nz, 1, 1) -> (B, ...) data-space samples.

@@ -22,7 +22,7 @@ public:
     return e;
   }
   // An EBM has no batch statistics: chains are independent once the power iteration is held.
-  bool splitsByChain() const override { return true; }
+  bool splitsByChain() const override { return m_energy.splitsByChain(); }
   void beginSplit(Evaluation what, const SettingValues&) override {
     if (what == Evaluation::Step)
       m_energy.advanceForEnergyAndGrad();
@@ -83,7 +83,9 @@ public:
     HoldPowerIteration hold;
     const int64_t n = z.size(0);
     const auto rows = [&](const torch::Tensor& t) {
-      return t.defined() && t.size(0) == m_x.size(0) && t.size(0) > 1 ? t.narrow(0, begin, n) : t;
+      return t.defined() && t.dim() == m_x.dim() && t.size(0) == m_x.size(0) && t.size(0) > 1
+                 ? t.narrow(0, begin, n)
+                 : t;
     };
     const auto x = m_x.narrow(0, begin, n), mask = rows(m_mask);
     return what == Evaluation::Step ? evaluateAgainst(z, x, mask, s, record)

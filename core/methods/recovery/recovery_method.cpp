@@ -42,6 +42,8 @@ public:
   explicit LevelZeroEnergy(std::function<torch::Tensor(const torch::Tensor&)> f)
       : m_f(std::move(f)) {}
   torch::Tensor forward(const torch::Tensor& x) override { return m_f(x); }
+  // The EBM inside is not a submodule: its power iteration could not be advanced for parts.
+  bool splitsByChain() const override { return false; }
 
 private:
   std::function<torch::Tensor(const torch::Tensor&)> m_f;
@@ -190,6 +192,10 @@ torch::Tensor RecoveryMethod::recover(RecoveryChain chain, const torch::Tensor& 
                                       const ChainControl& control) {
   chain.parts = chainEnergyParts(chain.levels, guidance);
   const LevelEnergy whole = chain.parts.rows(0, chain.levels.size(0));
+  // A guided energy in training mode advances the power iteration between its terms; advanced
+  // all at once for parts, its terms would see other weights. Such a chain stays whole.
+  if (guidance.conditional() && m_ebm->is_training())
+    chain.parts = {};
   return recoveryLangevin(whole, m_schedule, y0, chain, live, control);
 }
 
