@@ -14,6 +14,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -295,33 +296,35 @@ RunConfig tinyRecovery(const std::string& preset) {
   return cfg;
 }
 
-// The recorded y-chain of one training iteration (DRL: the EBM in training mode, its power
-// iteration advancing every step; every chain at a level of its own).
-Trace trainingChain(const RunConfig& cfg) {
+// The chain `name` recorded while `run` drives a freshly built method (same seeds every time).
+Trace recordedChain(const RunConfig& cfg, const std::string& name, uint64_t seed,
+                    const std::function<void(TrainingMethod&, MethodContext&)>& run) {
   torch::manual_seed(3);
   auto method = makeMethod(cfg, torch::kCPU);
-  auto gen = makeGenerator(torch::kCPU, 7);
+  auto gen = makeGenerator(torch::kCPU, seed);
   FixedChainSettings settings(*method, cfg);
   MethodContext ctx = settings.context(torch::kCPU, gen);
   Trace trace;
-  ctx.traces["y"] = &trace;
-  auto dataGen = makeGenerator(torch::kCPU, 8);
-  const auto r = method->iterate(sampleToy2d("checkerboard", 64, dataGen), ctx);
-  EXPECT_FALSE(r.diverged) << r.message;
+  ctx.traces[name] = &trace;
+  run(*method, ctx);
   return trace;
+}
+
+// The recorded y-chain of one training iteration (DRL: the EBM in training mode, its power
+// iteration advancing every step; every chain at a level of its own).
+Trace trainingChain(const RunConfig& cfg) {
+  return recordedChain(cfg, "y", 7, [](TrainingMethod& method, MethodContext& ctx) {
+    auto dataGen = makeGenerator(torch::kCPU, 8);
+    const auto r = method.iterate(sampleToy2d("checkerboard", 64, dataGen), ctx);
+    EXPECT_FALSE(r.diverged) << r.message;
+  });
 }
 
 // Progressive sampling, every level, recorded.
 Trace samplingChain(const RunConfig& cfg) {
-  torch::manual_seed(3);
-  auto method = makeMethod(cfg, torch::kCPU);
-  auto gen = makeGenerator(torch::kCPU, 9);
-  FixedChainSettings settings(*method, cfg);
-  MethodContext ctx = settings.context(torch::kCPU, gen);
-  Trace trace;
-  ctx.traces["sample"] = &trace;
-  method->revise({"sample", 10, "", {}}, ctx);
-  return trace;
+  return recordedChain(cfg, "sample", 9, [](TrainingMethod& method, MethodContext& ctx) {
+    method.revise({"sample", 10, "", {}}, ctx);
+  });
 }
 
 TEST_F(SplitFixture, RecoveryTrainingChainsDependOnThePartsNotTheThreads) {
