@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Python/PyTorch twin of `ebm-lab-cli bench` (core/bench.cpp), for a C++/Python speed ratio.
 
-What it measures, per preset (resources/presets/<name>.toml), on the CPU:
+What it measures, per preset (resources/presets/<name>.toml), on the CPU (or --device cuda):
   * ms_per_x_step     one x-Langevin step: a chain of 1 step on the EBM from x0 = G(z), no trace
   * ms_per_z_step     one z-Langevin step: a chain of 1 step on the generator posterior, no trace
   * ms_per_iteration  one Dual-MCMC training iteration (DualMcmc::iterate) on one fixed batch
@@ -447,10 +447,12 @@ class DualMcmc:
 # ------------------------------------------------------------------------------ data
 
 def sample_eight_gaussians(n, gen):
-    angle = torch.arange(8, dtype=torch.float32) * (math.pi / 4)
+    cpu = torch.device("cpu")
+    angle = torch.arange(8, dtype=torch.float32, device=cpu) * (math.pi / 4)
     centres = torch.stack([torch.cos(angle), torch.sin(angle)], 1) * 0.8
-    k = torch.randint(8, (n,), generator=gen)
-    return (centres.index_select(0, k) + 0.05 * torch.randn((n, 2), generator=gen)).contiguous()
+    k = torch.randint(8, (n,), generator=gen, device=cpu)
+    noise = torch.randn((n, 2), generator=gen, device=cpu)
+    return (centres.index_select(0, k) + 0.05 * noise).contiguous()
 
 
 def load_fashion_mnist_train(folder, pad32):
@@ -486,13 +488,13 @@ def make_batch(cfg, B, cpu_gen, synthetic):
                 if list(images.shape[1:]) != data_shape(m):
                     raise RuntimeError(f"images are {list(images.shape[1:])}, "
                                        f"model expects {data_shape(m)}")
-                order = torch.randperm(images.size(0), generator=cpu_gen)
+                order = torch.randperm(images.size(0), generator=cpu_gen, device="cpu")
                 batch = images.index_select(0, order[:B])
                 note = data["kind"]
         except Exception as e:  # noqa: BLE001 - any failure falls back to random images
             note = f"synthetic ({e})"
     if batch is None:
-        batch = torch.rand([B] + data_shape(m), generator=cpu_gen) * 2.0 - 1.0
+        batch = torch.rand([B] + data_shape(m), generator=cpu_gen, device="cpu") * 2.0 - 1.0
         if not note:
             note = "synthetic"
     return batch, note
@@ -500,13 +502,20 @@ def make_batch(cfg, B, cpu_gen, synthetic):
 
 # ------------------------------------------------------------------------------ timing
 
+def sync():
+    if torch.cuda.is_available() and torch.cuda.is_initialized():
+        torch.cuda.synchronize()
+
+
 def median_ms(repeats, fn):
     for _ in range(2):
         fn()
+    sync()
     ms = []
     for _ in range(repeats):
         t0 = time.perf_counter()
         fn()
+        sync()
         ms.append((time.perf_counter() - t0) * 1000.0)
     ms.sort()
     return ms[len(ms) // 2]
@@ -519,10 +528,11 @@ def peak_rss_mib():
 def bench_preset(preset, args):
     cfg = load_preset(preset)
     method = DualMcmc(cfg)
-    gen = torch.Generator().manual_seed(7)
-    cpu_gen = torch.Generator().manual_seed(7)
+    gen = torch.Generator(device=args.device).manual_seed(7)
+    cpu_gen = torch.Generator(device="cpu").manual_seed(7)
     B = cfg["train"]["batch_size"]
     batch, note = make_batch(cfg, B, cpu_gen, args.synthetic)
+    batch = batch.to(args.device)
 
     x0 = method.initial_x_generator(B, gen)
     z0 = method.sample_latent(B, gen)
@@ -560,6 +570,10 @@ def main():
     ap.add_argument("--iterations", type=int, default=10, help="timed training iterations")
     ap.add_argument("--synthetic", action="store_true",
                     help="random images instead of Fashion-MNIST")
+    ap.add_argument("--device", default="cpu",
+                    help="cpu or cuda (cuda needs PyTorch 2.0 or later: default device)")
+    ap.add_argument("--tf32", action="store_true",
+                    help="CUDA: TensorFloat-32 matrix products and convolutions (default: fp32)")
     args = ap.parse_args()
     if args.repeats < 1 or args.iterations < 1 or args.threads < 0:
         ap.error("--repeats and --iterations must be >= 1, --threads >= 0")
@@ -567,8 +581,12 @@ def main():
 
     cores = max(1, os.cpu_count() or 1)
     torch.set_num_threads(args.threads if args.threads > 0 else cores)
+    if args.device != "cpu":
+        torch.set_default_device(args.device)  # nets, chains and noise on the GPU
+        torch.backends.cuda.matmul.allow_tf32 = args.tf32
+        torch.backends.cudnn.allow_tf32 = args.tf32
     out = {
-        "device": "cpu",
+        "device": args.device,
         "threads": torch.get_num_threads(),
         "torch_version": torch.__version__,
         "implementation": "python",

@@ -57,6 +57,11 @@ std::shared_ptr<BenchCommands> addBenchCommands(CLI::App& app) {
                 "(0 = one per thread, 1 = whole batch)")
       ->check(wholeIn(0, 1024))
       ->capture_default_str();
+  b->add_flag("--cuda-graphs", o.cudaGraphs,
+              "On CUDA, capture each chain step once as a CUDA graph and replay it");
+  b->add_option("--precision", o.precision, "tf32 | fp32 | bf16 (the arithmetic on CUDA; bf16 = the chains under bfloat16 autocast)")
+      ->check(CLI::IsMember({"fp32", "tf32", "bf16"}))
+      ->capture_default_str();
   b->add_option("--repeats", o.repeats, "Timed repetitions per step measurement")
       ->check(wholeIn(1, 1e9))
       ->capture_default_str();

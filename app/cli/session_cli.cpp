@@ -150,6 +150,10 @@ RunConfig ConfigArgs::build() const {
     cfg.runtime.threads = threads;
   if (chainParts >= 0)
     cfg.runtime.chainParts = chainParts;
+  if (cudaGraphs)
+    cfg.runtime.cudaGraphs = true;
+  if (!precision.empty())
+    cfg.runtime.precision = precision;
   cfg.validate();
   return cfg;
 }
@@ -168,6 +172,14 @@ void addConfigOptions(CLI::App* app, ConfigArgs& a) {
                   "Parts each Langevin step's chains split into, run side by side on the "
                   "threads (0 = one per thread, 1 = whole batch); runtime.chain_parts")
       ->check(wholeIn(0, 1024));
+  app->add_flag("--cuda-graphs", a.cudaGraphs,
+                "On CUDA, capture each chain step once as a CUDA graph and replay it; "
+                "runtime.cuda_graphs");
+  app->add_option("--precision", a.precision,
+                  "tf32 | fp32 | bf16: the arithmetic on CUDA (tf32, the default: products in "
+                  "TensorFloat-32; fp32: float32 throughout; bf16: the chains under bfloat16 "
+                  "autocast); runtime.precision")
+      ->check(CLI::IsMember({"fp32", "tf32", "bf16"}));
 }
 
 } // namespace ebm::cli

@@ -39,6 +39,8 @@ struct ConfigArgs {
   std::string device;
   int threads = -1;
   int chainParts = -1;
+  bool cudaGraphs = false;
+  std::string precision;
 
   /// The run config; throws ConfigError naming the first bad field.
   RunConfig build() const;

@@ -16,6 +16,8 @@ struct BenchOptions {
   std::string device = "auto";
   int threads = 0;       // 0 = all cores
   int chainParts = 0;    // parts a Langevin step's chains split into (0 = one per thread)
+  bool cudaGraphs = false;         // CUDA: replay each chain step as a captured graph
+  std::string precision = "tf32";  // fp32 | tf32 | bf16 (base/runtime.h)
   StopFlag stop = nullptr;  // set (e.g. by Ctrl-C) to end the call early: throws Interrupted
   int repeats = 20;      // timed repetitions per measurement (after warm-up)
   int iterations = 10;   // timed training iterations per preset

@@ -65,6 +65,8 @@ struct RuntimeConfig {
   std::string device = "auto";  // auto | cpu | cuda
   int threads = 0;              // intra-op threads; 0 = all cores
   int chainParts = 0;           // parts a Langevin step's chains split into; 0 = one per thread
+  bool cudaGraphs = false;      // CUDA: replay each chain step as a captured CUDA graph
+  std::string precision = "tf32";  // fp32 | tf32 | bf16 (CUDA arithmetic, base/runtime.h)
 };
 
 struct RunConfig {

@@ -2,6 +2,7 @@
 
 #include "errors.h"
 
+#include <ATen/autocast_mode.h>
 #include <dlfcn.h>
 
 #include <algorithm>
@@ -91,6 +92,93 @@ void setChainParts(int parts) {
 
 int chainPartsSetting() {
   return g_chainParts.load();
+}
+
+namespace {
+std::atomic<bool> g_cudaGraphs{false};
+std::atomic<int> g_precision{1};  // index into precisionNames(): tf32
+
+// Autocast's switches for one device type. LibTorch 2.4 took the device type as an argument;
+// 1.13 had one set of functions per type.
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+bool autocastEnabled(c10::DeviceType t) { return at::autocast::is_autocast_enabled(t); }
+void setAutocastEnabled(c10::DeviceType t, bool on) { at::autocast::set_autocast_enabled(t, on); }
+c10::ScalarType autocastType(c10::DeviceType t) { return at::autocast::get_autocast_dtype(t); }
+void setAutocastType(c10::DeviceType t, c10::ScalarType s) { at::autocast::set_autocast_dtype(t, s); }
+#else
+bool autocastEnabled(c10::DeviceType t) {
+  return t == c10::DeviceType::CUDA ? at::autocast::is_enabled() : at::autocast::is_cpu_enabled();
+}
+void setAutocastEnabled(c10::DeviceType t, bool on) {
+  if (t == c10::DeviceType::CUDA)
+    at::autocast::set_enabled(on);
+  else
+    at::autocast::set_cpu_enabled(on);
+}
+c10::ScalarType autocastType(c10::DeviceType t) {
+  return t == c10::DeviceType::CUDA ? at::autocast::get_autocast_gpu_dtype()
+                                    : at::autocast::get_autocast_cpu_dtype();
+}
+void setAutocastType(c10::DeviceType t, c10::ScalarType s) {
+  if (t == c10::DeviceType::CUDA)
+    at::autocast::set_autocast_gpu_dtype(s);
+  else
+    at::autocast::set_autocast_cpu_dtype(s);
+}
+#endif
+} // namespace
+
+void setCudaGraphs(bool on) {
+  g_cudaGraphs.store(on);
+}
+
+bool cudaGraphsSetting() {
+  return g_cudaGraphs.load();
+}
+
+const std::vector<std::string>& precisionNames() {
+  static const std::vector<std::string> names{"fp32", "tf32", "bf16"};
+  return names;
+}
+
+void setPrecision(const std::string& name) {
+  const auto& names = precisionNames();
+  const auto it = std::find(names.begin(), names.end(), name);
+  if (it == names.end())
+    throw ConfigError("runtime.precision: '" + name + "' is not one of fp32, tf32, bf16");
+  const int index = static_cast<int>(it - names.begin());
+  // LibTorch's own default lets cuDNN use TF32; fp32 means float32 in every product.
+  at::globalContext().setAllowTF32CuBLAS(index > 0);
+  at::globalContext().setAllowTF32CuDNN(index > 0);
+  g_precision.store(index);
+}
+
+std::string precisionSetting() {
+  return precisionNames().at(static_cast<size_t>(g_precision.load()));
+}
+
+PrecisionScope::PrecisionScope(torch::Device device) {
+  if (precisionSetting() != "bf16")
+    return;
+  m_type = device.type();
+  if (m_type != c10::DeviceType::CUDA && m_type != c10::DeviceType::CPU)
+    return;
+  m_active = true;
+  m_wasEnabled = autocastEnabled(m_type);
+  m_previousType = autocastType(m_type);
+  m_wasCaching = at::autocast::is_autocast_cache_enabled();
+  at::autocast::set_autocast_cache_enabled(false);
+  setAutocastType(m_type, at::kBFloat16);
+  setAutocastEnabled(m_type, true);
+}
+
+PrecisionScope::~PrecisionScope() {
+  if (!m_active)
+    return;
+  setAutocastEnabled(m_type, m_wasEnabled);
+  setAutocastType(m_type, m_previousType);
+  at::autocast::set_autocast_cache_enabled(m_wasCaching);
+  at::autocast::clear_cache();
 }
 
 torch::Generator makeGenerator(torch::Device device, uint64_t seed) {

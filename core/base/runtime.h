@@ -25,6 +25,39 @@ int configureThreads(int requested);
 void setChainParts(int parts);
 int chainPartsSetting();
 
+/// Langevin chains on CUDA capture one step as a CUDA graph and replay it (sampling/step_graph.h)
+/// when on; a no-op on the CPU and in builds without CUDA. Any thread; applies from the next
+/// chain.
+void setCudaGraphs(bool on);
+bool cudaGraphsSetting();
+
+/// The arithmetic on CUDA: "tf32" (the default: matrix products and convolutions in
+/// TensorFloat-32, as PyTorch's convolutions default to), "fp32" (float32 in every product,
+/// about 3x slower on an H200) or "bf16" (as tf32, and the chains' forward and backward passes
+/// under bfloat16 autocast, on the CPU too; the update and every value the trace shows stay
+/// float32). Process-wide; throws ConfigError for another name.
+void setPrecision(const std::string& name);
+std::string precisionSetting();
+/// The names setPrecision accepts.
+const std::vector<std::string>& precisionNames();
+
+/// While alive, operations on `device` run under bfloat16 autocast when the precision setting is
+/// "bf16" (with no cache of cast weights, so a step sees the weights an optimiser just changed
+/// and the step can be captured in a graph); otherwise it does nothing. Restores what it found.
+class PrecisionScope {
+public:
+  explicit PrecisionScope(torch::Device device);
+  ~PrecisionScope();
+  PrecisionScope(const PrecisionScope&) = delete;
+  PrecisionScope& operator=(const PrecisionScope&) = delete;
+
+private:
+  bool m_active = false;
+  c10::DeviceType m_type = c10::DeviceType::CPU;
+  bool m_wasEnabled = false, m_wasCaching = true;
+  c10::ScalarType m_previousType = c10::ScalarType::Undefined;
+};
+
 /// While alive, libraries that size their work by the OpenMP thread count (oneDNN's
 /// convolutions) plan for one thread on the calling thread, as they do when LibTorch runs one
 /// thread: inside a parallel region they would otherwise split the work for the whole team

@@ -139,6 +139,8 @@ std::vector<Field> fieldsOf(RunConfig& c) {
       {"runtime", "device", &r.device, oneOf({"auto", "cpu", "cuda"})},
       {"runtime", "threads", &r.threads, between(0, 1024)},
       {"runtime", "chain_parts", &r.chainParts, between(0, 1024)},
+      {"runtime", "cuda_graphs", &r.cudaGraphs, {}},
+      {"runtime", "precision", &r.precision, oneOf({"fp32", "tf32", "bf16"})},
   };
 }
 

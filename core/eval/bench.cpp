@@ -185,11 +185,15 @@ nlohmann::json benchPreset(const std::string& preset, const BenchOptions& o,
 std::string runBenchmark(const BenchOptions& o) {
   const int threads = configureThreads(o.threads);
   setChainParts(o.chainParts);
+  setCudaGraphs(o.cudaGraphs);
+  setPrecision(o.precision);
   const auto device = resolveDevice(o.device);
   nlohmann::json out;
   out["device"] = describeDevice(device);
   out["threads"] = threads;
   out["chain_parts"] = o.chainParts > 0 ? o.chainParts : threads;
+  out["cuda_graphs"] = o.cudaGraphs && device.is_cuda();
+  out["precision"] = o.precision;
   out["torch_version"] = std::to_string(TORCH_VERSION_MAJOR) + "." + std::to_string(TORCH_VERSION_MINOR) + "." + std::to_string(TORCH_VERSION_PATCH);
   out["results"] = nlohmann::json::array();
   for (const auto& p : o.presets) {
@@ -202,6 +206,8 @@ std::string runBenchmark(const BenchOptions& o) {
 SweepResult runSweep(const BenchOptions& o) {
   configureThreads(o.threads);
   setChainParts(o.chainParts);
+  setCudaGraphs(o.cudaGraphs);
+  setPrecision(o.precision);
   const auto device = resolveDevice(o.device);
   RunConfig cfg = RunConfig::fromPreset(o.sweepPreset);
   auto method = makeMethod(cfg, device);

@@ -394,7 +394,8 @@ torch::Tensor Generator::forwardAndVjp(
   auto zv = z.detach().requires_grad_(true);
   auto out = forward(zv);
   const auto g = outGrad(out.detach());
-  dz = torch::autograd::grad({out}, {zv}, {g})[0];
+  // Under bfloat16 autocast the output is bf16 and g (a residual against float data) float.
+  dz = torch::autograd::grad({out}, {zv}, {g.to(out.scalar_type())})[0];
   return out.detach();
 }
 

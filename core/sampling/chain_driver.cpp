@@ -1,12 +1,16 @@
 #include "sampling/chain_driver.h"
 #include "base/runtime.h"
+#include "sampling/step_graph.h"
 
 #include <ATen/Parallel.h>
 #include <ATen/ThreadLocalState.h>
 
 #include <atomic>
 #include <cmath>
+#include <iostream>
+#include <mutex>
 #include <optional>
+#include <set>
 
 namespace ebm {
 namespace {
@@ -222,7 +226,7 @@ KernelEval joinParts(std::vector<KernelEval>& parts) {
 // one thread (the ops inside a parallel region do not fan out again), with the caller's grad
 // mode and other thread-local state. A whole batch on several threads would sum in an order of
 // the thread count's choosing; the parts sum as one thread does.
-KernelEval evaluateSplit(ChainKernel& kernel, ChainKernel::Evaluation what,
+KernelEval evaluateParts(ChainKernel& kernel, ChainKernel::Evaluation what,
                          const torch::Tensor& state, const SettingValues& s, bool record) {
   const int64_t chains = state.size(0);
   const int parts =
@@ -236,6 +240,7 @@ KernelEval evaluateSplit(ChainKernel& kernel, ChainKernel::Evaluation what,
   at::parallel_for(0, parts, 1, [&](int64_t first, int64_t last) {
     at::ThreadLocalStateGuard guard(caller);
     const OneOpenMpThread oneThread;
+    const PrecisionScope precision(state.device());  // autocast's type and cache are per thread
     for (int64_t p = first; p < last; ++p) {
       const int64_t begin = chains * p / parts, end = chains * (p + 1) / parts;
       evals[static_cast<size_t>(p)] =
@@ -243,6 +248,20 @@ KernelEval evaluateSplit(ChainKernel& kernel, ChainKernel::Evaluation what,
     }
   });
   return joinParts(evals);
+}
+
+// A kernel evaluation in the precision setting's arithmetic (base/runtime.h), split when the
+// kernel allows it; the gradient comes back in the state's type (the update stays float32).
+KernelEval evaluateSplit(ChainKernel& kernel, ChainKernel::Evaluation what,
+                         const torch::Tensor& state, const SettingValues& s, bool record) {
+  KernelEval e;
+  {
+    const PrecisionScope precision(state.device());
+    e = evaluateParts(kernel, what, state, s, record);
+  }
+  if (e.grad.defined() && e.grad.scalar_type() != state.scalar_type())
+    e.grad = e.grad.to(state.scalar_type());
+  return e;
 }
 
 bool allFinite(const torch::Tensor& a, const torch::Tensor& b) {
@@ -279,6 +298,115 @@ void recordFinal(ChainKernel& kernel, Recorder& rec, const ChainControl& control
   rec.maybeSnapshot(step, state, e.decoded, true);
 }
 
+// Chains (by name and state shape) whose step could not be captured: told once on stderr
+// and not tried again in this process (a failed capture costs a step's launches and a little
+// pool memory). Returns whether `key` was known; with `why`, records it.
+bool uncapturable(const std::string& key, const std::string* why = nullptr) {
+  static std::mutex mutex;
+  static std::set<std::string> keys;
+  const std::lock_guard<std::mutex> lock(mutex);
+  if (!why)
+    return keys.count(key) > 0;
+  if (keys.insert(key).second)
+    std::cerr << "CUDA graphs: the " << key << " step cannot be captured (" << *why
+              << "); it runs eagerly\n";
+  return true;
+}
+
+// The step of an unrecorded chain without a mask (training chains): in place, fewest
+// operations. The noise is drawn even when its std is 0 so that recorded and unrecorded chains
+// with one seed see the same numbers. On CUDA with graphs on, the first step runs eagerly
+// (LibTorch's lazy setup happens outside a capture), the second is captured and every step is
+// then a replay: the noise is drawn into a fixed buffer before each replay, from the chain's
+// generator in the eager order, so the graph's chain is the eager chain bit for bit. A change
+// of settings mid-chain captures again.
+class FastSteps {
+public:
+  FastSteps(ChainKernel& kernel, torch::Tensor& state, torch::Generator& gen)
+      : m_kernel(kernel), m_state(state), m_gen(gen) {
+    if (!cudaGraphsSetting() || !state.is_cuda() || !cudaGraphsAvailable())
+      return;
+    m_key = kernel.chainName() + "-chain of shape " + shapeText(state);
+    if (!uncapturable(m_key))
+      m_stream.emplace();
+  }
+
+  void step(const SettingValues& cfg) {
+    if (m_graph && !(constants(cfg) == m_captured)) {
+      m_graph.reset();  // settings changed: capture again with the new constants
+      m_eagerSince = 0;
+    }
+    if (!m_graph && m_stream && m_eagerSince >= 1)
+      capture(cfg);
+    if (m_graph) {
+      m_noise.normal_(0.0, 1.0, m_gen);
+      m_graph->replay();
+      return;
+    }
+    eager(cfg);
+    ++m_eagerSince;
+  }
+
+private:
+  // The settings a step's arithmetic may read (the step count and snapshot spacing do not).
+  static SettingValues constants(SettingValues s) {
+    s.numbers.erase("steps");
+    s.numbers.erase("snapshot_every");
+    return s;
+  }
+
+  static std::string shapeText(const torch::Tensor& t) {
+    std::string s;
+    for (const auto d : t.sizes())
+      s += (s.empty() ? "" : "x") + std::to_string(d);
+    return s;
+  }
+
+  void eager(const SettingValues& cfg) {
+    const auto e = evaluateSplit(m_kernel, ChainKernel::Evaluation::Step, m_state, cfg, false);
+    update(e.grad, torch::randn(m_state.sizes(), m_gen, m_state.options()), cfg);
+  }
+
+  void update(const torch::Tensor& grad, torch::Tensor xi, const SettingValues& cfg) {
+    torch::NoGradGuard noGrad;
+    m_state.add_(grad, -m_kernel.driftCoefficient(cfg));
+    const auto factor = m_kernel.noiseFactor(cfg);
+    if (factor.defined())
+      xi.mul_(factor);
+    m_state.add_(xi, m_kernel.noiseStd(cfg));
+  }
+
+  void capture(const SettingValues& cfg) {
+    m_noise = torch::empty_like(m_state);
+    auto graph = std::make_unique<StepGraph>();
+    std::string why;
+    const bool ok = graph->capture(
+        [&] {
+          const auto e =
+              evaluateSplit(m_kernel, ChainKernel::Evaluation::Step, m_state, cfg, false);
+          update(e.grad, m_noise, cfg);
+        },
+        why);
+    if (!ok) {
+      uncapturable(m_key, &why);
+      m_stream.reset();
+      return;
+    }
+    m_graph = std::move(graph);
+    m_captured = constants(cfg);
+  }
+
+  ChainKernel& m_kernel;
+  torch::Tensor& m_state;
+  torch::Generator& m_gen;
+  std::string m_key;
+  std::optional<GraphStream> m_stream;  // set while graphs are wanted and possible
+  std::unique_ptr<StepGraph> m_graph;
+  SettingValues m_captured;  // the settings the graph's constants came from
+  torch::Tensor m_noise;     // the buffer the graph reads its noise from
+  int m_eagerSince = 0;      // eager steps since the last capture (or the start)
+};
+
 } // namespace
 
 int chainParts(int64_t chains) {
@@ -308,6 +436,9 @@ torch::Tensor runChain(ChainKernel& kernel, const torch::Tensor& start,
   rec.begin(kernel, start, cfg.integer("snapshot_every", 1));
 
   auto state = start.detach().clone();
+  std::optional<FastSteps> fast;
+  if (!rec.active() && !free.defined())
+    fast.emplace(kernel, state, *control.gen);
   Outcome out;
   std::optional<PendingMove> pending;  // recorded chains: the last move, for its acceptance
   int step = 0;
@@ -322,22 +453,16 @@ torch::Tensor runChain(ChainKernel& kernel, const torch::Tensor& start,
       out.message = "stopped at step " + std::to_string(step);
       break;
     }
+    if (fast) {
+      fast->step(cfg);
+      continue;
+    }
     const auto e =
         evaluateSplit(kernel, ChainKernel::Evaluation::Step, state, cfg, rec.active());
     const double driftCoef = kernel.driftCoefficient(cfg);
     const double noiseStd = kernel.noiseStd(cfg);
     const auto noiseFactor = kernel.noiseFactor(cfg);
     torch::NoGradGuard noGrad;
-    if (!rec.active() && !free.defined()) {
-      // Fast path (training chains): in place, fewest operations. The noise is drawn even when
-      // its std is 0 so that recorded and unrecorded chains with one seed see the same numbers.
-      state.add_(e.grad, -driftCoef);
-      auto xi = torch::randn(state.sizes(), *control.gen, state.options());
-      if (noiseFactor.defined())
-        xi.mul_(noiseFactor);
-      state.add_(xi, noiseStd);
-      continue;
-    }
     auto drift = e.grad * (-driftCoef);
     auto noise = torch::randn(state.sizes(), *control.gen, state.options()) * noiseStd;
     if (noiseFactor.defined())

@@ -73,6 +73,8 @@ void Session::Impl::build(RunConfig cfg, const std::string& checkpoint,
   cfg.validate();
   threads = configureThreads(cfg.runtime.threads);
   setChainParts(cfg.runtime.chainParts);
+  setCudaGraphs(cfg.runtime.cudaGraphs);
+  setPrecision(cfg.runtime.precision);
   device = resolveDevice(cfg.runtime.device);
   auto newData = makeDataSource(cfg.data, cfg.model);
   auto newMethod = makeMethod(cfg, device);
