@@ -34,8 +34,8 @@ bool cudaGraphsSetting();
 /// The arithmetic on CUDA: "tf32" (the default: matrix products and convolutions in
 /// TensorFloat-32, as PyTorch's convolutions default to), "fp32" (float32 in every product,
 /// about 3x slower on an H200) or "bf16" (as tf32, and the chains' forward and backward passes
-/// under bfloat16 autocast, on the CPU too; the update and every value the trace shows stay
-/// float32). Process-wide; throws ConfigError for another name.
+/// under bfloat16 autocast, on the CPU too; the update, the noise and the spectral norm's power
+/// iteration stay float32). Process-wide; throws ConfigError for another name.
 void setPrecision(const std::string& name);
 std::string precisionSetting();
 /// The names setPrecision accepts.

@@ -70,6 +70,8 @@ public:
   void advanceForEnergyAndGrad() override {
     advancePowerIterations(*this, PowerIterationPath::NoGrad);
   }
+  // The spectral scales are read on the host (currentScaleNoGrad).
+  bool graphCapturable() const override { return false; }
 
 private:
   int64_t m_dim;

@@ -30,6 +30,8 @@ public:
   /// Whether that holds: no batch statistics, and every layer whose power iteration a call
   /// advances is a registered submodule. A wrapper around another network says no.
   virtual bool splitsByChain() const { return true; }
+  /// Whether energyAndGrad can be captured in a CUDA graph: it never waits for the host.
+  virtual bool graphCapturable() const { return true; }
 };
 
 /// G(z): (B, nz, 1, 1) -> (B, ...) data-space samples.

@@ -1,5 +1,7 @@
 #include "models/spectral_norm.h"
 
+#include <c10/core/impl/LocalDispatchKeySet.h>
+
 #include <algorithm>
 #include <cmath>
 #include <vector>
@@ -51,6 +53,8 @@ bool HoldPowerIteration::active() {
 
 torch::Tensor SpectralNormState::advanceTensors(const torch::Tensor& mat) {
   torch::NoGradGuard noGrad;
+  // The buffers outlive the call: under bf16 autocast (base/runtime.h) they stay float32 sums.
+  const c10::impl::ExcludeDispatchKeyGuard noAutocast(c10::autocast_dispatch_keyset);
   m_v.copy_(normalized(torch::mv(mat.t(), m_u)));
   auto wv = torch::mv(mat, m_v);
   m_u.copy_(normalized(wv));

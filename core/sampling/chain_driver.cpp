@@ -299,8 +299,10 @@ void recordFinal(ChainKernel& kernel, Recorder& rec, const ChainControl& control
 }
 
 // Chains (by name and state shape) whose step could not be captured: told once on stderr
-// and not tried again in this process (a failed capture costs a step's launches and a little
-// pool memory). Returns whether `key` was known; with `why`, records it.
+// and not tried again in this process. Only kernels that say they never wait for the host are
+// captured; when one fails anyway, LibTorch's default generator may be left in capture mode,
+// so graphs stay off for the rest of the process. Returns whether `key` was known; with `why`,
+// records it.
 bool uncapturable(const std::string& key, const std::string* why = nullptr) {
   static std::mutex mutex;
   static std::set<std::string> keys;
@@ -309,7 +311,8 @@ bool uncapturable(const std::string& key, const std::string* why = nullptr) {
     return keys.count(key) > 0;
   if (keys.insert(key).second)
     std::cerr << "CUDA graphs: the " << key << " step cannot be captured (" << *why
-              << "); it runs eagerly\n";
+              << "); chains run eagerly for the rest of this process\n";
+  setCudaGraphs(false);
   return true;
 }
 
@@ -324,7 +327,8 @@ class FastSteps {
 public:
   FastSteps(ChainKernel& kernel, torch::Tensor& state, torch::Generator& gen)
       : m_kernel(kernel), m_state(state), m_gen(gen) {
-    if (!cudaGraphsSetting() || !state.is_cuda() || !cudaGraphsAvailable())
+    if (!cudaGraphsSetting() || !state.is_cuda() || !cudaGraphsAvailable() ||
+        !kernel.graphCapturable())
       return;
     m_key = kernel.chainName() + "-chain of shape " + shapeText(state);
     if (!uncapturable(m_key))

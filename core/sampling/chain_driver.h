@@ -71,6 +71,11 @@ public:
   virtual double recordedStepSize(const SettingValues& s) const { return s.number("step_size"); }
   /// The noise level the trace's `levels` row shows; < 0 (default): no level row.
   virtual int level() const { return -1; }
+  /// Whether an unrecorded step (evaluate without recording, then the update) can be captured
+  /// in a CUDA graph: it never waits for the host (no .item(), no host-side branch on values).
+  /// Default: no. A capture that fails anyway is ended, but may leave LibTorch's allocator and
+  /// default generator in capture mode (sampling/step_graph.h), so kernels opt in.
+  virtual bool graphCapturable() const { return false; }
 
   // Splitting the batch across threads. A kernel whose chains are independent (rows
   // [b, b + n) of its values at a state are its values at those rows alone) says so here; the

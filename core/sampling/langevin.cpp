@@ -23,6 +23,7 @@ public:
   }
   // An EBM has no batch statistics: chains are independent once the power iteration is held.
   bool splitsByChain() const override { return m_energy.splitsByChain(); }
+  bool graphCapturable() const override { return m_energy.graphCapturable(); }
   void beginSplit(Evaluation what, const SettingValues&) override {
     if (what == Evaluation::Step)
       m_energy.advanceForEnergyAndGrad();
@@ -78,6 +79,8 @@ public:
   void beginSplit(Evaluation, const SettingValues&) override {
     advancePowerIterations(m_G, PowerIterationPath::Forward);
   }
+  // Both generators' forward and vector-Jacobian product stay on the device.
+  bool graphCapturable() const override { return true; }
   KernelEval evaluatePart(Evaluation what, const torch::Tensor& z, int64_t begin,
                           const SettingValues& s, bool record) override {
     HoldPowerIteration hold;

@@ -50,6 +50,8 @@ public:
   }
 
   bool splitsByChain() const override { return static_cast<bool>(m_parts.rows); }
+  // Seen capturing on an H200 (CDRL's training and sampling chains).
+  bool graphCapturable() const override { return true; }
   void beginSplit(Evaluation, const SettingValues&) override {
     if (m_parts.beforeSplit)
       m_parts.beforeSplit();

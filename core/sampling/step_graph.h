@@ -4,8 +4,10 @@
 //
 // A captured step reads and writes the tensors it was captured with, at their addresses: the
 // state and noise buffers must outlive the graph and be updated in place. The step may not
-// synchronise with the host (no .item()); LibTorch then fails the capture, which capture()
-// reports as false after ending it cleanly, and the caller runs that step eagerly.
+// synchronise with the host (no .item()): LibTorch then fails the capture, which capture()
+// reports as false after ending the stream's capture and the allocator's pool. LibTorch's
+// default CUDA generator may stay in capture mode after such a failure, so callers capture only
+// steps that declare they never wait for the host, and stop capturing after a failure.
 #pragma once
 
 #include <functional>
@@ -16,6 +18,14 @@ namespace ebm {
 
 /// Whether this build can capture CUDA graphs.
 bool cudaGraphsAvailable();
+
+/// What this process has done with step graphs so far (tests and diagnostics).
+struct StepGraphCounts {
+  int64_t captures = 0;  // successful captures
+  int64_t failures = 0;  // captures that failed
+  int64_t replays = 0;
+};
+StepGraphCounts stepGraphCounts();
 
 /// While alive, the current CUDA stream is a side stream (a graph cannot be captured on the
 /// default one), joined to the caller's stream where it starts and ends: everything a chain does

@@ -165,13 +165,20 @@ TEST_F(GpuSettings, Bf16AutocastIsInEffectAndCloseToFloat32OnTheCpu) {
             << "relative error " << error.relative << ", cosine " << error.cosine << "\n";
   EXPECT_GT(error.relative, 0.0) << "autocast changed nothing";
   EXPECT_GT(error.cosine, 0.95);
-  // Outside the scope the arithmetic is float32 again: the same gradient twice.
+  // The scope leaves nothing behind: after it, the gradient is the float32 one again.
   setPrecision("fp32");
   energy->eval();
-  torch::Tensor a, b;
-  energy->energyAndGrad(x, a, false);
-  energy->energyAndGrad(x, b, false);
-  EXPECT_TRUE(torch::equal(a, b));
+  torch::Tensor before, after;
+  energy->energyAndGrad(x, before, false);
+  setPrecision("bf16");
+  {
+    const PrecisionScope scope(torch::kCPU);
+    torch::Tensor inside;
+    energy->energyAndGrad(x, inside, false);
+    EXPECT_FALSE(torch::equal(inside, before));
+  }
+  energy->energyAndGrad(x, after, false);
+  EXPECT_TRUE(torch::equal(after, before));
 }
 
 TEST_F(GpuSettings, Bf16ChainsMoveCloseToFloat32Chains) {
@@ -196,6 +203,7 @@ TEST_F(GpuSettings, OnTheCpuCudaGraphsChangeNothing) {
   if (!cudaGraphsAvailable()) {
     EXPECT_FALSE(graph.capture([] {}, why));
     EXPECT_FALSE(why.empty());
+    EXPECT_EQ(stepGraphCounts().replays, 0);
   }
 }
 
@@ -205,7 +213,10 @@ TEST_F(GpuSettings, ReplayedXChainIsTheEagerChainBitForBit_CUDA) {
   // Spectral norm in training mode: the power iteration advances in place inside the graph.
   const auto eager = runX(convNet(), cuda(), 64, 12);
   setCudaGraphs(true);
+  const auto counts = stepGraphCounts();
   const auto replayed = runX(convNet(), cuda(), 64, 12);
+  EXPECT_EQ(stepGraphCounts().captures, counts.captures + 1);
+  EXPECT_EQ(stepGraphCounts().replays, counts.replays + 11);  // step 0 eager, 1..11 replayed
   expectSameRun(replayed, eager);
 }
 
@@ -214,21 +225,26 @@ TEST_F(GpuSettings, ReplayedZChainInTrainingIsTheEagerChainBitForBit_CUDA) {
     GTEST_SKIP() << "no CUDA device or no CUDA graphs in this build";
   const auto eager = runZ(convNet(), cuda(), 32, 10);
   setCudaGraphs(true);
-  expectSameRun(runZ(convNet(), cuda(), 32, 10), eager);
+  const auto counts = stepGraphCounts();
+  const auto replayed = runZ(convNet(), cuda(), 32, 10);
+  EXPECT_EQ(stepGraphCounts().replays, counts.replays + 9);
+  expectSameRun(replayed, eager);
 }
 
-TEST_F(GpuSettings, AStepThatWaitsForTheHostRunsEagerly_CUDA) {
+TEST_F(GpuSettings, AStepThatWaitsForTheHostIsNeverCaptured_CUDA) {
   if (!torch::cuda::is_available() || !cudaGraphsAvailable())
     GTEST_SKIP() << "no CUDA device or no CUDA graphs in this build";
-  // The MLP EBM reads its spectral scales on the host: its step cannot be captured.
+  // The MLP EBM reads its spectral scales on the host: its kernel says so, and runs eagerly.
+  EXPECT_FALSE(makeEnergyNet(mlpNet())->graphCapturable());
+  EXPECT_TRUE(makeEnergyNet(convNet())->graphCapturable());
   const auto eager = runX(mlpNet(), cuda(), 64, 6);
   setCudaGraphs(true);
+  const auto counts = stepGraphCounts();
   expectSameRun(runX(mlpNet(), cuda(), 64, 6), eager);
-  expectSameRun(runX(mlpNet(), cuda(), 64, 6), eager);  // known now: not captured again
-  // The device is still usable afterwards, and other chains still capture.
-  const auto conv = runX(convNet(), cuda(), 16, 5);
-  setCudaGraphs(false);
-  expectSameRun(conv, runX(convNet(), cuda(), 16, 5));
+  EXPECT_EQ(stepGraphCounts().captures, counts.captures);
+  EXPECT_EQ(stepGraphCounts().failures, counts.failures);
+  EXPECT_EQ(stepGraphCounts().replays, counts.replays);
+  EXPECT_TRUE(cudaGraphsSetting());
 }
 
 TEST_F(GpuSettings, Bf16ReplayedChainIsTheBf16EagerChain_CUDA) {
@@ -237,7 +253,10 @@ TEST_F(GpuSettings, Bf16ReplayedChainIsTheBf16EagerChain_CUDA) {
   setPrecision("bf16");
   const auto eager = runX(convNet(), cuda(), 64, 8);
   setCudaGraphs(true);
-  expectSameRun(runX(convNet(), cuda(), 64, 8), eager);
+  const auto counts = stepGraphCounts();
+  const auto replayed = runX(convNet(), cuda(), 64, 8);
+  EXPECT_EQ(stepGraphCounts().replays, counts.replays + 7);
+  expectSameRun(replayed, eager);
 }
 
 TEST_F(GpuSettings, Bf16GradientOfThePaperCifarEbm_CUDA) {
