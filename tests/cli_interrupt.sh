@@ -3,15 +3,10 @@
 # and how far it got, and writes no result file. Each command is started with sizes that would
 # run for minutes, signalled once it runs, and must have ended well before those minutes.
 set -uo pipefail
-cli="$1"
-out="$2"
-root="$(cd "$(dirname "$0")/.." && pwd)"
+source "$(dirname "$0")/cli_test_lib.sh"
 fm="$root/resources/checkpoints/fmnist-small.safetensors"
 toy="$root/resources/checkpoints/toy2d.safetensors"
 cfm="$root/resources/checkpoints/cdrl-fmnist.safetensors"
-rm -rf "$out"
-mkdir -p "$out"
-failures=0
 
 # check NAME SIGNAL RESULT_FILE -- COMMAND...
 check() {

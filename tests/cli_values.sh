@@ -3,13 +3,8 @@
 # negative seed or a word where a number belongs each fail with a message naming the option and
 # the allowed range, and nothing is written.
 set -uo pipefail
-cli="$1"
-out="$2"
-root="$(cd "$(dirname "$0")/.." && pwd)"
+source "$(dirname "$0")/cli_test_lib.sh"
 toy="$root/resources/checkpoints/toy2d.safetensors"
-rm -rf "$out"
-mkdir -p "$out"
-failures=0
 
 refused() {  # refused OPTION -- COMMAND...
   local option="$1"

@@ -6,17 +6,11 @@
 # temporary file the kill left. Then SIGINT and SIGTERM must each save and exit 0.
 #   crash_kill.sh CLI OUT [KILLS]
 set -uo pipefail
-cli="$1"
-out="$2"
+source "$(dirname "$0")/cli_test_lib.sh"
 kills="${3:-100}"
-root="$(cd "$(dirname "$0")/.." && pwd)"
 checker="$root/../shared/tools/safetensors_check.py"
-rm -rf "$out"
-mkdir -p "$out"
 run="$out/run"
 ckpt="$run/checkpoint.safetensors"
-failures=0
-fail() { echo "FAIL $*"; failures=$((failures + 1)); }
 
 small=(--preset toy2d --set model.ebm_width=16 --set model.gen_width=16 --set model.inf_width=16
        --set x.steps=3 --set z.steps=2 --set train.checkpoint_every=1 --set train.log_every=1

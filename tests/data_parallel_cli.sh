@@ -5,12 +5,7 @@
 # seconds, not a hang.
 #   data_parallel_cli.sh CLI OUT
 set -uo pipefail
-cli="$1"
-out="$2"
-rm -rf "$out"
-mkdir -p "$out"
-failures=0
-fail() { echo "FAIL $*"; failures=$((failures + 1)); }
+source "$(dirname "$0")/cli_test_lib.sh"
 small=(--preset toy2d --set model.ebm_width=16 --set model.gen_width=16 --set model.inf_width=16
        --set x.steps=3 --set z.steps=2 --set train.batch_size=64 --threads 1)
 iteration_of() {

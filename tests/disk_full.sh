@@ -5,12 +5,7 @@
 # which checkpoint it kept.
 #   disk_full.sh CLI OUT
 set -uo pipefail
-cli="$1"
-out="$2"
-rm -rf "$out"
-mkdir -p "$out"
-failures=0
-fail() { echo "FAIL $*"; failures=$((failures + 1)); }
+source "$(dirname "$0")/cli_test_lib.sh"
 run="$out/run"
 ckpt="$run/checkpoint.safetensors"
 

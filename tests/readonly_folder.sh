@@ -2,17 +2,13 @@
 # A run folder that turns read-only: a run that cannot write its folder is refused before it
 # trains; one whose folder turns read-only mid-run names the file and the cause at the next
 # checkpoint, keeps training, and on Ctrl-C exits 1 saying which checkpoint it kept, which still
-# loads. As root (CI), permissions do not bind, so the runs drop to the user `nobody`
-# (setpriv); the test is skipped (exit 77) when neither works.
+# loads; a temporary file it could not remove is removed by the next run. As root (CI),
+# permissions do not bind, so the runs drop to the user `nobody` (setpriv); the test is skipped
+# (exit 77) when neither works.
 #   readonly_folder.sh CLI OUT
 set -uo pipefail
-cli="$1"
-out="$2"
-rm -rf "$out"
-mkdir -p "$out"
+source "$(dirname "$0")/cli_test_lib.sh"
 chmod 755 "$out"
-failures=0
-fail() { echo "FAIL $*"; failures=$((failures + 1)); }
 run="$out/run"
 ckpt="$run/checkpoint.safetensors"
 mkdir "$run"
@@ -67,7 +63,13 @@ tr '\r' '\n' < "$out/stderr2" | grep -v '^\[' > "$out/messages"
 grep -q "Permission denied" "$out/messages" || fail "no message naming the cause"
 grep -q "kept: $ckpt (iteration" "$out/messages" || fail "no word of the checkpoint kept"
 [ -s "$out/stdout2" ] && fail "a checkpoint path was printed after a failed save"
-[ -e "$ckpt.tmp" ] && fail "a temporary file was left"
+# A temporary file written just before the folder was locked cannot be removed from a read-only
+# folder; the next run in the folder must remove it.
+if [ -e "$ckpt.tmp" ]; then
+  "${as_user[@]}" "$cli" train --resume "$ckpt" --iterations 1 --out "$run" > /dev/null 2>&1 ||
+    fail "the run after the read-only one failed"
+  [ -e "$ckpt.tmp" ] && fail "a temporary file was left after the next run"
+fi
 "$cli" sample --checkpoint "$ckpt" --steps 1 --chains 2 --out "$out/load" > /dev/null 2>&1 ||
   fail "the kept checkpoint does not load"
 [ "$failures" -eq 0 ] || cat "$out/stderr1" "$out/messages"

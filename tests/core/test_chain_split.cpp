@@ -8,6 +8,7 @@
 #include "methods/method.h"
 #include "sampling/langevin.h"
 
+#include "small_nets.h"
 #include "test_helpers.h"
 
 #include <gtest/gtest.h>
@@ -21,6 +22,10 @@
 
 namespace ebm {
 namespace {
+
+using test::buffersOf;
+using test::convNet;
+using test::mlpNet;
 
 // Restores the thread count and the part setting when a test ends.
 class SplitFixture : public ::testing::Test {
@@ -45,13 +50,6 @@ struct ChainRun {
   Trace trace;
   std::vector<torch::Tensor> buffers;  // the model's buffers after the run (u, v, BN stats)
 };
-
-std::vector<torch::Tensor> buffersOf(const torch::nn::Module& m) {
-  std::vector<torch::Tensor> b;
-  for (const auto& t : m.buffers())
-    b.push_back(t.clone());
-  return b;
-}
 
 // Bit for bit, so that the NaN placeholders of unrecorded values compare equal too.
 bool sameBits(const std::vector<float>& a, const std::vector<float>& b) {
@@ -110,27 +108,6 @@ void expectSameRun(const ChainRun& a, const ChainRun& b) {
   ASSERT_EQ(a.buffers.size(), b.buffers.size());
   for (size_t i = 0; i < a.buffers.size(); ++i)
     EXPECT_TRUE(torch::equal(a.buffers[i], b.buffers[i])) << "buffer " << i;
-}
-
-NetConfig mlpNet() {
-  NetConfig c;
-  c.family = "mlp";
-  c.dataDim = 2;
-  c.ebmWidth = 64;
-  c.genWidth = 32;
-  c.nz = 2;
-  return c;
-}
-
-NetConfig convNet() {
-  NetConfig c;
-  c.family = "conv";
-  c.imageSize = 28;
-  c.channels = 1;
-  c.ebmWidth = 16;
-  c.genWidth = 16;
-  c.nz = 8;
-  return c;
 }
 
 ChainRun runX(const NetConfig& net, bool training, int chains, int steps) {

@@ -16,16 +16,6 @@
 namespace ebm {
 namespace {
 
-RunConfig smallToy() {
-  RunConfig cfg = RunConfig::fromPreset("toy2d");
-  test::DualEdit(cfg)->model.ebmWidth = 32;
-  test::DualEdit(cfg)->model.genWidth = 32;
-  test::DualEdit(cfg)->model.infWidth = 32;
-  test::DualEdit(cfg)->x.steps = 5;
-  test::DualEdit(cfg)->z.steps = 3;
-  return cfg;
-}
-
 void trainFew(DualMcmc& m, const RunConfig& cfg, int n) {
   auto gen = makeGenerator(torch::kCPU, 1);
   FixedChainSettings settings(m, cfg);
@@ -36,7 +26,7 @@ void trainFew(DualMcmc& m, const RunConfig& cfg, int n) {
 
 TEST(Checkpoint, RoundTripIsBitExactAndCarriesConfigAndIteration) {
   const auto dir = test::tempDir("checkpoint_roundtrip");
-  RunConfig cfg = smallToy();
+  RunConfig cfg = test::smallToy();
   test::DualEdit(cfg)->x.stepSize = 0.123456789;
   DualMcmc a(cfg, torch::kCPU);
   trainFew(a, cfg, 3);
@@ -64,7 +54,7 @@ TEST(Checkpoint, RoundTripIsBitExactAndCarriesConfigAndIteration) {
 
 TEST(Checkpoint, OtherArchitectureIsRefusedWithAClearMessageAndNothingChanges) {
   const auto dir = test::tempDir("checkpoint_arch");
-  RunConfig cfg = smallToy();
+  RunConfig cfg = test::smallToy();
   DualMcmc a(cfg, torch::kCPU);
   saveCheckpoint(dir + "/a.safetensors", a, cfg, 0, 0);
   RunConfig wide = cfg;
@@ -87,7 +77,7 @@ TEST(Checkpoint, OtherArchitectureIsRefusedWithAClearMessageAndNothingChanges) {
 
 TEST(Checkpoint, TruncatedOrForeignFilesGiveTypedErrors) {
   const auto dir = test::tempDir("checkpoint_corrupt");
-  RunConfig cfg = smallToy();
+  RunConfig cfg = test::smallToy();
   DualMcmc a(cfg, torch::kCPU);
   const std::string good = dir + "/good.safetensors";
   saveCheckpoint(good, a, cfg, 0, 0);
@@ -123,7 +113,7 @@ TEST(Checkpoint, TruncatedOrForeignFilesGiveTypedErrors) {
 void expectRefusedAfter(const std::string& name, const std::function<void(SafeTensors&)>& edit,
                         const std::string& expected) {
   const auto dir = test::tempDir("checkpoint_" + name);
-  RunConfig cfg = smallToy();
+  RunConfig cfg = test::smallToy();
   DualMcmc a(cfg, torch::kCPU);
   saveCheckpoint(dir + "/good.safetensors", a, cfg, 7, 1);
   SafeTensors st = readSafeTensors(dir + "/good.safetensors");

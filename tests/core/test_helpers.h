@@ -49,4 +49,24 @@ private:
 /// Dual-MCMC's settings as `cfg` holds them (defaults where its table is silent).
 inline DualMcmcSettings dual(const RunConfig& cfg) { return dualMcmcSettings(cfg); }
 
+/// The toy2d preset with small networks (width 32) and short chains (5 x-steps, 3 z-steps).
+inline RunConfig smallToy() {
+  RunConfig cfg = RunConfig::fromPreset("toy2d");
+  DualEdit(cfg)->model.ebmWidth = 32;
+  DualEdit(cfg)->model.genWidth = 32;
+  DualEdit(cfg)->model.infWidth = 32;
+  DualEdit(cfg)->x.steps = 5;
+  DualEdit(cfg)->z.steps = 3;
+  return cfg;
+}
+
+/// smallToy() as a session runs it: batch 64, on the CPU with two threads.
+inline RunConfig sessionToy() {
+  RunConfig cfg = smallToy();
+  cfg.train.batchSize = 64;
+  cfg.runtime.device = "cpu";
+  cfg.runtime.threads = 2;
+  return cfg;
+}
+
 } // namespace ebm::test

@@ -4,6 +4,7 @@
 #include "methods/dual_mcmc/dual_mcmc.h"
 #include "methods/method.h"
 
+#include "session_helpers.h"
 #include "test_helpers.h"
 
 #include <gtest/gtest.h>
@@ -16,33 +17,10 @@
 namespace ebm {
 namespace {
 
-RunConfig quickToy() {
-  RunConfig cfg = RunConfig::fromPreset("toy2d");
-  test::DualEdit(cfg)->model.ebmWidth = 32;
-  test::DualEdit(cfg)->model.genWidth = 32;
-  test::DualEdit(cfg)->model.infWidth = 32;
-  cfg.train.batchSize = 64;
-  test::DualEdit(cfg)->x.steps = 5;
-  test::DualEdit(cfg)->z.steps = 3;
-  cfg.runtime.device = "cpu";
-  cfg.runtime.threads = 2;
-  return cfg;
-}
-
-std::shared_ptr<const SessionSnapshot> waitFor(Session& s, double seconds,
-                                               const std::function<bool(const SessionSnapshot&)>& ok) {
-  const auto t0 = std::chrono::steady_clock::now();
-  while (std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() < seconds) {
-    auto snap = s.snapshot();
-    if (ok(*snap))
-      return snap;
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
-  return s.snapshot();
-}
+using test::waitFor;
 
 TEST(Session, ConstructionReturnsAtOnceAndBecomesIdle) {
-  Session s(quickToy());
+  Session s(test::sessionToy());
   ASSERT_TRUE(s.waitIdle(60));
   auto snap = s.snapshot();
   EXPECT_EQ(snap->state, RunState::Idle) << snap->lastError;
@@ -51,7 +29,7 @@ TEST(Session, ConstructionReturnsAtOnceAndBecomesIdle) {
 }
 
 TEST(Session, LandscapeEvaluatesTheAskedSquareAndCarriesADataSample) {
-  Session s(quickToy());
+  Session s(test::sessionToy());
   ASSERT_TRUE(s.waitIdle(60));
   s.post(cmd::EvaluateLandscape{16, -0.5, 2.5});
   ASSERT_TRUE(s.waitIdle(60));
@@ -71,7 +49,7 @@ TEST(Session, LandscapeEvaluatesTheAskedSquareAndCarriesADataSample) {
 }
 
 TEST(Session, StepSizeChangedFromAnotherThreadAppliesFromTheNextStep) {
-  Session s(quickToy());
+  Session s(test::sessionToy());
   ASSERT_TRUE(s.waitIdle(60));
   SettingValues xs;
   xs.numbers = {{"steps", 4000}, {"step_size", 0.2}};
@@ -97,7 +75,7 @@ TEST(Session, StepSizeChangedFromAnotherThreadAppliesFromTheNextStep) {
 }
 
 TEST(Session, SingleSteppedRevisionTakesOneStepPerGrantAndStopsWhenAsked) {
-  Session s(quickToy());
+  Session s(test::sessionToy());
   ASSERT_TRUE(s.waitIdle(60));
   SettingValues xs;
   xs.numbers = {{"steps", 50}};
@@ -133,7 +111,7 @@ TEST(Session, SingleSteppedRevisionTakesOneStepPerGrantAndStopsWhenAsked) {
 }
 
 TEST(Session, PacedRevisionTakesAsLongAsItsPaceAndItsRateCountsComputeOnly) {
-  Session s(quickToy());
+  Session s(test::sessionToy());
   ASSERT_TRUE(s.waitIdle(60));
   SettingValues xs;
   xs.numbers = {{"steps", 10}};
@@ -153,7 +131,7 @@ TEST(Session, PacedRevisionTakesAsLongAsItsPaceAndItsRateCountsComputeOnly) {
 }
 
 TEST(Session, InvalidLiveSettingIsRefusedWithAMessage) {
-  Session s(quickToy());
+  Session s(test::sessionToy());
   ASSERT_TRUE(s.waitIdle(60));
   SettingValues xs;
   xs.numbers["step_size"] = -3;
@@ -169,7 +147,7 @@ TEST(Session, InvalidLiveSettingIsRefusedWithAMessage) {
 }
 
 TEST(Session, PauseResumeStepAndStopTraining) {
-  Session s(quickToy());
+  Session s(test::sessionToy());
   ASSERT_TRUE(s.waitIdle(60));
   s.post(cmd::StepOnce{});
   ASSERT_TRUE(s.waitIdle(60));
@@ -197,7 +175,7 @@ TEST(Session, PauseResumeStepAndStopTraining) {
 TEST(Session, CorruptCheckpointIsReportedAndTheSessionKeepsWorking) {
   const auto dir = test::tempDir("session_corrupt");
   std::ofstream(dir + "/bad.safetensors", std::ios::binary) << "\x10\x00\x00\x00garbage";
-  Session s(quickToy());
+  Session s(test::sessionToy());
   ASSERT_TRUE(s.waitIdle(60));
   const auto errors = s.snapshot()->errorCount;
   s.post(cmd::LoadCheckpoint{dir + "/bad.safetensors"});
@@ -215,7 +193,7 @@ TEST(Session, SaveAndLoadRestoreIterationAndModel) {
   const auto dir = test::tempDir("session_save");
   SessionOptions opts;
   opts.runDir = dir + "/run";
-  Session s(quickToy(), opts);
+  Session s(test::sessionToy(), opts);
   ASSERT_TRUE(s.waitIdle(60));
   s.post(cmd::StartTraining{7});
   ASSERT_TRUE(s.waitIdle(120));
@@ -227,7 +205,7 @@ TEST(Session, SaveAndLoadRestoreIterationAndModel) {
   EXPECT_TRUE(std::filesystem::exists(dir + "/run/config.toml"));
   EXPECT_TRUE(std::filesystem::exists(dir + "/run/losses.csv"));
 
-  Session t(quickToy());
+  Session t(test::sessionToy());
   ASSERT_TRUE(t.waitIdle(60));
   t.post(cmd::LoadCheckpoint{ckpt});
   ASSERT_TRUE(t.waitIdle(60));
@@ -235,7 +213,7 @@ TEST(Session, SaveAndLoadRestoreIterationAndModel) {
 }
 
 TEST(Session, AbsurdStepSizeExplodesTheChainButNotTheApp) {
-  Session s(quickToy());
+  Session s(test::sessionToy());
   ASSERT_TRUE(s.waitIdle(60));
   SettingValues xs;
   xs.numbers = {{"step_size", 100}, {"steps", 2000}};
@@ -284,7 +262,7 @@ TEST(Session, DivergenceIsAStateAndTheLastGoodCheckpointSurvives) {
   };
   registerMethod(r);
   const auto dir = test::tempDir("session_diverge");
-  RunConfig cfg = quickToy();
+  RunConfig cfg = test::sessionToy();
   cfg.train.method = "test-diverging";
   cfg.train.checkpointEvery = 2;
   SessionOptions opts;
@@ -329,7 +307,7 @@ namespace ebm {
 namespace {
 
 TEST(Session, XRevisionFromAGivenBatchStartsThereAndChecksItsSize) {
-  Session s(quickToy());
+  Session s(test::sessionToy());
   ASSERT_TRUE(s.waitIdle(60));
   cmd::RunChain run{"x", 3, "batch", 1, {0.1f, 0.2f, -0.3f, 0.4f, 0.5f, -0.6f}};
   s.post(run);

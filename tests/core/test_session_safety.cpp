@@ -6,6 +6,7 @@
 #include "checkpoint_info.h"
 #include "io/safetensors.h"
 
+#include "session_helpers.h"
 #include "test_helpers.h"
 
 #include <gtest/gtest.h>
@@ -17,31 +18,6 @@
 
 namespace ebm {
 namespace {
-
-RunConfig smallToy() {
-  RunConfig cfg = RunConfig::fromPreset("toy2d");
-  test::DualEdit(cfg)->model.ebmWidth = 32;
-  test::DualEdit(cfg)->model.genWidth = 32;
-  test::DualEdit(cfg)->model.infWidth = 32;
-  cfg.train.batchSize = 64;
-  test::DualEdit(cfg)->x.steps = 5;
-  test::DualEdit(cfg)->z.steps = 3;
-  cfg.runtime.device = "cpu";
-  cfg.runtime.threads = 2;
-  return cfg;
-}
-
-std::shared_ptr<const SessionSnapshot> waitUntil(Session& s, double seconds,
-                                                 const std::function<bool(const SessionSnapshot&)>& ok) {
-  const auto t0 = std::chrono::steady_clock::now();
-  while (std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() < seconds) {
-    auto snap = s.snapshot();
-    if (ok(*snap))
-      return snap;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return s.snapshot();
-}
 
 void stepOnce(Session& s) {
   s.post(cmd::StepOnce{});
@@ -74,7 +50,7 @@ bool sameWeights(const std::string& a, const std::string& b) {
 
 TEST(SessionSafety, UnsavedIterationsCountFromTheLastCheckpointWrittenOrLoaded) {
   const auto dir = test::tempDir("safety_saved");
-  Session s(smallToy());
+  Session s(test::sessionToy());
   ASSERT_TRUE(s.waitIdle(60));
   EXPECT_EQ(s.snapshot()->savedIteration, 0);
   EXPECT_EQ(unsavedIterations(*s.snapshot()), 0);  // a new model has nothing to lose
@@ -102,14 +78,14 @@ TEST(SessionSafety, AutosaveWritesItsOwnFileAndIsNoCheckpoint) {
   SessionOptions opts;
   opts.runDir = dir + "/run";
   opts.autosaveSeconds = 0.05;
-  Session s(smallToy(), opts);
+  Session s(test::sessionToy(), opts);
   ASSERT_TRUE(s.waitIdle(60));
   EXPECT_FALSE(std::filesystem::exists(opts.runDir + "/autosave.safetensors"))
       << "nothing to autosave before any iteration";
   stepOnce(s);
   stepOnce(s);
   // Paused with two unsaved iterations: the idle worker writes the autosave when it is due.
-  const auto snap = waitUntil(s, 30, [](const SessionSnapshot& sn) {
+  const auto snap = test::waitFor(s, 30, [](const SessionSnapshot& sn) {
     return sn.autosavedIteration == 2;
   });
   ASSERT_EQ(snap->autosavedIteration, 2) << snap->lastError;
@@ -125,7 +101,7 @@ TEST(SessionSafety, AutosaveOffWritesNothing) {
   const auto dir = test::tempDir("safety_autosave_off");
   SessionOptions opts;
   opts.runDir = dir + "/run";
-  Session s(smallToy(), opts);
+  Session s(test::sessionToy(), opts);
   ASSERT_TRUE(s.waitIdle(60));
   stepOnce(s);
   s.post(cmd::StopRevision{});  // a no-op command: the worker has looked at its clock again
@@ -133,20 +109,20 @@ TEST(SessionSafety, AutosaveOffWritesNothing) {
   EXPECT_FALSE(std::filesystem::exists(opts.runDir + "/autosave.safetensors"));
   s.setAutosaveSeconds(0.01);  // switched on while paused: due at once
   const auto snap =
-      waitUntil(s, 30, [](const SessionSnapshot& sn) { return sn.autosavedIteration == 1; });
+      test::waitFor(s, 30, [](const SessionSnapshot& sn) { return sn.autosavedIteration == 1; });
   EXPECT_EQ(snap->autosavedIteration, 1) << snap->lastError;
 }
 
 TEST(SessionSafety, PauseEndsTheIterationInProgressWithoutChangingTheModel) {
   const auto dir = test::tempDir("safety_pause");
-  RunConfig cfg = smallToy();
+  RunConfig cfg = test::sessionToy();
   cfg.train.batchSize = 2048;
   test::DualEdit(cfg)->x.steps = 100000;  // one iteration would take minutes
   Session s(cfg);
   ASSERT_TRUE(s.waitIdle(60));
   s.post(cmd::SaveCheckpoint{dir + "/before.safetensors"});
   s.post(cmd::StartTraining{10});
-  waitUntil(s, 30, [](const SessionSnapshot& sn) { return sn.state == RunState::Training; });
+  test::waitFor(s, 30, [](const SessionSnapshot& sn) { return sn.state == RunState::Training; });
   std::this_thread::sleep_for(std::chrono::milliseconds(300));  // let the iteration get going
   s.post(cmd::Pause{});
   ASSERT_TRUE(s.waitIdle(60)) << "the pause waited for the iteration to finish";
@@ -164,7 +140,7 @@ TEST(SessionSafety, PauseEndsTheIterationInProgressWithoutChangingTheModel) {
   shorter.numbers["steps"] = 5;
   ASSERT_TRUE(s.setChainSettings("x", shorter));
   s.post(cmd::Resume{});
-  snap = waitUntil(s, 60, [](const SessionSnapshot& sn) { return sn.iteration >= 2; });
+  snap = test::waitFor(s, 60, [](const SessionSnapshot& sn) { return sn.iteration >= 2; });
   EXPECT_GE(snap->iteration, 2);
   s.post(cmd::StopTraining{});
   ASSERT_TRUE(s.waitIdle(60));

@@ -38,15 +38,10 @@ using ebm::ui::test::waitFor;
 const QString kToy = QString(EBM_SOURCE_DIR) + "/resources/checkpoints/toy2d.safetensors";
 
 std::unique_ptr<MainWindow> toyWindow() {
-  ebm::ui::AppOptions o;
+  auto o = ebm::ui::test::windowOptions("arena");
   o.checkpoint = kToy;
-  o.runDir = tmpPath("arena-" + QString::number(QDateTime::currentMSecsSinceEpoch()));
-  o.autoRevise = false;
-  o.restoreLayout = false;
   o.threads = 1;
-  auto w = std::make_unique<MainWindow>(o);
-  w->show();
-  return w;
+  return ebm::ui::test::showWindow(o);
 }
 
 bool roundDone(const ArenaView& arena) {

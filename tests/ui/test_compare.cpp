@@ -37,11 +37,8 @@ const QString kCompareFmnist =
     QString(EBM_SOURCE_DIR) + "/resources/checkpoints/fmnist-small.safetensors";
 
 std::unique_ptr<MainWindow> openForCompare(const QString& checkpoint) {
-  ebm::ui::AppOptions o;
+  auto o = ebm::ui::test::windowOptions("compare");
   o.checkpoint = checkpoint;
-  o.runDir = tmpPath("compare-" + QString::number(QDateTime::currentMSecsSinceEpoch()));
-  o.autoRevise = false;
-  o.restoreLayout = false;
   auto w = std::make_unique<MainWindow>(o);
   w->resize(1280, 720);
   w->show();

@@ -47,11 +47,8 @@ TEST(FollowRun, EachCheckpointTheRunWritesIsLoadedHereUntilFollowingStops) {
       tmpPath("followed-" + QString::number(QDateTime::currentMSecsSinceEpoch()));
   QDir().mkpath(runDir);
   ASSERT_TRUE(QFile::copy(kToy, runDir + "/checkpoint.safetensors"));
-  ebm::ui::AppOptions o;
+  auto o = ebm::ui::test::windowOptions("follower-own");
   o.checkpoint = kToy;
-  o.runDir = tmpPath("follower-own-run");
-  o.restoreLayout = false;
-  o.autoRevise = false;
   o.follow = runDir;
   MainWindow w(o);
   w.show();

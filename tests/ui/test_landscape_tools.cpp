@@ -52,11 +52,8 @@ std::shared_ptr<const Trace> nextShownTrace(MainWindow& w, const std::shared_ptr
 }
 
 std::unique_ptr<MainWindow> toolsWindow() {
-  ebm::ui::AppOptions o;
+  auto o = ebm::ui::test::windowOptions("landscape-tools");
   o.checkpoint = kToolsModel;
-  o.runDir = tmpPath("landscape-tools-" + QString::number(QDateTime::currentMSecsSinceEpoch()));
-  o.autoRevise = false;
-  o.restoreLayout = false;
   auto w = std::make_unique<MainWindow>(o);
   w->resize(1280, 720);
   w->show();

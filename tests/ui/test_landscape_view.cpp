@@ -35,11 +35,8 @@ const QString kToyModel = QString(EBM_SOURCE_DIR) + "/resources/checkpoints/toy2
 
 /// The toy2d window, loaded, with one finished x-revision shown on the landscape.
 std::unique_ptr<MainWindow> toyWindowWithChains() {
-  ebm::ui::AppOptions o;
+  auto o = ebm::ui::test::windowOptions("landscape");
   o.checkpoint = kToyModel;
-  o.runDir = tmpPath("landscape-" + QString::number(QDateTime::currentMSecsSinceEpoch()));
-  o.autoRevise = false;
-  o.restoreLayout = false;
   auto w = std::make_unique<MainWindow>(o);
   w->resize(1280, 720);
   w->show();

@@ -37,15 +37,11 @@ using ebm::ui::test::waitFor;
 const QString kToy = QString(EBM_SOURCE_DIR) + "/resources/checkpoints/toy2d.safetensors";
 
 std::unique_ptr<MainWindow> lessonWindow() {
-  ebm::ui::AppOptions o;
+  // Automatic revisions off, as under --lesson, where the lesson holds them back from the start.
+  auto o = ebm::ui::test::windowOptions("lesson");
   o.checkpoint = kToy;
-  o.runDir = tmpPath("lesson-" + QString::number(QDateTime::currentMSecsSinceEpoch()));
-  o.restoreLayout = false;
-  o.autoRevise = false;  // as under --lesson, where the lesson holds them back from the start
   o.chainSpeed = 0;  // as fast as the model computes: the lessons' chains are short anyway
-  auto w = std::make_unique<MainWindow>(o);
-  w->show();
-  return w;
+  return ebm::ui::test::showWindow(o);
 }
 
 bool ready(MainWindow& w) {

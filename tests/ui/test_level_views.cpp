@@ -28,14 +28,10 @@ using test::tmpPath;
 using test::waitFor;
 
 std::unique_ptr<MainWindow> openShipped(const QString& file, const QString& run) {
-  AppOptions o;
+  auto o = test::windowOptions(run);
   o.chainSpeed = 0;  // as fast as possible: the tests wait for whole chains
   o.checkpoint = QString(EBM_SOURCE_DIR) + "/resources/checkpoints/" + file;
-  o.runDir = tmpPath(run);
-  o.autoRevise = false;
-  o.restoreLayout = false;
-  auto w = std::make_unique<MainWindow>(o);
-  w->show();
+  auto w = test::showWindow(o);
   EXPECT_TRUE(waitFor([&] { return w->host().pollNow()->state == RunState::Idle; }, 120));
   return w;
 }

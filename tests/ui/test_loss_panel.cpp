@@ -36,14 +36,9 @@ using ebm::ui::test::waitFor;
 constexpr int kIterations = 15;
 
 std::unique_ptr<MainWindow> openPreset(const QString& preset) {
-  ebm::ui::AppOptions o;
+  auto o = ebm::ui::test::windowOptions("losses");
   o.preset = preset;
-  o.runDir = tmpPath("losses-" + QString::number(QDateTime::currentMSecsSinceEpoch()));
-  o.autoRevise = false;
-  o.restoreLayout = false;
-  auto w = std::make_unique<MainWindow>(o);
-  w->show();
-  return w;
+  return ebm::ui::test::showWindow(o);
 }
 
 RunState stateOf(MainWindow& w) {

@@ -47,15 +47,11 @@ const QString kFmnist = QString(EBM_SOURCE_DIR) + "/resources/checkpoints/fmnist
 
 
 std::unique_ptr<MainWindow> openWindow(const QString& checkpoint, bool autoRevise = false) {
-  ebm::ui::AppOptions o;
+  auto o = ebm::ui::test::windowOptions("run");
   o.chainSpeed = 0;  // as fast as possible: the tests wait for whole chains
   o.checkpoint = checkpoint;
-  o.runDir = tmpPath("run-" + QString::number(QDateTime::currentMSecsSinceEpoch()));
   o.autoRevise = autoRevise;
-  o.restoreLayout = false;
-  auto w = std::make_unique<MainWindow>(o);
-  w->show();
-  return w;
+  return ebm::ui::test::showWindow(o);
 }
 
 RunState state(MainWindow& w) {

@@ -53,12 +53,9 @@ std::string analyticCheckpoint() {
 
 TEST(MethodSeamWindow, ATestMethodGetsItsControlsChainAndPlotsFromItsSchema) {
   const QString checkpoint = QString::fromStdString(analyticCheckpoint());
-  ebm::ui::AppOptions o;
+  auto o = ebm::ui::test::windowOptions("seam-window");
   o.chainSpeed = 0;  // as fast as possible: the tests wait for whole chains
   o.checkpoint = checkpoint;
-  o.runDir = tmpPath("seam-window-" + QString::number(QDateTime::currentMSecsSinceEpoch()));
-  o.restoreLayout = false;
-  o.autoRevise = false;
   MainWindow w(o);
   w.show();
   ASSERT_TRUE(waitFor([&] { return w.host().pollNow()->state == RunState::Idle; }, 60))
@@ -115,12 +112,9 @@ TEST(MethodSeamWindow, AModelWithNanEnergyShowsWhereItStoppedAndTheWindowGoesOn)
   QDir().mkpath(tmpPath(""));
   const QString config = tmpPath("poisoned.toml");
   cfg.writeFile(config.toStdString());
-  ebm::ui::AppOptions o;
+  auto o = ebm::ui::test::windowOptions("poisoned");
   o.chainSpeed = 0;
   o.preset = config;
-  o.runDir = tmpPath("poisoned-" + QString::number(QDateTime::currentMSecsSinceEpoch()));
-  o.restoreLayout = false;
-  o.autoRevise = false;
   MainWindow w(o);
   w.show();
   ASSERT_TRUE(waitFor([&] { return w.host().pollNow()->state == RunState::Idle; }, 60))

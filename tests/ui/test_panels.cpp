@@ -113,15 +113,10 @@ TEST(MaskCanvas, UndoAndRedoRestoreTheMaskBitForBitPerStroke) {
 }
 
 std::unique_ptr<MainWindow> openFmnist() {
-  ebm::ui::AppOptions o;
+  auto o = ebm::ui::test::windowOptions("panels");
   o.chainSpeed = 0;  // as fast as possible: the tests wait for whole chains
   o.checkpoint = kFmnist;
-  o.runDir = tmpPath("panels-run");
-  o.autoRevise = false;
-  o.restoreLayout = false;
-  auto w = std::make_unique<MainWindow>(o);
-  w->show();
-  return w;
+  return ebm::ui::test::showWindow(o);
 }
 
 TEST(Panels, InpaintingRunsTheThreeStagesOnATestImage) {
@@ -174,15 +169,10 @@ TEST(Panels, InterpolationDrawsStripsAndTheEnergyProfile) {
 }
 
 std::unique_ptr<MainWindow> openCdrlFmnist() {
-  ebm::ui::AppOptions o;
+  auto o = ebm::ui::test::windowOptions("panels-cdrl");
   o.chainSpeed = 0;  // as fast as possible: the tests wait for whole chains
   o.checkpoint = QString(EBM_SOURCE_DIR) + "/resources/checkpoints/cdrl-fmnist.safetensors";
-  o.runDir = tmpPath("panels-cdrl-run");
-  o.autoRevise = false;
-  o.restoreLayout = false;
-  auto w = std::make_unique<MainWindow>(o);
-  w->show();
-  return w;
+  return ebm::ui::test::showWindow(o);
 }
 
 TEST(Panels, CdrlInpaintsByReplacementAndInterpolatesItsNoise) {

@@ -38,15 +38,10 @@ const QString kToy = QString(EBM_SOURCE_DIR) + "/resources/checkpoints/toy2d.saf
 const QString kFmnist = QString(EBM_SOURCE_DIR) + "/resources/checkpoints/fmnist-small.safetensors";
 
 std::unique_ptr<MainWindow> teachingWindow(const QString& checkpoint, double speed = 0) {
-  ebm::ui::AppOptions o;
+  auto o = ebm::ui::test::windowOptions("teach");
   o.checkpoint = checkpoint;
-  o.runDir = tmpPath("teach-" + QString::number(QDateTime::currentMSecsSinceEpoch()));
-  o.autoRevise = false;
-  o.restoreLayout = false;
   o.chainSpeed = speed;
-  auto w = std::make_unique<MainWindow>(o);
-  w->show();
-  return w;
+  return ebm::ui::test::showWindow(o);
 }
 
 bool idle(MainWindow& w) {

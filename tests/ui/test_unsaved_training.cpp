@@ -31,14 +31,10 @@ using ebm::ui::test::waitFor;
 const QString kToyModel = QString(EBM_SOURCE_DIR) + "/resources/checkpoints/toy2d.safetensors";
 
 std::unique_ptr<MainWindow> windowIn(const QString& runDir) {
-  ebm::ui::AppOptions o;
+  auto o = ebm::ui::test::windowOptions("unsaved");
+  o.runDir = runDir;  // the tests reopen a run folder of their choosing
   o.checkpoint = kToyModel;
-  o.runDir = runDir;
-  o.autoRevise = false;
-  o.restoreLayout = false;
-  auto w = std::make_unique<MainWindow>(o);
-  w->show();
-  return w;
+  return ebm::ui::test::showWindow(o);
 }
 
 QString freshRunDir(const QString& name) {

@@ -28,14 +28,9 @@ using ebm::ui::test::xTraceOf;
 const QString kToy2d = QString(EBM_SOURCE_DIR) + "/resources/checkpoints/toy2d.safetensors";
 
 std::unique_ptr<MainWindow> toyWindow() {
-  ebm::ui::AppOptions o;
+  auto o = ebm::ui::test::windowOptions("input");
   o.checkpoint = kToy2d;
-  o.runDir = tmpPath("input-" + QString::number(QDateTime::currentMSecsSinceEpoch()));
-  o.autoRevise = false;
-  o.restoreLayout = false;
-  auto w = std::make_unique<MainWindow>(o);
-  w->show();
-  return w;
+  return ebm::ui::test::showWindow(o);
 }
 
 bool idle(MainWindow& w) {

@@ -4,12 +4,14 @@
 
 #include <QAbstractButton>
 #include <QApplication>
+#include <QDateTime>
 #include <QTest>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QString>
 #include <QThread>
 
+#include "main_window.h"
 #include "session.h"
 
 #include <functional>
@@ -37,6 +39,23 @@ inline bool waitFor(const std::function<bool()>& pred, double seconds) {
     QThread::msleep(5);
   }
   return pred();
+}
+
+/// Options of a test window: a fresh run folder named after `run`, no automatic revisions, the
+/// default layout rather than the user's saved one.
+inline AppOptions windowOptions(const QString& run) {
+  AppOptions o;
+  o.runDir = tmpPath(run + "-" + QString::number(QDateTime::currentMSecsSinceEpoch()));
+  o.autoRevise = false;
+  o.restoreLayout = false;
+  return o;
+}
+
+/// A main window opened with `o`, shown.
+inline std::unique_ptr<MainWindow> showWindow(const AppOptions& o) {
+  auto w = std::make_unique<MainWindow>(o);
+  w->show();
+  return w;
 }
 
 /// Clicks `button` once the window has enabled it (it follows the snapshots at ~30 Hz, so right
