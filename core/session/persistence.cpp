@@ -71,13 +71,9 @@ void Session::Impl::build(RunConfig cfg, const std::string& checkpoint,
     applyResumeOverrides(cfg, overrides);
   }
   cfg.validate();
-  threads = configureThreads(cfg.runtime.threads);
-  setChainParts(cfg.runtime.chainParts);
-  setCudaGraphs(cfg.runtime.cudaGraphs);
-  setPrecision(cfg.runtime.precision);
-  device = resolveDevice(cfg.runtime.device);
+  const torch::Device newDevice = resolveDevice(cfg.runtime.device);
   auto newData = makeDataSource(cfg.data, cfg.model);
-  auto newMethod = makeMethod(cfg, device);
+  auto newMethod = makeMethod(cfg, newDevice);
   if (!checkpoint.empty())
     info = loadCheckpointInto(checkpoint, *newMethod);
   if (options.distributed) {
@@ -85,7 +81,13 @@ void Session::Impl::build(RunConfig cfg, const std::string& checkpoint,
     newData = shardedSource(std::move(newData), parallel->rank(), parallel->worldSize());
   }
   auto newChains = makeChainSet(*newMethod, cfg);
-  // Commit only after everything succeeded: a bad file leaves the old session intact.
+  // Commit only after everything succeeded: a bad file leaves the old session, and the
+  // process-wide runtime settings it runs with, intact.
+  threads = configureThreads(cfg.runtime.threads);
+  setChainParts(cfg.runtime.chainParts);
+  setCudaGraphs(cfg.runtime.cudaGraphs);
+  setPrecision(cfg.runtime.precision);
+  device = newDevice;
   config = cfg;
   data = std::move(newData);
   method = std::move(newMethod);
