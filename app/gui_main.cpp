@@ -1,5 +1,6 @@
 // ebm-lab: the desktop app. Composes the Qt layer (ui/) over the core's session; with no
 // arguments it opens the shipped fmnist-small model on Fashion-MNIST and starts revising.
+#include "blas_kernels.h"
 #include "compare_panel.h"
 #include "arena_view.h"
 #include "gui_bench.h"
@@ -130,6 +131,7 @@ int answerHelpOrVersion(int argc, char** argv) {
 } // namespace
 
 int main(int argc, char** argv) {
+  ebm::useFastBlasKernels(argv);
   if (asksForHelpOrVersion(argc, argv))
     return answerHelpOrVersion(argc, argv);
   // OpenBLAS threads would fight LibTorch's own for the cores (measured: 1.7x slower convs).

@@ -1,6 +1,7 @@
 // ebm-viewer: the lean front end (Dear ImGui + GLFW) for servers and lecture halls. Composes
 // ui/imgui over the core's session; with no arguments it opens the shipped fmnist-small model,
 // like ebm-lab, and starts revising.
+#include "blas_kernels.h"
 #include "viewer_app.h"
 
 #include <CLI/CLI.hpp>
@@ -8,6 +9,7 @@
 #include <cstdlib>
 
 int main(int argc, char** argv) {
+  ebm::useFastBlasKernels(argv);
   ebm::viewer::ViewerOptions o;
   CLI::App app{"EBM Lab viewer: one window that watches an energy-based model's Langevin chains "
                "revise samples live, driven from the keyboard (F1 lists the keys). Without "

@@ -65,6 +65,15 @@ extra=()
 [[ "${SYNTHETIC:-0}" == 1 ]] && extra+=(--synthetic)
 
 export OPENBLAS_NUM_THREADS=1
+# Both sides on the same BLAS kernels: where Debian's OpenBLAS does not know the CPU, the CLI
+# restarts itself on the fast kernels the CPU runs (core/api/blas_kernels.h); the Python twin is
+# given the same set.
+if [[ -z "${OPENBLAS_CORETYPE:-}" ]]; then
+  kernels=$("$cli" bench --preset toy2d --device cpu --repeats 1 --iterations 1 --synthetic |
+    python3 -c 'import json, sys; print(json.load(sys.stdin).get("blas_kernels", ""))')
+  [[ -n "$kernels" ]] && export OPENBLAS_CORETYPE="$kernels"
+fi
+echo "BLAS kernels: ${OPENBLAS_CORETYPE:-as OpenBLAS detects them}" >&2
 
 # The Python twins run on the CPU; so does the C++ side here, even where a GPU is present.
 if [[ $run_dual == 1 ]]; then

@@ -105,4 +105,10 @@ if "$cli" train --preset no-such-preset --out "$out/y" 2> "$out/err.txt"; then
   echo "unknown preset accepted"; exit 1
 fi
 grep -q "toy2d" "$out/err.txt"
+# BLAS kernels: a user's OPENBLAS_CORETYPE is left alone (the CLI restarts itself only where
+# OpenBLAS fell back to its generic kernels and the user chose none).
+kernels=$(OPENBLAS_CORETYPE=Sandybridge "$cli" bench --preset toy2d --device cpu --repeats 1 \
+  --iterations 1 --synthetic | python3 -c 'import json, sys; print(json.load(sys.stdin)["blas_kernels"])')
+[ -z "$kernels" ] || [ "$kernels" = "Sandybridge" ] ||
+  { echo "OPENBLAS_CORETYPE=Sandybridge ran $kernels kernels"; exit 1; }
 echo "cli smoke OK"

@@ -1,5 +1,7 @@
 #include "bench.h"
 
+#include "blas_kernels.h"
+
 #include "data/data_source.h"
 #include "methods/capabilities.h"
 #include "methods/method.h"
@@ -191,6 +193,7 @@ std::string runBenchmark(const BenchOptions& o) {
   nlohmann::json out;
   out["device"] = describeDevice(device);
   out["threads"] = threads;
+  out["blas_kernels"] = blasKernels();
   out["chain_parts"] = o.chainParts > 0 ? o.chainParts : threads;
   out["cuda_graphs"] = o.cudaGraphs && device.is_cuda();
   out["precision"] = o.precision;

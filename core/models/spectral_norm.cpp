@@ -109,6 +109,17 @@ void SpectralNormState::advance(const torch::Tensor& weight, PowerIterationPath 
     advanceTensors(weight.reshape({weight.size(0), -1}));
 }
 
+namespace {
+// Row r of W times v, accumulated in float from the first column on: advanceRaw and sigmaRaw
+// both use it, so sigma repeats advanceRaw's W v to the bit.
+float rowDot(const float* wr, const float* v, int64_t cols) {
+  float acc = 0.f;
+  for (int64_t c = 0; c < cols; ++c)
+    acc += wr[c] * v[c];
+  return acc;
+}
+} // namespace
+
 // The tensor path's steps on raw memory: v = normalize(W^T u), u = normalize(W v), and
 // sigma = u . (W v). Accumulation is in float like the tensor path; W v is recomputed by
 // sigmaRaw in the same order, so the two together give the bits one fused pass gave.
@@ -133,10 +144,7 @@ void SpectralNormState::advanceRaw(const torch::Tensor& weight) {
   std::vector<float> wv(static_cast<size_t>(rows));
   float nu = 0.f;
   for (int64_t r = 0; r < rows; ++r) {
-    const float* wr = w + r * cols;
-    float acc = 0.f;
-    for (int64_t c = 0; c < cols; ++c)
-      acc += wr[c] * v[c];
+    const float acc = rowDot(w + r * cols, v, cols);
     wv[r] = acc;
     nu += acc * acc;
   }
@@ -151,13 +159,8 @@ float SpectralNormState::sigmaRaw(const torch::Tensor& weight) const {
   const float* u = m_u.data_ptr<float>();
   const float* v = m_v.data_ptr<float>();
   float sigma = 0.f;
-  for (int64_t r = 0; r < rows; ++r) {
-    const float* wr = w + r * cols;
-    float acc = 0.f;
-    for (int64_t c = 0; c < cols; ++c)
-      acc += wr[c] * v[c];
-    sigma += u[r] * acc;
-  }
+  for (int64_t r = 0; r < rows; ++r)
+    sigma += u[r] * rowDot(w + r * cols, v, cols);
   return sigma;
 }
 

@@ -1,6 +1,7 @@
 #include "methods/dual_mcmc/dual_mcmc.h"
 #include "sampling/langevin.h"
 #include "base/runtime.h"
+#include "errors.h"
 #include "data/toy2d.h"
 
 #include "test_helpers.h"

@@ -2,6 +2,7 @@
 // step-size change lands in the trace from the next step on, bad checkpoints are reported
 // without losing the model, training pauses and resumes, and the event loop keeps running
 // while the core trains.
+#include "blas_kernels.h"
 #include "controls_panel.h"
 #include "curve_plot.h"
 #include "image_grid_view.h"
@@ -329,6 +330,7 @@ TEST(MainWindow, EventLoopNeverStallsWhileTrainingFmnist) {
 } // namespace
 
 int main(int argc, char** argv) {
+  ebm::useFastBlasKernels(argv);  // as the programs under test do
   ::testing::InitGoogleTest(&argc, argv);
   qputenv("OPENBLAS_NUM_THREADS", "1");
   QSurfaceFormat fmt;
