@@ -2,7 +2,7 @@
 # `train --nproc-per-node 2` (c10d, Gloo over 127.0.0.1): the job trains and rank 0 alone writes
 # the run and prints its checkpoint; the checkpoint resumes in one process; Ctrl-C reaches every
 # rank, which save and exit 0; a rank killed mid-run ends the job with an error naming it within
-# seconds, not a hang.
+# seconds, not a hang, and rank 0 saves the model it has.
 #   data_parallel_cli.sh CLI OUT
 set -uo pipefail
 source "$(dirname "$0")/cli_test_lib.sh"
@@ -68,7 +68,11 @@ if ended_within "$pid" 60; then
   wait "$pid"
   rc=$?
   [ "$rc" -ne 0 ] || fail "a job that lost a rank exited 0"
-  grep -q "rank 1 exited with code 137" "$out/kill.err" || { fail "the lost rank is not named"; cat "$out/kill.err"; }
+  grep -q "rank 1 exited with code 137 (killed by signal 9" "$out/kill.err" ||
+    { fail "the lost rank is not named"; cat "$out/kill.err"; }
+  # Rank 0 keeps what it trained: the model is saved and named, whichever rank was reaped first.
+  [ -f "$out/kill/checkpoint.safetensors" ] && grep -q "kept: $out/kill/checkpoint.safetensors" "$out/kill.err" ||
+    { fail "rank 0 did not keep its model when the job lost a rank"; cat "$out/kill.err"; }
 else
   fail "the job still ran 60 s after a rank was killed"; pkill -9 -P "$pid"; kill -9 "$pid"
 fi

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <string>
 #include <thread>
@@ -79,6 +80,18 @@ int exitCodeOf(int status) {
   return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 1;
 }
 
+// "rank 1 exited with code 137 (killed by signal 9, Killed)".
+std::string endOf(size_t rank, int status) {
+  std::string line = "rank " + std::to_string(rank) + " exited with code " +
+                     std::to_string(exitCodeOf(status));
+  if (WIFSIGNALED(status)) {
+    const char* name = strsignal(WTERMSIG(status));
+    line += " (killed by signal " + std::to_string(WTERMSIG(status)) +
+            (name ? std::string(", ") + name : std::string()) + ")";
+  }
+  return line;
+}
+
 } // namespace
 
 void keepArguments(int argc, char** argv) { g_arguments.assign(argv + 1, argv + argc); }
@@ -115,16 +128,19 @@ int launchLocalRanks(int ranks) {
       done[r] = true;
       --running;
       const int code = exitCodeOf(status);
-      if (code != 0 && firstFailure == 0) {
+      if (code == 0)
+        continue;
+      // Every failed rank is named: the one that ended first is often not the cause (a rank
+      // killed outright makes the others' collectives fail, and they may be reaped first).
+      if (firstFailure == 0)
         firstFailure = code;
-        std::cerr << "rank " << r << " exited with code " << code;
-        if (running > 0 && !stopping) {
-          std::cerr << ": stopping the other ranks";
-          signalAll(SIGTERM);  // they save and stop; their collectives fail fast without it
-          stopping = true;
-        }
-        std::cerr << "\n";
+      std::cerr << endOf(r, status);
+      if (running > 0 && !stopping) {
+        std::cerr << ": stopping the other ranks";
+        signalAll(SIGTERM);  // they save and stop; their collectives fail fast without it
+        stopping = true;
       }
+      std::cerr << "\n";
     }
   }
   return firstFailure;

@@ -88,9 +88,18 @@ void Session::Impl::trainOne() {
     publish();
     return;
   }
-  if (parallel && agreeOnRequests()) {
-    publish();
-    return;
+  if (parallel) {
+    bool acted = false;
+    try {
+      acted = agreeOnRequests();
+    } catch (const std::exception& e) {  // a rank of the job stopped or stopped answering
+      loseJob(e.what());
+      return;
+    }
+    if (acted) {
+      publish();
+      return;
+    }
   }
   if (iteration % itersPerEpoch == 0) {
     epoch = static_cast<int>(iteration / itersPerEpoch);
@@ -114,6 +123,11 @@ void Session::Impl::trainOne() {
     }
     r = parallel ? iterateTogether(batch, ctx) : method->iterate(batch.x, ctx);
   } catch (const std::exception& e) {
+    if (parallel) {  // most often a lost rank; what rank 0 has trained is kept, not dropped
+      loseJob(std::string("iteration ") + std::to_string(iteration + 1) + " failed (the saved " +
+              "model may hold part of its updates): " + e.what());
+      return;
+    }
     report(std::string("training iteration failed: ") + e.what());
     state = RunState::Idle;
     publish();
@@ -167,6 +181,15 @@ bool Session::Impl::agreeOnRequests() {
   else if (votes[1] > 0)
     applyPause();
   return votes[0] > 0 || votes[1] > 0;
+}
+
+// The job lost a rank: rank 0 saves the model it has (between iterations, the one of the last
+// finished iteration, the same on every rank) before training ends with the error.
+void Session::Impl::loseJob(const std::string& why) {
+  state = RunState::Idle;
+  saveRunCheckpoint();
+  report("training stopped at iteration " + std::to_string(iteration) + ": " + why);
+  publish();
 }
 
 // One iteration of a data-parallel job: every optimiser step averages its gradients over the
