@@ -264,5 +264,51 @@ TEST_F(DataParallelTwoRanks, TwoSessionsTrainTheSameModelAndOnlyRankZeroWritesTh
   EXPECT_FALSE(std::filesystem::exists(dir + "/run-1/config.toml"));
 }
 
+// A rank that leaves the job between iterations (here: its session ends after 2 of the
+// iterations): rank 0's next collective fails, and rank 0 ends training with an error that says
+// so and saves the model of the last iteration every rank finished (it does not terminate).
+TEST_F(DataParallelTwoRanks, ARankThatLeavesEndsTrainingWithAnErrorAndRankZeroSavesItsModel) {
+  const int port = freePort();
+  const std::string dir = test::tempDir("dp_lost_rank");
+  auto config = [] {
+    RunConfig cfg = RunConfig::fromPreset("toy2d");
+    for (const char* o : {"model.ebm_width=16", "model.gen_width=16", "model.inf_width=16"})
+      cfg.applyOverride(o);
+    cfg.train.batchSize = 64;
+    cfg.train.checkpointEvery = 1000;
+    cfg.runtime.device = "cpu";
+    cfg.runtime.threads = 1;
+    return cfg;
+  };
+  auto leaver = std::async(std::launch::async, [&] {
+    SessionOptions opts;
+    opts.runDir = dir + "/run-1";
+    opts.distributed = rankOf(1, 2, port);
+    Session s(config(), opts);
+    if (!s.waitIdle(120) || s.snapshot()->state != RunState::Idle)
+      return s.snapshot()->lastError;
+    s.post(cmd::StartTraining{2});
+    s.waitIdle(300);
+    return s.snapshot()->errorCount ? s.snapshot()->lastError : std::string();
+  });  // the session ends here: its process group closes
+  SessionOptions opts;
+  opts.runDir = dir + "/run-0";
+  opts.distributed = rankOf(0, 2, port);
+  Session s(config(), opts);
+  ASSERT_TRUE(s.waitIdle(120));
+  ASSERT_EQ(s.snapshot()->state, RunState::Idle) << s.snapshot()->lastError;
+  s.post(cmd::StartTraining{1000});
+  ASSERT_EQ(leaver.get(), "");
+  ASSERT_TRUE(s.waitIdle(120)) << "rank 0 still trains after its peer left";
+  const auto snap = s.snapshot();
+  EXPECT_EQ(snap->state, RunState::Idle);
+  EXPECT_EQ(snap->iteration, 2);
+  EXPECT_NE(snap->lastError.find("training stopped at iteration 2"), std::string::npos)
+      << snap->lastError;
+  EXPECT_EQ(snap->savedIteration, 2);
+  EXPECT_EQ(snap->checkpointPath, dir + "/run-0/checkpoint.safetensors");
+  EXPECT_TRUE(std::filesystem::exists(snap->checkpointPath));
+}
+
 } // namespace
 } // namespace ebm
