@@ -132,6 +132,7 @@ int answerHelpOrVersion(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   ebm::useFastBlasKernels(argv);
+  ebm::releaseSignalsHeldForRestart();  // no handlers of its own
   if (asksForHelpOrVersion(argc, argv))
     return answerHelpOrVersion(argc, argv);
   // OpenBLAS threads would fight LibTorch's own for the cores (measured: 1.7x slower convs).

@@ -10,6 +10,7 @@
 
 int main(int argc, char** argv) {
   ebm::useFastBlasKernels(argv);
+  ebm::releaseSignalsHeldForRestart();  // no handlers of its own
   ebm::viewer::ViewerOptions o;
   CLI::App app{"EBM Lab viewer: one window that watches an energy-based model's Langevin chains "
                "revise samples live, driven from the keyboard (F1 lists the keys). Without "

@@ -1,8 +1,8 @@
 #include "session_cli.h"
 
-#include "validators.h"
-
+#include "blas_kernels.h"
 #include "errors.h"
+#include "validators.h"
 
 #include <chrono>
 #include <cmath>
@@ -41,6 +41,7 @@ void installSignalHandlers() {
   // A file over the size limit (ulimit -f) fails its write with EFBIG, reported like a full
   // disk, instead of killing the process with its unsaved training.
   std::signal(SIGXFSZ, SIG_IGN);
+  ebm::releaseSignalsHeldForRestart();  // a signal sent while the program restarted lands here
 }
 
 bool waitLoaded(Session& s) {

@@ -1,10 +1,12 @@
 #include "blas_kernels.h"
 
 #include <dlfcn.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <cstring>
+#include <string>
 
 namespace ebm {
 
@@ -34,6 +36,42 @@ const char* supportedKernels() {
   return nullptr;
 }
 
+// The signals this process holds blocked since its restart (inherited through execv with the
+// variable below naming them), to be unblocked by releaseSignalsHeldForRestart.
+constexpr const char* kHeldVariable = "EBM_HELD_SIGNALS";
+sigset_t g_held;
+bool g_holding = false;
+
+void takeOverHeldSignals() {
+  const char* held = std::getenv(kHeldVariable);
+  if (!held)
+    return;
+  sigemptyset(&g_held);
+  for (const int sig : {SIGINT, SIGTERM})
+    if (std::strstr(held, (std::string(",") + std::to_string(sig) + ",").c_str()))
+      sigaddset(&g_held, sig);
+  g_holding = true;
+  unsetenv(kHeldVariable);  // not inherited by the programs this one starts
+}
+
+// Restarts the process with argv; returns only when execv failed, with everything as it was.
+void restartHoldingSignals(char** argv) {
+  sigset_t block, before;
+  sigemptyset(&block);
+  sigaddset(&block, SIGINT);
+  sigaddset(&block, SIGTERM);
+  if (sigprocmask(SIG_BLOCK, &block, &before) != 0)
+    return;
+  std::string held = ",";  // only those this process blocks: one blocked before stays blocked
+  for (const int sig : {SIGINT, SIGTERM})
+    if (!sigismember(&before, sig))
+      held += std::to_string(sig) + ",";
+  setenv(kHeldVariable, held.c_str(), 1);
+  execv("/proc/self/exe", argv);
+  unsetenv(kHeldVariable);
+  sigprocmask(SIG_SETMASK, &before, nullptr);
+}
+
 } // namespace
 
 std::string blasKernels() {
@@ -45,6 +83,7 @@ std::string blasKernels() {
 
 void useFastBlasKernels(char** argv) {
 #if defined(__linux__)
+  takeOverHeldSignals();
   if (!argv || !argv[0] || std::getenv("OPENBLAS_CORETYPE"))
     return;  // the user's choice, or a process this function has already restarted
   if (!genericKernels(blasKernels()))
@@ -54,10 +93,19 @@ void useFastBlasKernels(char** argv) {
     return;
   if (setenv("OPENBLAS_CORETYPE", kernels, 1) != 0)
     return;
-  execv("/proc/self/exe", argv);
+  restartHoldingSignals(argv);
   unsetenv("OPENBLAS_CORETYPE");  // the restart failed: go on with the generic kernels
 #else
   (void)argv;
+#endif
+}
+
+void releaseSignalsHeldForRestart() {
+#if defined(__linux__)
+  if (!g_holding)
+    return;
+  g_holding = false;
+  sigprocmask(SIG_UNBLOCK, &g_held, nullptr);  // a pending signal is delivered here
 #endif
 }
 

@@ -6,6 +6,7 @@
 
 int main(int argc, char** argv) {
   ebm::useFastBlasKernels(argv);
+  ebm::releaseSignalsHeldForRestart();  // no handlers of its own
   ::testing::InitGoogleTest(&argc, argv);
   return RUN_ALL_TESTS();
 }

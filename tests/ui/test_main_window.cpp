@@ -331,6 +331,7 @@ TEST(MainWindow, EventLoopNeverStallsWhileTrainingFmnist) {
 
 int main(int argc, char** argv) {
   ebm::useFastBlasKernels(argv);  // as the programs under test do
+  ebm::releaseSignalsHeldForRestart();  // no handlers of its own
   ::testing::InitGoogleTest(&argc, argv);
   qputenv("OPENBLAS_NUM_THREADS", "1");
   QSurfaceFormat fmt;
