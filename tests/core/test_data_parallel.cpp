@@ -116,6 +116,18 @@ TEST(DistributedRank, ReadsTheTorchrunContractAndNamesWhatIsWrong) {
   refused("WORLD_SIZE", "", "WORLD_SIZE is not set");
 }
 
+// The toy Dual-MCMC model at width 16, batch 64, on one CPU thread: a rank's run in a second.
+RunConfig smallToyJob(int checkpointEvery) {
+  RunConfig cfg = RunConfig::fromPreset("toy2d");
+  for (const char* o : {"model.ebm_width=16", "model.gen_width=16", "model.inf_width=16"})
+    cfg.applyOverride(o);
+  cfg.train.batchSize = 64;
+  cfg.train.checkpointEvery = checkpointEvery;
+  cfg.runtime.device = "cpu";
+  cfg.runtime.threads = 1;
+  return cfg;
+}
+
 class DataParallelTwoRanks : public ::testing::Test {
 protected:
   void SetUp() override {
@@ -211,13 +223,7 @@ TEST_F(DataParallelTwoRanks, TwoSessionsTrainTheSameModelAndOnlyRankZeroWritesTh
     std::string error;
   };
   auto rankRun = [&](int rank) {
-    RunConfig cfg = RunConfig::fromPreset("toy2d");
-    for (const char* o : {"model.ebm_width=16", "model.gen_width=16", "model.inf_width=16"})
-      cfg.applyOverride(o);
-    cfg.train.batchSize = 64;
-    cfg.train.checkpointEvery = 2;
-    cfg.runtime.device = "cpu";
-    cfg.runtime.threads = 1;
+    const RunConfig cfg = smallToyJob(2);
     SessionOptions opts;
     opts.runDir = dir + "/run-" + std::to_string(rank);
     opts.distributed = rankOf(rank, 2, port);
@@ -270,21 +276,11 @@ TEST_F(DataParallelTwoRanks, TwoSessionsTrainTheSameModelAndOnlyRankZeroWritesTh
 TEST_F(DataParallelTwoRanks, ARankThatLeavesEndsTrainingWithAnErrorAndRankZeroSavesItsModel) {
   const int port = freePort();
   const std::string dir = test::tempDir("dp_lost_rank");
-  auto config = [] {
-    RunConfig cfg = RunConfig::fromPreset("toy2d");
-    for (const char* o : {"model.ebm_width=16", "model.gen_width=16", "model.inf_width=16"})
-      cfg.applyOverride(o);
-    cfg.train.batchSize = 64;
-    cfg.train.checkpointEvery = 1000;
-    cfg.runtime.device = "cpu";
-    cfg.runtime.threads = 1;
-    return cfg;
-  };
   auto leaver = std::async(std::launch::async, [&] {
     SessionOptions opts;
     opts.runDir = dir + "/run-1";
     opts.distributed = rankOf(1, 2, port);
-    Session s(config(), opts);
+    Session s(smallToyJob(1000), opts);
     if (!s.waitIdle(120) || s.snapshot()->state != RunState::Idle)
       return s.snapshot()->lastError;
     s.post(cmd::StartTraining{2});
@@ -294,7 +290,7 @@ TEST_F(DataParallelTwoRanks, ARankThatLeavesEndsTrainingWithAnErrorAndRankZeroSa
   SessionOptions opts;
   opts.runDir = dir + "/run-0";
   opts.distributed = rankOf(0, 2, port);
-  Session s(config(), opts);
+  Session s(smallToyJob(1000), opts);
   ASSERT_TRUE(s.waitIdle(120));
   ASSERT_EQ(s.snapshot()->state, RunState::Idle) << s.snapshot()->lastError;
   s.post(cmd::StartTraining{1000});
