@@ -157,7 +157,7 @@ struct Session::Impl {
   bool rankZero() const { return !parallel || parallel->rank() == 0; }
   void joinJob(TrainingMethod& newMethod, const RunConfig& cfg);  // distributed: at build
   bool agreeOnRequests();  // distributed: true when a pause or stop was acted on
-  void loseJob(const std::string& why);  // distributed: a collective failed between iterations
+  void loseJob(const std::string& why);  // distributed: a collective failed; rank 0 saves
   IterationResult iterateTogether(const LabelledBatch& batch, MethodContext& ctx);
 
   // ------------------------------------------------------------ requests.cpp
